@@ -1,0 +1,1 @@
+"""The organiser's side: the Textual console and the luckydraw command line."""

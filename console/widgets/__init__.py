@@ -1,0 +1,1 @@
+"""Widgets of the organiser's console, one a file."""

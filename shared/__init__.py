@@ -1,0 +1,1 @@
+"""Lucky Draw domain core: draws, tickets, orders, payments, export. No web, no TUI."""

@@ -1,0 +1,226 @@
+"""Bookings: hold tickets all-or-nothing with a unique payable amount, let holds expire by
+themselves, cancel, and answer the buyer's status and availability questions."""
+
+import time
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from peewee import IntegrityError
+
+from .db import utcnow, write_tx
+from .draws import current_draw
+from .errors import LimitReached, NotFound, SalesClosed, TicketsTaken
+from .ids import new_reference, new_session_id
+from .models import Draw, Order, Ticket, record_event
+from .upi import upi_uri
+from .validation import SESSION_RE, clean_name, parse_mobile, parse_ticket_list
+
+MAX_OFFSET = 99
+SWEEP_EVERY_SECONDS = 1.0
+_last_sweep = {"at": 0.0}
+
+
+@dataclass(frozen=True)
+class Hold:
+    order_id: int
+    session_id: str
+    reference: str
+    tickets: tuple[int, ...]
+    base_paise: int
+    payable_paise: int
+    amount_unique: bool
+    expires_at: datetime
+    upi_uri: str
+
+
+@dataclass(frozen=True)
+class OrderStatus:
+    session_id: str
+    reference: str
+    state: str
+    tickets: tuple[int, ...]
+    payable_paise: int
+    expires_at: datetime
+    paid_at: datetime | None
+    draw_id: int
+
+
+def order_numbers(order: Order) -> tuple[int, ...]:
+    return tuple(int(n) for n in order.tickets.split(",") if n)
+
+
+def expire_due(now: datetime | None = None) -> int:
+    """Expire every pending order whose hold has ended, free its tickets, and release payable
+    amounts whose late-payment window is over. Runs inside the caller's write transaction or its own."""
+    now = now or utcnow()
+    with write_tx():
+        due = list(Order.select(Order.id, Order.draw, Order.expires_at)
+                   .where((Order.state == "pending") & (Order.expires_at <= now)))
+        windows = {}
+        for order in due:
+            if order.draw_id not in windows:
+                windows[order.draw_id] = Draw.get_by_id(order.draw_id).late_window_minutes
+            Order.update(state="expired", ended_at=order.expires_at,
+                         amount_lock_until=order.expires_at + timedelta(minutes=windows[order.draw_id])
+                         ).where((Order.id == order.id) & (Order.state == "pending")).execute()
+            Ticket.update(state="free", order=None, held_until=None).where(
+                (Ticket.order == order.id) & (Ticket.state == "held")).execute()
+            record_event("order_expired", draw=order.draw_id, order=order.id, at=now)
+        Order.update(amount_lock=None).where(
+            Order.amount_lock.is_null(False) & (Order.state != "pending") & (Order.amount_lock_until <= now)
+        ).execute()
+    _last_sweep["at"] = time.monotonic()
+    return len(due)
+
+
+def maybe_expire(now=None) -> None:
+    """expire_due() at most about once a second per process (it is cheap, but holds are hot)."""
+    if time.monotonic() - _last_sweep["at"] >= SWEEP_EVERY_SECONDS:
+        expire_due(now)
+
+
+def _pick_amount(draw: Draw, base: int) -> int | None:
+    used = {row.amount_lock for row in Order.select(Order.amount_lock).where(
+        (Order.draw == draw.id) & (Order.amount_lock >= base) & (Order.amount_lock <= base + MAX_OFFSET))}
+    for offset in range(MAX_OFFSET + 1):
+        if base + offset not in used:
+            return base + offset
+    return None
+
+
+def _taken(draw: Draw, numbers, now) -> tuple[list[int], bool]:
+    """(numbers held or sold by a live order, whether some holds have lapsed and need a sweep)."""
+    rows = Ticket.select(Ticket.number, Ticket.state, Ticket.held_until).where(
+        (Ticket.draw == draw.id) & Ticket.number.in_(numbers) & (Ticket.state != "free"))
+    taken, lapsed = [], False
+    for row in rows:
+        if row.state == "held" and row.held_until is not None and row.held_until <= now:
+            lapsed = True
+        else:
+            taken.append(row.number)
+    return taken, lapsed
+
+
+def hold_tickets(name, mobile, tickets, *, now: datetime | None = None, source: str = "web") -> Hold:
+    """Hold all of `tickets` for a new pending order, or none of them.
+
+    Raises TicketsTaken naming exactly the numbers already held or sold, SalesClosed, LimitReached,
+    or InvalidInput for a bad name, mobile or ticket list. Nothing changes when it raises."""
+    name = clean_name(name)
+    mobile = parse_mobile(mobile)
+    draw = current_draw()
+    numbers = parse_ticket_list(tickets, draw.ticket_count, draw.max_per_order)
+    for _attempt in range(5):
+        try:
+            return _hold(name, mobile, numbers, now or utcnow(), source)
+        except IntegrityError:  # a random id collided, or a constraint caught what the checks missed
+            continue
+    raise LimitReached("The booking could not be saved just now; please try again.")
+
+
+def _hold(name, mobile, numbers, now, source) -> Hold:
+    with write_tx():
+        draw = current_draw()
+        if draw.state != "open":
+            raise SalesClosed("Sales for this draw are closed.")
+        maybe_expire(now)
+        taken, lapsed = _taken(draw, numbers, now)
+        if lapsed:
+            expire_due(now)
+            taken, _ = _taken(draw, numbers, now)
+        if taken:
+            raise TicketsTaken(taken, draw.width)
+        pending = Order.select().where((Order.draw == draw.id) & (Order.mobile == mobile)
+                                       & (Order.state == "pending") & (Order.expires_at > now)).count()
+        if pending >= draw.max_pending_per_mobile:
+            raise LimitReached(f"This mobile number already has {pending} unpaid bookings. Pay for one or "
+                               f"wait for it to expire before booking more.")
+        base = draw.price_paise * len(numbers)
+        payable = _pick_amount(draw, base)
+        if payable is None:
+            expire_due(now)
+            payable = _pick_amount(draw, base)
+        expires_at = now + timedelta(minutes=draw.hold_minutes)
+        order = Order.create(
+            draw=draw.id, session_id=new_session_id(), reference=new_reference(), name=name, mobile=mobile,
+            tickets=",".join(map(str, numbers)), ticket_count=len(numbers), base_paise=base,
+            payable_paise=payable if payable is not None else base, amount_unique=payable is not None,
+            amount_lock=payable, state="pending", source=source, created_at=now, expires_at=expires_at)
+        claimed = Ticket.update(state="held", order=order.id, held_until=expires_at).where(
+            (Ticket.draw == draw.id) & Ticket.number.in_(numbers) & (Ticket.state == "free")).execute()
+        if claimed != len(numbers):  # cannot happen under the write lock; refuse rather than oversell
+            taken, _ = _taken(draw, numbers, now)
+            raise TicketsTaken([n for n in taken if n in numbers] or numbers, draw.width)
+        record_event("order_created", draw=draw, order=order, at=now, tickets=numbers,
+                     payable_paise=order.payable_paise, expires_at=expires_at, source=source)
+        return Hold(order.id, order.session_id, order.reference, tuple(numbers), base, order.payable_paise,
+                    order.amount_unique, expires_at,
+                    upi_uri(draw.payee_vpa, draw.payee_name, order.payable_paise, order.reference))
+
+
+def find_order(key: str) -> Order:
+    """An order by session id (12 digits) or payment reference (LD-XXXXXX)."""
+    from .ids import normalise_reference
+
+    key = str(key or "").strip()
+    order = None
+    if SESSION_RE.match(key):
+        order = Order.get_or_none(Order.session_id == key)
+    else:
+        reference = normalise_reference(key)
+        if reference:
+            order = Order.get_or_none(Order.reference == reference)
+    if order is None:
+        raise NotFound(f"No booking found for '{key[:20]}'.")
+    return order
+
+
+def order_status(session_id: str, now: datetime | None = None) -> OrderStatus:
+    """What the buyer's page polls: one indexed read, no writes. A pending order whose hold has
+    ended reads as expired even before the sweep has run."""
+    if not SESSION_RE.match(str(session_id or "")):
+        raise NotFound("No booking with that id.")
+    row = (Order.select(Order.session_id, Order.reference, Order.state, Order.tickets, Order.payable_paise,
+                        Order.expires_at, Order.paid_at, Order.draw)
+           .where(Order.session_id == session_id).first())
+    if row is None:
+        raise NotFound("No booking with that id.")
+    state = row.state
+    if state == "pending" and row.expires_at <= (now or utcnow()):
+        state = "expired"
+    return OrderStatus(row.session_id, row.reference, state, order_numbers(row), row.payable_paise,
+                       row.expires_at, row.paid_at, row.draw_id)
+
+
+def cancel_order(key: str, *, now=None, reason: str = "cancelled") -> Order:
+    """Cancel a pending order and free its tickets (its amount stays reserved for the late window)."""
+    now = now or utcnow()
+    with write_tx():
+        order = find_order(key)
+        if order.state != "pending":
+            raise LimitReached(f"Booking {order.reference} is {order.state}, so it cannot be cancelled.")
+        window = Draw.get_by_id(order.draw_id).late_window_minutes
+        Order.update(state="cancelled", ended_at=now, amount_lock_until=now + timedelta(minutes=window)).where(
+            Order.id == order.id).execute()
+        Ticket.update(state="free", order=None, held_until=None).where(
+            (Ticket.order == order.id) & (Ticket.state == "held")).execute()
+        record_event("order_cancelled", draw=order.draw_id, order=order, at=now, reason=reason)
+    return Order.get_by_id(order.id)
+
+
+def availability(draw: Draw | None = None, now: datetime | None = None) -> dict:
+    """Compact availability: a string with one character per ticket ('0' free, '1' held, '2' sold)."""
+    draw = draw or current_draw()
+    now = now or utcnow()
+    states = bytearray(b"0" * draw.ticket_count)
+    held = sold = 0
+    for number, state, held_until in (Ticket.select(Ticket.number, Ticket.state, Ticket.held_until)
+                                      .where((Ticket.draw == draw.id) & (Ticket.state != "free")).tuples()):
+        if state == "sold":
+            states[number - 1] = ord("2")
+            sold += 1
+        elif held_until is not None and held_until > now:
+            states[number - 1] = ord("1")
+            held += 1
+    return {"draw_id": draw.id, "count": draw.ticket_count, "states": states.decode(), "sold": sold,
+            "held": held, "free": draw.ticket_count - sold - held}

@@ -1,0 +1,120 @@
+"""Database connection, the shared model base, write transactions and schema migrations.
+
+`connect(url)` accepts a SQLite path (`luckydraw.db`, `sqlite:///path/to.db`) or a PostgreSQL URL
+(`postgresql://user@host:5432/name`). Every write goes through `write_tx()`, which takes the write
+lock up front: `BEGIN IMMEDIATE` on SQLite (plus a process-local lock, which keeps contended
+latency low), and one transaction-scoped advisory lock on PostgreSQL. Writers are therefore
+serialised on both databases; reads never wait for them.
+"""
+
+import os
+import threading
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from urllib.parse import parse_qs, unquote, urlparse
+
+from peewee import DatabaseProxy, Model, PostgresqlDatabase, SqliteDatabase
+
+database = DatabaseProxy()
+
+DEFAULT_URL = "luckydraw.db"
+ADVISORY_LOCK_KEY = 0x4C75636B79  # "Lucky"
+_sqlite_write_lock = threading.RLock()
+
+
+class BaseModel(Model):
+    class Meta:
+        database = database
+        legacy_table_names = False
+
+
+def utcnow() -> datetime:
+    """Naive UTC: what every DateTimeField stores."""
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+def resolve_url(url: str | None = None) -> str:
+    return url or os.environ.get("LUCKYDRAW_DATABASE_URL") or DEFAULT_URL
+
+
+def make_database(url: str | None = None):
+    url = resolve_url(url)
+    if url.startswith(("postgres://", "postgresql://")):
+        parts = urlparse(url)
+        params = {}
+        if parts.hostname:
+            params["host"] = parts.hostname
+        if parts.port:
+            params["port"] = parts.port
+        if parts.username:
+            params["user"] = unquote(parts.username)
+        if parts.password:
+            params["password"] = unquote(parts.password)
+        name = (parts.path or "/").lstrip("/") or "postgres"
+        schema = parse_qs(parts.query).get("schema", [None])[0]
+        if schema:
+            if not schema.replace("_", "").isalnum():
+                raise ValueError(f"bad schema name {schema!r}")
+            params["options"] = f"-c search_path={schema}"
+        db = PostgresqlDatabase(name, **params)
+        db.luckydraw_schema = schema
+        return db
+    path = url[len("sqlite:///"):] if url.startswith("sqlite:///") else url
+    if url.startswith("sqlite://") and not url.startswith("sqlite:///"):
+        path = url[len("sqlite://"):]
+    return SqliteDatabase(
+        path,
+        timeout=30,
+        check_same_thread=False,
+        pragmas={
+            "journal_mode": "wal",
+            "foreign_keys": 1,
+            "busy_timeout": 30000,
+            "synchronous": "normal",
+            "cache_size": -16000,
+        },
+    )
+
+
+def connect(url: str | None = None, create: bool = True):
+    """Bind the models to the database at `url` and bring its schema up to date."""
+    db = make_database(url)
+    database.initialize(db)
+    if create:
+        from .migrations import migrate
+
+        schema = getattr(db, "luckydraw_schema", None)
+        if schema:
+            db.execute_sql(f"CREATE SCHEMA IF NOT EXISTS {schema}")
+
+        migrate(db)
+    return db
+
+
+def is_sqlite() -> bool:
+    return isinstance(database.obj, SqliteDatabase)
+
+
+@contextmanager
+def write_tx():
+    """A write transaction that holds the database's write lock from its first statement."""
+    db = database.obj
+    if isinstance(db, SqliteDatabase):
+        with _sqlite_write_lock:
+            if db.in_transaction():
+                with db.atomic():
+                    yield
+            else:
+                with db.atomic("IMMEDIATE"):
+                    yield
+    else:
+        with db.atomic():
+            db.execute_sql("SELECT pg_advisory_xact_lock(%s)", (ADVISORY_LOCK_KEY,))
+            yield
+
+
+def close():
+    """Close this thread's connection, if any (per-request handling in the web)."""
+    db = database.obj
+    if db is not None and not db.is_closed():
+        db.close()

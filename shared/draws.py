@@ -1,0 +1,160 @@
+"""Draws: create the current draw, change its settings, close sales, and start a new draw
+(which exports and archives the old one: nothing is ever deleted)."""
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from .db import utcnow, write_tx
+from .errors import Conflict, InvalidInput, NotFound
+from .models import Draw, Order, Ticket, record_event
+from .money import parse_amount
+from .validation import clean_name, parse_vpa
+
+MAX_TICKETS = 100_000
+SETTING_FIELDS = ("name", "ticket_count", "price_paise", "payee_vpa", "payee_name", "hold_minutes",
+                  "max_per_order", "max_pending_per_mobile", "late_window_minutes")
+
+
+@dataclass(frozen=True)
+class DrawSettings:
+    name: str
+    ticket_count: int = 500
+    price_paise: int = 500
+    payee_vpa: str = ""
+    payee_name: str = ""
+    hold_minutes: int = 10
+    max_per_order: int = 20
+    max_pending_per_mobile: int = 2
+    late_window_minutes: int = 60
+
+
+def _whole(value, what: str, low: int, high: int) -> int:
+    try:
+        number = int(str(value).strip())
+    except (TypeError, ValueError):
+        raise InvalidInput(f"{what} must be a whole number, not '{value}'.") from None
+    if not low <= number <= high:
+        raise InvalidInput(f"{what} must be between {low} and {high}; got {number}.")
+    return number
+
+
+def validate_settings(name, ticket_count=500, price="5", payee_vpa="", payee_name="", hold_minutes=10,
+                      max_per_order=20, max_pending_per_mobile=2, late_window_minutes=60) -> DrawSettings:
+    """Check every field a person typed for a draw; price may be rupees text or paise int via 'price_paise'."""
+    price_paise = price if isinstance(price, int) and not isinstance(price, bool) else parse_amount(price)
+    tickets = _whole(ticket_count, "Ticket count", 1, MAX_TICKETS)
+    return DrawSettings(
+        name=clean_name(name, "Draw name"),
+        ticket_count=tickets,
+        price_paise=price_paise,
+        payee_vpa=parse_vpa(payee_vpa),
+        payee_name=clean_name(payee_name, "Payee name"),
+        hold_minutes=_whole(hold_minutes, "Hold minutes", 1, 240),
+        max_per_order=_whole(max_per_order, "Max tickets per order", 1, min(tickets, 1000)),
+        max_pending_per_mobile=_whole(max_pending_per_mobile, "Pending bookings per mobile", 1, 50),
+        late_window_minutes=_whole(late_window_minutes, "Late-payment window", 0, 7 * 24 * 60),
+    )
+
+
+def current_draw(required: bool = True) -> Draw | None:
+    """The one draw that is not archived (the newest, should history ever hold two)."""
+    draw = Draw.select().where(Draw.state != "archived").order_by(Draw.id.desc()).first()
+    if draw is None and required:
+        raise NotFound("There is no draw yet. Create one with 'luckydraw new-draw'.")
+    return draw
+
+
+def get_draw(draw_id: int | None = None) -> Draw:
+    if draw_id is None:
+        return current_draw()
+    draw = Draw.get_or_none(Draw.id == draw_id)
+    if draw is None:
+        raise NotFound(f"There is no draw #{draw_id}.")
+    return draw
+
+
+def create_draw(settings: DrawSettings, *, exports_dir: str | Path = "exports", now=None) -> Draw:
+    """Start a fresh draw with every ticket free. The current draw, if any, is exported to
+    `exports_dir` and archived first (its pending bookings are cancelled, its data kept)."""
+    from .winners import commitment, new_seed
+
+    now = now or utcnow()
+    old = current_draw(required=False)
+    export_path = None
+    if old is not None:
+        from .export import export_draw
+
+        export_path = export_draw(old.id, default_export_path(old, exports_dir, now))
+    seed = new_seed()
+    with write_tx():
+        if old is not None:
+            _archive(old, now, str(export_path))
+        draw = Draw.create(seed=seed, seed_hash=commitment(seed), created_at=now, state="open",
+                           **{f: getattr(settings, f) for f in SETTING_FIELDS})
+        rows = [{"draw": draw.id, "number": n, "state": "free"} for n in range(1, settings.ticket_count + 1)]
+        batch = 500
+        for start in range(0, len(rows), batch):
+            Ticket.insert_many(rows[start:start + batch]).execute()
+        record_event("draw_created", draw=draw, at=now, seed_hash=draw.seed_hash,
+                     archived_draw=old.id if old else None, export=str(export_path) if export_path else None)
+    return draw
+
+
+def default_export_path(draw: Draw, exports_dir, now) -> Path:
+    safe = "".join(ch if ch.isalnum() else "-" for ch in draw.name).strip("-")[:40] or "draw"
+    return Path(exports_dir) / f"draw-{draw.id}-{safe}-{now:%Y%m%d-%H%M%S}.xlsx"
+
+
+def _archive(draw: Draw, now, export_path: str) -> None:
+    pending = list(Order.select(Order.id).where((Order.draw == draw.id) & (Order.state == "pending")))
+    for order in pending:
+        Order.update(state="cancelled", ended_at=now, amount_lock_until=now).where(Order.id == order.id).execute()
+        Ticket.update(state="free", order=None, held_until=None).where(
+            (Ticket.order == order.id) & (Ticket.state == "held")).execute()
+        record_event("order_cancelled", draw=draw, order=order.id, at=now, reason="draw archived")
+    Draw.update(state="archived", archived_at=now, export_path=export_path).where(Draw.id == draw.id).execute()
+    record_event("draw_archived", draw=draw, at=now, export=export_path, cancelled_pending=len(pending))
+
+
+def update_settings(changes: dict, *, now=None) -> Draw:
+    """Change settings of the current draw. The ticket count may only grow (numbers already booked
+    keep their meaning); the price only while nothing is booked."""
+    now = now or utcnow()
+    with write_tx():
+        draw = current_draw()
+        merged = {f: getattr(draw, f) for f in SETTING_FIELDS}
+        merged.update({k: v for k, v in changes.items() if v is not None})
+        price = merged.pop("price_paise")
+        settings = validate_settings(price=price, **merged)
+        if settings.ticket_count < draw.ticket_count:
+            raise Conflict(f"Ticket count can only grow (it is {draw.ticket_count}); start a new draw to shrink it.")
+        if settings.price_paise != draw.price_paise and Order.select().where(Order.draw == draw.id).exists():
+            raise Conflict("The price cannot change once bookings exist; start a new draw instead.")
+        if settings.ticket_count > draw.ticket_count:
+            rows = [{"draw": draw.id, "number": n, "state": "free"}
+                    for n in range(draw.ticket_count + 1, settings.ticket_count + 1)]
+            for start in range(0, len(rows), 500):
+                Ticket.insert_many(rows[start:start + 500]).execute()
+        changed = {f: getattr(settings, f) for f in SETTING_FIELDS if getattr(settings, f) != getattr(draw, f)}
+        if changed:
+            Draw.update(**changed).where(Draw.id == draw.id).execute()
+            record_event("draw_settings_changed", draw=draw, at=now, **changed)
+    return Draw.get_by_id(draw.id)
+
+
+def set_sales_open(is_open: bool, *, now=None) -> Draw:
+    """Close sales (no new holds; pending bookings may still be paid) or open them again."""
+    now = now or utcnow()
+    with write_tx():
+        draw = current_draw()
+        if draw.state == "drawn":
+            raise Conflict("Winners have already been drawn; sales cannot change now.")
+        target = "open" if is_open else "closed"
+        if draw.state != target:
+            Draw.update(state=target, closed_at=None if is_open else now).where(Draw.id == draw.id).execute()
+            record_event("sales_opened" if is_open else "sales_closed", draw=draw, at=now)
+    return Draw.get_by_id(draw.id)
+
+
+def list_draws() -> list[Draw]:
+    return list(Draw.select().order_by(Draw.id.desc()))

@@ -1,0 +1,156 @@
+"""The tables: draws, their tickets, orders (bookings), payments, the event journal, settings."""
+
+import json
+
+from peewee import (
+    AutoField,
+    BooleanField,
+    CharField,
+    DateTimeField,
+    ForeignKeyField,
+    IntegerField,
+    TextField,
+)
+
+from .db import BaseModel, utcnow
+
+DRAW_STATES = ("open", "closed", "drawn", "archived")
+TICKET_STATES = ("free", "held", "sold")
+ORDER_STATES = ("pending", "paid", "expired", "cancelled")
+PAYMENT_STATES = ("matched", "unmatched", "attention", "refunded")
+
+
+class Draw(BaseModel):
+    id = AutoField()
+    name = CharField(max_length=120)
+    ticket_count = IntegerField()
+    price_paise = IntegerField()
+    payee_vpa = CharField(max_length=260)
+    payee_name = CharField(max_length=120)
+    hold_minutes = IntegerField(default=10)
+    max_per_order = IntegerField(default=20)
+    max_pending_per_mobile = IntegerField(default=2)
+    late_window_minutes = IntegerField(default=60)
+    state = CharField(max_length=12, default="open", index=True)
+    created_at = DateTimeField(default=utcnow)
+    closed_at = DateTimeField(null=True)
+    archived_at = DateTimeField(null=True)
+    seed = CharField(max_length=64)
+    seed_hash = CharField(max_length=64)
+    export_path = TextField(null=True)
+
+    @property
+    def width(self) -> int:
+        return len(str(self.ticket_count))
+
+    def label(self, number: int) -> str:
+        return str(number).zfill(self.width)
+
+
+class Order(BaseModel):
+    """A booking. `amount_lock` holds the payable amount while it may still receive money; the
+    unique index on (draw, amount_lock) makes a shared payable amount impossible."""
+
+    id = AutoField()
+    draw = ForeignKeyField(Draw, backref="orders", on_delete="RESTRICT")
+    session_id = CharField(max_length=12, unique=True)
+    reference = CharField(max_length=12, unique=True)
+    name = CharField(max_length=80)
+    mobile = CharField(max_length=10)
+    tickets = TextField()  # "7,8,9" — the numbers booked, never changed
+    ticket_count = IntegerField()
+    base_paise = IntegerField()
+    payable_paise = IntegerField()
+    amount_unique = BooleanField(default=True)
+    amount_lock = IntegerField(null=True)
+    amount_lock_until = DateTimeField(null=True)
+    state = CharField(max_length=10, default="pending")
+    source = CharField(max_length=10, default="web")
+    created_at = DateTimeField(default=utcnow)
+    expires_at = DateTimeField()
+    ended_at = DateTimeField(null=True)
+    paid_at = DateTimeField(null=True)
+
+    class Meta:
+        table_name = "booking"
+        indexes = (
+            (("draw", "amount_lock"), True),
+            (("draw", "state", "payable_paise"), False),
+            (("state", "expires_at"), False),
+            (("draw", "mobile", "state"), False),
+        )
+
+    @property
+    def numbers(self) -> list[int]:
+        return [int(n) for n in self.tickets.split(",") if n]
+
+
+class Ticket(BaseModel):
+    id = AutoField()
+    draw = ForeignKeyField(Draw, backref="tickets", on_delete="RESTRICT")
+    number = IntegerField()
+    state = CharField(max_length=8, default="free")
+    order = ForeignKeyField(Order, null=True, backref="held_tickets", on_delete="RESTRICT")
+    held_until = DateTimeField(null=True)
+
+    class Meta:
+        indexes = ((("draw", "number"), True), (("draw", "state"), False))
+
+
+class Payment(BaseModel):
+    id = AutoField()
+    draw = ForeignKeyField(Draw, backref="payments", on_delete="RESTRICT")
+    amount_paise = IntegerField()
+    utr = CharField(max_length=24, unique=True)
+    utr_missing = BooleanField(default=False)
+    reference = CharField(max_length=40, null=True)
+    payer = CharField(max_length=120, null=True)
+    payer_vpa = CharField(max_length=260, null=True)
+    source = CharField(max_length=12, default="manual")
+    received_at = DateTimeField(default=utcnow)
+    recorded_at = DateTimeField(default=utcnow)
+    status = CharField(max_length=10, default="unmatched", index=True)
+    attention_reason = CharField(max_length=40, null=True)
+    order = ForeignKeyField(Order, null=True, backref="payments", on_delete="RESTRICT")
+    candidate = ForeignKeyField(Order, null=True, backref="attention_payments", on_delete="RESTRICT")
+    note = TextField(null=True)
+
+    class Meta:
+        indexes = ((("draw", "status"), False),)
+
+
+class Event(BaseModel):
+    """Append-only journal: one row per state change of a draw, order or payment."""
+
+    id = AutoField()
+    at = DateTimeField(default=utcnow, index=True)
+    draw = ForeignKeyField(Draw, null=True, on_delete="RESTRICT")
+    kind = CharField(max_length=40)
+    order = ForeignKeyField(Order, null=True, on_delete="RESTRICT")
+    payment = ForeignKeyField(Payment, null=True, on_delete="RESTRICT")
+    detail = TextField(default="{}")
+
+    class Meta:
+        indexes = ((("draw", "id"), False),)
+
+    @property
+    def data(self) -> dict:
+        return json.loads(self.detail or "{}")
+
+
+class Setting(BaseModel):
+    key = CharField(max_length=64, primary_key=True)
+    value = TextField()
+
+
+class SchemaVersion(BaseModel):
+    version = IntegerField(primary_key=True)
+    applied_at = DateTimeField(default=utcnow)
+
+
+ALL_MODELS = [Draw, Order, Ticket, Payment, Event, Setting, SchemaVersion]
+
+
+def record_event(kind: str, *, draw=None, order=None, payment=None, at=None, **detail) -> None:
+    Event.create(kind=kind, draw=draw, order=order, payment=payment, at=at or utcnow(),
+                 detail=json.dumps(detail, default=str, sort_keys=True))

@@ -1,0 +1,61 @@
+"""Money as integer paise: parsing what people type, and formatting rupees at the edges."""
+
+import re
+
+from .errors import InvalidInput
+
+MAX_PAISE = 10_000_000_00  # ₹1 crore: larger amounts are typing mistakes here
+
+_PREFIX = re.compile(r"^(?:₹|rs\.?|inr)\s*", re.IGNORECASE)
+_NUMBER = re.compile(r"^(\d{1,3}(?:,\d{2,3})*|\d+)(?:\.(\d{1,2}))?$")
+
+
+def parse_amount(text) -> int:
+    """Turn '10', '10.5', '₹10.05', 'Rs. 10.05', '1,000.00' into paise; anything else is an error."""
+    if isinstance(text, bool):
+        raise InvalidInput("Amount must be a number of rupees, like 10 or 10.05.")
+    if isinstance(text, int):
+        paise = text * 100
+    else:
+        raw = str(text).strip()
+        body = _PREFIX.sub("", raw).strip()
+        if not body:
+            raise InvalidInput("Please enter an amount, like 10 or 10.05.")
+        if body.startswith("-"):
+            raise InvalidInput(f"Amount must be more than zero, not {raw}.")
+        match = _NUMBER.match(body)
+        if not match:
+            if re.match(r"^[\d,]*\.\d{3,}$", body):
+                raise InvalidInput(f"Amount {raw} has more than two decimal places; paise go to two places.")
+            raise InvalidInput(f"'{raw}' is not an amount; write rupees like 10 or 10.05.")
+        whole, frac = match.group(1), match.group(2) or ""
+        paise = int(whole.replace(",", "")) * 100 + int(frac.ljust(2, "0") or 0)
+    if paise <= 0:
+        raise InvalidInput("Amount must be more than zero.")
+    if paise > MAX_PAISE:
+        raise InvalidInput("Amount is too large.")
+    return paise
+
+
+def rupees(paise: int) -> str:
+    """'10.03' — always two decimals, no symbol (UPI links, JSON)."""
+    sign = "-" if paise < 0 else ""
+    paise = abs(int(paise))
+    return f"{sign}{paise // 100}.{paise % 100:02d}"
+
+
+def format_rupees(paise: int) -> str:
+    """'₹1,234.05' for people, Indian digit grouping."""
+    sign = "-" if paise < 0 else ""
+    paise = abs(int(paise))
+    whole = str(paise // 100)
+    if len(whole) > 3:
+        head, tail = whole[:-3], whole[-3:]
+        groups = []
+        while len(head) > 2:
+            groups.insert(0, head[-2:])
+            head = head[:-2]
+        if head:
+            groups.insert(0, head)
+        whole = ",".join(groups + [tail])
+    return f"{sign}₹{whole}.{paise % 100:02d}"

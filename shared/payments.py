@@ -1,0 +1,283 @@
+"""Payments: record money the organiser saw arrive, match it to a booking by the rules of the
+contract (reference → unique amount → late payment → double payment → unmatched; never a guess),
+assign by hand, refund, and cash sales."""
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from peewee import IntegrityError
+
+from .booking import expire_due, find_order, order_numbers
+from .db import utcnow, write_tx
+from .draws import current_draw
+from .errors import Conflict, DuplicateUTR, InvalidInput, NotFound, TicketsTaken
+from .ids import new_internal_payment_id, new_reference, new_session_id, normalise_reference
+from .models import Draw, Order, Payment, Ticket, record_event
+from .money import format_rupees, parse_amount
+from .validation import clean_name, parse_mobile, parse_ticket_list, parse_utr
+
+SOURCES = ("manual", "quick", "sms", "webhook", "razorpay", "cash", "cli")
+
+# Outcomes of matching one payment.
+MATCHED = "matched"                # rule 1 or 2: a pending order is now paid
+LATE_MATCHED = "late_matched"      # rule 3: an expired order re-held and paid
+LATE_TAKEN = "late_taken"          # rule 3: expired order's numbers were taken since → attention
+DOUBLE_PAYMENT = "double_payment"  # rule 4: the order was already paid → attention (refund)
+AMBIGUOUS = "ambiguous"            # several candidates: organiser decides
+UNMATCHED = "unmatched"            # no candidate
+
+
+@dataclass(frozen=True)
+class MatchResult:
+    payment_id: int
+    utr: str
+    amount_paise: int
+    outcome: str
+    rule: int | None
+    order_reference: str | None = None
+    order_session_id: str | None = None
+    candidates: tuple[str, ...] = field(default_factory=tuple)
+    message: str = ""
+
+    @property
+    def confirmed(self) -> bool:
+        return self.outcome in (MATCHED, LATE_MATCHED)
+
+
+def _window(draw: Draw, now: datetime) -> datetime:
+    return now - timedelta(minutes=draw.late_window_minutes)
+
+
+def _settle(order: Order, payment: Payment, now: datetime, late: bool = False) -> None:
+    """Mark the order paid, its tickets sold and the payment matched — one transaction."""
+    draw = Draw.get_by_id(order.draw_id)
+    Order.update(state="paid", paid_at=now, ended_at=now,
+                 amount_lock_until=now + timedelta(minutes=draw.late_window_minutes)).where(Order.id == order.id).execute()
+    Ticket.update(state="sold", held_until=None).where(Ticket.order == order.id).execute()
+    Payment.update(status="matched", order=order.id, candidate=None, attention_reason=None).where(
+        Payment.id == payment.id).execute()
+    record_event("order_paid", draw=order.draw_id, order=order.id, payment=payment.id, at=now, late=late,
+                 utr=payment.utr)
+
+
+def _rehold(order: Order, now: datetime) -> bool:
+    """Give a late payer back their numbers if every one is still free."""
+    numbers = order_numbers(order)
+    claimed = Ticket.update(state="held", order=order.id, held_until=None).where(
+        (Ticket.draw == order.draw_id) & Ticket.number.in_(numbers) & (Ticket.state == "free")).execute()
+    if claimed != len(numbers):
+        Ticket.update(state="free", order=None).where((Ticket.order == order.id) & (Ticket.state == "held")).execute()
+        return False
+    return True
+
+
+def _flag(payment: Payment, order: Order, reason: str, now: datetime) -> None:
+    Payment.update(status="attention", attention_reason=reason, candidate=order.id).where(
+        Payment.id == payment.id).execute()
+    record_event("payment_needs_attention", draw=payment.draw_id, payment=payment.id, order=order.id, at=now,
+                 reason=reason)
+
+
+def _result(payment, outcome, rule, order=None, candidates=(), message=""):
+    return MatchResult(payment.id, payment.utr, payment.amount_paise, outcome, rule,
+                       order.reference if order else None, order.session_id if order else None,
+                       tuple(candidates), message)
+
+
+def _match(payment: Payment, draw: Draw, now: datetime) -> MatchResult:
+    amount = payment.amount_paise
+    shown = format_rupees(amount)
+    same_amount = (Order.draw == draw.id) & (Order.payable_paise == amount)
+    # 1. A reference that names a pending order with the same payable amount.
+    reference = normalise_reference(payment.reference)
+    if reference:
+        order = Order.get_or_none((Order.reference == reference) & (Order.state == "pending") & same_amount)
+        if order is not None:
+            _settle(order, payment, now)
+            return _result(payment, MATCHED, 1, order, message=f"{shown} confirmed booking {order.reference} by its reference.")
+    # 2. The one pending order with exactly that payable amount.
+    pending = list(Order.select().where(same_amount & (Order.state == "pending")).limit(5))
+    if len(pending) == 1:
+        _settle(pending[0], payment, now)
+        return _result(payment, MATCHED, 2, pending[0], message=f"{shown} confirmed booking {pending[0].reference}.")
+    if len(pending) > 1:
+        return _leave(payment, AMBIGUOUS, 2, pending, now,
+                      f"{shown} fits {len(pending)} pending bookings; assign it by hand.")
+    recent = same_amount & (Order.ended_at >= _window(draw, now)) & (Order.source != "cash")
+    # 3. The one order that expired within the late-payment window.
+    expired = list(Order.select().where(recent & (Order.state == "expired")).limit(5))
+    if len(expired) == 1:
+        order = expired[0]
+        if _rehold(order, now):
+            _settle(order, payment, now, late=True)
+            return _result(payment, LATE_MATCHED, 3, order,
+                           message=f"{shown} arrived after booking {order.reference} expired; its numbers were "
+                                   f"still free, so it is confirmed.")
+        _flag(payment, order, LATE_TAKEN, now)
+        return _result(payment, LATE_TAKEN, 3, order,
+                       message=f"{shown} is a late payment for expired booking {order.reference}, but some of its "
+                               f"numbers were taken since: refund or reassign it.")
+    if len(expired) > 1:
+        return _leave(payment, AMBIGUOUS, 3, expired, now,
+                      f"{shown} fits {len(expired)} expired bookings; assign it by hand.")
+    # 4. The one order paid within the window: a possible double payment.
+    paid = list(Order.select().where(recent & (Order.state == "paid")).limit(5))
+    if len(paid) == 1:
+        _flag(payment, paid[0], DOUBLE_PAYMENT, now)
+        return _result(payment, DOUBLE_PAYMENT, 4, paid[0],
+                       message=f"{shown} matches booking {paid[0].reference}, which is already paid: a possible "
+                               f"double payment to refund.")
+    if len(paid) > 1:
+        return _leave(payment, AMBIGUOUS, 4, paid, now, f"{shown} fits {len(paid)} paid bookings; check by hand.")
+    # 5. Nothing: unmatched, for the organiser.
+    return _leave(payment, UNMATCHED, None, [], now, f"{shown} matches no booking; it is kept as UNMATCHED.")
+
+
+def _leave(payment, outcome, rule, candidates, now, message) -> MatchResult:
+    record_event("payment_unmatched", draw=payment.draw_id, payment=payment.id, at=now, outcome=outcome,
+                 candidates=[o.reference for o in candidates])
+    return _result(payment, outcome, rule, candidates=[o.reference for o in candidates], message=message)
+
+
+def record_payment(amount, utr=None, *, reference=None, payer=None, payer_vpa=None, source="manual",
+                   received_at=None, now=None, quick=False) -> MatchResult:
+    """Keep a payment and match it. Without a UTR only when `quick` (or a cash/quick source):
+    it then gets an internal id, flagged `utr_missing`. A UTR seen before raises DuplicateUTR and
+    changes nothing."""
+    amount_paise = parse_amount(amount) if not isinstance(amount, int) or isinstance(amount, bool) else amount
+    if amount_paise <= 0:
+        raise InvalidInput("Amount must be more than zero.")
+    if source not in SOURCES:
+        raise InvalidInput(f"Unknown payment source '{source}'.")
+    if utr in (None, "") and not quick:
+        raise InvalidInput("A UTR (12 digits) is needed; use quick mark if you only saw the amount.")
+    utr_value = parse_utr(utr) if utr not in (None, "") else None
+    payer = clean_name(payer, "Payer") if payer else None
+    now = now or utcnow()
+    try:
+        with write_tx():
+            if utr_value and Payment.select().where(Payment.utr == utr_value).exists():
+                raise _duplicate(utr_value)
+            draw = current_draw()
+            expire_due(now)
+            payment = Payment.create(
+                draw=draw.id, amount_paise=amount_paise, utr=utr_value or new_internal_payment_id(),
+                utr_missing=utr_value is None, reference=(str(reference).strip()[:40] or None) if reference else None,
+                payer=payer, payer_vpa=(payer_vpa or None), source=source if not (quick and source == "manual") else "quick",
+                received_at=received_at or now, recorded_at=now, status="unmatched")
+            record_event("payment_recorded", draw=draw, payment=payment, at=now, amount_paise=amount_paise,
+                         utr=payment.utr, source=payment.source)
+            return _match(payment, draw, now)
+    except IntegrityError:
+        if utr_value:
+            raise _duplicate(utr_value) from None
+        raise
+
+
+def _duplicate(utr: str) -> DuplicateUTR:
+    existing = Payment.get_or_none(Payment.utr == utr)
+    where = ""
+    if existing is not None:
+        where = f" on {existing.recorded_at:%d %b %H:%M} UTC for {format_rupees(existing.amount_paise)}"
+    return DuplicateUTR(f"UTR {utr} was already recorded{where}; nothing was changed.")
+
+
+def find_payment(key) -> Payment:
+    """A payment by UTR, internal id (NOUTR-…) or numeric id."""
+    key = str(key or "").strip()
+    payment = Payment.get_or_none(Payment.utr == key.upper() if key.upper().startswith("NOUTR-") else Payment.utr == key)
+    if payment is None and key.isdigit() and len(key) < 12:
+        payment = Payment.get_or_none(Payment.id == int(key))
+    if payment is None:
+        raise NotFound(f"No payment with UTR or id '{key[:30]}'.")
+    return payment
+
+
+def check_payments(now=None) -> list[MatchResult]:
+    """Run matching again over every unmatched payment of the current draw (each in its own transaction)."""
+    now = now or utcnow()
+    draw = current_draw()
+    results = []
+    for (payment_id,) in Payment.select(Payment.id).where(
+            (Payment.draw == draw.id) & (Payment.status == "unmatched")).order_by(Payment.id).tuples():
+        with write_tx():
+            expire_due(now)
+            payment = Payment.get_by_id(payment_id)
+            if payment.status == "unmatched":
+                results.append(_match(payment, draw, now))
+    return results
+
+
+def assign_payment(payment_key, order_key, *, force=False, now=None) -> MatchResult:
+    """The organiser's hand: link an unmatched (or needs-attention) payment to a booking.
+
+    A pending booking is confirmed; an expired or cancelled one only if all its numbers are still
+    free. A paid booking is refused. A payment smaller than the payable amount needs `force`."""
+    now = now or utcnow()
+    with write_tx():
+        expire_due(now)
+        payment = find_payment(payment_key)
+        order = find_order(order_key)
+        if payment.status == "matched":
+            raise Conflict(f"Payment {payment.utr} already settled a booking; it cannot be assigned again.")
+        if payment.status == "refunded":
+            raise Conflict(f"Payment {payment.utr} was refunded; it cannot be assigned.")
+        if order.state == "paid":
+            raise Conflict(f"Booking {order.reference} is already paid.")
+        if payment.amount_paise < order.payable_paise and not force:
+            raise Conflict(f"Payment {format_rupees(payment.amount_paise)} is less than booking {order.reference}'s "
+                           f"{format_rupees(order.payable_paise)}; use force to confirm it anyway.")
+        late = order.state in ("expired", "cancelled")
+        if late and not _rehold(order, now):
+            taken = [t.number for t in Ticket.select(Ticket.number).where(
+                (Ticket.draw == order.draw_id) & Ticket.number.in_(order_numbers(order)) & (Ticket.state != "free"))]
+            raise TicketsTaken(taken, Draw.get_by_id(order.draw_id).width)
+        _settle(order, payment, now, late=late)
+        record_event("payment_assigned", draw=order.draw_id, payment=payment.id, order=order.id, at=now, forced=force)
+        return _result(payment, MATCHED, None, order,
+                       message=f"{format_rupees(payment.amount_paise)} assigned to booking {order.reference}.")
+
+
+def refund_payment(payment_key, *, note=None, now=None) -> Payment:
+    """Mark an unmatched or needs-attention payment as refunded (the money went back to the payer)."""
+    now = now or utcnow()
+    with write_tx():
+        payment = find_payment(payment_key)
+        if payment.status not in ("unmatched", "attention"):
+            raise Conflict(f"Only unmatched or needs-attention payments can be refunded; {payment.utr} is {payment.status}.")
+        Payment.update(status="refunded", note=note).where(Payment.id == payment.id).execute()
+        record_event("payment_refunded", draw=payment.draw_id, payment=payment.id, at=now, note=note)
+    return Payment.get_by_id(payment.id)
+
+
+def sell_cash(name, mobile, tickets, *, now=None) -> MatchResult:
+    """A cash sale: the organiser books numbers for someone who paid in hand. A paid order with a
+    cash payment (no UTR), all in one transaction."""
+    name = clean_name(name)
+    mobile = parse_mobile(mobile)
+    now = now or utcnow()
+    with write_tx():
+        draw = current_draw()
+        if draw.state not in ("open", "closed"):
+            raise Conflict("This draw is finished; no more sales.")
+        numbers = parse_ticket_list(tickets, draw.ticket_count, draw.ticket_count)
+        expire_due(now)
+        taken = [t.number for t in Ticket.select(Ticket.number).where(
+            (Ticket.draw == draw.id) & Ticket.number.in_(numbers) & (Ticket.state != "free"))]
+        if taken:
+            raise TicketsTaken(taken, draw.width)
+        base = draw.price_paise * len(numbers)
+        order = Order.create(draw=draw.id, session_id=new_session_id(), reference=new_reference(), name=name,
+                             mobile=mobile, tickets=",".join(map(str, numbers)), ticket_count=len(numbers),
+                             base_paise=base, payable_paise=base, amount_unique=False, amount_lock=None,
+                             state="pending", source="cash", created_at=now, expires_at=now)
+        Ticket.update(state="held", order=order.id).where(
+            (Ticket.draw == draw.id) & Ticket.number.in_(numbers) & (Ticket.state == "free")).execute()
+        record_event("order_created", draw=draw, order=order, at=now, tickets=numbers, payable_paise=base, source="cash")
+        payment = Payment.create(draw=draw.id, amount_paise=base, utr=new_internal_payment_id(), utr_missing=True,
+                                 reference=order.reference, payer=name, source="cash", received_at=now,
+                                 recorded_at=now, status="unmatched")
+        record_event("payment_recorded", draw=draw, payment=payment, at=now, amount_paise=base, source="cash")
+        _settle(order, payment, now)
+        return _result(payment, MATCHED, None, order,
+                       message=f"Cash sale: {len(numbers)} tickets for {name}, booking {order.reference}.")

@@ -1,0 +1,96 @@
+"""Checks for what buyers and organisers type: names, mobiles, UTRs, ticket lists, UPI IDs."""
+
+import re
+import unicodedata
+
+from .errors import InvalidInput
+
+UTR_RE = re.compile(r"^\d{12}$")
+VPA_RE = re.compile(r"^[A-Za-z0-9._-]{2,256}@[A-Za-z][A-Za-z0-9.-]{1,63}$")
+SESSION_RE = re.compile(r"^\d{12}$")
+
+
+def clean_name(text, what: str = "Name") -> str:
+    """Trim and collapse spaces; 1–80 characters; no control characters."""
+    if not isinstance(text, str):
+        raise InvalidInput(f"{what} must be text.")
+    if any(unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co") for ch in text if ch not in " \t"):
+        raise InvalidInput(f"{what} contains characters that cannot be used.")
+    name = " ".join(text.split())
+    if not name:
+        raise InvalidInput(f"Please enter a {what.lower()}.")
+    if len(name) > 80:
+        raise InvalidInput(f"{what} is too long: at most 80 characters, this has {len(name)}.")
+    return name
+
+
+def parse_mobile(text) -> str:
+    """An Indian mobile: 10 digits starting 6–9; +91 / 91 / 0 prefixes and spaces or dashes allowed."""
+    if not isinstance(text, (str, int)) or isinstance(text, bool):
+        raise InvalidInput("Mobile number must be 10 digits, like 98765 43210.")
+    raw = str(text).strip()
+    digits = re.sub(r"[\s\-()]", "", raw)
+    if digits.startswith("+91"):
+        digits = digits[3:]
+    elif len(digits) == 12 and digits.startswith("91"):
+        digits = digits[2:]
+    elif len(digits) == 11 and digits.startswith("0"):
+        digits = digits[1:]
+    if not digits.isdigit() or not digits.isascii():
+        raise InvalidInput(f"'{raw[:20]}' is not a mobile number; use 10 digits, like 98765 43210.")
+    if len(digits) != 10:
+        raise InvalidInput(f"Mobile number must have 10 digits; '{raw[:20]}' has {len(digits)}.")
+    if digits[0] not in "6789":
+        raise InvalidInput("An Indian mobile number starts with 6, 7, 8 or 9.")
+    return digits
+
+
+def parse_utr(text) -> str:
+    """The 12-digit UPI transaction reference (spaces allowed while typing)."""
+    utr = re.sub(r"\s", "", str(text or ""))
+    if not UTR_RE.match(utr):
+        raise InvalidInput(f"UTR must be exactly 12 digits; '{str(text)[:30]}' is not.")
+    return utr
+
+
+def parse_vpa(text) -> str:
+    vpa = str(text or "").strip()
+    if not VPA_RE.match(vpa):
+        raise InvalidInput(f"'{vpa[:40]}' is not a UPI ID; it looks like name@bank.")
+    return vpa
+
+
+def parse_ticket_list(value, ticket_count: int, max_per_order: int) -> list[int]:
+    """A list of distinct ticket numbers in 1..ticket_count, at most max_per_order of them.
+
+    Accepts a list of ints (or digit strings) or text like '7, 8, 9'.
+    """
+    if isinstance(value, str):
+        parts = [p for p in re.split(r"[\s,]+", value.strip()) if p]
+    elif isinstance(value, (list, tuple)):
+        if len(value) > max(max_per_order, 1) * 4 + 100:
+            raise InvalidInput(f"Too many tickets: at most {max_per_order} per booking.")
+        parts = list(value)
+    else:
+        raise InvalidInput("Tickets must be a list of numbers.")
+    if not parts:
+        raise InvalidInput("Please pick at least one ticket.")
+    numbers = []
+    for part in parts:
+        if isinstance(part, bool):
+            raise InvalidInput("Tickets must be whole numbers.")
+        if isinstance(part, int):
+            number = part
+        elif isinstance(part, str) and part.strip().isdigit() and part.strip().isascii() and len(part.strip()) < 10:
+            number = int(part.strip())
+        else:
+            raise InvalidInput(f"'{str(part)[:12]}' is not a ticket number.")
+        if not 1 <= number <= ticket_count:
+            raise InvalidInput(f"There is no ticket {number}: numbers run from 1 to {ticket_count}.")
+        numbers.append(number)
+    dupes = sorted({n for n in numbers if numbers.count(n) > 1}) if len(numbers) != len(set(numbers)) else []
+    if dupes:
+        raise InvalidInput(f"Ticket {', '.join(map(str, dupes))} is listed more than once.")
+    if len(numbers) > max_per_order:
+        raise InvalidInput(f"At most {max_per_order} tickets per booking; you picked {len(numbers)}.")
+    return sorted(numbers)

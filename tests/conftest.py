@@ -1,0 +1,104 @@
+"""Shared fixtures: a fresh database per test, on SQLite and (when configured) on PostgreSQL.
+
+The PostgreSQL half runs when LUCKYDRAW_TEST_POSTGRES_URL is set (CI sets it); each test gets its
+own schema, dropped afterwards. LUCKYDRAW_REQUIRE_POSTGRES=1 turns the skip into a failure.
+"""
+
+import os
+import uuid
+
+import pytest
+
+from shared import db as shared_db
+from shared.draws import create_draw, validate_settings
+
+PG_URL = os.environ.get("LUCKYDRAW_TEST_POSTGRES_URL")
+PG_REQUIRED = os.environ.get("LUCKYDRAW_REQUIRE_POSTGRES") == "1"
+
+
+def pg_schema_url(base: str) -> tuple[str, str]:
+    schema = "t_" + uuid.uuid4().hex[:12]
+    sep = "&" if "?" in base else "?"
+    return f"{base}{sep}schema={schema}", schema
+
+
+def _drop_schema(schema: str) -> None:
+    import psycopg2
+
+    conn = psycopg2.connect(PG_URL)
+    conn.autocommit = True
+    with conn.cursor() as cur:
+        cur.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+    conn.close()
+
+
+def _create_schema(schema: str) -> None:
+    import psycopg2
+
+    conn = psycopg2.connect(PG_URL)
+    conn.autocommit = True
+    with conn.cursor() as cur:
+        cur.execute(f"CREATE SCHEMA {schema}")
+    conn.close()
+
+
+def make_url(kind: str, tmp_path):
+    """(url, cleanup) for a fresh database of `kind` ('sqlite' or 'postgres')."""
+    if kind == "sqlite":
+        return str(tmp_path / "luckydraw.db"), lambda: None
+    if not PG_URL:
+        if PG_REQUIRED:
+            pytest.fail("LUCKYDRAW_REQUIRE_POSTGRES=1 but LUCKYDRAW_TEST_POSTGRES_URL is not set")
+        pytest.skip("PostgreSQL half skipped: set LUCKYDRAW_TEST_POSTGRES_URL=postgresql://postgres@127.0.0.1:5432/test")
+    url, schema = pg_schema_url(PG_URL)
+    _create_schema(schema)
+    return url, lambda: _drop_schema(schema)
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def db_url(request, tmp_path):
+    """A URL of an empty database, once on SQLite and once on PostgreSQL."""
+    url, cleanup = make_url(request.param, tmp_path)
+    yield url
+    shared_db.close()
+    cleanup()
+
+
+@pytest.fixture
+def sqlite_url(tmp_path):
+    return str(tmp_path / "luckydraw.db")
+
+
+@pytest.fixture
+def db(db_url):
+    """Connected (both databases), schema created, no draw yet."""
+    database = shared_db.connect(db_url)
+    yield database
+    database.close()
+
+
+@pytest.fixture
+def sqlite_db(sqlite_url):
+    """Connected to a fresh SQLite file only (for rules that do not depend on the database)."""
+    database = shared_db.connect(sqlite_url)
+    yield database
+    database.close()
+
+
+DEFAULT_DRAW = dict(name="Diwali Mela", ticket_count=100, price="10", payee_vpa="organiser@okaxis",
+                    payee_name="Asha Stores", hold_minutes=10, max_per_order=20)
+
+
+def new_draw(tmp_path=None, **overrides):
+    settings = validate_settings(**{**DEFAULT_DRAW, **overrides})
+    return create_draw(settings, exports_dir=str(tmp_path / "exports") if tmp_path else "exports")
+
+
+@pytest.fixture
+def draw(db, tmp_path):
+    return new_draw(tmp_path)
+
+
+@pytest.fixture
+def sqlite_draw(sqlite_db, tmp_path):
+    return new_draw(tmp_path)
