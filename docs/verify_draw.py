@@ -38,8 +38,9 @@ def main(path):
         bad.append("commitment mismatch")
     list_hash = hashlib.sha256("".join(f"{t}\n" for t in sorted(set(sold))).encode()).hexdigest()
     print(f"list hash published {doc['list_hash']}\n  computed          {list_hash}  ({len(sold)} tickets)")
-    if list_hash != doc["list_hash"] or sold != sorted(set(sold)):
-        bad.append("list hash mismatch (or sold list not sorted and distinct)")
+    proper = all(type(t) is int and t >= 0 for t in sold) and sold == sorted(set(sold))
+    if list_hash != doc["list_hash"] or not proper:
+        bad.append("list hash mismatch (or sold list is not sorted, distinct whole numbers)")
     owners = {int(t): b for t, b in doc["owners"].items()}
     print(f"public value {doc['public_value']!r} ({doc.get('public_value_description', '')})")
     if not doc["drawings"] or doc["drawings"][0]["prizes"] != doc["prizes"]:

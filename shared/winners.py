@@ -33,7 +33,7 @@ import hashlib
 import hmac
 import json
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 from .errors import Conflict, InvalidInput
 
@@ -108,6 +108,7 @@ def _digest(prefix: bytes, counter: int) -> bytes:
 def pick_winners(seed_hex: str, public_value: str, sold: list[int], prizes: list[str], *,
                  owners: dict[int, str] | None = None, one_prize_per_buyer: bool = False,
                  drawing_number: int = 1, exclude=frozenset()) -> list[Winner]:
+    """The winners of one drawing, exactly as the module docstring describes."""
     seed = _seed_bytes(seed_hex)
     if not isinstance(public_value, str):
         raise InvalidInput("The public value must be text (it may be empty).")
@@ -127,14 +128,12 @@ def pick_winners(seed_hex: str, public_value: str, sold: list[int], prizes: list
     if one_prize_per_buyer:
         gone = {owner[t] for t in excluded}
         pool = [t for t in pool if owner[t] not in gone]
-        if len(prizes) > len({owner[t] for t in pool}):
-            raise Conflict(f"There are {len(prizes)} prizes but only {len({owner[t] for t in pool})} "
-                           "buyers who can still win, and each buyer may win only one prize.")
+        can_win, unit = len({owner[t] for t in pool}), "buyers who can still win (one prize each)"
     else:
         pool = [t for t in pool if t not in excluded]
-        if len(prizes) > len(pool):
-            raise Conflict(f"There are {len(prizes)} prizes but only {len(pool)} tickets that can "
-                           "still win.")
+        can_win, unit = len(pool), "tickets that can still win"
+    if len(prizes) > can_win:
+        raise Conflict(f"There are {len(prizes)} prizes but only {can_win} {unit}.")
     pv = public_value.encode("utf-8")
     prefix = (seed + len(pv).to_bytes(4, "big") + pv + bytes.fromhex(ticket_list_hash(sold))
               + drawing_number.to_bytes(4, "big"))
@@ -155,10 +154,7 @@ def pick_winners(seed_hex: str, public_value: str, sold: list[int], prizes: list
 
 
 def _owners(owners, sold: list[int], required: bool) -> dict[int, str]:
-    if owners is None:
-        if required:
-            raise InvalidInput("One prize per buyer needs the buyer of every sold ticket.")
-        return {}
+    owners = {} if owners is None else owners
     if not isinstance(owners, dict):
         raise InvalidInput("Owners must map ticket numbers to buyer ids.")
     unsold = set(owners) - set(sold)
@@ -177,8 +173,7 @@ def _owners(owners, sold: list[int], required: bool) -> dict[int, str]:
 
 
 def _winner_dicts(winners: list[Winner]) -> list[dict]:
-    return [{"prize_index": w.prize_index, "prize": w.prize, "ticket": w.ticket, "counter": w.counter}
-            for w in winners]
+    return [asdict(w) for w in winners]
 
 
 def results_document(name: str, seed_hex: str, public_value: str, sold: list[int], prizes: list[str], *,
@@ -231,21 +226,20 @@ def _verify(doc: dict, problems: list[str]) -> None:
         problems.append("drawing 1 must be for exactly the listed prizes")
     earlier = []
     for position, drawing in enumerate(drawings, start=1):
-        number = drawing["number"]
-        if number != position:
-            problems.append(f"drawing {position} is numbered {number}; drawings must be numbered 1, 2, 3, ...")
+        if drawing["number"] != position:
+            problems.append(f"drawing {position} is numbered {drawing['number']}; number them 1, 2, 3, ...")
         if sorted(drawing["exclude"]) != sorted(earlier):
-            problems.append(f"drawing {number} excludes {sorted(drawing['exclude'])} but must exclude exactly "
+            problems.append(f"drawing {position} excludes {sorted(drawing['exclude'])} but must exclude exactly "
                             f"the earlier winners {sorted(earlier)}")
         expected = pick_winners(seed, doc["public_value"], sold, drawing["prizes"], owners=owners,
-                                one_prize_per_buyer=doc["one_prize_per_buyer"], drawing_number=number,
+                                one_prize_per_buyer=doc["one_prize_per_buyer"], drawing_number=position,
                                 exclude=earlier)
         published = drawing["winners"]
         if len(published) != len(expected):
-            problems.append(f"drawing {number} publishes {len(published)} winners, expected {len(expected)}")
+            problems.append(f"drawing {position} publishes {len(published)} winners, expected {len(expected)}")
         for want, got in zip(_winner_dicts(expected), published):
             if got != want:
-                problems.append(f"drawing {number}, prize {want['prize_index'] + 1} ({want['prize']!r}): "
+                problems.append(f"drawing {position}, prize {want['prize_index'] + 1} ({want['prize']!r}): "
                                 f"published ticket {got.get('ticket')!r} (counter {got.get('counter')!r}), "
                                 f"expected ticket {want['ticket']} (counter {want['counter']})")
         earlier += [w["ticket"] for w in _winner_dicts(expected)]

@@ -234,6 +234,7 @@ def test_clear_errors():
 def test_empty_public_value_is_allowed_and_differs_from_other_values():
     a = W.pick_winners(SEED, "", BIG_SOLD, PRIZES)
     assert a == reference_draw_winners(SEED, "", BIG_SOLD, PRIZES)
+    assert tickets(a) != tickets(W.pick_winners(SEED, "x", BIG_SOLD, PRIZES))
 
 
 def reference_draw_winners(*args, **kw):
@@ -398,17 +399,20 @@ def test_script_agrees_with_module(tmp_path, one_per_buyer):
             assert line in run.stdout
 
 
-@pytest.mark.parametrize("change", [
-    lambda d: d.update(seed="ac" * 32),
-    lambda d: d.update(commitment="0" * 64),
-    lambda d: d.update(public_value="drand:1235"),
-    lambda d: d["sold"].append(501),
-    lambda d: d["sold"].remove(250),
-    lambda d: d["drawings"][0]["winners"][1].update(ticket=d["drawings"][0]["winners"][0]["ticket"]),
-    lambda d: d["drawings"][1].update(exclude=[]),
-    lambda d: d.pop("drawings"),
+@pytest.mark.parametrize("change, says", [
+    (lambda d: d.update(seed="ac" * 32), "commitment mismatch"),
+    (lambda d: d.update(commitment="0" * 64), "commitment mismatch"),
+    (lambda d: d.update(public_value="drand:1235"), "drawing 1 prize '1st': expected"),
+    (lambda d: d.update(list_hash="0" * 64), "list hash mismatch"),
+    (lambda d: d["sold"].append(501), "list hash mismatch"),
+    (lambda d: d["sold"].remove(250), "list hash mismatch"),
+    (lambda d: d["drawings"][0]["winners"][1].update(ticket=d["drawings"][0]["winners"][0]["ticket"]),
+     "drawing 1 prize '2nd': expected"),
+    (lambda d: d["drawings"][1].update(exclude=[]), "drawing 2: wrong number or exclude list"),
+    (lambda d: d.pop("drawings"), "cannot check this file"),
+    (lambda d: d.update(sold=[str(t) for t in d["sold"]]), "list hash mismatch"),
 ])
-def test_script_exits_1_after_tampering_like_the_module(tmp_path, change):
+def test_script_exits_1_after_tampering_like_the_module(tmp_path, change, says):
     doc = json.loads(json.dumps(big_doc()))
     change(doc)
     path = tmp_path / "results.json"
@@ -417,6 +421,7 @@ def test_script_exits_1_after_tampering_like_the_module(tmp_path, change):
     assert not W.verify_results(doc).ok
     assert run.returncode == 1, run.stdout + run.stderr
     assert "ALL MATCH" not in run.stdout and "Traceback" not in run.stderr
+    assert "PROBLEM: " + says in run.stdout, run.stdout
 
 
 def test_script_also_rejects_the_top_of_the_range(monkeypatch):
