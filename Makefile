@@ -24,8 +24,9 @@ test-fast: $(STAMP)
 bench: $(STAMP)
 	$(PY) bench/run_all.py
 
-check: test
-	$(PY) tests/check_imports.py
+check: $(STAMP)
+	$(PY) -m compileall -q shared buyerweb console
+	$(PY) -m pytest -q tests/test_import_hygiene.py tests/test_cli.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache

@@ -12,9 +12,11 @@ from shared.errors import LuckyDrawError
 
 COMMAND_MODULES = (
     "console.cli_sales",
+    "console.cli_winners",
     "console.cli_reports",
     "console.cli_demo",
     "console.cli_run",
+    "console.cli_hooks",
 )
 
 

@@ -1,5 +1,5 @@
-"""Commands that change a draw: new-draw, settings, pay, check, assign, refund, sell, cancel,
-close-sales, open-sales."""
+"""Commands that change a draw: new-draw, settings, pay, check, assign, refund, sell, cancel.
+(Closing and opening sales live with the winner draw, in cli_winners.)"""
 
 from dataclasses import asdict
 
@@ -71,11 +71,6 @@ def register(sub) -> None:
     p = sub.add_parser("cancel", help="cancel a pending booking and free its numbers")
     p.add_argument("--order", required=True, help="session id or reference")
     p.set_defaults(handler=cancel)
-
-    p = sub.add_parser("close-sales", help="stop taking new bookings (pending ones may still pay)")
-    p.set_defaults(handler=lambda args: _sales(False))
-    p = sub.add_parser("open-sales", help="take bookings again")
-    p.set_defaults(handler=lambda args: _sales(True))
 
 
 def new_draw(args) -> int:
@@ -162,10 +157,4 @@ def sell(args) -> int:
 def cancel(args) -> int:
     order = booking.cancel_order(args.order, reason="cancelled by organiser")
     print(f"Booking {order.reference} cancelled; numbers {order.tickets} are free again.")
-    return 0
-
-
-def _sales(is_open: bool) -> int:
-    draw = draws.set_sales_open(is_open)
-    print(f"Sales for draw #{draw.id} '{draw.name}' are {'open' if is_open else 'closed'}.")
     return 0

@@ -122,6 +122,8 @@ def update_settings(changes: dict, *, now=None) -> Draw:
     now = now or utcnow()
     with write_tx():
         draw = current_draw()
+        if draw.state == "drawn":
+            raise Conflict("Winners have been drawn; this draw's settings can no longer change.")
         merged = {f: getattr(draw, f) for f in SETTING_FIELDS}
         merged.update({k: v for k, v in changes.items() if v is not None})
         price = merged.pop("price_paise")

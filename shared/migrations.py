@@ -7,9 +7,25 @@ def _v1_initial(db):
     db.create_tables(ALL_MODELS, safe=True)
 
 
+def _v2_winner_draw(db):
+    """Prizes, the announcement and frozen inputs of a draw, drawings and their winners."""
+    from .models_draw import DRAW_MODELS
+
+    db.create_tables(DRAW_MODELS, safe=True)
+
+
+def _v3_intake(db):
+    """The inbox of automatic payment intake (SMS forwarder, Razorpay) and its dedupe keys."""
+    from .models_intake import INTAKE_MODELS
+
+    db.create_tables(INTAKE_MODELS, safe=True)
+
+
 # Append new steps; never edit a released one.
 STEPS = [
     (1, _v1_initial),
+    (2, _v2_winner_draw),
+    (3, _v3_intake),
 ]
 
 CURRENT_VERSION = STEPS[-1][0]

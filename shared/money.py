@@ -7,7 +7,9 @@ from .errors import InvalidInput
 MAX_PAISE = 10_000_000_00  # ₹1 crore: larger amounts are typing mistakes here
 
 _PREFIX = re.compile(r"^(?:₹|rs\.?|inr)\s*", re.IGNORECASE)
-_NUMBER = re.compile(r"^(\d{1,3}(?:,\d{2,3})*|\d+)(?:\.(\d{1,2}))?$")
+# Digits, grouped by commas the Western way (1,000,000) or the Indian way (10,00,000); the last
+# group always has three digits, so "10,50" (₹10.50 written with a decimal comma) is never ₹1,050.
+_NUMBER = re.compile(r"^(\d{1,3}(?:,\d{3})+|\d{1,2}(?:,\d{2})+,\d{3}|\d+)(?:\.(\d{1,2}))?$")
 
 
 def parse_amount(text) -> int:
@@ -27,6 +29,8 @@ def parse_amount(text) -> int:
         if not match:
             if re.match(r"^[\d,]*\.\d{3,}$", body):
                 raise InvalidInput(f"Amount {raw} has more than two decimal places; paise go to two places.")
+            if re.match(r"^\d+,\d{1,2}$", body):
+                raise InvalidInput(f"'{raw}' is not an amount: use a dot for paise, like 10.50.")
             raise InvalidInput(f"'{raw}' is not an amount; write rupees like 10 or 10.05.")
         whole, frac = match.group(1), match.group(2) or ""
         paise = int(whole.replace(",", "")) * 100 + int(frac.ljust(2, "0") or 0)

@@ -23,6 +23,7 @@ MATCHED = "matched"                # rule 1 or 2: a pending order is now paid
 LATE_MATCHED = "late_matched"      # rule 3: an expired order re-held and paid
 LATE_TAKEN = "late_taken"          # rule 3: expired order's numbers were taken since → attention
 DOUBLE_PAYMENT = "double_payment"  # rule 4: the order was already paid → attention (refund)
+AFTER_DRAW = "after_draw"          # rule 3 after the winners were drawn → attention (refund)
 AMBIGUOUS = "ambiguous"            # several candidates: organiser decides
 UNMATCHED = "unmatched"            # no candidate
 
@@ -87,27 +88,42 @@ def _result(payment, outcome, rule, order=None, candidates=(), message=""):
 def _match(payment: Payment, draw: Draw, now: datetime) -> MatchResult:
     amount = payment.amount_paise
     shown = format_rupees(amount)
-    same_amount = (Order.draw == draw.id) & (Order.payable_paise == amount)
+    # A booking made after the payment was recorded cannot be what the payment was for.
+    known = (Order.draw == draw.id) & (Order.created_at <= payment.recorded_at)
+    same_amount = known & (Order.payable_paise == amount)
     # 1. A reference that names a pending order with the same payable amount.
     reference = normalise_reference(payment.reference)
-    if reference:
-        order = Order.get_or_none((Order.reference == reference) & (Order.state == "pending") & same_amount)
-        if order is not None:
-            _settle(order, payment, now)
-            return _result(payment, MATCHED, 1, order, message=f"{shown} confirmed booking {order.reference} by its reference.")
+    named = Order.get_or_none(known & (Order.reference == reference)) if reference else None
+    if named is not None and named.state == "pending" and named.payable_paise == amount:
+        _settle(named, payment, now)
+        return _result(payment, MATCHED, 1, named, message=f"{shown} confirmed booking {named.reference} by its reference.")
+    # Rules 2–4 go by the amount alone, so only when exactly one booking that could still receive
+    # this amount has it: pending, or ended within the late-payment window (cash sales never do).
+    # Two share an amount only when all 100 offsets were in use; then the reference or the
+    # organiser decides.
+    window = _window(draw, now)
+    in_play = list(Order.select().where(
+        same_amount & Order.state.in_(("pending", "expired", "paid", "cancelled")) & (Order.source != "cash")
+        & ((Order.state == "pending") | (Order.ended_at >= window))).order_by(Order.id).limit(5))
+    if len(in_play) > 1:
+        return _leave(payment, AMBIGUOUS, None, in_play, now,
+                      f"{shown} fits {len(in_play)} bookings; assign it by hand.")
+    order = in_play[0] if in_play else None
+    if order is not None and named is not None and named.id != order.id:
+        return _leave(payment, AMBIGUOUS, None, [named, order], now,
+                      f"{shown} fits booking {order.reference}, but its reference names {named.reference}; "
+                      f"assign it by hand.")
     # 2. The one pending order with exactly that payable amount.
-    pending = list(Order.select().where(same_amount & (Order.state == "pending")).limit(5))
-    if len(pending) == 1:
-        _settle(pending[0], payment, now)
-        return _result(payment, MATCHED, 2, pending[0], message=f"{shown} confirmed booking {pending[0].reference}.")
-    if len(pending) > 1:
-        return _leave(payment, AMBIGUOUS, 2, pending, now,
-                      f"{shown} fits {len(pending)} pending bookings; assign it by hand.")
-    recent = same_amount & (Order.ended_at >= _window(draw, now)) & (Order.source != "cash")
+    if order is not None and order.state == "pending":
+        _settle(order, payment, now)
+        return _result(payment, MATCHED, 2, order, message=f"{shown} confirmed booking {order.reference}.")
     # 3. The one order that expired within the late-payment window.
-    expired = list(Order.select().where(recent & (Order.state == "expired")).limit(5))
-    if len(expired) == 1:
-        order = expired[0]
+    if order is not None and order.state == "expired":
+        if draw.state not in ("open", "closed"):  # winners drawn: its numbers were not in the draw
+            _flag(payment, order, AFTER_DRAW, now)
+            return _result(payment, AFTER_DRAW, 3, order,
+                           message=f"{shown} is a late payment for expired booking {order.reference}, but the "
+                                   f"winners are already drawn: refund it.")
         if _rehold(order, now):
             _settle(order, payment, now, late=True)
             return _result(payment, LATE_MATCHED, 3, order,
@@ -117,18 +133,19 @@ def _match(payment: Payment, draw: Draw, now: datetime) -> MatchResult:
         return _result(payment, LATE_TAKEN, 3, order,
                        message=f"{shown} is a late payment for expired booking {order.reference}, but some of its "
                                f"numbers were taken since: refund or reassign it.")
-    if len(expired) > 1:
-        return _leave(payment, AMBIGUOUS, 3, expired, now,
-                      f"{shown} fits {len(expired)} expired bookings; assign it by hand.")
     # 4. The one order paid within the window: a possible double payment.
-    paid = list(Order.select().where(recent & (Order.state == "paid")).limit(5))
-    if len(paid) == 1:
-        _flag(payment, paid[0], DOUBLE_PAYMENT, now)
-        return _result(payment, DOUBLE_PAYMENT, 4, paid[0],
-                       message=f"{shown} matches booking {paid[0].reference}, which is already paid: a possible "
+    if order is not None and order.state == "paid":
+        _flag(payment, order, DOUBLE_PAYMENT, now)
+        return _result(payment, DOUBLE_PAYMENT, 4, order,
+                       message=f"{shown} matches booking {order.reference}, which is already paid: a possible "
                                f"double payment to refund.")
-    if len(paid) > 1:
-        return _leave(payment, AMBIGUOUS, 4, paid, now, f"{shown} fits {len(paid)} paid bookings; check by hand.")
+    if order is not None:  # cancelled within the window: the organiser decides
+        return _leave(payment, UNMATCHED, None, [order], now,
+                      f"{shown} fits booking {order.reference}, which was cancelled; assign or refund it by hand.")
+    if named is not None:
+        return _leave(payment, UNMATCHED, None, [named], now,
+                      f"{shown} matches no booking; its reference names {named.reference} "
+                      f"({format_rupees(named.payable_paise)}, {named.state}): assign or refund it by hand.")
     # 5. Nothing: unmatched, for the organiser.
     return _leave(payment, UNMATCHED, None, [], now, f"{shown} matches no booking; it is kept as UNMATCHED.")
 
@@ -224,10 +241,16 @@ def assign_payment(payment_key, order_key, *, force=False, now=None) -> MatchRes
             raise Conflict(f"Payment {payment.utr} was refunded; it cannot be assigned.")
         if order.state == "paid":
             raise Conflict(f"Booking {order.reference} is already paid.")
+        if order.draw_id != payment.draw_id:
+            raise Conflict(f"Booking {order.reference} belongs to another draw than payment {payment.utr}; "
+                           f"refund the payment instead.")
         if payment.amount_paise < order.payable_paise and not force:
             raise Conflict(f"Payment {format_rupees(payment.amount_paise)} is less than booking {order.reference}'s "
                            f"{format_rupees(order.payable_paise)}; use force to confirm it anyway.")
         late = order.state in ("expired", "cancelled")
+        if late and Draw.get_by_id(order.draw_id).state not in ("open", "closed"):
+            raise Conflict(f"The winners are already drawn, so booking {order.reference} cannot be confirmed "
+                           f"now; refund the payment instead.")
         if late and not _rehold(order, now):
             taken = [t.number for t in Ticket.select(Ticket.number).where(
                 (Ticket.draw == order.draw_id) & Ticket.number.in_(order_numbers(order)) & (Ticket.state != "free"))]

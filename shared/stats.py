@@ -75,10 +75,23 @@ def reconcile(draw_id: int) -> Reconciliation:
         problems.append(f"{matched_count - linked} matched payments point at a booking that is not paid")
     if linked != paid_orders:
         problems.append(f"{paid_orders} paid bookings but {linked} payments settling them")
-    unsold = (Ticket.select().join(Order, on=(Ticket.order == Order.id))
-              .where((Ticket.draw == draw_id) & (Order.state == "paid") & (Ticket.state != "sold")).count())
-    if unsold:
-        problems.append(f"{unsold} tickets of paid bookings are not marked sold")
+    settled_orders = (Payment.select(fn.COUNT(fn.DISTINCT(Payment.order)))
+                      .join(Order, on=(Payment.order == Order.id))
+                      .where((Order.draw == draw_id) & (Order.state == "paid") & (Payment.status == "matched"))
+                      .scalar())
+    if settled_orders != linked:
+        problems.append(f"{linked - settled_orders} paid bookings have more than one matched payment: each "
+                        f"must have exactly one")
+    # Tickets: sold ⇔ listed by a paid booking.
+    paid_numbers = (Order.select(fn.COALESCE(fn.SUM(Order.ticket_count), 0))
+                    .where((Order.draw == draw_id) & (Order.state == "paid")).scalar())
+    sold_to_paid = (Ticket.select().join(Order, on=(Ticket.order == Order.id))
+                    .where((Ticket.draw == draw_id) & (Order.state == "paid") & (Ticket.state == "sold")).count())
+    if sold_to_paid != paid_numbers:
+        problems.append(f"{paid_numbers - sold_to_paid} tickets of paid bookings are not marked sold")
+    sold = Ticket.select().where((Ticket.draw == draw_id) & (Ticket.state == "sold")).count()
+    if sold != sold_to_paid:
+        problems.append(f"{sold - sold_to_paid} tickets are sold without a paid booking")
     return Reconciliation(total, paid_paise, by_status.get("unmatched", 0), by_status.get("attention", 0),
                           by_status.get("refunded", 0), paid_orders, matched_count, tuple(problems))
 

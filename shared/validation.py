@@ -2,12 +2,13 @@
 
 import re
 import unicodedata
+from collections import Counter
 
 from .errors import InvalidInput
 
-UTR_RE = re.compile(r"^\d{12}$")
+UTR_RE = re.compile(r"^[0-9]{12}$")  # ASCII digits only: "१२३…" would dodge the duplicate check
 VPA_RE = re.compile(r"^[A-Za-z0-9._-]{2,256}@[A-Za-z][A-Za-z0-9.-]{1,63}$")
-SESSION_RE = re.compile(r"^\d{12}$")
+SESSION_RE = re.compile(r"^[0-9]{12}$")
 
 
 def clean_name(text, what: str = "Name") -> str:
@@ -65,14 +66,17 @@ def parse_ticket_list(value, ticket_count: int, max_per_order: int) -> list[int]
 
     Accepts a list of ints (or digit strings) or text like '7, 8, 9'.
     """
+    limit = max(max_per_order, 1) * 4 + 100  # anything longer is refused before it is read
     if isinstance(value, str):
+        if len(value) > limit * 12:
+            raise InvalidInput(f"Too many tickets: at most {max_per_order} per booking.")
         parts = [p for p in re.split(r"[\s,]+", value.strip()) if p]
     elif isinstance(value, (list, tuple)):
-        if len(value) > max(max_per_order, 1) * 4 + 100:
-            raise InvalidInput(f"Too many tickets: at most {max_per_order} per booking.")
         parts = list(value)
     else:
         raise InvalidInput("Tickets must be a list of numbers.")
+    if len(parts) > limit:
+        raise InvalidInput(f"Too many tickets: at most {max_per_order} per booking.")
     if not parts:
         raise InvalidInput("Please pick at least one ticket.")
     numbers = []
@@ -88,7 +92,7 @@ def parse_ticket_list(value, ticket_count: int, max_per_order: int) -> list[int]
         if not 1 <= number <= ticket_count:
             raise InvalidInput(f"There is no ticket {number}: numbers run from 1 to {ticket_count}.")
         numbers.append(number)
-    dupes = sorted({n for n in numbers if numbers.count(n) > 1}) if len(numbers) != len(set(numbers)) else []
+    dupes = sorted(n for n, times in Counter(numbers).items() if times > 1)
     if dupes:
         raise InvalidInput(f"Ticket {', '.join(map(str, dupes))} is listed more than once.")
     if len(numbers) > max_per_order:

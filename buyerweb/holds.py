@@ -1,0 +1,74 @@
+"""Placing a hold from the web: rate limits per IP and per mobile, a read-only look for numbers
+that are already taken, then the domain's `hold_tickets`, which decides under the write lock and
+changes nothing when it refuses.
+
+At a sale opening most attempts are refusals (numbers just taken). Answering the obvious ones
+with one SELECT, without queueing for the write lock, keeps the queue for buyers who can win.
+The look is only a shortcut: `hold_tickets` re-checks everything inside its transaction."""
+
+from shared.booking import Hold, hold_tickets
+from shared.db import utcnow
+from shared.errors import InvalidInput, LuckyDrawError, SalesClosed, TicketsTaken
+from shared.models import Draw, Ticket
+from shared.validation import clean_name, parse_mobile, parse_ticket_list
+
+from .security import client_ip
+
+
+class RateLimited(LuckyDrawError):
+    status = 429
+    code = "rate_limited"
+
+    def __init__(self, message: str, retry_after: int):
+        super().__init__(message, retry_after=retry_after)
+        self.retry_after = retry_after
+
+
+def check_ip_limit(ctx, limiter, what: str = "booking attempts") -> None:
+    if limiter is None:
+        return
+    wait = limiter.hit(client_ip(ctx.config.trust_proxy))
+    if wait:
+        raise RateLimited(f"Too many {what} from your connection. Please try again in {wait} s.", wait)
+
+
+def taken_now(numbers: list[int]) -> list[int]:
+    """Which of `numbers` a live order holds or has bought in the current (not archived) draw."""
+    now = utcnow()
+    rows = (Ticket.select(Ticket.number).join(Draw, on=(Ticket.draw == Draw.id))
+            .where((Draw.state != "archived") & Ticket.number.in_(numbers)
+                   & ((Ticket.state == "sold") | ((Ticket.state == "held") & (Ticket.held_until > now))))
+            .tuples())
+    return sorted(number for (number,) in rows)
+
+
+def place_hold(ctx, name, mobile, tickets, *, ip_checked: bool = False) -> Hold:
+    """Rate-limit, then hold. Raises LuckyDrawError subclasses (RateLimited, InvalidInput,
+    TicketsTaken, SalesClosed, LimitReached)."""
+    if not ip_checked:
+        check_ip_limit(ctx, ctx.hold_ip)
+    if not isinstance(tickets, (list, tuple)):
+        raise InvalidInput("Tickets must be a list of ticket numbers, like [7, 21].")
+    for item in tickets:
+        if isinstance(item, bool) or not isinstance(item, int):
+            raise InvalidInput(f"'{str(item)[:12]}' is not a ticket number.")
+    name = clean_name(name, "Name")
+    mobile_digits = parse_mobile(mobile)
+    draw = ctx.draws.get()
+    if draw is not None:
+        numbers = parse_ticket_list(list(tickets), draw.ticket_count, draw.max_per_order)
+        if draw.state != "open":
+            raise SalesClosed("Sales for this draw are closed.")
+    else:
+        numbers = list(tickets)
+    if ctx.hold_mobile is not None:
+        wait = ctx.hold_mobile.hit(mobile_digits)
+        if wait:
+            raise RateLimited(f"Too many booking attempts for this mobile number. Please try again in {wait} s.",
+                              wait)
+    if draw is not None:
+        taken = taken_now(numbers)
+        if taken:
+            raise TicketsTaken(taken, draw.width)
+    with ctx.write_gate():
+        return hold_tickets(name, mobile_digits, numbers)

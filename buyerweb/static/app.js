@@ -1,0 +1,268 @@
+/* Lucky Draw buyer pages: the one small script. Every page works without it; this makes the
+   ticket grid live (availability, total, lucky dip, booking without a reload) and moves the
+   payment page on by itself. No framework, no external requests. */
+(function () {
+  "use strict";
+  document.documentElement.classList.add("js");
+
+  function $(sel, root) { return (root || document).querySelector(sel); }
+  function $all(sel, root) { return Array.prototype.slice.call((root || document).querySelectorAll(sel)); }
+  function pad(n, width) { n = String(n); while (n.length < width) n = "0" + n; return n; }
+  function rupees(paise) { return "\u20b9" + Math.floor(paise / 100) + "." + pad(paise % 100, 2); }
+
+  function say(text, kind) {
+    var box = $("#msg");
+    if (!box) return;
+    box.hidden = !text;
+    box.textContent = text || "";
+    box.className = "msg " + (kind || "error") + " flash";
+    box.setAttribute("role", kind === "error" ? "alert" : "status");
+    if (text) box.scrollIntoView({ block: "nearest" });
+  }
+
+  function getJSON(url) {
+    return fetch(url, { cache: "no-store", credentials: "same-origin" }).then(function (r) {
+      return r.json().then(function (data) { return { status: r.status, data: data }; });
+    });
+  }
+
+  /* ------------------------------------------------------------------ ticket grid */
+  function setupPick(form) {
+    var max = +form.dataset.max, price = +form.dataset.price, width = +form.dataset.width;
+    var lo = +form.dataset.lo, hi = +form.dataset.hi;
+    var hiddenBox = $("#hidden-picks"), holdBtn = $("#hold-btn");
+    var busy = false;
+
+    function boxFor(n) { var cell = document.getElementById("t" + n); return cell ? $("input", cell) : null; }
+    function selected() {
+      var set = [];
+      $all('input[name="t"]', form).forEach(function (el) {
+        if ((el.type === "hidden" || el.checked) && set.indexOf(+el.value) < 0) set.push(+el.value);
+      });
+      return set.sort(function (a, b) { return a - b; });
+    }
+    function refreshTotal() {
+      var sel = selected();
+      $("#sel-count").textContent = sel.length;
+      $("#sel-total").textContent = rupees(sel.length * price);
+      $("#chips").textContent = sel.length ? sel.map(function (n) { return pad(n, width); }).join(", ")
+                                           : "Tap numbers to pick them.";
+    }
+    function unselect(n) {
+      var box = boxFor(n);
+      if (box) box.checked = false;
+      $all('input[type="hidden"][name="t"]', hiddenBox).forEach(function (el) { if (+el.value === n) el.remove(); });
+    }
+    function markTaken(n, state) {
+      var cell = document.getElementById("t" + n);
+      if (!cell) return;
+      var box = $("input", cell);
+      box.checked = false; box.disabled = true;
+      cell.classList.remove("held", "sold");
+      cell.classList.add(state === "2" ? "sold" : "held", "gone");
+      var span = $("span", cell);
+      if (!$("i", span)) { var i = document.createElement("i"); i.className = "vh"; span.appendChild(i); }
+      $("i", span).textContent = state === "2" ? " sold" : " on hold";
+    }
+    function markFree(n) {
+      var cell = document.getElementById("t" + n);
+      if (!cell) return;
+      cell.classList.remove("held", "sold", "gone");
+      $("input", cell).disabled = false;
+      var i = $("i", cell); if (i) i.remove();
+    }
+    function takenText(list) {
+      var shown = list.map(function (n) { return pad(n, width); }).join(", ");
+      return list.length === 1
+        ? "Ticket " + shown + " was just taken by someone else, so it is no longer in your selection."
+        : "Tickets " + shown + " were just taken by someone else, so they are no longer in your selection.";
+    }
+
+    form.addEventListener("change", function (ev) {
+      var el = ev.target;
+      if (el.name !== "t" || el.type !== "checkbox") return;
+      if (el.checked && selected().length > max) {
+        el.checked = false;
+        say("You can pick at most " + max + " numbers in one booking.", "error");
+      }
+      refreshTotal();
+    });
+
+    function applyStates(data) {
+      var gone = [], sel = selected();
+      var from = data.from || 1, states = data.states || "";
+      for (var k = 0; k < states.length; k++) {
+        var n = from + k, st = states.charAt(k), cell = document.getElementById("t" + n);
+        if (!cell) continue;
+        var isFree = !cell.classList.contains("held") && !cell.classList.contains("sold");
+        if (st !== "0" && isFree) {
+          if (sel.indexOf(n) >= 0) gone.push(n);
+          markTaken(n, st);
+        } else if (st !== "0") {
+          cell.classList.toggle("sold", st === "2"); cell.classList.toggle("held", st === "1");
+        } else if (!isFree) {
+          markFree(n);
+        }
+      }
+      var free = $("#free-count"); if (free && typeof data.free === "number") free.textContent = data.free;
+      if (data.state && data.state !== "open") {
+        holdBtn.disabled = true;
+        say("Sales are closed for this draw. No new bookings can be made.", "error");
+      }
+      if (gone.length) { say(takenText(gone), "error"); refreshTotal(); }
+    }
+
+    function poll() {
+      if (document.hidden || busy) return;
+      getJSON("/api/tickets?from=" + lo + "&to=" + hi).then(function (r) {
+        if (r.status === 200) applyStates(r.data);
+      }).catch(function () {});
+    }
+    setInterval(poll, 5000);
+    document.addEventListener("visibilitychange", function () { if (!document.hidden) poll(); });
+
+    function addPick(n) {
+      var box = boxFor(n);
+      if (box && !box.disabled) { box.checked = true; return; }
+      var el = document.createElement("input");
+      el.type = "hidden"; el.name = "t"; el.value = n;
+      hiddenBox.appendChild(el);
+    }
+
+    function luckyDip() {
+      var want = +$("#dip").value || 1, sel = selected(), room = max - sel.length;
+      if (room <= 0) { say("You already have " + max + " numbers, the most for one booking.", "error"); return; }
+      getJSON("/api/tickets").then(function (r) {
+        if (r.status !== 200) throw new Error();
+        var free = [], states = r.data.states;
+        for (var k = 0; k < states.length; k++) if (states.charAt(k) === "0" && sel.indexOf(k + 1) < 0) free.push(k + 1);
+        var count = Math.min(want, room, free.length), picks = [], rnd = new Uint32Array(1);
+        while (picks.length < count) {
+          crypto.getRandomValues(rnd);
+          var j = rnd[0] % free.length;
+          picks.push(free[j]); free.splice(j, 1);
+        }
+        if (!picks.length) { say("Sorry, there are no free numbers left.", "error"); return; }
+        picks.sort(function (a, b) { return a - b; }).forEach(addPick);
+        refreshTotal();
+        say("Lucky dip picked " + picks.map(function (n) { return pad(n, width); }).join(", ") +
+            ". Tap any number to change your picks.", "info");
+        var first = boxFor(picks[0]); if (first) first.parentNode.scrollIntoView({ block: "center", behavior: "smooth" });
+      }).catch(function () { say("Could not reach the server. Check your connection and try again.", "error"); });
+    }
+
+    function jump() {
+      var n = parseInt($("#jump").value, 10);
+      if (!(n >= lo && n <= hi)) return false;       // another range: let the server show it
+      var cell = document.getElementById("t" + n);
+      cell.scrollIntoView({ block: "center", behavior: "smooth" });
+      $("input", cell).focus({ preventScroll: true });
+      cell.classList.add("found");
+      setTimeout(function () { cell.classList.remove("found"); }, 2000);
+      return true;
+    }
+
+    function book() {
+      var sel = selected();
+      if (!sel.length) { say("Please pick at least one number.", "error"); return; }
+      busy = true; holdBtn.disabled = true; holdBtn.textContent = "Booking\u2026";
+      fetch("/api/orders", {
+        method: "POST", credentials: "same-origin", headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ name: form.dataset.name, mobile: form.dataset.mobile, tickets: sel })
+      }).then(function (r) {
+        return r.json().then(function (data) { return { status: r.status, data: data }; });
+      }).then(function (r) {
+        if (r.status === 201) { window.location.assign(r.data.pay_url); return; }
+        if (r.status === 409 && r.data.taken) {
+          r.data.taken.forEach(function (n) { unselect(n); markTaken(n, "1"); });
+          refreshTotal();
+        }
+        say(r.data.error || "The booking did not go through. Please try again.", "error");
+        busy = false; holdBtn.disabled = false; holdBtn.textContent = "Book & pay";
+      }).catch(function () {
+        say("Could not reach the server. Check your connection and try again.", "error");
+        busy = false; holdBtn.disabled = false; holdBtn.textContent = "Book & pay";
+      });
+    }
+
+    form.addEventListener("submit", function (ev) {
+      var action = ev.submitter ? ev.submitter.value : "hold";
+      if (action === "hold") { ev.preventDefault(); if (!busy) book(); }
+      else if (action === "dip") { ev.preventDefault(); luckyDip(); }
+      else if (action === "jump") { if (jump()) ev.preventDefault(); }
+    });
+    var jumpBox = $("#jump");
+    jumpBox.addEventListener("keydown", function (ev) {
+      if (ev.key === "Enter") { ev.preventDefault(); $('button[value="jump"]', form).click(); }
+    });
+    var rangeSel = $("#range");
+    if (rangeSel) rangeSel.addEventListener("change", function () { $("#range-go").click(); });
+    if (form.dataset.focus) {
+      var target = boxFor(+form.dataset.focus);
+      if (target) { target.focus(); target.parentNode.classList.add("found"); }
+    }
+    refreshTotal();
+  }
+
+  /* ------------------------------------------------------------------ payment page */
+  function setupPay(status) {
+    var sid = status.dataset.session, left = +status.dataset.seconds, clock = $("#countdown");
+    var lastPoll = 0, done = false;
+
+    function show(text, cls) {
+      status.className = cls || "";
+      status.innerHTML = '<span class="dot" aria-hidden="true"></span> ';
+      status.appendChild(document.createTextNode(text));
+    }
+    function tick() {
+      if (done) return;
+      left = Math.max(0, left - 1);
+      if (clock) clock.textContent = Math.floor(left / 60) + ":" + pad(left % 60, 2);
+      if (left === 0 && Date.now() - lastPoll > 1500) check();
+    }
+    function check() {
+      if (done) return;
+      lastPoll = Date.now();
+      getJSON("/api/check_payment/" + sid).then(function (r) {
+        var d = r.data;
+        if (r.status !== 200) { show(d.error || "This booking could not be found.", "gone"); return; }
+        if (d.status === "paid") {
+          done = true; show("Payment received! Opening your receipt\u2026", "paid");
+          window.location.replace(d.receipt_url);
+        } else if (d.status === "expired" || d.status === "cancelled") {
+          done = true; window.location.reload();
+        } else {
+          left = d.seconds_left; show("Waiting for your payment\u2026 (checked just now)");
+        }
+      }).catch(function () { show("No connection right now \u2014 still checking\u2026"); });
+    }
+    setInterval(tick, 1000);
+    setInterval(check, 3000);
+    document.addEventListener("visibilitychange", function () { if (!document.hidden) check(); });
+  }
+
+  /* ------------------------------------------------------------------ copy and print */
+  function copyText(text) {
+    if (navigator.clipboard && window.isSecureContext) return navigator.clipboard.writeText(text);
+    return new Promise(function (resolve, reject) {
+      var area = document.createElement("textarea");
+      area.value = text; area.setAttribute("readonly", ""); area.style.position = "fixed"; area.style.opacity = "0";
+      document.body.appendChild(area); area.select();
+      var ok = false; try { ok = document.execCommand("copy"); } catch (e) { ok = false; }
+      area.remove(); if (ok) resolve(); else reject();
+    });
+  }
+  document.addEventListener("click", function (ev) {
+    var btn = ev.target.closest ? ev.target.closest("[data-copy]") : null;
+    if (btn) {
+      copyText(btn.dataset.copy).then(function () {
+        btn.textContent = "Copied"; btn.classList.add("done");
+        setTimeout(function () { btn.textContent = "Copy"; btn.classList.remove("done"); }, 1800);
+      }, function () { btn.textContent = "Select it"; });
+    }
+    if (ev.target.closest && ev.target.closest("[data-print]")) window.print();
+  });
+
+  var pick = $("#pick"); if (pick) setupPick(pick);
+  var status = $("#status[data-session]"); if (status) setupPay(status);
+})();

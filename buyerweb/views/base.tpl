@@ -1,0 +1,31 @@
+<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="theme-color" content="#f4ead8">
+<title>{{title + " · " if title else ""}}{{draw.name if draw else "Lucky Draw"}}</title>
+<link rel="stylesheet" href="{{ctx.static_url('app.css')}}">
+<link rel="icon" href="{{ctx.static_url('favicon.svg')}}" type="image/svg+xml">
+% if get('refresh'):
+<noscript><meta http-equiv="refresh" content="{{refresh}}"></noscript>
+% end
+</head>
+<body class="p-{{get('page_id', 'x')}}">
+<a class="skip" href="#main">Skip to content</a>
+<header class="top">
+  <a class="brand" href="/"><svg class="logo" viewBox="0 0 24 24" aria-hidden="true"><path d="M3 7a2 2 0 0 1 2-2h14a2 2 0 0 1 2 2v2a2 2 0 0 0 0 4v2a2 2 0 0 1-2 2H5a2 2 0 0 1-2-2v-2a2 2 0 0 0 0-4z"/></svg><span>{{draw.name if draw else "Lucky Draw"}}</span></a>
+  <a class="toplink" href="/mine">My tickets</a>
+</header>
+<main id="main" tabindex="-1">
+{{!base}}
+</main>
+<footer class="foot">
+% if draw:
+  <p class="commit" title="The SHA-256 of the secret seed that will pick the winners, published before sales so nobody can change it later.">Draw commitment: <code>{{draw.seed_hash}}</code></p>
+% end
+  <p><a href="/">Home</a> · <a href="/mine">My tickets</a></p>
+</footer>
+<script src="{{ctx.static_url('app.js')}}" defer></script>
+</body>
+</html>

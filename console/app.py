@@ -1,0 +1,309 @@
+"""LuckyDrawApp: the organiser's console. It keeps the main screen fresh from the database (one
+poll at a time, re-armed only after the last one finished), opens a dialog per action, and turns
+every result into words on the screen and a toast."""
+
+import asyncio
+import os
+from pathlib import Path
+
+from textual import on, work
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.worker import Worker, WorkerState
+
+from shared import db as shared_db
+from shared.errors import LuckyDrawError
+from shared.money import format_rupees, rupees
+from shared.payments import check_payments
+
+from .messages import DbDone, DbRefused, Outcome, RefreshFailed, SnapshotReady
+from .screens.add_payment import AddPaymentScreen
+from .screens.bookings import BookingsScreen
+from .screens.cash_sale import CashSaleScreen
+from .screens.dashboard import DashboardScreen
+from .screens.export import ExportScreen
+from .screens.new_draw import NewDrawScreen
+from .screens.quick_mark import QuickMarkScreen
+from .screens.resolve import ResolveScreen
+from .screens.settings import SettingsScreen
+from .screens.share import ShareScreen
+from .snapshot import DrawInfo, Snapshot, take_snapshot, ticket_labels
+
+REFRESH_SECONDS = 1.0
+NOTICE_SEVERITY = {"matched": "information", "late_matched": "information", "late_taken": "warning",
+                   "double_payment": "warning", "ambiguous": "warning", "unmatched": "warning"}
+ACTIONS = (  # (title, help, action) for the command palette
+    ("Add payment", "Record money that arrived: amount, UTR, optional reference", "add_payment"),
+    ("Paste bank SMS", "Read amount, UTR and payer from a pasted SMS or UPI notification", "add_payment(True)"),
+    ("Quick mark by amount", "Money arrived but no UTR: record it by amount", "quick_mark"),
+    ("Check payments", "Run matching again over every unmatched payment", "check_payments"),
+    ("Unmatched and needs attention", "Assign a payment by hand, move it, or mark it refunded", "resolve"),
+    ("Cash sale", "Book numbers for someone who paid in cash", "cash_sale"),
+    ("Bookings", "Search and browse bookings of this or an archived draw", "bookings"),
+    ("Export to Excel", "Write the current draw to a workbook", "export"),
+    ("Buyer page address and QR", "Show buyers where to book", "share"),
+    ("Settings", "UPI ID, payee name, price, tickets, hold minutes", "settings"),
+    ("New draw", "Export and archive this draw, start a fresh one", "new_draw"),
+)
+
+
+class LuckyDrawApp(App):
+    CSS_PATH = Path(__file__).with_name("console.tcss")
+    TITLE = "Lucky Draw"
+    BINDINGS = [Binding("ctrl+q", "quit", "Quit", show=False, priority=True)]
+
+    def __init__(self, db_url: str | None = None, *, web_url: str | None = None,
+                 exports_dir: str | Path = "exports", refresh_seconds: float = REFRESH_SECONDS,
+                 web_status=None) -> None:
+        """`web_status()`, when given, returns None while the buyer web runs, else what went wrong."""
+        super().__init__()
+        self.db_url = shared_db.resolve_url(db_url)
+        self.web_url = web_url if web_url is not None else os.environ.get("LUCKYDRAW_WEB_URL") or None
+        self.exports_dir = exports_dir
+        self.refresh_seconds = refresh_seconds
+        self.web_status = web_status
+        self.snapshot: Snapshot | None = None
+        self.refresh_count = 0
+        self._connected = False
+        self._polling = False
+        self._poll_again = False
+        self._timer = None
+        self._refreshed = asyncio.Event()
+        self._announced: set[int] = set()
+        self._asked_for_draw = False
+        self.dashboard: DashboardScreen | None = None
+
+    # Refresh: one poll at a time; the next is armed only when this one has reported back. -----------
+
+    def on_mount(self) -> None:
+        self.dashboard = DashboardScreen(self.web_url)
+        self.push_screen(self.dashboard)
+        self.request_refresh()
+
+    def request_refresh(self) -> None:
+        """Refresh now, or straight after the poll in flight (never two at once)."""
+        if self._polling:
+            self._poll_again = True
+            return
+        self._polling = True
+        self._poll_again = False
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+        self.poll()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="refresh")
+    def poll(self) -> None:
+        try:
+            if not self._connected:
+                shared_db.connect(self.db_url)
+                self._connected = True
+            snapshot = take_snapshot()
+        except Exception as error:  # the database is away: say so, keep trying
+            self.post_message(RefreshFailed(f"database: {type(error).__name__}: {str(error)[:120]}"))
+            return
+        self.post_message(SnapshotReady(snapshot))
+
+    def _poll_finished(self) -> None:
+        self._polling = False
+        if self._poll_again:
+            self.request_refresh()
+        elif self.is_running:
+            self._timer = self.set_timer(self.refresh_seconds, self.request_refresh)
+
+    def on_snapshot_ready(self, message: SnapshotReady) -> None:
+        old, new = self.snapshot, message.snapshot
+        self.snapshot = new
+        self.refresh_count += 1
+        self.dashboard.show(new, self.web_status() if self.web_status else None)
+        self._announce(old, new)
+        self._poll_finished()
+        self._refreshed.set()
+        if new.draw is None and not self._asked_for_draw:
+            self._asked_for_draw = True
+            self.action_new_draw()
+
+    def on_refresh_failed(self, message: RefreshFailed) -> None:
+        self.dashboard.show_problem(message.error)
+        self._poll_finished()
+
+    async def wait_for_refresh(self, timeout: float = 10.0) -> Snapshot:
+        """The next snapshot shown after this call (for tests and the benchmark)."""
+        self._refreshed.clear()
+        await asyncio.wait_for(self._refreshed.wait(), timeout)
+        return self.snapshot
+
+    async def wait_for_first_refresh(self, timeout: float = 10.0) -> Snapshot:
+        if self.snapshot is None:
+            await asyncio.wait_for(self._refreshed.wait(), timeout)
+        return self.snapshot
+
+    def _announce(self, old: Snapshot | None, new: Snapshot) -> None:
+        """Toasts for payments that came in from elsewhere and holds that ran out."""
+        if old is None or old.draw is None or new.draw is None or old.draw.id != new.draw.id:
+            self._announced.update(p.payment_id for p in new.payments)
+            return
+        last = max((p.payment_id for p in old.payments), default=0)
+        for p in reversed(new.payments):
+            if p.payment_id <= last or p.payment_id in self._announced:
+                continue
+            self._announced.add(p.payment_id)
+            amount = format_rupees(p.amount_paise)
+            if p.status == "matched":
+                self.notify(f"{amount} confirmed {p.order_reference} ({p.order_name})", title="Payment matched")
+            elif p.status == "attention":
+                self.notify(f"{amount}: NEEDS ATTENTION ({p.candidate_reference})", title="Payment",
+                            severity="warning")
+            elif p.status == "unmatched":
+                self.notify(f"{amount}: UNMATCHED. Press u to assign it.", title="Payment", severity="warning")
+        paid = {p.order_reference for p in new.payments if p.status == "matched"}
+        still = {r.reference for r in new.pending}
+        expired = [r for r in old.pending if r.reference not in still and r.reference not in paid
+                   and r.expires_at <= new.taken_at]
+        for row in expired[:3]:
+            self.notify(f"{row.reference} ({row.name}): tickets {ticket_labels(row.tickets, new.draw.width, 30)} "
+                        f"are free again", title="Hold expired", severity="warning")
+        if len(expired) > 3:
+            self.notify(f"{len(expired) - 3} more holds expired", title="Hold expired", severity="warning")
+
+    # Results of actions ----------------------------------------------------------------------------
+
+    def show_outcome(self, text: str, severity: str = "information", title: str = "") -> None:
+        self.dashboard.query_one("#outcome").show(text, severity, self.snapshot.taken_at if self.snapshot else None)
+        self.notify(text, title=title, severity=severity, timeout=6)
+        self.request_refresh()
+
+    def on_outcome(self, message: Outcome) -> None:
+        self.show_outcome(message.text, message.severity, message.title)
+
+    def show_match(self, result) -> None:
+        if result is None:
+            return
+        self._announced.add(result.payment_id)
+        text = result.message
+        row = next((r for r in (self.snapshot.pending if self.snapshot else ())
+                    if r.reference == result.order_reference), None)
+        if result.confirmed and row is not None:
+            text += f" {row.name}; tickets {ticket_labels(row.tickets, self.snapshot.draw.width, 40)}."
+        title = "Payment matched" if result.confirmed else "Needs you" if result.outcome != "unmatched" else "Unmatched"
+        self.show_outcome(text, NOTICE_SEVERITY.get(result.outcome, "warning"), title)
+
+    @on(Worker.StateChanged)
+    def worker_failed(self, event: Worker.StateChanged) -> None:
+        """One place for what a worker did not expect (the database went away mid-action…)."""
+        if event.state == WorkerState.ERROR and event.worker.node is self:
+            error = event.worker.error
+            self.show_outcome(f"{event.worker.group}: {type(error).__name__}: {error}", "error", "Problem")
+
+    # Actions ----------------------------------------------------------------------------------------
+
+    def _draw(self) -> DrawInfo | None:
+        if self.snapshot is None:
+            self.notify("Still opening the database…", severity="warning")
+            return None
+        if self.snapshot.draw is None:
+            self.notify("There is no draw yet: press n to start one.", severity="warning")
+            return None
+        return self.snapshot.draw
+
+    def action_add_payment(self, sms: bool = False, amount_paise: int | None = None,
+                           reference: str = "") -> None:
+        if self._draw():
+            self.push_screen(AddPaymentScreen(sms=sms, amount=rupees(amount_paise) if amount_paise else "",
+                                              reference=reference), self.show_match)
+
+    def action_quick_mark(self) -> None:
+        if self._draw():
+            self.push_screen(QuickMarkScreen(), self.show_match)
+
+    def action_cash_sale(self) -> None:
+        draw = self._draw()
+        if draw:
+            self.push_screen(CashSaleScreen(draw), self.show_match)
+
+    def action_resolve(self, payment_id: int | None = None) -> None:
+        draw = self._draw()
+        if draw:
+            self.push_screen(ResolveScreen(draw, payment_id), lambda _: self.request_refresh())
+
+    def action_check_payments(self) -> None:
+        if self._draw():
+            self.dashboard.query_one("#outcome").show("Checking unmatched payments…", "information")
+            self.check()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="check payments")
+    def check(self) -> None:
+        try:
+            self.post_message(DbDone("check", check_payments()))
+        except LuckyDrawError as error:
+            self.post_message(DbRefused("check", error.message))
+
+    def on_db_done(self, message: DbDone) -> None:
+        results = message.result
+        confirmed = [r for r in results if r.confirmed]
+        self._announced.update(r.payment_id for r in results)
+        if not results:
+            self.show_outcome("No unmatched payments to check.")
+            return
+        refs = ", ".join(r.order_reference for r in confirmed[:5])
+        text = (f"Checked {len(results)} unmatched payment{'s' if len(results) != 1 else ''}: "
+                f"{len(confirmed)} confirmed{' (' + refs + ')' if refs else ''}, "
+                f"{len(results) - len(confirmed)} still need you.")
+        self.show_outcome(text, "information" if confirmed else "warning", "Check payments")
+
+    def on_db_refused(self, message: DbRefused) -> None:
+        self.show_outcome(message.message, "error", "Refused")
+
+    def action_bookings(self) -> None:
+        if self._draw():
+            self.push_screen(BookingsScreen(self.snapshot.draw.id))
+
+    def action_export(self) -> None:
+        draw = self._draw()
+        if draw:
+            self.open_export(draw)
+
+    def open_export(self, draw: DrawInfo) -> None:
+        def exported(path) -> None:
+            if path is not None:
+                self.show_outcome(f"Exported “{draw.name}” to {path}", "information", "Export")
+
+        self.push_screen(ExportScreen(draw, self.exports_dir), exported)
+
+    def action_share(self) -> None:
+        self.push_screen(ShareScreen(self.web_url))
+
+    def action_settings(self) -> None:
+        draw = self._draw()
+        if draw:
+            self.push_screen(SettingsScreen(draw), lambda info: info and self.show_outcome(
+                f"Settings of “{info.name}” saved.", "information", "Settings"))
+
+    def action_new_draw(self) -> None:
+        if self.snapshot is None:
+            self.notify("Still opening the database…", severity="warning")
+            return
+
+        def created(result) -> None:
+            if result is None:
+                return
+            text = f"New draw “{result.draw.name}” started: {result.draw.ticket_count:,} tickets, all free."
+            if result.archived is not None:
+                text += f" “{result.archived.name}” archived; exported to {result.archived.export_path}."
+            self._announced.clear()
+            self.show_outcome(text, "information", "New draw")
+
+        self.push_screen(NewDrawScreen(self.snapshot, self.exports_dir), created)
+
+    def action_toggle_keys(self) -> None:
+        """Every key of the screen in a side panel (the footer has room for the first few)."""
+        if self.screen.query("HelpPanel"):
+            self.action_hide_help_panel()
+        else:
+            self.action_show_help_panel()
+
+    def get_system_commands(self, screen):
+        yield from super().get_system_commands(screen)
+        if screen is self.dashboard:
+            for title, help_text, action in ACTIONS:
+                yield SystemCommand(title, help_text, lambda a=action: self.run_action(a))

@@ -1,0 +1,146 @@
+"""Commands for automatic payment intake: `hooks` (turn the SMS-forwarder and Razorpay hooks on or
+off, show the forwarder's setup as text and QR code) and `inbox` (what each message became)."""
+
+from shared import intake
+from shared.models_intake import OUTCOMES, SOURCES
+from shared.money import format_rupees
+from shared.upi import qr_text
+
+from .output import local_time, print_json
+
+OUTCOME_WORDS = {
+    "received": "NOT PROCESSED",
+    "recorded_matched": "recorded, matched",
+    "recorded_unmatched": "recorded, UNMATCHED",
+    "duplicate": "duplicate",
+    "rejected": "REJECTED",
+    "ignored": "ignored",
+}
+
+
+def register(sub) -> None:
+    p = sub.add_parser("hooks", help="automatic payment intake: SMS forwarder and Razorpay webhooks")
+    p.set_defaults(handler=status)
+    hooks = p.add_subparsers(dest="hook", metavar="HOOK", parser_class=type(p))
+
+    s = hooks.add_parser("sms", help="the hook an SMS forwarder app on your phone posts bank SMS to")
+    group = s.add_mutually_exclusive_group()
+    group.add_argument("--enable", action="store_true", help="turn it on with a new secret (the old one stops working)")
+    group.add_argument("--disable", action="store_true", help="turn it off (POST /hooks/sms answers 404)")
+    group.add_argument("--show", action="store_true", help="show the current setup again")
+    s.add_argument("--base-url", help="the buyer web's public address, e.g. https://tickets.example.in")
+    s.add_argument("--no-qr", action="store_true", help="print the setup as text only")
+    s.set_defaults(handler=sms)
+
+    r = hooks.add_parser("razorpay", help="Razorpay webhooks (payment.captured, qr_code.credited)")
+    group = r.add_mutually_exclusive_group()
+    group.add_argument("--secret", help="the webhook secret you entered in Razorpay's dashboard")
+    group.add_argument("--generate", action="store_true", help="make a new secret to enter in Razorpay's dashboard")
+    group.add_argument("--disable", action="store_true", help="turn it off (POST /hooks/razorpay answers 404)")
+    r.set_defaults(handler=razorpay)
+
+    p = sub.add_parser("inbox", help="messages the hooks received and what became of each")
+    p.add_argument("--limit", type=int, default=30, help="how many, newest first (default 30)")
+    p.add_argument("--source", choices=SOURCES)
+    p.add_argument("--outcome", choices=OUTCOMES)
+    p.add_argument("--show", type=int, metavar="ID", help="one message in full, with its raw body")
+    p.add_argument("--retry", type=int, metavar="ID", help="process a signed message again that was not recorded")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=inbox)
+
+
+def _line(settings) -> str:
+    if not settings.enabled:
+        return f"{settings.source}: off"
+    return f"{settings.source}: on since {local_time(settings.enabled_at)}, POST {settings.path}"
+
+
+def status(args) -> int:
+    for source in SOURCES:
+        print(_line(intake.hook_settings(source)))
+    counts = intake.inbox_counts()
+    if counts:
+        print("Inbox: " + ", ".join(f"{n} {OUTCOME_WORDS.get(k, k)}" for k, n in sorted(counts.items())))
+    return 0
+
+
+def sms(args) -> int:
+    if args.disable:
+        intake.disable_sms_hook()
+        print("SMS hook off: POST /hooks/sms now answers 404. The forwarder app can be removed.")
+        return 0
+    if args.enable:
+        intake.enable_sms_hook()
+    elif not args.show:
+        print(_line(intake.sms_hook_settings()))
+        return 0
+    settings = intake.sms_hook_settings()
+    blob = intake.sms_setup_payload(args.base_url)
+    print("SMS hook on. Set up the forwarder app on your phone with:")
+    print(f"  URL:    {(args.base_url or '<the buyer web address>').rstrip('/')}{settings.path}")
+    print(f"  Secret: {settings.secret}")
+    print("  Sign:   X-Timestamp: <Unix seconds>,")
+    print("          X-Signature: sha256=<hex HMAC-SHA256(secret, timestamp + '.' + body)>")
+    print('  Body:   {"text": "<the SMS>", "sender": "<sender id, e.g. VM-HDFCBK>", "sent_at": "<ISO time>"}')
+    if not args.no_qr:
+        print("\nThe same as a QR code (scan it from the phone; dark on light):\n")
+        print(qr_text(blob))
+    print(f"\nSetup JSON: {blob}")
+    print("Keep the secret private: anyone with it can post payments to your inbox (never confirm one on a guess).")
+    return 0
+
+
+def razorpay(args) -> int:
+    if args.disable:
+        intake.disable_razorpay_hook()
+        print("Razorpay hook off: POST /hooks/razorpay now answers 404.")
+        return 0
+    if args.secret is None and not args.generate:
+        print(_line(intake.razorpay_hook_settings()))
+        return 0
+    secret = intake.enable_razorpay_hook(args.secret)
+    print("Razorpay hook on: POST /hooks/razorpay (events payment.captured and qr_code.credited).")
+    if args.generate:
+        print(f"Enter this secret in Razorpay's dashboard for the webhook: {secret}")
+    return 0
+
+
+def _print_item(item, full: bool = False) -> None:
+    amount = format_rupees(item.amount_paise) if item.amount_paise is not None else "-"
+    what = item.sender or item.event_type or "-"
+    print(f"#{item.id:<5} {local_time(item.received_at)}  {item.source:<8} {what[:18]:<18} {amount:>10}  "
+          f"{item.utr or '-':<12}  {OUTCOME_WORDS.get(item.outcome, item.outcome)}"
+          + (f" → {item.order_reference}" if item.order_reference else ""))
+    if item.reason:
+        print(f"        {item.reason}")
+    if full:
+        print(f"        signed: {'yes' if item.authenticated else 'no'}; {item.body_bytes} bytes"
+              + (" (cut to 2 KiB)" if item.truncated else "") + (f"; event {item.event_id}" if item.event_id else ""))
+        print("        " + item.text.replace("\n", "\n        "))
+
+
+def inbox(args) -> int:
+    if args.retry is not None:
+        item = intake.retry_item(args.retry)
+        if args.json:
+            print_json(item.as_dict())
+        else:
+            _print_item(item)
+        return 0
+    if args.show is not None:
+        item = intake.inbox_item(args.show)
+        if args.json:
+            print_json(item.as_dict())
+        else:
+            _print_item(item, full=True)
+        return 0
+    items = intake.inbox_items(args.limit, source=args.source, outcome=args.outcome)
+    if args.json:
+        print_json([item.as_dict() for item in items])
+        return 0
+    if not items:
+        print("The inbox is empty.")
+        return 0
+    for item in items:
+        _print_item(item)
+    return 0

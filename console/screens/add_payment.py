@@ -1,0 +1,121 @@
+"""AddPaymentScreen: record money that arrived (amount + UTR + optional reference), typed or read
+from a pasted bank SMS / UPI notification and checked by the organiser before it is saved."""
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Grid, Horizontal, Vertical
+from textual.widgets import Button, Input, Label, Static, TextArea
+
+from shared.errors import InvalidInput
+from shared.money import format_rupees, parse_amount, rupees
+from shared.payments import record_payment
+from shared.sms import parse_credit_sms
+from shared.validation import parse_utr
+
+from .base import DbModal
+
+
+class AddPaymentScreen(DbModal):
+    """Dismissed with the `MatchResult` once the payment is saved (None when closed)."""
+
+    BINDINGS = [Binding("escape", "cancel", "Close"), Binding("ctrl+s", "save", "Save", priority=True),
+                Binding("ctrl+r", "read_sms", "Read SMS", priority=True)]
+
+    def __init__(self, *, sms: bool = False, amount: str = "", reference: str = "") -> None:
+        super().__init__()
+        self.sms_first = sms
+        self.initial = (amount, reference)
+        self.from_sms = False
+        self.payer_vpa: str | None = None
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog", id="add-payment") as box:
+            box.border_title = "Add payment"
+            yield Label("Paste a bank SMS or UPI notification (optional), then check the fields:", classes="hint")
+            yield TextArea(id="sms", soft_wrap=True, show_line_numbers=False, highlight_cursor_line=False,
+                           placeholder="e.g. Rs.10.01 credited to a/c XX1234 … UPI Ref 512345678901")
+            with Grid(classes="form"):
+                yield Label("Amount ₹")
+                yield Input(self.initial[0], placeholder="10.01", id="amount", compact=True)
+                yield Label("UTR")
+                yield Input(placeholder="12 digits from the UPI app", id="utr", compact=True)
+                yield Label("Reference")
+                yield Input(self.initial[1], placeholder="LD-XXXXXX (optional)", id="reference", compact=True)
+                yield Label("Payer")
+                yield Input(placeholder="optional", id="payer", compact=True)
+            yield Static("", id="status")
+            with Horizontal(classes="buttons"):
+                yield Button("Save  ctrl+s", id="save", variant="primary", compact=True)
+                yield Button("Read SMS  ctrl+r", id="read-sms", compact=True)
+                yield Button("Cancel  esc", id="cancel", compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#sms" if self.sms_first else "#amount").focus()
+        if self.initial[0]:
+            self.query_one("#utr").focus()
+
+    @on(TextArea.Changed, "#sms")
+    def sms_changed(self) -> None:
+        if self.query_one("#sms", TextArea).text.strip():
+            self.action_read_sms()
+
+    def action_read_sms(self) -> None:
+        """Fill amount, UTR and payer from the pasted text, or say why it cannot be read."""
+        text = self.query_one("#sms", TextArea).text
+        if not text.strip():
+            self.say("Paste the SMS into the box first.", "warning")
+            return
+        try:
+            parsed = parse_credit_sms(text)
+        except InvalidInput as error:
+            if self.from_sms:
+                for name in ("amount", "utr", "payer"):
+                    self.query_one(f"#{name}", Input).value = ""
+                self.from_sms = False
+                self.payer_vpa = None
+            self.say(f"SMS not read: {error.message}", "warning")
+            return
+        self.query_one("#amount", Input).value = rupees(parsed.amount_paise)
+        self.query_one("#utr", Input).value = parsed.utr
+        self.query_one("#payer", Input).value = parsed.payer or parsed.payer_vpa or ""
+        self.payer_vpa = parsed.payer_vpa
+        self.from_sms = True
+        bank = f" ({parsed.bank})" if parsed.bank else ""
+        self.say(f"Read from SMS{bank}: {format_rupees(parsed.amount_paise)}, UTR {parsed.utr}. "
+                 f"Check, then press ctrl+s to save.", "ok")
+
+    @on(Input.Submitted)
+    @on(Button.Pressed, "#save")
+    def action_save(self) -> None:
+        fields = {n: self.query_one(f"#{n}", Input).value.strip() for n in ("amount", "utr", "reference", "payer")}
+        try:
+            amount = parse_amount(fields["amount"])
+        except InvalidInput as error:
+            self.say(error.message, "error")
+            self.query_one("#amount").focus()
+            return
+        try:
+            utr = parse_utr(fields["utr"])
+        except InvalidInput as error:
+            self.say(f"{error.message} (No UTR? Use quick mark, m, from the main screen.)", "error")
+            self.query_one("#utr").focus()
+            return
+        source = "sms" if self.from_sms else "manual"
+        self.start("record", record_payment, amount, utr, reference=fields["reference"] or None,
+                   payer=fields["payer"] or None, payer_vpa=self.payer_vpa if self.from_sms else None,
+                   source=source)
+
+    @on(Button.Pressed, "#read-sms")
+    def read_pressed(self) -> None:
+        self.action_read_sms()
+
+    @on(Button.Pressed, "#cancel")
+    def cancel_pressed(self) -> None:
+        self.dismiss(None)
+
+    def refused(self, label: str, message: str) -> None:
+        self.query_one("#utr" if "UTR" in message else "#amount").focus()
+
+    def done(self, label: str, result) -> None:
+        self.dismiss(result)

@@ -1,0 +1,68 @@
+"""ConfirmScreen: a yes/no question, or — for what cannot be undone — one that only a typed word
+confirms (the Enter key alone never does)."""
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Static
+
+
+class ConfirmScreen(ModalScreen[bool]):
+    DEFAULT_CSS = """
+    ConfirmScreen { align: center middle; }
+    ConfirmScreen > Vertical { width: 72; max-width: 100%; height: auto; border: thick $warning;
+                               background: $surface; padding: 0 1; }
+    ConfirmScreen #confirm-message { margin-bottom: 1; }
+    ConfirmScreen #confirm-typed { margin-bottom: 1; }
+    ConfirmScreen .buttons { height: auto; align: center middle; }
+    ConfirmScreen .buttons > Button { margin: 0 1; }
+    """
+
+    BINDINGS = [Binding("escape", "no", "Cancel"), Binding("y", "yes", "Yes", show=False),
+                Binding("n", "no", "No", show=False)]
+
+    def __init__(self, message: str, *, title: str = "Confirm", typed: str | None = None,
+                 yes: str = "Yes") -> None:
+        super().__init__()
+        self.message = message
+        self.title_text = title
+        self.typed = typed
+        self.yes = yes
+
+    def compose(self) -> ComposeResult:
+        with Vertical() as box:
+            box.border_title = self.title_text
+            yield Static(self.message, id="confirm-message")
+            if self.typed:
+                yield Input(placeholder=f"type {self.typed} to confirm", id="confirm-typed", compact=True)
+            with Horizontal(classes="buttons"):
+                yield Button(f"{self.yes}" if self.typed else f"{self.yes}  y", id="yes", variant="warning",
+                             compact=True, disabled=bool(self.typed))
+                yield Button("Cancel  esc" if self.typed else "No  n", id="no", compact=True)
+
+    def on_mount(self) -> None:
+        if self.typed:
+            self.query_one("#confirm-typed").focus()
+        else:
+            self.query_one("#no").focus()
+
+    @on(Input.Changed, "#confirm-typed")
+    def typed_changed(self, event: Input.Changed) -> None:
+        self.query_one("#yes", Button).disabled = event.value.strip() != self.typed
+
+    @on(Input.Submitted, "#confirm-typed")
+    def typed_submitted(self, event: Input.Submitted) -> None:
+        if event.value.strip() == self.typed:
+            self.dismiss(True)
+
+    @on(Button.Pressed, "#yes")
+    def action_yes(self) -> None:
+        if self.typed and self.query_one("#confirm-typed", Input).value.strip() != self.typed:
+            return
+        self.dismiss(True)
+
+    @on(Button.Pressed, "#no")
+    def action_no(self) -> None:
+        self.dismiss(False)

@@ -1,0 +1,88 @@
+"""DashboardScreen: the one screen the organiser lives in — figures, pending bookings, recent
+payments, the last outcome — with every action one key away."""
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Container
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer
+
+from ..snapshot import Snapshot
+from ..widgets.draw_header import DrawHeader
+from ..widgets.outcome_bar import OutcomeBar
+from ..widgets.payments_table import PaymentsTable
+from ..widgets.pending_table import PendingTable
+from ..widgets.stats_panel import StatsPanel
+
+WIDE_COLUMNS = 150   # pending and payments side by side from here on; stacked below
+ROOMY_COLUMNS = 100  # the sales sparkline from here on
+
+
+class DashboardScreen(Screen):
+    BINDINGS = [
+        Binding("a", "app.add_payment", "Pay"),
+        Binding("s", "app.add_payment(True)", "SMS"),
+        Binding("m", "app.quick_mark", "Quick"),
+        Binding("u", "app.resolve", "Unmatched"),
+        Binding("c", "app.check_payments", "Check"),
+        Binding("question_mark", "app.toggle_keys", "Keys"),
+        Binding("k", "app.cash_sale", "Cash"),
+        Binding("b", "app.bookings", "Bookings"),
+        Binding("e", "app.export", "Export"),
+        Binding("w", "app.share", "QR"),
+        Binding("t", "app.settings", "Settings"),
+        Binding("n", "app.new_draw", "New draw"),
+        Binding("q", "app.quit", "Quit"),
+    ]
+
+    def __init__(self, web_url: str | None = None) -> None:
+        super().__init__()
+        self.web_url = web_url
+
+    def compose(self) -> ComposeResult:
+        yield DrawHeader(self.web_url, id="header")
+        yield StatsPanel(id="stats")
+        yield OutcomeBar(id="outcome")
+        with Container(id="tables"):
+            yield PendingTable(id="pending")
+            yield PaymentsTable(id="payments")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(PendingTable).focus()
+        self.fit(self.app.size.width, self.app.size.height)
+
+    def on_resize(self, event) -> None:
+        self.fit(event.size.width, event.size.height)
+
+    def fit(self, width: int, height: int) -> None:
+        self.set_class(width >= WIDE_COLUMNS, "wide")
+        self.set_class(width >= ROOMY_COLUMNS, "roomy")
+
+    def show(self, snapshot: Snapshot, problem: str | None = None) -> None:
+        header = self.query_one(DrawHeader)
+        header.problem = problem
+        header.show(snapshot)
+        if snapshot.draw is None:
+            return
+        self.query_one(StatsPanel).show(snapshot)
+        self.query_one(PendingTable).show(snapshot.pending, snapshot.draw.width, snapshot.pending_count)
+        self.query_one(PaymentsTable).show(snapshot.payments)
+
+    def show_problem(self, problem: str) -> None:
+        header = self.query_one(DrawHeader)
+        header.problem = problem
+        header.show(self.app.snapshot)
+
+    @on(DataTable.RowSelected, "#pending")
+    def pending_selected(self) -> None:
+        row = self.query_one(PendingTable).selected()
+        if row is not None:
+            self.app.action_add_payment(amount_paise=row.payable_paise, reference=row.reference)
+
+    @on(DataTable.RowSelected, "#payments")
+    def payment_selected(self) -> None:
+        row = self.query_one(PaymentsTable).selected()
+        if row is not None and row.status in ("unmatched", "attention"):
+            self.app.action_resolve(payment_id=row.payment_id)

@@ -1,0 +1,150 @@
+"""NewDrawScreen: start a fresh draw. The current one is first exported to Excel and archived
+(never deleted); the dialog says so and only a typed word confirms it."""
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Grid, Horizontal, Vertical
+from textual.widgets import Button, Input, Label, Static
+
+from shared.draws import create_draw, current_draw, get_draw, validate_settings
+from shared.errors import InvalidInput
+from shared.money import rupees
+
+from ..snapshot import DrawInfo, Snapshot, draw_info
+from .base import DbModal
+from .confirm import ConfirmScreen
+
+# (field id, label, DrawSettings attribute or None, placeholder)
+FIELDS = (
+    ("name", "Draw name", "name", "Diwali Mela 2025"),
+    ("ticket_count", "Tickets", "ticket_count", "500"),
+    ("price", "Price ₹", None, "5"),
+    ("payee_vpa", "UPI ID", "payee_vpa", "yourname@okaxis"),
+    ("payee_name", "Payee name", "payee_name", "as your UPI app shows it"),
+    ("hold_minutes", "Hold minutes", "hold_minutes", "10"),
+    ("max_per_order", "Max per order", "max_per_order", "20"),
+)
+CONFIRM_WORD = "NEW"
+
+
+@dataclass(frozen=True)
+class NewDrawResult:
+    draw: DrawInfo
+    archived: DrawInfo | None
+
+
+def form_values(draw: DrawInfo | None) -> dict[str, str]:
+    """What the form starts with: the current draw's settings, or the defaults."""
+    if draw is None:
+        return {"name": "", "ticket_count": "500", "price": "5", "payee_vpa": "", "payee_name": "",
+                "hold_minutes": "10", "max_per_order": "20"}
+    return {"name": draw.name, "ticket_count": str(draw.ticket_count), "price": rupees(draw.price_paise),
+            "payee_vpa": draw.payee_vpa, "payee_name": draw.payee_name, "hold_minutes": str(draw.hold_minutes),
+            "max_per_order": str(draw.max_per_order)}
+
+
+def field_for(message: str) -> str:
+    """The form field an InvalidInput message is about, to put the cursor there."""
+    lowered = message.lower()
+    for key, words in (("name", ("draw name",)), ("ticket_count", ("ticket count",)),
+                       ("price", ("amount", "rupees")), ("payee_vpa", ("upi id",)),
+                       ("payee_name", ("payee",)), ("hold_minutes", ("hold minutes",)),
+                       ("max_per_order", ("max tickets",))):
+        if any(word in lowered for word in words):
+            return key
+    return "name"
+
+
+def start_new_draw(settings, exports_dir) -> NewDrawResult:
+    """Runs in a worker: archive + export the current draw (inside create_draw), start the new one."""
+    old = current_draw(required=False)
+    new = create_draw(settings, exports_dir=exports_dir)
+    return NewDrawResult(draw_info(new), draw_info(get_draw(old.id)) if old else None)
+
+
+class NewDrawScreen(DbModal):
+    """Dismissed with a `NewDrawResult` (None when closed)."""
+
+    BINDINGS = [Binding("escape", "cancel", "Close"), Binding("ctrl+s", "create", "Create", priority=True)]
+
+    def __init__(self, snapshot: Snapshot | None, exports_dir: str | Path = "exports") -> None:
+        super().__init__()
+        self.snapshot = snapshot
+        self.current = snapshot.draw if snapshot else None
+        self.exports_dir = exports_dir
+
+    def compose(self) -> ComposeResult:
+        values = form_values(self.current)
+        if self.current is not None:
+            values["name"] = ""
+        with Vertical(classes="dialog", id="new-draw") as box:
+            box.border_title = "New draw" if self.current else "Welcome: set up your first draw"
+            if self.current is None:
+                yield Label("Buyers pay these amounts by UPI straight to this UPI ID.", classes="hint")
+            else:
+                yield Label(f"“{self.current.name}” will be exported to Excel in {self.exports_dir}/ and "
+                            f"archived (kept, viewable under Bookings). Its unpaid bookings are cancelled.",
+                            classes="hint warning")
+            with Grid(classes="form"):
+                for key, label, _attr, placeholder in FIELDS:
+                    yield Label(label)
+                    yield Input(values[key], placeholder=placeholder, id=key, compact=True)
+            yield Static("", id="status")
+            with Horizontal(classes="buttons"):
+                yield Button("Create  ctrl+s", id="save", variant="primary", compact=True)
+                yield Button("Cancel  esc", id="cancel", compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#name").focus()
+
+    def values(self) -> dict[str, str]:
+        return {key: self.query_one(f"#{key}", Input).value for key, *_ in FIELDS}
+
+    @on(Input.Submitted)
+    def next_field(self, event: Input.Submitted) -> None:
+        keys = [key for key, *_ in FIELDS]
+        index = keys.index(event.input.id)
+        if index + 1 < len(keys):
+            self.query_one(f"#{keys[index + 1]}").focus()
+        else:
+            self.action_create()
+
+    @on(Button.Pressed, "#save")
+    def action_create(self) -> None:
+        try:
+            settings = validate_settings(**self.values())
+        except InvalidInput as error:
+            self.say(error.message, "error")
+            self.query_one(f"#{field_for(error.message)}").focus()
+            return
+        if self.current is None:
+            self.start("create", start_new_draw, settings, self.exports_dir, waiting="Creating the draw…")
+            return
+        s = self.snapshot
+        message = (f"Start “{settings.name}” ({settings.ticket_count:,} tickets at ₹{rupees(settings.price_paise)})?\n\n"
+                   f"The current draw “{self.current.name}” ({s.tickets_sold:,} sold, {s.paid_bookings:,} paid "
+                   f"bookings, {s.pending_count:,} pending) is first EXPORTED to Excel in {self.exports_dir}/ and "
+                   f"then ARCHIVED: nothing is deleted, but its pending bookings are cancelled and buyers can no "
+                   f"longer book it.\n\nType {CONFIRM_WORD} to go ahead.")
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                self.start("create", start_new_draw, settings, self.exports_dir,
+                           waiting="Exporting and archiving the current draw, creating the new one…")
+
+        self.app.push_screen(ConfirmScreen(message, title="New draw", typed=CONFIRM_WORD, yes="Start new draw"),
+                             confirmed)
+
+    def refused(self, label: str, message: str) -> None:
+        self.query_one(f"#{field_for(message)}").focus()
+
+    @on(Button.Pressed, "#cancel")
+    def cancel_pressed(self) -> None:
+        self.dismiss(None)
+
+    def done(self, label: str, result) -> None:
+        self.dismiss(result)

@@ -1,0 +1,69 @@
+"""SettingsScreen: change the current draw (UPI ID, payee name, price, ticket count, hold minutes…)."""
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Grid, Horizontal, Vertical
+from textual.widgets import Button, Input, Label, Static
+
+from shared.draws import update_settings
+
+from ..snapshot import DrawInfo, draw_info
+from .base import DbModal
+from .new_draw import FIELDS, field_for, form_values
+
+EXTRA = (("max_pending_per_mobile", "Unpaid per mobile"), ("late_window_minutes", "Late window min"))
+
+
+def save_settings(changes: dict) -> DrawInfo:
+    return draw_info(update_settings(changes))
+
+
+class SettingsScreen(DbModal):
+    """Dismissed with the updated `DrawInfo` (None when closed)."""
+
+    BINDINGS = [Binding("escape", "cancel", "Close"), Binding("ctrl+s", "save", "Save", priority=True)]
+
+    def __init__(self, draw: DrawInfo) -> None:
+        super().__init__()
+        self.draw = draw
+
+    def compose(self) -> ComposeResult:
+        values = form_values(self.draw)
+        values.update(max_pending_per_mobile=str(self.draw.max_pending_per_mobile),
+                      late_window_minutes=str(self.draw.late_window_minutes))
+        with Vertical(classes="dialog", id="settings") as box:
+            box.border_title = f"Settings of “{self.draw.name}”"
+            yield Label("Tickets can only be added; the price is fixed once bookings exist.", classes="hint")
+            with Grid(classes="form"):
+                for key, label in [(k, lbl) for k, lbl, *_ in FIELDS] + list(EXTRA):
+                    yield Label(label)
+                    yield Input(values[key], id=key, compact=True)
+            yield Static("", id="status")
+            with Horizontal(classes="buttons"):
+                yield Button("Save  ctrl+s", id="save", variant="primary", compact=True)
+                yield Button("Cancel  esc", id="cancel", compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#payee_vpa").focus()
+
+    @on(Input.Submitted)
+    @on(Button.Pressed, "#save")
+    def action_save(self) -> None:
+        changes = {key: self.query_one(f"#{key}", Input).value
+                   for key in [k for k, *_ in FIELDS] + [k for k, _ in EXTRA]}
+        changes["price_paise"] = changes.pop("price")
+        self.start("settings", save_settings, changes)
+
+    def refused(self, label: str, message: str) -> None:
+        lowered = message.lower()
+        key = ("max_pending_per_mobile" if "per mobile" in lowered else "late_window_minutes"
+               if "late-payment" in lowered else "price" if "price" in lowered else field_for(message))
+        self.query_one(f"#{key}").focus()
+
+    @on(Button.Pressed, "#cancel")
+    def cancel_pressed(self) -> None:
+        self.dismiss(None)
+
+    def done(self, label: str, result) -> None:
+        self.dismiss(result)

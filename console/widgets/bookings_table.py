@@ -1,0 +1,40 @@
+"""BookingsTable: bookings of a draw (any state) as the search found them, newest first."""
+
+from rich.text import Text
+from textual.widgets import DataTable
+
+from shared.money import format_rupees
+
+from ..snapshot import BookingRow, local_time, ticket_labels
+
+COLUMNS = (("Reference", "ref", 9), ("Name", "name", 16), ("Mobile", "mobile", 10), ("Tickets", "tickets", 18),
+           ("Amount", "amount", 10), ("State", "state", 9), ("Booked", "booked", 12), ("UTR", "utr", 12))
+STATE_STYLES = {"paid": "bold green", "pending": "bold yellow", "expired": "dim", "cancelled": "dim"}
+
+
+class BookingsTable(DataTable):
+    def __init__(self, **kwargs) -> None:
+        super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)
+        self.rows_shown: tuple[BookingRow, ...] = ()
+
+    def on_mount(self) -> None:
+        for label, key, width in COLUMNS:
+            self.add_column(label, key=key, width=width)
+
+    def show(self, rows: tuple[BookingRow, ...], width_digits: int) -> None:
+        self.clear()
+        for row in rows:
+            utr = "CASH" if row.source == "cash" else (row.utr or "")
+            if utr.startswith("NOUTR-"):
+                utr = "NO UTR"
+            self.add_row(row.reference, row.name, row.mobile, ticket_labels(row.tickets, width_digits, 18),
+                         Text(format_rupees(row.payable_paise), justify="right"),
+                         Text(row.state, style=STATE_STYLES.get(row.state, "")),
+                         local_time(row.created_at, "%d %b %H:%M"), utr, key=row.reference)
+        self.rows_shown = rows
+
+    def selected(self) -> BookingRow | None:
+        if not self.rows_shown or not 0 <= self.cursor_row < self.row_count:
+            return None
+        key = self.coordinate_to_cell_key((self.cursor_row, 0)).row_key.value
+        return next((r for r in self.rows_shown if r.reference == key), None)

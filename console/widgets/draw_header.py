@@ -1,0 +1,33 @@
+"""DrawHeader: one line naming the draw, its state, the buyer page's address and the clock."""
+
+from rich.text import Text
+from textual.widgets import Static
+
+from ..snapshot import Snapshot, local_time
+
+
+class DrawHeader(Static):
+    """'Lucky Draw · Diwali Mela · OPEN · buyers: http://192.168.1.5:8080 · 14:03:22'."""
+
+    def __init__(self, web_url: str | None = None, **kwargs) -> None:
+        super().__init__("Lucky Draw · opening the database…", **kwargs)
+        self.web_url = web_url
+        self.problem: str | None = None
+
+    def show(self, snapshot: Snapshot | None) -> None:
+        text = Text()
+        text.append(" Lucky Draw ", style="bold reverse")
+        if snapshot is None or snapshot.draw is None:
+            text.append("  no draw yet: press n to start one", style="bold")
+        else:
+            draw = snapshot.draw
+            text.append(f"  {draw.name}  ", style="bold")
+            text.append(f" {draw.state.upper()} ", style="bold black on green" if draw.state == "open"
+                        else "bold black on yellow")
+        text.append("  buyers: ")
+        text.append(self.web_url or "web not started here", style="bold underline" if self.web_url else "dim")
+        if snapshot is not None:
+            text.append(f"  {local_time(snapshot.taken_at)}", style="dim")
+        if self.problem:
+            text.append(f"  {self.problem}", style="bold white on red")
+        self.update(text)

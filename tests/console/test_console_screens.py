@@ -1,0 +1,325 @@
+"""The main screen and the draw-level screens driven through keys: live refresh (also of what
+another process records), toasts, bookings, export, new draw, settings, the buyer-page QR, the
+command palette and the layout at 80×24 and on a large terminal."""
+
+import subprocess
+import sys
+from datetime import timedelta
+from pathlib import Path
+
+from conftest import new_draw
+from console_pilot import RecordingApp, run, settle, started, table_rows, type_text, until
+from textual.widgets import Input, ProgressBar
+
+from shared.booking import hold_tickets
+from shared.db import utcnow
+from shared.draws import current_draw
+from shared.models import Draw, Order, Payment
+from shared.payments import record_payment
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_main_screen_shows_figures_pending_and_payments(sqlite_draw, sqlite_url):
+    paid = hold_tickets("Ravi Kumar", "9876543210", [7, 8])
+    record_payment(paid.payable_paise, "512345678901")
+    waiting = hold_tickets("Meena Iyer", "9876543211", [12, 13, 14])
+    record_payment("7.77", "612345678901")
+
+    async def scenario():
+        app = RecordingApp(sqlite_url, web_url="http://192.168.1.5:8080/")
+        async with app.run_test(size=(80, 24)) as pilot:
+            await started(pilot)
+            dash = app.dashboard
+            stats = dash.query_one("#stats").text
+            assert "Tickets 100  sold 2  held 3  free 95" in stats
+            assert "Paid bookings 1  revenue ₹20.00  pending 1" in stats
+            assert "Unmatched 1 · ₹7.77  needs attention 0 · ₹0.00" in stats
+            header = str(dash.query_one("#header").content)
+            assert "Diwali Mela" in header and "OPEN" in header and "http://192.168.1.5:8080/" in header
+            pending = table_rows(dash.query_one("#pending"))
+            assert pending[0][:5] == [waiting.reference, "Meena Iyer", "9876543211", "012, 013, 014", "₹30.00"]
+            assert pending[0][5].startswith(("9:", "10:"))
+            payments = table_rows(dash.query_one("#payments"))
+            assert [p[2] for p in payments] == ["612345678901", "512345678901"]
+            assert payments[0][3] == "UNMATCHED" and payments[1][3] == f"→ {paid.reference} Ravi Kumar"
+            assert app.toasts == []                      # nothing new happened since the console opened
+
+    run(scenario)
+
+
+def test_payment_recorded_by_another_process_shows_within_two_seconds(draw, db_url):
+    hold = hold_tickets("Asha", "9876543210", [3])
+    script = ("import sys; from shared.db import connect; from shared.payments import record_payment; "
+              "connect(sys.argv[1]); print(record_payment('10.00', '998877665544', source='cli').outcome)")
+
+    async def scenario():
+        app = RecordingApp(db_url, refresh_seconds=1.0)
+        async with app.run_test() as pilot:
+            await started(pilot)
+            assert app.dashboard.query_one("#pending").row_count == 1
+            done = subprocess.run([sys.executable, "-c", script, db_url], cwd=ROOT, capture_output=True,
+                                  text=True, timeout=60)
+            assert done.stdout.strip() == "matched", done.stderr
+            payments = app.dashboard.query_one("#payments")
+            await until(pilot, lambda: any(r[2] == "998877665544" for r in table_rows(payments)), timeout=2.0,
+                        what="the other process's payment on screen")
+            assert f"→ {hold.reference} Asha" in table_rows(payments)[0][3]
+            await until(pilot, lambda: app.dashboard.query_one("#pending").row_count == 0, timeout=2.0,
+                        what="the paid booking to leave the pending table")
+            assert f"₹10.00 confirmed {hold.reference} (Asha)" in app.toast_text()
+
+    run(scenario)
+
+
+def test_pending_countdown_and_expired_hold_toast(sqlite_draw, sqlite_url):
+    soon = hold_tickets("Priya", "9876543210", [21, 22], now=utcnow() - timedelta(minutes=10) + timedelta(seconds=2))
+
+    async def scenario():
+        app = RecordingApp(sqlite_url)
+        async with app.run_test() as pilot:
+            await started(pilot)
+            table = app.dashboard.query_one("#pending")
+            assert table_rows(table)[0][5] in ("0:01", "0:02")
+            await until(pilot, lambda: table.row_count == 0, timeout=6, what="the hold to run out")
+            assert f"Hold expired: {soon.reference} (Priya): tickets 021, 022 are free again" in app.toast_text()
+            assert app.snapshot.tickets_free == 100
+
+    run(scenario)
+
+
+def test_bookings_of_current_and_archived_draws(sqlite_draw, sqlite_url, tmp_path):
+    old = hold_tickets("Old Buyer", "9876543210", [1])
+    record_payment("10.00", "123123123123")
+    new_draw(tmp_path, name="Holi Draw")
+    hold_tickets("Asha Verma", "9876543211", [5])
+    hold_tickets("Ravi Kumar", "9876543212", [6])
+
+    async def scenario():
+        app = RecordingApp(sqlite_url)
+        async with app.run_test(size=(120, 30)) as pilot:
+            await started(pilot)
+            await pilot.press("b")
+            await settle(pilot)
+            screen = app.screen
+            table = screen.query_one("#bookings-table")
+            assert sorted(r[1] for r in table_rows(table)) == ["Asha Verma", "Ravi Kumar"]
+            await type_text(pilot, "ravi")
+            await settle(pilot)
+            assert [r[1] for r in table_rows(table)] == ["Ravi Kumar"]
+            await pilot.press(*["backspace"] * 4)
+            await pilot.press("shift+tab", "shift+tab")          # to the draw chooser
+            await pilot.press("enter", "down", "enter")          # the archived draw, listed second
+            await settle(pilot)
+            assert "Diwali Mela" in str(screen.query_one("#bookings-title").content)
+            assert "archived" in str(screen.query_one("#bookings-title").content)
+            rows = table_rows(table)
+            assert [(r[0], r[1], r[5], r[7]) for r in rows] == [(old.reference, "Old Buyer", "paid", "123123123123")]
+            await pilot.press("escape")
+            assert app.screen is app.dashboard
+
+    run(scenario)
+
+
+def test_export_shows_progress_and_the_path(sqlite_draw, sqlite_url, tmp_path):
+    hold_tickets("Ravi", "9876543210", [1])
+    record_payment("10.00", "512345678901")
+
+    async def scenario():
+        app = RecordingApp(sqlite_url, exports_dir=tmp_path / "exports")
+        async with app.run_test(size=(100, 30)) as pilot:
+            await started(pilot)
+            await pilot.press("e")
+            dialog = app.screen
+            target = Path(dialog.query_one("#path", Input).value)
+            assert target.parent == tmp_path / "exports" and target.suffix == ".xlsx"
+            await pilot.press("enter")
+            await settle(pilot)
+            bar = dialog.query_one(ProgressBar)
+            assert bar.total and bar.progress == bar.total
+            assert dialog.status_text == f"Saved: {target}"
+            await pilot.press("escape")
+            await settle(pilot)
+            assert f"to {target}" in app.dashboard.query_one("#outcome").text
+            return target
+
+    run(scenario)
+    target = next((tmp_path / "exports").glob("*.xlsx"))
+    from openpyxl import load_workbook
+
+    book = load_workbook(target, read_only=True)
+    assert {"Summary", "Bookings", "Tickets", "Payments"} <= set(book.sheetnames)
+
+
+def test_new_draw_validates_then_needs_the_typed_word(sqlite_draw, sqlite_url, tmp_path):
+    hold_tickets("Ravi", "9876543210", [1])
+    record_payment("10.00", "512345678901")
+    old_id = sqlite_draw.id
+
+    async def scenario():
+        app = RecordingApp(sqlite_url, exports_dir=tmp_path / "exports")
+        async with app.run_test(size=(80, 24)) as pilot:
+            await started(pilot)
+            await pilot.press("n")
+            form = app.screen
+            await type_text(pilot, "Holi Draw")
+            await pilot.press("enter")                               # to the ticket count
+            await pilot.press(*["backspace"] * 3)
+            await type_text(pilot, "250")
+            await pilot.press("tab", "tab")                          # to the UPI ID
+            await pilot.press("ctrl+a", "ctrl+k")
+            await type_text(pilot, "not-a-upi-id")
+            await pilot.press("ctrl+s")
+            assert "is not a UPI ID" in form.status_text
+            assert app.screen.focused.id == "payee_vpa"
+            await pilot.press("ctrl+a", "ctrl+k")
+            await type_text(pilot, "holi@okaxis")
+            await pilot.press("ctrl+s")
+            confirm = app.screen
+            message = str(confirm.query_one("#confirm-message").content)
+            assert "“Diwali Mela”" in message and "EXPORTED to Excel" in message and "ARCHIVED" in message
+            await pilot.press("enter")                               # Enter alone does nothing
+            assert app.screen is confirm
+            await type_text(pilot, "NEW")
+            await pilot.press("enter")
+            await settle(pilot, 5)
+            assert app.screen is app.dashboard
+            text = app.dashboard.query_one("#outcome").text
+            assert "New draw “Holi Draw” started: 250 tickets" in text and "archived; exported to" in text
+            await until(pilot, lambda: app.snapshot.draw.name == "Holi Draw", what="the new draw on screen")
+            assert "Tickets 250  sold 0  held 0  free 250" in app.dashboard.query_one("#stats").text
+
+    run(scenario)
+    old = Draw.get_by_id(old_id)
+    assert old.state == "archived" and Path(old.export_path).exists()
+    draw = current_draw()
+    assert (draw.name, draw.ticket_count, draw.payee_vpa, draw.price_paise) == ("Holi Draw", 250, "holi@okaxis", 1000)
+
+
+def test_first_run_opens_the_new_draw_form(sqlite_db, sqlite_url, tmp_path):
+    async def scenario():
+        app = RecordingApp(sqlite_url, exports_dir=tmp_path / "exports")
+        async with app.run_test(size=(80, 24)) as pilot:
+            await started(pilot)
+            form = app.screen
+            assert type(form).__name__ == "NewDrawScreen" and "first draw" in form.query_one(".dialog").border_title
+            await type_text(pilot, "Diwali Mela")
+            for field, text in (("payee_vpa", "asha@okicici"), ("payee_name", "Asha Stores")):
+                form.query_one(f"#{field}").focus()
+                await type_text(pilot, text)
+            await pilot.press("ctrl+s")                              # no old draw: no confirmation needed
+            await settle(pilot, 5)
+            assert app.screen is app.dashboard
+            await until(pilot, lambda: app.snapshot.draw is not None, what="the draw on screen")
+            assert "Tickets 500  sold 0  held 0  free 500" in app.dashboard.query_one("#stats").text
+
+    run(scenario)
+    draw = current_draw()
+    assert (draw.name, draw.ticket_count, draw.price_paise, draw.hold_minutes, draw.max_per_order) == \
+        ("Diwali Mela", 500, 500, 10, 20)
+
+
+def test_settings_change_the_current_draw(sqlite_draw, sqlite_url):
+    hold_tickets("Ravi", "9876543210", [1])
+
+    async def scenario():
+        app = RecordingApp(sqlite_url)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await started(pilot)
+            await pilot.press("t")
+            dialog = app.screen
+            assert app.screen.focused.id == "payee_vpa"
+            await pilot.press("ctrl+a", "ctrl+k")
+            await type_text(pilot, "newid@oksbi")
+            dialog.query_one("#price").focus()
+            await pilot.press("ctrl+a", "ctrl+k")
+            await type_text(pilot, "12")
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+            assert "price cannot change once bookings exist" in dialog.status_text
+            assert app.screen.focused.id == "price"
+            await pilot.press("ctrl+a", "ctrl+k")
+            await type_text(pilot, "10")
+            dialog.query_one("#hold_minutes").focus()
+            await pilot.press("ctrl+a", "ctrl+k")
+            await type_text(pilot, "15")
+            await pilot.press("enter")
+            await settle(pilot)
+            assert app.screen is app.dashboard
+            assert "Settings of “Diwali Mela” saved." in app.dashboard.query_one("#outcome").text
+
+    run(scenario)
+    draw = current_draw()
+    assert (draw.payee_vpa, draw.hold_minutes, draw.price_paise) == ("newid@oksbi", 15, 1000)
+
+
+def test_buyer_page_address_and_qr(sqlite_draw, sqlite_url):
+    from shared.upi import qr_text
+
+    async def scenario():
+        app = RecordingApp(sqlite_url, web_url="http://192.168.1.5:8080/")
+        async with app.run_test(size=(80, 24)) as pilot:
+            await started(pilot)
+            await pilot.press("w")
+            screen = app.screen
+            assert str(screen.query_one("#share-url").content) == "http://192.168.1.5:8080/"
+            qr = screen.query_one("#share-qr")
+            assert str(qr.content) == qr_text("http://192.168.1.5:8080/")
+            assert qr.styles.color.hex == "#000000" and qr.styles.background.hex == "#FFFFFF"
+            lines = qr_text("http://192.168.1.5:8080/").splitlines()
+            assert qr.region.bottom <= 24 and qr.region.height == len(lines) + 2   # with a light margin
+            assert qr.region.width == len(lines[0]) + 4
+            await pilot.press("escape")
+            assert app.screen is app.dashboard
+
+        app = RecordingApp(sqlite_url, web_url="")
+        async with app.run_test() as pilot:
+            await started(pilot)
+            assert "web not started here" in str(app.dashboard.query_one("#header").content)
+            await pilot.press("w")
+            assert "not running from this console" in str(app.screen.query_one("#share-url").content)
+
+    run(scenario)
+
+
+def test_command_palette_runs_actions(sqlite_draw, sqlite_url):
+    async def scenario():
+        app = RecordingApp(sqlite_url)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await started(pilot)
+            await pilot.press("ctrl+p")
+            await type_text(pilot, "quick mark")
+            await pilot.pause(0.3)
+            await pilot.press("enter")
+            await settle(pilot)
+            assert type(app.screen).__name__ == "QuickMarkScreen"
+
+    run(scenario)
+
+
+def test_layout_at_80x24_and_on_a_large_terminal(sqlite_draw, sqlite_url):
+    for n in range(8):
+        hold_tickets(f"Buyer {n}", f"98765432{n:02d}", [n + 1])
+
+    async def scenario():
+        app = RecordingApp(sqlite_url)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await started(pilot)
+            dash = app.dashboard
+            for name in ("#header", "#stats", "#outcome", "#pending", "#payments"):
+                region = dash.query_one(name).region
+                assert region.width and region.height and region.right <= 80 and region.bottom <= 23, name
+            pending, payments = dash.query_one("#pending").region, dash.query_one("#payments").region
+            assert pending.bottom <= payments.y                      # stacked
+            assert pending.height >= 7                               # header + at least 4 rows
+            assert not dash.query_one("#sales").display              # no room for the sparkline
+            footer = dash.query_one("Footer")
+            assert footer.region.y == 23
+            await pilot.resize_terminal(200, 50)
+            await pilot.pause()
+            pending, payments = dash.query_one("#pending").region, dash.query_one("#payments").region
+            assert pending.y == payments.y and pending.right <= payments.x   # side by side
+            assert pending.height >= 30 and dash.query_one("#pending").row_count == 8
+            assert dash.query_one("#sales").display and dash.query_one("#sales-sparkline").region.width > 0
+
+    run(scenario)
