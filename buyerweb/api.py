@@ -10,7 +10,7 @@ from bottle import request, response
 
 from shared.booking import availability
 from shared.db import utcnow
-from shared.errors import NotFound
+from shared.errors import NotFound, TicketsTaken
 from shared.money import rupees
 
 from .app import error_json, json_body
@@ -145,6 +145,9 @@ def install(app, ctx):
                               ip_checked=True)
         except RateLimited as exc:
             return _limited(exc)
+        except TicketsTaken:
+            cache.clear()  # our cached availability was behind: the next look shows them taken
+            raise
         cache.clear()
         draw = ctx.draws.get()
         return json_body(hold_json(hold, draw), 201, {"Location": f"/pay/{hold.session_id}"})

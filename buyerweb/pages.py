@@ -299,6 +299,7 @@ def install(app, ctx):  # noqa: C901 - one small function per route
         try:
             hold = place_hold(ctx, who["n"], who["m"], selected)
         except TicketsTaken as exc:
+            ctx.availability.clear()  # it was stale: show what is taken now
             rest = [n for n in selected if n not in exc.taken]
             return pick_page(ctx, draw, who, rest, range_index, message=exc.message, status=409)
         except RateLimited as exc:

@@ -17,6 +17,7 @@ from shared.money import format_rupees, rupees
 from shared.payments import check_payments
 
 from .messages import DbDone, DbRefused, Outcome, RefreshFailed, SnapshotReady
+from .screens.base import drop_connection
 from .screens.add_payment import AddPaymentScreen
 from .screens.bookings import BookingsScreen
 from .screens.cash_sale import CashSaleScreen
@@ -99,13 +100,17 @@ class LuckyDrawApp(App):
                 shared_db.connect(self.db_url)
                 self._connected = True
             snapshot = take_snapshot()
-        except Exception as error:  # the database is away: say so, keep trying
+        except Exception as error:  # the database is away: say so, keep trying on a fresh connection
+            drop_connection()
             self.post_message(RefreshFailed(f"database: {type(error).__name__}: {str(error)[:120]}"))
             return
         self.post_message(SnapshotReady(snapshot))
 
     def _poll_finished(self) -> None:
         self._polling = False
+        if self._timer is not None:  # only ever one armed timer
+            self._timer.stop()
+            self._timer = None
         if self._poll_again:
             self.request_refresh()
         elif self.is_running:
@@ -208,9 +213,11 @@ class LuckyDrawApp(App):
 
     def action_add_payment(self, sms: bool = False, amount_paise: int | None = None,
                            reference: str = "") -> None:
-        if self._draw():
+        draw = self._draw()
+        if draw:
             self.push_screen(AddPaymentScreen(sms=sms, amount=rupees(amount_paise) if amount_paise else "",
-                                              reference=reference), self.show_match)
+                                              reference=reference, pending=self.snapshot.pending,
+                                              width_digits=draw.width), self.show_match)
 
     def action_quick_mark(self) -> None:
         if self._draw():
@@ -237,6 +244,9 @@ class LuckyDrawApp(App):
             self.post_message(DbDone("check", check_payments()))
         except LuckyDrawError as error:
             self.post_message(DbRefused("check", error.message))
+        except Exception:
+            drop_connection()
+            raise
 
     def on_db_done(self, message: DbDone) -> None:
         results = message.result

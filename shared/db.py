@@ -9,6 +9,7 @@ serialised on both databases; reads never wait for them.
 
 import os
 import threading
+import zlib
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from urllib.parse import parse_qs, unquote, urlparse
@@ -58,6 +59,8 @@ def make_database(url: str | None = None):
             params["options"] = f"-c search_path={schema}"
         db = PostgresqlDatabase(name, **params)
         db.luckydraw_schema = schema
+        # One write lock per schema, so separate installs sharing a server never queue on each other.
+        db.luckydraw_lock_key = ADVISORY_LOCK_KEY + (zlib.crc32(schema.encode()) if schema else 0)
         return db
     path = url[len("sqlite:///"):] if url.startswith("sqlite:///") else url
     if url.startswith("sqlite://") and not url.startswith("sqlite:///"):
@@ -109,7 +112,7 @@ def write_tx():
                     yield
     else:
         with db.atomic():
-            db.execute_sql("SELECT pg_advisory_xact_lock(%s)", (ADVISORY_LOCK_KEY,))
+            db.execute_sql("SELECT pg_advisory_xact_lock(%s)", (getattr(db, "luckydraw_lock_key", ADVISORY_LOCK_KEY),))
             yield
 
 

@@ -48,7 +48,8 @@ _BOLD = Font(bold=True)
 STATUS_LABELS = {"matched": "MATCHED", "unmatched": "UNMATCHED", "attention": "NEEDS ATTENTION",
                  "refunded": "REFUNDED"}
 REASON_LABELS = {"late_taken": "late payment; its numbers were taken since",
-                 "double_payment": "possible double payment"}
+                 "double_payment": "possible double payment",
+                 "after_draw": "late payment after the winners were drawn; refund"}
 
 Progress = Callable[[int, int], None]
 
@@ -93,7 +94,8 @@ class Clock:
         sign = "+" if minutes >= 0 else "-"
         self.offset = f"UTC{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
         self.abbrev = here.tzname() or self.offset
-        self.name = self.abbrev if self.abbrev == self.offset else f"{self.abbrev} ({self.offset})"
+        plain = self.abbrev == self.offset or (self.abbrev == "UTC" and minutes == 0)
+        self.name = self.abbrev if plain else f"{self.abbrev} ({self.offset})"
 
     def aware(self, value: datetime) -> datetime:
         return value.replace(tzinfo=timezone.utc).astimezone(self.zone)

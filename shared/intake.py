@@ -8,9 +8,9 @@ nothing is confirmed on a guess. A repeat (same request, event, Razorpay payment
 nothing and is answered as success, so that senders stop retrying.
 
 `receive(source, headers, body)` is the whole HTTP contract as a function of raw bytes and headers
-returning a `HookResponse`, for any WSGI front end. The rest is for the console: the hooks' secrets
-(`enable_sms_hook`, `sms_hook_settings`, …) and the inbox (`inbox_items`, `retry_item`).
-The SMS signing scheme is described in docs/hooks.md.
+returning a `HookResponse`, for any WSGI front end. For the console it re-exports `shared.inbox`
+(the hooks' secrets: `enable_sms_hook`, `sms_hook_settings`, …; the inbox: `inbox_items`, …) and
+adds `retry_item`. The SMS signing scheme is described in docs/hooks.md.
 """
 
 import hashlib
@@ -18,18 +18,18 @@ import hmac
 import json
 import logging
 import re
-import secrets
 import threading
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import datetime, timezone
-
-from peewee import JOIN, fn
 
 from .db import utcnow, write_tx
 from .errors import Conflict, DuplicateUTR, InvalidInput, LuckyDrawError, NotFound
 from .ids import normalise_reference
-from .models import Order, Payment, Setting
+from .inbox import (PATHS, HookSettings, InboxItem, disable_razorpay_hook, disable_sms_hook,
+                    enable_razorpay_hook, enable_sms_hook, hook_secret, hook_settings, inbox_counts, inbox_item,
+                    inbox_items, razorpay_hook_settings, sms_hook_settings, sms_setup_payload)
+from .models import Order
 from .models_intake import (DUPLICATE, IGNORED, RECEIVED, RECORDED_MATCHED, RECORDED_UNMATCHED, REJECTED,
                             SOURCES, InboxKey, InboxMessage)
 from .payments import record_payment
@@ -44,7 +44,6 @@ MAX_EXPENDABLE_ROWS = 5000         # and only this many of them (the oldest go f
 SMS_WINDOW = 5 * 60                # a signed SMS request older than this is refused as a replay
 FUTURE_SKEW = 60                   # a timestamp may be this far ahead (phone clocks drift)
 RAZORPAY_MAX_AGE = 8 * 24 * 3600   # Razorpay retries for 24 h; dashboard replays reach 7 days back
-PATHS = {"sms": "/hooks/sms", "razorpay": "/hooks/razorpay"}
 HANDLED_EVENTS = ("payment.captured", "qr_code.credited")
 HEADERS_KEPT = ("content-type", "content-length", "user-agent", "x-signature", "x-timestamp",
                 "x-razorpay-signature", "x-razorpay-event-id")
@@ -111,98 +110,6 @@ def _wait(source: str, kind: str) -> float:
         if bucket is None:
             bucket = _buckets[(source, kind)] = TokenBucket(*_limits.get((source, kind), DEFAULT_LIMITS[kind]))
     return bucket.take()
-
-
-# ---------------------------------------------------------------- settings (the Setting table)
-
-@dataclass(frozen=True)
-class HookSettings:
-    source: str
-    enabled: bool
-    secret: str | None
-    path: str
-    enabled_at: datetime | None
-
-
-def _key(source: str, what: str) -> str:
-    return f"hooks.{source}.{what}"
-
-
-def hook_secret(source: str) -> str | None:
-    """The secret of a hook, or None when that hook is off (or the source unknown)."""
-    if source not in SOURCES:
-        return None
-    row = Setting.get_or_none(Setting.key == _key(source, "secret"))
-    return row.value if row and row.value else None
-
-
-def hook_settings(source: str) -> HookSettings:
-    if source not in SOURCES:
-        raise NotFound(f"There is no '{source}' hook; the hooks are {', '.join(SOURCES)}.")
-    values = {row.key: row.value for row in Setting.select().where(
-        Setting.key.in_([_key(source, "secret"), _key(source, "enabled_at")]))}
-    secret = values.get(_key(source, "secret")) or None
-    since = values.get(_key(source, "enabled_at"))
-    return HookSettings(source, secret is not None, secret, PATHS[source],
-                        datetime.fromisoformat(since) if secret and since else None)
-
-
-def sms_hook_settings() -> HookSettings:
-    return hook_settings("sms")
-
-
-def razorpay_hook_settings() -> HookSettings:
-    return hook_settings("razorpay")
-
-
-def _save(source: str, secret: str | None, now: datetime | None) -> None:
-    with write_tx():
-        Setting.delete().where(Setting.key.in_([_key(source, "secret"), _key(source, "enabled_at")])).execute()
-        if secret is not None:
-            Setting.create(key=_key(source, "secret"), value=secret)
-            Setting.create(key=_key(source, "enabled_at"), value=(now or utcnow()).isoformat(timespec="seconds"))
-
-
-def enable_sms_hook(now=None) -> str:
-    """Turn the SMS hook on with a new secret (an older secret stops working) and return it."""
-    secret = secrets.token_hex(32)
-    _save("sms", secret, now)
-    return secret
-
-
-def enable_razorpay_hook(secret: str | None = None, now=None) -> str:
-    """Turn the Razorpay hook on with the webhook secret entered in Razorpay's dashboard (or a new
-    one to enter there) and return it."""
-    if secret is None:
-        secret = secrets.token_urlsafe(24)
-    elif not isinstance(secret, str) or not 12 <= len(secret) <= 200 or not secret.isascii() \
-            or any(ch.isspace() or not ch.isprintable() for ch in secret):
-        raise InvalidInput("The webhook secret must be 12 to 200 characters without spaces, the same one "
-                           "you enter in Razorpay's dashboard.")
-    _save("razorpay", secret, now)
-    return secret
-
-
-def disable_sms_hook() -> None:
-    _save("sms", None, None)
-
-
-def disable_razorpay_hook() -> None:
-    _save("razorpay", None, None)
-
-
-def sms_setup_payload(base_url: str | None = None) -> str:
-    """The JSON a forwarder app is set up with (shown as text and as a QR code)."""
-    settings = sms_hook_settings()
-    if not settings.enabled:
-        raise Conflict("The SMS hook is off; turn it on first ('luckydraw hooks sms --enable').")
-    url = settings.path
-    if base_url:
-        if not re.fullmatch(r"https?://[^\s/?#]+(/[^\s?#]*)?", base_url.strip()):
-            raise InvalidInput(f"'{base_url[:60]}' is not a web address like https://tickets.example.in.")
-        url = base_url.strip().rstrip("/") + url
-    return json.dumps({"luckydraw": "sms-hook", "v": 1, "url": url, "secret": settings.secret,
-                       "sign": "hmac-sha256", "headers": ["X-Timestamp", "X-Signature"]}, separators=(",", ":"))
 
 
 # ---------------------------------------------------------------- signatures
@@ -345,7 +252,9 @@ def receive(source: str, headers, body: bytes, *, remote: str | None = None, now
     404 when the hook is off; 413 over MAX_BODY; 429 over the rate limit; 401 for a missing, wrong
     or stale signature (stored, bounded); 400 for a signed body that is not a JSON object;
     200 with {"status": "recorded" | "duplicate" | "rejected" | "ignored"} otherwise;
-    503 when a signed message was stored but could not be processed yet."""
+    503 when a signed message was stored but there is no draw to record it in yet.
+    Database errors propagate (for the front end's "busy" answer); a message that was stored by
+    then stays in the inbox as "received", ready for `retry_item`."""
     secret = hook_secret(source)
     if not secret:
         return _error(404, NOT_FOUND)
@@ -425,10 +334,8 @@ def _process(message_id: int, source: str, raw: bytes, auth: _Auth, now: datetim
             _finish(message_id, source, auth.keys, REJECTED, error.message, info, now)
         return HookResponse(200, {"status": REJECTED, "reason": error.message, "inbox_id": message_id})
     except Exception:  # the database failed: the message stays in the inbox as received
-        log.exception("inbox message %s could not be processed", message_id)
         _note(message_id, "Not processed yet: the database was busy or failed.")
-        return _error(503, "The message is kept but could not be processed just now; please send it again.", 5,
-                      inbox_id=message_id)
+        raise
 
 
 def _note(message_id: int, reason: str) -> None:
@@ -612,79 +519,6 @@ def _read_razorpay(data: dict, auth: _Auth, now: datetime, info: dict, check_age
                    min(received or now, now), (f"payment:{payment_id}",))
 
 
-# ---------------------------------------------------------------- the inbox, for the console
-
-@dataclass(frozen=True)
-class InboxItem:
-    id: int
-    source: str
-    received_at: datetime
-    outcome: str
-    reason: str | None
-    authenticated: bool
-    sender: str | None
-    event_type: str | None
-    event_id: str | None
-    external_id: str | None
-    sent_at: datetime | None
-    amount_paise: int | None
-    utr: str | None
-    payment_id: int | None
-    order_reference: str | None
-    match_outcome: str | None
-    body_bytes: int
-    truncated: bool
-    expendable: bool  # unsigned, stale or a repeat: its body is cut to 2 KiB and it may be pruned
-    text: str
-
-    @property
-    def retryable(self) -> bool:
-        """A signed message that was not recorded (not processed yet, or refused) can be tried again."""
-        return self.authenticated and not self.expendable and self.outcome in (RECEIVED, REJECTED)
-
-    def as_dict(self) -> dict:
-        return asdict(self) | {"retryable": self.retryable}
-
-
-def _items(query) -> list[InboxItem]:
-    rows = (query.select_extend(Order.reference.alias("order_reference"))
-            .join(Payment, JOIN.LEFT_OUTER, on=(InboxMessage.payment == Payment.id))
-            .join(Order, JOIN.LEFT_OUTER, on=(Payment.order == Order.id)).objects())
-    return [InboxItem(m.id, m.source, m.received_at, m.outcome, m.reason, m.authenticated, m.sender,
-                      m.event_type, m.event_id, m.external_id, m.sent_at, m.amount_paise, m.utr, m.payment_id,
-                      m.order_reference, m.match_outcome, m.body_bytes, m.truncated, m.expendable, m.text)
-            for m in rows]
-
-
-def inbox_items(limit: int = 50, *, source: str | None = None, outcome: str | None = None,
-                before_id: int | None = None, after_id: int | None = None) -> list[InboxItem]:
-    """The newest inbox messages first (at most `limit`, up to 1,000), optionally of one source or
-    outcome; `before_id` pages further back, `after_id` gives only what arrived since."""
-    query = InboxMessage.select()
-    if source:
-        query = query.where(InboxMessage.source == source)
-    if outcome:
-        query = query.where(InboxMessage.outcome == outcome)
-    if before_id:
-        query = query.where(InboxMessage.id < before_id)
-    if after_id:
-        query = query.where(InboxMessage.id > after_id)
-    return _items(query.order_by(InboxMessage.id.desc()).limit(max(1, min(int(limit), 1000))))
-
-
-def inbox_item(inbox_id: int) -> InboxItem:
-    found = _items(InboxMessage.select().where(InboxMessage.id == inbox_id)) if str(inbox_id).isdigit() else []
-    if not found:
-        raise NotFound(f"There is no inbox message #{str(inbox_id)[:12]}.")
-    return found[0]
-
-
-def inbox_counts() -> dict[str, int]:
-    """How many inbox messages have each outcome."""
-    return dict(InboxMessage.select(InboxMessage.outcome, fn.COUNT(InboxMessage.id))
-                .group_by(InboxMessage.outcome).tuples())
-
-
 def retry_item(inbox_id: int, now: datetime | None = None) -> InboxItem:
     """Process a signed message again that was not recorded: one kept while there was no draw or
     the database failed, or one refused (a stale timestamp, say) that the organiser has checked.
@@ -701,3 +535,14 @@ def retry_item(inbox_id: int, now: datetime | None = None) -> InboxItem:
                  timestamp=stamp if message.source == "sms" else None)
     _process(message.id, message.source, bytes(message.body), auth, now or utcnow(), check_age=False)
     return inbox_item(item.id)
+
+
+__all__ = [
+    # receiving
+    "HookResponse", "MAX_BODY", "PATHS", "TokenBucket", "razorpay_signature", "receive", "reset_rate_limits",
+    "set_rate_limit", "sms_signature",
+    # for the console (from shared.inbox)
+    "HookSettings", "InboxItem", "disable_razorpay_hook", "disable_sms_hook", "enable_razorpay_hook",
+    "enable_sms_hook", "hook_secret", "hook_settings", "inbox_counts", "inbox_item", "inbox_items",
+    "razorpay_hook_settings", "retry_item", "sms_hook_settings", "sms_setup_payload",
+]

@@ -104,7 +104,7 @@ def _match(payment: Payment, draw: Draw, now: datetime) -> MatchResult:
     window = _window(draw, now)
     in_play = list(Order.select().where(
         same_amount & Order.state.in_(("pending", "expired", "paid", "cancelled")) & (Order.source != "cash")
-        & ((Order.state == "pending") | (Order.ended_at >= window))).order_by(Order.id).limit(5))
+        & ((Order.state == "pending") | (Order.ended_at > window))).order_by(Order.id).limit(5))
     if len(in_play) > 1:
         return _leave(payment, AMBIGUOUS, None, in_play, now,
                       f"{shown} fits {len(in_play)} bookings; assign it by hand.")

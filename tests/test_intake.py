@@ -362,6 +362,24 @@ def test_without_a_draw_the_message_is_kept_and_can_be_retried(db, tmp_path):
     assert intake.retry_item(item.id).order_reference == hold.reference
 
 
+def test_a_database_failure_leaves_the_message_received_for_a_retry(sms_secret, monkeypatch):
+    from peewee import OperationalError
+
+    hold = hold_tickets("Asha", "9876543210", [1])
+
+    def broken(*args, **kwargs):
+        raise OperationalError("disk I/O error")
+
+    monkeypatch.setattr(intake, "record_payment", broken)
+    with pytest.raises(OperationalError):
+        post_sms(sms_secret, sms_body(CREDIT.format(amount="10.00", utr="526830463424")))
+    item = intake.inbox_items(1)[0]
+    assert item.outcome == "received" and "database was busy or failed" in item.reason and item.retryable
+    assert Payment.select().count() == 0 and InboxKey.select().count() == 0
+    monkeypatch.undo()
+    assert intake.retry_item(item.id).order_reference == hold.reference
+
+
 def test_a_later_copy_settles_an_unprocessed_one(db, tmp_path):
     secret = intake.enable_sms_hook()
     body = sms_body(CREDIT.format(amount="10.00", utr="526830463424"))

@@ -104,6 +104,9 @@ SCENARIOS = [
         [("A", [1], 0)], [], (1000, 69, None),                    # window: 60 min after the expiry at 10
         ("late_matched", 3, "A", "paid", "matched"), {"A": "paid"}, id="3-late-window-edge"),
     pytest.param(
+        [("A", [1], 0)], [], (1000, 70, None),                    # the window is [10, 70): the amount is free again at 70
+        ("unmatched", None, None, None, "unmatched"), {"A": "expired"}, id="5-late-window-end"),
+    pytest.param(
         [("A", [1], 0)], [], (1000, 71, None),
         ("unmatched", None, None, None, "unmatched"), {"A": "expired"}, id="5-after-late-window"),
     pytest.param(
@@ -112,6 +115,12 @@ SCENARIOS = [
     pytest.param(
         [("A", [1], 0)], [("pay", 1000, 1, None)], (1000, 30, "A"),
         ("double_payment", 4, "A", "paid", "attention"), {"A": "paid"}, id="4-double-payment-with-reference"),
+    pytest.param(
+        [("A", [1], 0)], [("pay", 1000, 1, None)], (1000, 60, None),
+        ("double_payment", 4, "A", "paid", "attention"), {"A": "paid"}, id="4-double-payment-window-edge"),
+    pytest.param(
+        [("A", [1], 0)], [("pay", 1000, 1, None)], (1000, 61, None),
+        ("unmatched", None, None, None, "unmatched"), {"A": "paid"}, id="5-double-payment-window-end"),
     pytest.param(
         [("A", [1], 0)], [("pay", 1000, 1, None)], (1000, 62, None),
         ("unmatched", None, None, None, "unmatched"), {"A": "paid"}, id="5-double-payment-after-window"),
@@ -175,6 +184,17 @@ def test_matching_rules(shop, bookings, steps, payment, expected, states):
     if outcome in ("late_taken", "double_payment"):
         assert paid.attention_reason == outcome and paid.candidate_id == order.id
     assert_core_invariants(shop.draw.id)
+
+
+def test_at_the_end_of_the_window_the_amount_belongs_to_the_new_booking(shop):
+    """The late window of A and the reuse of its amount meet at one instant without overlapping."""
+    shop.book("A", [1], 0)                 # ₹10.00, expires at 10, amount kept until 70
+    expire_due(shop.at(70))
+    b = shop.book("B", [2], 70)            # gets ₹10.00 again
+    assert b.payable_paise == 1000
+    result = shop.pay(1000, 70)
+    assert result.outcome == "matched" and result.order_reference == b.reference
+    assert shop.state("A") == "expired"
 
 
 def test_late_taken_keeps_the_new_buyers_numbers(shop):

@@ -104,7 +104,9 @@
           markFree(n);
         }
       }
-      var free = $("#free-count"); if (free && typeof data.free === "number") free.textContent = data.free;
+      [["#free-count", data.free], ["#sold-count", data.sold], ["#held-count", data.held]].forEach(function (pair) {
+        var el = $(pair[0]); if (el && typeof pair[1] === "number") el.textContent = pair[1];
+      });
       if (data.state && data.state !== "open") {
         holdBtn.disabled = true;
         say("Sales are closed for this draw. No new bookings can be made.", "error");
@@ -179,6 +181,7 @@
         }
         say(r.data.error || "The booking did not go through. Please try again.", "error");
         busy = false; holdBtn.disabled = false; holdBtn.textContent = "Book & pay";
+        if (r.status === 409) poll();
       }).catch(function () {
         say("Could not reach the server. Check your connection and try again.", "error");
         busy = false; holdBtn.disabled = false; holdBtn.textContent = "Book & pay";
@@ -199,7 +202,11 @@
     if (rangeSel) rangeSel.addEventListener("change", function () { $("#range-go").click(); });
     if (form.dataset.focus) {
       var target = boxFor(+form.dataset.focus);
-      if (target) { target.focus(); target.parentNode.classList.add("found"); }
+      if (target) {
+        target.focus();
+        target.parentNode.classList.add("found");
+        setTimeout(function () { target.parentNode.classList.remove("found"); }, 2500);
+      }
     }
     refreshTotal();
   }

@@ -35,7 +35,7 @@
       </div>
     </div>
   </div>
-  <p class="counts" aria-live="polite" id="counts"><span id="free-count">{{free}}</span> free · {{sold}} sold · {{held}} on hold</p>
+  <p class="counts" id="counts"><span id="free-count">{{free}}</span> free · <span id="sold-count">{{sold}}</span> sold · <span id="held-count">{{held}}</span> on hold</p>
   <ul class="legend" aria-label="What the colours mean">
     <li><span class="sw free"></span>Free</li><li><span class="sw mine"></span>Your pick</li>
     <li><span class="sw held"></span>On hold</li><li><span class="sw sold"></span>Sold</li>
@@ -50,7 +50,7 @@
       <option value="{{i}}" {{'selected' if i == range_index else ''}}>{{label(a)}}–{{label(b)}}</option>
 %     end
     </select>
-    <button class="btn ghost small" type="submit" name="action" value="range" id="range-go">Show</button>
+    <button class="btn ghost small nojs-only" type="submit" name="action" value="range" id="range-go">Show</button>
 %   else:
     <span class="range-now">{{label(lo)}}–{{label(hi)}}</span>
 %   end

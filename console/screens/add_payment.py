@@ -13,6 +13,8 @@ from shared.payments import record_payment
 from shared.sms import parse_credit_sms
 from shared.validation import parse_utr
 
+from ..snapshot import PendingRow, ticket_labels
+from ..widgets.sms_box import SmsBox
 from .base import DbModal
 
 
@@ -22,8 +24,11 @@ class AddPaymentScreen(DbModal):
     BINDINGS = [Binding("escape", "cancel", "Close"), Binding("ctrl+s", "save", "Save", priority=True),
                 Binding("ctrl+r", "read_sms", "Read SMS", priority=True)]
 
-    def __init__(self, *, sms: bool = False, amount: str = "", reference: str = "") -> None:
+    def __init__(self, *, sms: bool = False, amount: str = "", reference: str = "",
+                 pending: tuple[PendingRow, ...] = (), width_digits: int = 1) -> None:
         super().__init__()
+        self.pending = pending
+        self.width_digits = width_digits
         self.sms_first = sms
         self.initial = (amount, reference)
         self.from_sms = False
@@ -33,8 +38,7 @@ class AddPaymentScreen(DbModal):
         with Vertical(classes="dialog", id="add-payment") as box:
             box.border_title = "Add payment"
             yield Label("Paste a bank SMS or UPI notification (optional), then check the fields:", classes="hint")
-            yield TextArea(id="sms", soft_wrap=True, show_line_numbers=False, highlight_cursor_line=False,
-                           placeholder="e.g. Rs.10.01 credited to a/c XX1234 … UPI Ref 512345678901")
+            yield SmsBox(id="sms")
             with Grid(classes="form"):
                 yield Label("Amount ₹")
                 yield Input(self.initial[0], placeholder="10.01", id="amount", compact=True)
@@ -44,6 +48,7 @@ class AddPaymentScreen(DbModal):
                 yield Input(self.initial[1], placeholder="LD-XXXXXX (optional)", id="reference", compact=True)
                 yield Label("Payer")
                 yield Input(placeholder="optional", id="payer", compact=True)
+            yield Static("", id="preview")
             yield Static("", id="status")
             with Horizontal(classes="buttons"):
                 yield Button("Save  ctrl+s", id="save", variant="primary", compact=True)
@@ -54,6 +59,28 @@ class AddPaymentScreen(DbModal):
         self.query_one("#sms" if self.sms_first else "#amount").focus()
         if self.initial[0]:
             self.query_one("#utr").focus()
+        self.preview()
+
+    @on(Input.Changed, "#amount")
+    def preview(self) -> None:
+        """Which pending booking has this amount, as the main screen last showed it (the matching
+        rules decide when the payment is saved)."""
+        try:
+            amount = parse_amount(self.query_one("#amount", Input).value)
+        except InvalidInput:
+            self.query_one("#preview", Static).update("")
+            return
+        fits = [row for row in self.pending if row.payable_paise == amount]
+        if len(fits) == 1:
+            row = fits[0]
+            text = f"Fits pending booking {row.reference}: {row.name}; tickets " \
+                   f"{ticket_labels(row.tickets, self.width_digits, 30)}."
+        elif fits:
+            text = f"{len(fits)} pending bookings have {format_rupees(amount)}: give the reference."
+        else:
+            text = f"No pending booking is for {format_rupees(amount)}; matching also checks late and double " \
+                   f"payments, else it is kept as UNMATCHED."
+        self.query_one("#preview", Static).update(text)
 
     @on(TextArea.Changed, "#sms")
     def sms_changed(self) -> None:

@@ -61,7 +61,8 @@ class BookingsScreen(Screen):
         self.query_one(BookingsTable).show(rows, draw.width if draw else 1)
         shown = f"first {len(rows)} of {total:,}" if total > len(rows) else f"{total:,}"
         self.query_one("#bookings-status", Static).update(
-            f"{shown} booking{'s' if total != 1 else ''}  ·  / search  ·  e export this draw  ·  esc back")
+            f"{shown} booking{'s' if total != 1 else ''}  ·  / search  ·  enter: to the list, then e to export "
+            f"this draw  ·  esc back")
 
     @property
     def draw(self):

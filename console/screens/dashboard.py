@@ -65,6 +65,7 @@ class DashboardScreen(Screen):
         header.problem = problem
         header.show(snapshot)
         if snapshot.draw is None:
+            self.query_one(OutcomeBar).show("There is no draw yet: press n to set one up.", "warning")
             return
         self.query_one(StatsPanel).show(snapshot)
         self.query_one(PendingTable).show(snapshot.pending, snapshot.draw.width, snapshot.pending_count)

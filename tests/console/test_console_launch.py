@@ -140,3 +140,13 @@ def test_console_reports_a_database_it_cannot_open(capsys):
     code = launch.run_console(f"postgresql://nobody@127.0.0.1:{free_port()}/nothing")
     assert code == 1
     assert capsys.readouterr().err.startswith("luckydraw: cannot open the database postgresql://")
+
+
+def test_console_never_imports_the_buyer_web():
+    import subprocess
+
+    code = ("import sys, console.app, console.launch, console.snapshot; "
+            "import console.screens.dashboard, console.screens.resolve, console.screens.new_draw; "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('buyerweb', 'bottle')))")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

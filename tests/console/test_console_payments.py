@@ -28,6 +28,8 @@ def test_add_payment_confirms_the_booking(draw, db_url):
             assert table_rows(app.dashboard.query_one("#pending"))[0][:2] == [hold.reference, "Ravi Kumar"]
             await pilot.press("a")
             await type_text(pilot, "20.00")
+            preview = str(app.screen.query_one("#preview").content)
+            assert preview == f"Fits pending booking {hold.reference}: Ravi Kumar; tickets 007, 008."
             await pilot.press("tab")
             await type_text(pilot, "512345678901")
             await pilot.press("enter")
@@ -83,6 +85,7 @@ def test_payment_that_fits_no_booking_is_kept_unmatched(sqlite_draw, sqlite_url)
             await started(pilot)
             await pilot.press("a")
             await type_text(pilot, "33.33")
+            assert "No pending booking is for ₹33.33" in str(app.screen.query_one("#preview").content)
             await pilot.press("tab")
             await type_text(pilot, "612345678901")
             await pilot.press("enter")
@@ -109,8 +112,9 @@ def test_pasted_sms_fills_the_fields_for_a_check_before_saving(sqlite_draw, sqli
             await pilot.press("s")
             dialog = app.screen
             assert app.screen.focused.id == "sms"
-            app.screen.focused.post_message(events.Paste(SMS))
+            app.post_message(events.Paste(SMS))
             await pilot.pause()
+            assert dialog.query_one("#sms").text == SMS
             values = {n: dialog.query_one(f"#{n}", Input).value for n in ("amount", "utr", "payer")}
             assert values == {"amount": "20.00", "utr": "421987654321", "payer": "SUNITA DEVI"}
             assert "Check, then press ctrl+s" in dialog.status_text
@@ -133,13 +137,13 @@ def test_sms_that_cannot_be_read_says_why_and_fills_nothing(sqlite_draw, sqlite_
             await started(pilot)
             await pilot.press("s")
             dialog = app.screen
-            app.screen.focused.post_message(events.Paste(SMS))
+            app.post_message(events.Paste(SMS))
             await pilot.pause()
             assert dialog.query_one("#utr", Input).value == "421987654321"
-            await pilot.press("ctrl+a")
-            app.screen.focused.post_message(events.Paste("Rs 500.00 debited from A/c XX1234 on 01-01-25. "
-                                                         "UPI Ref 412345678901."))
+            debit = "Rs 500.00 debited from A/c XX1234 on 01-01-25. UPI Ref 412345678901."
+            app.post_message(events.Paste(debit))
             await pilot.pause()
+            assert dialog.query_one("#sms").text == debit                 # the paste replaced the old SMS
             assert "SMS not read: This is a debit message" in dialog.status_text
             assert [dialog.query_one(f"#{n}", Input).value for n in ("amount", "utr", "payer")] == ["", "", ""]
             await pilot.press("ctrl+s")

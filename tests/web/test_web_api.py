@@ -265,3 +265,15 @@ def test_database_trouble_is_a_503_with_retry(web, monkeypatch):
     r = app.get("/api/check_payment/123456789012", status=503, expect_errors=True)
     assert "try again" in r.json["error"] and r.headers["Retry-After"] == "3"
     assert "locked" not in r.text
+
+
+def test_connection_kept_per_thread_or_closed_per_request(db_url, tmp_path):
+    from shared import db as shared_db
+    from webkit import make_web
+
+    app, _ = make_web(db_url, tmp_path)
+    app.get("/api/tickets")
+    assert not shared_db.database.obj.is_closed(), "kept open for this thread's next request"
+    app, _ = make_web(db_url, tmp_path, draw=False, keep_connections=False)
+    assert app.get("/api/tickets").json["count"] == 100
+    assert shared_db.database.obj.is_closed(), "peewee's per-request connect/close"

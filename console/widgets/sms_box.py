@@ -1,0 +1,16 @@
+"""SmsBox: where the organiser pastes one bank SMS or UPI notification. A new paste replaces what
+was there, so pasting the next message never glues two together."""
+
+from textual import events
+from textual.widgets import TextArea
+
+
+class SmsBox(TextArea):
+    def __init__(self, **kwargs) -> None:
+        super().__init__(soft_wrap=True, show_line_numbers=False, highlight_cursor_line=False,
+                         placeholder="e.g. Rs.10.01 credited to a/c XX1234 … UPI Ref 512345678901", **kwargs)
+
+    async def _on_paste(self, event: events.Paste) -> None:
+        # Runs before TextArea's own paste handler (Textual calls each class's handler in turn),
+        # which then replaces the selection with the pasted text.
+        self.select_all()

@@ -1,0 +1,52 @@
+"""`python -m buyerweb` (run by `luckydraw web`): one address line, a clear one-line error when the
+port is taken, and the arguments it accepts."""
+
+import socket
+import subprocess
+import sys
+import urllib.request
+
+import pytest
+
+from buyerweb.__main__ import parse_args
+from buyerweb.server import choose_server, default_workers
+from webkit import ROOT, ProcessServer
+
+
+def test_prints_the_address_and_serves(sqlite_url):
+    server = ProcessServer(sqlite_url, workers=2)
+    try:
+        assert server.banner.startswith("Lucky Draw buyer web on http://")
+        assert f":{server.port}/" in server.banner and "waitress" in server.banner
+        with urllib.request.urlopen(server.url + "/healthz", timeout=5) as r:
+            assert r.status == 200
+        with urllib.request.urlopen(server.url + "/", timeout=5) as r:
+            assert "No draw is open yet" in r.read().decode()
+    finally:
+        server.stop()
+
+
+def test_port_taken_is_one_clear_line(sqlite_url):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        proc = subprocess.run([sys.executable, "-m", "buyerweb", "--db", sqlite_url, "--host", "127.0.0.1",
+                               "--port", str(port)], cwd=ROOT, capture_output=True, text=True, timeout=30)
+    assert proc.returncode != 0
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and "already in use" in lines[0] and str(port) in lines[0]
+    assert proc.stdout == ""
+
+
+def test_arguments_and_defaults(monkeypatch):
+    args = parse_args([])
+    assert (args.db, args.host, args.port, args.workers) == (None, "0.0.0.0", 8080, None)
+    args = parse_args(["--db", "x.db", "--host", "127.0.0.1", "--port", "9000", "--workers", "3"])
+    assert (args.db, args.host, args.port, args.workers) == ("x.db", "127.0.0.1", 9000, 3)
+    with pytest.raises(SystemExit):
+        parse_args(["--port", "0"])
+    assert default_workers("luckydraw.db") >= 2
+    assert default_workers("postgresql://u@h/db") >= default_workers("luckydraw.db")
+    monkeypatch.setenv("LUCKYDRAW_WEB_SERVER", "waitress")
+    assert choose_server() == "waitress"
