@@ -17,7 +17,6 @@ import argparse
 import os
 import sys
 import tempfile
-import time
 import uuid
 from pathlib import Path
 
@@ -172,7 +171,7 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=None, help="override the default worker count")
     parser.add_argument("--pg", default=os.environ.get("LUCKYDRAW_BENCH_POSTGRES_URL")
                         or os.environ.get("LUCKYDRAW_TEST_POSTGRES_URL"))
-    parser.add_argument("--pg-workers", type=int, default=4)
+    parser.add_argument("--pg-workers", type=int, default=None, help="default: the server's own default")
     parser.add_argument("--compare", action="store_true", help="also measure other server settings")
     parser.add_argument("--only", choices=["poll", "race", "pg"], default=None)
     args = parser.parse_args()
@@ -189,9 +188,11 @@ def main() -> int:
             out = run_polling("SQLite, default server", url, paths, args.seconds, workers=args.workers)
             ok &= out["poll"]["rps"] >= 4000 and out["poll"]["p99_ms"] <= 50 and out["poll_slow"]["p99_ms"] <= 100
             if args.compare:
-                run_polling("SQLite, gunicorn sync × 4", url, paths, args.seconds, workers=4,
-                            env={"LUCKYDRAW_WEB_THREADS": "1"})
-                run_polling("SQLite, waitress 8 threads", url, paths, args.seconds,
+                run_polling("SQLite, gunicorn gthread 2 × 4 (not chosen)", url, paths, args.seconds, workers=2,
+                            env={"LUCKYDRAW_GUNICORN_WORKER": "gthread"})
+                run_polling("SQLite, gunicorn sync × 4 (not chosen)", url, paths, args.seconds, workers=4,
+                            env={"LUCKYDRAW_GUNICORN_WORKER": "sync", "LUCKYDRAW_WEB_THREADS": "1"})
+                run_polling("SQLite, waitress alone, 8 threads (the Windows fallback)", url, paths, args.seconds,
                             env={"LUCKYDRAW_WEB_SERVER": "waitress", "LUCKYDRAW_WEB_THREADS": "8"})
         if args.only in (None, "race"):
             url = str(tmp / "race.db")
@@ -207,12 +208,12 @@ def main() -> int:
                 try:
                     make_draw(url, tmp, tickets=500, max_pending=2)
                     shared_db.close()
-                    race = run_race(f"PostgreSQL, {args.pg_workers} workers", url, args.seconds + 5,
+                    race = run_race(f"PostgreSQL, {args.pg_workers or 'default'} workers", url, args.seconds + 5,
                                     workers=args.pg_workers)
                     ok &= race["ok"]
                     url2, paths = polling_database_pg(args.pg, tmp)
                     try:
-                        run_polling(f"PostgreSQL, {args.pg_workers} workers", url2[0], paths, args.seconds,
+                        run_polling(f"PostgreSQL, {args.pg_workers or 'default'} workers", url2[0], paths, args.seconds,
                                     workers=args.pg_workers)
                     finally:
                         url2[1]()

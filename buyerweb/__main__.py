@@ -17,8 +17,7 @@ def parse_args(argv=None):
     parser.add_argument("--host", default=DEFAULT_HOST, help=f"address to listen on (default {DEFAULT_HOST})")
     parser.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT})")
     parser.add_argument("--workers", type=int, default=None,
-                        help="worker processes (default: 2 on SQLite, 4 on PostgreSQL for 2 cores; "
-                             "ignored by waitress on Windows)")
+                        help="worker processes (default: one per core, at least 2; Windows: one process)")
     args = parser.parse_args(argv)
     if not 0 < args.port < 65536:
         parser.error("--port must be between 1 and 65535")

@@ -17,7 +17,7 @@ from .app import error_json, json_body
 from .fastpath import StatusReader
 from .holds import RateLimited, check_ip_limit, place_hold
 from .present import iso_utc, seconds_left
-from .security import read_body
+from .security import LAST_ORDER_COOKIE, read_body
 
 AVAILABILITY_CACHE_SECONDS = 1.0
 
@@ -150,4 +150,7 @@ def install(app, ctx):
             raise
         cache.clear()
         draw = ctx.draws.get()
-        return json_body(hold_json(hold, draw), 201, {"Location": f"/pay/{hold.session_id}"})
+        result = json_body(hold_json(hold, draw), 201, {"Location": f"/pay/{hold.session_id}"})
+        result.set_cookie(LAST_ORDER_COOKIE, hold.session_id, path="/", httponly=True, samesite="lax",
+                          max_age=24 * 3600)
+        return result

@@ -6,7 +6,7 @@ the script in static/app.js only makes them quicker and livelier. Forms carry a 
 import secrets
 from urllib.parse import parse_qs, urlencode
 
-from bottle import HTTPError, HTTPResponse, redirect, request, response
+from bottle import HTTPError, HTTPResponse, request, response
 
 from shared.booking import cancel_order, find_order, order_status
 from shared.db import utcnow
@@ -85,19 +85,35 @@ def buyer(ctx) -> dict | None:
     return None
 
 
+MAX_LISTED = 1000
+
+
 def parse_numbers(values, draw) -> list[int]:
     """Ticket numbers from form fields or a 'sel' list; refuses anything that is not one."""
-    numbers = []
-    for value in values:
-        for part in str(value).replace(",", " ").split():
-            if not (part.isdigit() and part.isascii() and len(part) < 10):
-                raise InvalidInput(f"'{part[:12]}' is not a ticket number.")
-            number = int(part)
-            if not 1 <= number <= draw.ticket_count:
-                raise InvalidInput(f"There is no ticket {number}: numbers run from 1 to {draw.ticket_count}.")
-            if number not in numbers:
-                numbers.append(number)
+    numbers, seen = [], set()
+    parts = [part for value in values for part in str(value).replace(",", " ").split()]
+    if len(parts) > MAX_LISTED:
+        raise InvalidInput(f"Too many tickets: at most {draw.max_per_order} per booking.")
+    for part in parts:
+        if not (part.isdigit() and part.isascii() and len(part) < 10):
+            raise InvalidInput(f"'{part[:12]}' is not a ticket number.")
+        number = int(part)
+        if not 1 <= number <= draw.ticket_count:
+            raise InvalidInput(f"There is no ticket {number}: numbers run from 1 to {draw.ticket_count}.")
+        if number not in seen:
+            seen.add(number)
+            numbers.append(number)
     return numbers
+
+
+def redirect(path: str, code: int = 303):
+    """A relative Location (no Host header in it), keeping cookies set so far."""
+    result = response.copy(cls=HTTPResponse)
+    result.status = code
+    result.body = ""
+    result.set_header("Location", path)
+    result.set_header("Cache-Control", "no-store")
+    raise result
 
 
 def sales_open(draw) -> bool:
@@ -190,8 +206,12 @@ def install(app, ctx):  # noqa: C901 - one small function per route
                     waiting = status
             except NotFound:
                 pass
+        errors = {}
+        if request.query.get("details") and not who:
+            errors["form"] = ("Please enter your details first. (If you did, your browser may be blocking cookies "
+                              "for this site: they are needed to remember you between pages.)")
         return page(ctx, "details.tpl", title=draw.name if draw else "Lucky Draw", draw=draw,
-                    name=who.get("n", ""), mobile=who.get("m", ""), errors={}, waiting=waiting,
+                    name=who.get("n", ""), mobile=who.get("m", ""), errors=errors, waiting=waiting,
                     open=sales_open(draw), free=ctx.availability.get(draw)["free"] if draw else 0,
                     price=format_rupees(draw.price_paise) if draw else "")
 
@@ -223,8 +243,10 @@ def install(app, ctx):  # noqa: C901 - one small function per route
     def pick():
         draw = ctx.draws.get()
         who = buyer(ctx)
-        if draw is None or who is None or not sales_open(draw):
+        if draw is None or not sales_open(draw):
             redirect("/", 303)
+        if who is None:
+            redirect("/?details=1", 303)
         query = request.query
         try:
             selected = parse_numbers([query.get("sel", "")], draw)

@@ -7,7 +7,6 @@ from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
 from shared.draws import current_draw
-from shared.money import format_rupees, rupees
 
 DRAW_CACHE_SECONDS = 1.0
 
@@ -63,7 +62,3 @@ def labels(numbers, width: int) -> str:
 
 def mask_mobile(mobile: str) -> str:
     return mobile[:2] + "•" * 5 + mobile[-3:] if len(mobile) == 10 else mobile
-
-
-__all__ = ["DrawCache", "format_rupees", "rupees", "local_time", "iso_utc", "seconds_left", "label", "labels",
-           "mask_mobile", "local_zone"]

@@ -19,12 +19,12 @@ DEFAULT_PORT = 8080
 
 
 def default_workers(db_url: str) -> int:
-    """Measured on 2 cores (docs/web.md): 2 workers × 4 threads on SQLite; more on PostgreSQL,
-    whose writers do not contend for one file lock."""
+    """One worker process per core, at least two (measured on 2 cores, docs/web.md: more workers
+    than cores only made the CPUs' queue longer, on SQLite and on PostgreSQL alike)."""
     cores = os.cpu_count() or 2
     if db_url.startswith(("postgres://", "postgresql://")):
-        return max(2, min(cores * 2, 8))
-    return max(2, min(cores, 4))
+        return max(2, min(cores, 16))
+    return max(2, min(cores, 4))  # SQLite has one writer at a time whatever the worker count
 
 
 def choose_server(requested: str | None = None) -> str:
@@ -106,6 +106,8 @@ def _serve_gunicorn(db_url, host, port, workers, threads, secret) -> int:
     shown = {"buyerweb.gworker.WaitressWorker": "gunicorn + waitress workers"}.get(worker_class, f"gunicorn {worker_class}")
     detail = f"{workers} worker{'s' if workers != 1 else ''}" + (f" × {threads} threads" if worker_class != "sync" else "")
     line = address_line(shown, host, port, detail, db_url)
+    reuse_port = (sys.platform.startswith("linux") and hasattr(socket, "SO_REUSEPORT")
+                  and os.environ.get("LUCKYDRAW_REUSE_PORT", "1") != "0")
 
     class Launcher(BaseApplication):
         def load_config(self):
@@ -115,7 +117,9 @@ def _serve_gunicorn(db_url, host, port, workers, threads, secret) -> int:
                 "worker_class": worker_class,
                 "threads": threads,
                 "worker_connections": 2000,
-                "reuse_port": hasattr(socket, "SO_REUSEPORT"),
+                # Linux spreads connections over per-worker SO_REUSEPORT sockets; elsewhere
+                # (macOS) the last socket bound would get them all, so share the master's.
+                "reuse_port": reuse_port,
                 "backlog": 2048,
                 "keepalive": 15,
                 "timeout": 30,
@@ -159,5 +163,5 @@ def _serve_waitress(db_url, host, port, threads, secret) -> int:
 
 
 def main_error(message: str) -> int:
-    print(f"luckydraw web: {message}", file=sys.stderr, flush=True)
+    print(f"luckydraw web: {' '.join(str(message).split())}", file=sys.stderr, flush=True)
     return 2

@@ -17,8 +17,8 @@ from shared.money import format_rupees, rupees
 from shared.payments import check_payments
 
 from .messages import DbDone, DbRefused, Outcome, RefreshFailed, SnapshotReady
-from .screens.base import drop_connection
 from .screens.add_payment import AddPaymentScreen
+from .screens.base import drop_connection
 from .screens.bookings import BookingsScreen
 from .screens.cash_sale import CashSaleScreen
 from .screens.dashboard import DashboardScreen
@@ -70,7 +70,7 @@ class LuckyDrawApp(App):
         self._poll_again = False
         self._timer = None
         self._refreshed = asyncio.Event()
-        self._announced: set[int] = set()
+        self._announced: set[int] = set()  # payments already told about (also: recorded here)
         self._asked_for_draw = False
         self.dashboard: DashboardScreen | None = None
 
@@ -172,6 +172,11 @@ class LuckyDrawApp(App):
             self.notify(f"{len(expired) - 3} more holds expired", title="Hold expired", severity="warning")
 
     # Results of actions ----------------------------------------------------------------------------
+
+    def recorded_here(self, payment_id: int) -> None:
+        """A dialog saved this payment (called from its worker, before the next refresh can show
+        it): its result is shown by the dialog, so the refresh does not toast it again."""
+        self._announced.add(payment_id)
 
     def show_outcome(self, text: str, severity: str = "information", title: str = "") -> None:
         self.dashboard.query_one("#outcome").show(text, severity, self.snapshot.taken_at if self.snapshot else None)

@@ -66,9 +66,8 @@ def expire_due(now: datetime | None = None) -> int:
             Ticket.update(state="free", order=None, held_until=None).where(
                 (Ticket.order == order.id) & (Ticket.state == "held")).execute()
             record_event("order_expired", draw=order.draw_id, order=order.id, at=now)
-        Order.update(amount_lock=None).where(
-            Order.amount_lock.is_null(False) & (Order.state != "pending") & (Order.amount_lock_until <= now)
-        ).execute()
+        for (draw_id,) in Draw.select(Draw.id).where(Draw.state != "archived").tuples():
+            _release_amounts(draw_id, now)
     _last_sweep["at"] = time.monotonic()
     return len(due)
 
@@ -79,9 +78,22 @@ def maybe_expire(now=None) -> None:
         expire_due(now)
 
 
-def _pick_amount(draw: Draw, base: int) -> int | None:
-    used = {row.amount_lock for row in Order.select(Order.amount_lock).where(
-        (Order.draw == draw.id) & (Order.amount_lock >= base) & (Order.amount_lock <= base + MAX_OFFSET))}
+def _release_amounts(draw_id: int, now: datetime, low: int | None = None, high: int | None = None) -> None:
+    """Free the payable amounts (all, or those in low..high) whose late-payment window is over.
+    Goes through the (draw, amount_lock) index, so it reads only amounts still reserved."""
+    where = (Order.draw == draw_id) & (Order.state != "pending") & (Order.amount_lock_until <= now)
+    if low is None:
+        where &= Order.amount_lock.is_null(False)
+    else:
+        where &= (Order.amount_lock >= low) & (Order.amount_lock <= high)
+    Order.update(amount_lock=None).where(where).execute()
+
+
+def _pick_amount(draw: Draw, base: int, now: datetime) -> int | None:
+    """The smallest payable amount base + 0..99 not reserved by another order, or None."""
+    _release_amounts(draw.id, now, base, base + MAX_OFFSET)
+    used = {lock for (lock,) in Order.select(Order.amount_lock).where(
+        (Order.draw == draw.id) & (Order.amount_lock >= base) & (Order.amount_lock <= base + MAX_OFFSET)).tuples()}
     for offset in range(MAX_OFFSET + 1):
         if base + offset not in used:
             return base + offset
@@ -136,10 +148,7 @@ def _hold(name, mobile, numbers, now, source) -> Hold:
             raise LimitReached(f"This mobile number already has {pending} unpaid bookings. Pay for one or "
                                f"wait for it to expire before booking more.")
         base = draw.price_paise * len(numbers)
-        payable = _pick_amount(draw, base)
-        if payable is None:
-            expire_due(now)
-            payable = _pick_amount(draw, base)
+        payable = _pick_amount(draw, base, now)
         expires_at = now + timedelta(minutes=draw.hold_minutes)
         order = Order.create(
             draw=draw.id, session_id=new_session_id(), reference=new_reference(), name=name, mobile=mobile,

@@ -1,11 +1,12 @@
 """Draws: create the current draw, change its settings, close sales, and start a new draw
 (which exports and archives the old one: nothing is ever deleted)."""
 
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from .db import utcnow, write_tx
-from .errors import Conflict, InvalidInput, NotFound
+from .errors import Conflict, ExportFailed, InvalidInput, LuckyDrawError, NotFound
 from .models import Draw, Order, Ticket, record_event
 from .money import parse_amount
 from .validation import clean_name, parse_vpa
@@ -74,17 +75,15 @@ def get_draw(draw_id: int | None = None) -> Draw:
 
 
 def create_draw(settings: DrawSettings, *, exports_dir: str | Path = "exports", now=None) -> Draw:
-    """Start a fresh draw with every ticket free. The current draw, if any, is exported to
-    `exports_dir` and archived first (its pending bookings are cancelled, its data kept)."""
+    """Start a fresh draw with every ticket free. The current draw, if any, is archived in the same
+    transaction (its pending bookings cancelled, its data kept) and then exported to `exports_dir`."""
     from .winners import commitment, new_seed
 
     now = now or utcnow()
     old = current_draw(required=False)
-    export_path = None
-    if old is not None:
-        from .export import export_draw
-
-        export_path = export_draw(old.id, default_export_path(old, exports_dir, now))
+    export_path = default_export_path(old, exports_dir, now) if old is not None else None
+    if export_path is not None:
+        _check_writable(export_path.parent)
     seed = new_seed()
     with write_tx():
         if old is not None:
@@ -97,7 +96,26 @@ def create_draw(settings: DrawSettings, *, exports_dir: str | Path = "exports", 
             Ticket.insert_many(rows[start:start + batch]).execute()
         record_event("draw_created", draw=draw, at=now, seed_hash=draw.seed_hash,
                      archived_draw=old.id if old else None, export=str(export_path) if export_path else None)
+    if old is not None:
+        # Exported after archiving, so the file is the old draw's final state (nothing can change it now).
+        from .export import export_draw
+
+        try:
+            export_draw(old.id, export_path)
+        except LuckyDrawError as error:
+            raise ExportFailed(f"Draw #{draw.id} has started and draw #{old.id} is archived, but its export "
+                               f"failed: {error.message} Run 'luckydraw export --draw {old.id}' to retry.") from None
     return draw
+
+
+def _check_writable(folder: Path) -> None:
+    """Refuse before anything changes when the exports folder cannot be written."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".write-check-"):
+            pass
+    except OSError as error:
+        raise ExportFailed(f"The exports folder {folder} cannot be written ({error.strerror}); nothing was changed.") from None
 
 
 def default_export_path(draw: Draw, exports_dir, now) -> Path:

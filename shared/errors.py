@@ -61,3 +61,10 @@ class LimitReached(Conflict):
     """A per-draw limit (pending orders per mobile, tickets per order) stops the request."""
 
     code = "limit_reached"
+
+
+class ExportFailed(LuckyDrawError):
+    """A workbook could not be written where it was asked to go."""
+
+    status = 500
+    code = "export_failed"

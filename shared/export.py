@@ -30,7 +30,7 @@ from peewee import JOIN, fn
 
 from .db import database, is_sqlite, utcnow
 from .draws import get_draw
-from .errors import LuckyDrawError
+from .errors import ExportFailed, LuckyDrawError
 from .models import Draw, Order, Payment, Ticket
 from .stats import draw_stats
 
@@ -53,12 +53,6 @@ REASON_LABELS = {"late_taken": "late payment; its numbers were taken since",
 
 Progress = Callable[[int, int], None]
 
-
-class ExportFailed(LuckyDrawError):
-    """The workbook could not be written where it was asked to go."""
-
-    status = 500
-    code = "export_failed"
 
 
 def safe_text(value) -> str:

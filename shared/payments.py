@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from peewee import IntegrityError
 
-from .booking import expire_due, find_order, order_numbers
+from .booking import _release_amounts, expire_due, find_order, order_numbers
 from .db import utcnow, write_tx
 from .draws import current_draw
 from .errors import Conflict, DuplicateUTR, InvalidInput, NotFound, TicketsTaken
@@ -52,7 +52,16 @@ def _window(draw: Draw, now: datetime) -> datetime:
 def _settle(order: Order, payment: Payment, now: datetime, late: bool = False) -> None:
     """Mark the order paid, its tickets sold and the payment matched — one transaction."""
     draw = Draw.get_by_id(order.draw_id)
-    Order.update(state="paid", paid_at=now, ended_at=now,
+    # Keep the amount for the late window from now on (a second payment must not confirm a
+    # stranger). A booking paid by hand after its window may have lost its amount; take it back
+    # unless another booking has it by now.
+    lock = Order.select(Order.amount_lock).where(Order.id == order.id).scalar()
+    if lock is None and order.amount_unique:
+        _release_amounts(order.draw_id, now, order.payable_paise, order.payable_paise)
+        if not Order.select().where((Order.draw == order.draw_id)
+                                    & (Order.amount_lock == order.payable_paise)).exists():
+            lock = order.payable_paise
+    Order.update(state="paid", paid_at=now, ended_at=now, amount_lock=lock,
                  amount_lock_until=now + timedelta(minutes=draw.late_window_minutes)).where(Order.id == order.id).execute()
     Ticket.update(state="sold", held_until=None).where(Ticket.order == order.id).execute()
     Payment.update(status="matched", order=order.id, candidate=None, attention_reason=None).where(
@@ -102,9 +111,9 @@ def _match(payment: Payment, draw: Draw, now: datetime) -> MatchResult:
     # Two share an amount only when all 100 offsets were in use; then the reference or the
     # organiser decides.
     window = _window(draw, now)
-    in_play = list(Order.select().where(
+    in_play = sorted(Order.select().where(  # no ORDER BY: it would steer SQLite off the amount index
         same_amount & Order.state.in_(("pending", "expired", "paid", "cancelled")) & (Order.source != "cash")
-        & ((Order.state == "pending") | (Order.ended_at > window))).order_by(Order.id).limit(5))
+        & ((Order.state == "pending") | (Order.ended_at > window))).limit(5), key=lambda o: o.id)
     if len(in_play) > 1:
         return _leave(payment, AMBIGUOUS, None, in_play, now,
                       f"{shown} fits {len(in_play)} bookings; assign it by hand.")

@@ -279,6 +279,7 @@ def test_new_draw_exports_the_old_one_into_the_exports_folder(db, tmp_path):
     old = new_draw(tmp_path, name="Navratri Draw")
     hold = hold_tickets("Meena", "9876543210", [4, 5])
     record_payment(hold.payable_paise, "555566667777")
+    waiting = hold_tickets("Ravi", "9876543219", [9])
     exports = tmp_path / "exports-here"
     fresh = create_draw(validate_settings(name="Holi Draw", ticket_count=50, price="5",
                                           payee_vpa="organiser@okaxis", payee_name="Asha Stores"),
@@ -288,6 +289,11 @@ def test_new_draw_exports_the_old_one_into_the_exports_folder(db, tmp_path):
     assert get_draw(old.id).export_path == str(files[0])
     wb = openpyxl.load_workbook(files[0])
     assert summary(wb)["Name"].value == "Navratri Draw"
+    # The file is the archived draw's final state: archived, its unpaid booking cancelled.
+    assert "archived" in str(summary(wb)["State"].value).lower()
+    tickets = {row["Ticket"].value: row for row in by_header(wb["Tickets"])}
+    assert tickets["009"]["State"].value == "free" and tickets["004"]["State"].value == "sold"
+    assert waiting.reference not in [b["Reference"].value for b in by_header(wb["Bookings"])]
     booked = by_header(wb["Bookings"])
     assert [(b["Reference"].value, b["Tickets"].value, b["UTR"].value) for b in booked] == [
         (hold.reference, "004, 005", "555566667777")]

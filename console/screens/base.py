@@ -43,6 +43,9 @@ class DbModal(ModalScreen):
         except Exception:
             drop_connection()
             raise
+        payment_id = getattr(result, "payment_id", None)
+        if payment_id is not None and hasattr(self.app, "recorded_here"):
+            self.app.recorded_here(payment_id)
         self.post_message(DbDone(label, result))
 
     def start(self, label: str, func, *args, waiting: str = "Saving…", **kwargs) -> None:

@@ -37,8 +37,9 @@ def test_add_payment_confirms_the_booking(draw, db_url):
             assert app.screen is app.dashboard
             assert f"confirmed booking {hold.reference}" in outcome(app)
             assert "Ravi Kumar; tickets 007, 008" in outcome(app)
-            assert ("Payment matched" in app.toast_text())
             await until(pilot, lambda: app.dashboard.query_one("#pending").row_count == 0, what="pending row gone")
+            await app.wait_for_refresh()
+            assert [t[0] for t in app.toasts] == ["Payment matched"]     # once, not again by the refresh
             row = table_rows(app.dashboard.query_one("#payments"))[0]
             assert row[1:3] == ["₹20.00", "512345678901"] and hold.reference in row[3]
 

@@ -277,3 +277,17 @@ def test_connection_kept_per_thread_or_closed_per_request(db_url, tmp_path):
     app, _ = make_web(db_url, tmp_path, draw=False, keep_connections=False)
     assert app.get("/api/tickets").json["count"] == 100
     assert shared_db.database.obj.is_closed(), "peewee's per-request connect/close"
+
+
+def test_taken_lookup_agrees_with_the_tickets(web):
+    from buyerweb.holds import taken_now
+
+    app, _ = web
+    now = utcnow()
+    hold_tickets("A", "9876543210", [1, 2])
+    sold = hold_tickets("B", "9876543211", [3])
+    record_payment(sold.payable_paise, "123456789014")
+    hold_tickets("C", "9876543212", [4], now=now - timedelta(minutes=30))  # lapsed: free again
+    assert taken_now([1, 3, 4, 5]) == [1, 3]
+    assert taken_now([2]) == [2]
+    assert taken_now([4, 5, 6]) == []

@@ -277,3 +277,27 @@ def test_large_draw_pages_ranges_jump_and_lucky_dip(db_url, tmp_path, ticket_cou
     assert "Lucky dip picked" in r.follow().text
     bad = app.post("/pick", {"csrf": csrf, "r": "0", "action": "jump", "jump": "99999"}, status=422)
     assert "There is no ticket 99999" in bad.text
+
+
+def test_grid_without_details_asks_for_them(web):
+    app, _ = web
+    r = app.get("/pick", status=303)
+    assert r.headers["Location"] == "/?details=1"
+    assert "Please enter your details first" in r.follow().text
+
+
+def test_huge_selection_lists_are_refused_quickly(web):
+    app, _ = web
+    grid = start_buyer(app)
+    r = app.get("/pick?sel=" + ",".join(["5"] * 50_000))
+    assert r.status_int == 200 and "value=\"5\" checked" not in r.text
+    r = app.post("/pick", {"csrf": csrf_of(grid), "action": "hold", "t": ["1"] * 1500}, status=422)
+    assert "Too many tickets" in r.text
+    assert Order.select().count() == 0
+
+
+def test_home_offers_to_continue_a_waiting_booking(web):
+    app, _ = web
+    made = post_json(app, {"name": "A", "mobile": "9876543210", "tickets": [3]}, status=201).json
+    home = app.get("/")
+    assert "Your booking is waiting for payment" in home.text and made["pay_url"] in home.text
