@@ -23,7 +23,8 @@ except ImportError:  # Windows: one waitress process, the in-process lock in sha
 class WriteGate:
     def __init__(self, database):
         self.path = None
-        if fcntl is not None and isinstance(database, SqliteDatabase) and database.database not in ("", ":memory:"):
+        if (fcntl is not None and isinstance(database, SqliteDatabase) and database.database not in ("", ":memory:")
+                and os.environ.get("LUCKYDRAW_WRITE_GATE", "1") != "0"):
             self.path = os.path.abspath(database.database) + "-weblock"
         self._lock = threading.Lock()
         self._fd = None

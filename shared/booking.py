@@ -5,7 +5,7 @@ import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from peewee import IntegrityError
+from peewee import IntegrityError, fn
 
 from .db import utcnow, write_tx
 from .draws import current_draw
@@ -90,13 +90,17 @@ def _release_amounts(draw_id: int, now: datetime, low: int | None = None, high: 
 
 
 def _pick_amount(draw: Draw, base: int, now: datetime) -> int | None:
-    """The smallest payable amount base + 0..99 not reserved by another order, or None."""
-    _release_amounts(draw.id, now, base, base + MAX_OFFSET)
-    used = {lock for (lock,) in Order.select(Order.amount_lock).where(
-        (Order.draw == draw.id) & (Order.amount_lock >= base) & (Order.amount_lock <= base + MAX_OFFSET)).tuples()}
-    for offset in range(MAX_OFFSET + 1):
-        if base + offset not in used:
-            return base + offset
+    """The smallest payable amount base + 0..99 not reserved by another order, or None. An amount
+    whose late-payment window is over counts as free (and is released when it is taken again)."""
+    used, lapsed = set(), set()
+    for lock, state, until in Order.select(Order.amount_lock, Order.state, Order.amount_lock_until).where(
+            (Order.draw == draw.id) & (Order.amount_lock >= base) & (Order.amount_lock <= base + MAX_OFFSET)).tuples():
+        (lapsed if state != "pending" and until is not None and until <= now else used).add(lock)
+    for amount in range(base, base + MAX_OFFSET + 1):
+        if amount not in used:
+            if amount in lapsed:
+                _release_amounts(draw.id, now, amount, amount)
+            return amount
     return None
 
 
@@ -142,29 +146,32 @@ def _hold(name, mobile, numbers, now, source) -> Hold:
             taken, _ = _taken(draw, numbers, now)
         if taken:
             raise TicketsTaken(taken, draw.width)
-        pending = Order.select().where((Order.draw == draw.id) & (Order.mobile == mobile)
-                                       & (Order.state == "pending") & (Order.expires_at > now)).count()
+        pending = Order.select(fn.COUNT(Order.id)).where(
+            (Order.draw == draw.id) & (Order.mobile == mobile) & (Order.state == "pending")
+            & (Order.expires_at > now)).scalar()
         if pending >= draw.max_pending_per_mobile:
             raise LimitReached(f"This mobile number already has {pending} unpaid bookings. Pay for one or "
                                f"wait for it to expire before booking more.")
         base = draw.price_paise * len(numbers)
         payable = _pick_amount(draw, base, now)
         expires_at = now + timedelta(minutes=draw.hold_minutes)
-        order = Order.create(
-            draw=draw.id, session_id=new_session_id(), reference=new_reference(), name=name, mobile=mobile,
+        session_id, reference = new_session_id(), new_reference()
+        unique = payable is not None
+        payable = payable if unique else base
+        order_id = Order.insert(
+            draw=draw.id, session_id=session_id, reference=reference, name=name, mobile=mobile,
             tickets=",".join(map(str, numbers)), ticket_count=len(numbers), base_paise=base,
-            payable_paise=payable if payable is not None else base, amount_unique=payable is not None,
-            amount_lock=payable, state="pending", source=source, created_at=now, expires_at=expires_at)
-        claimed = Ticket.update(state="held", order=order.id, held_until=expires_at).where(
+            payable_paise=payable, amount_unique=unique, amount_lock=payable if unique else None,
+            state="pending", source=source, created_at=now, expires_at=expires_at).execute()
+        claimed = Ticket.update(state="held", order=order_id, held_until=expires_at).where(
             (Ticket.draw == draw.id) & Ticket.number.in_(numbers) & (Ticket.state == "free")).execute()
         if claimed != len(numbers):  # cannot happen under the write lock; refuse rather than oversell
             taken, _ = _taken(draw, numbers, now)
             raise TicketsTaken([n for n in taken if n in numbers] or numbers, draw.width)
-        record_event("order_created", draw=draw, order=order, at=now, tickets=numbers,
-                     payable_paise=order.payable_paise, expires_at=expires_at, source=source)
-        return Hold(order.id, order.session_id, order.reference, tuple(numbers), base, order.payable_paise,
-                    order.amount_unique, expires_at,
-                    upi_uri(draw.payee_vpa, draw.payee_name, order.payable_paise, order.reference))
+        record_event("order_created", draw=draw.id, order=order_id, at=now, tickets=numbers,
+                     payable_paise=payable, expires_at=expires_at, source=source)
+    return Hold(order_id, session_id, reference, tuple(numbers), base, payable, unique, expires_at,
+                upi_uri(draw.payee_vpa, draw.payee_name, payable, reference))
 
 
 def find_order(key: str) -> Order:

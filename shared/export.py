@@ -1,4 +1,4 @@
-"""Excel export of one draw: Summary, Bookings, Tickets and Payments sheets in one workbook.
+"""Excel export of one draw: Summary, Bookings, Tickets, Payments and Winners sheets in one workbook.
 
 The workbook is streamed (openpyxl write-only mode), rows are read from the database in keyset
 pages inside one read transaction (a consistent snapshot), so a draw of 100,000 tickets exports in
@@ -8,6 +8,11 @@ when complete: a half-written export never appears under the final name.
 Spreadsheet safety: mobiles, UTRs, ticket numbers and references are text cells (so `0987…`
 keeps its zero), and anything a person typed that a spreadsheet could run as a formula (starting
 with = + - @, tab or CR) is written as text with a leading apostrophe.
+
+The winner draw: the Summary carries what makes the draw checkable (commitment, announced public
+value, sold-ticket list hash) and, only once drawn, the revealed seed; before the draw the seed is
+nowhere in the workbook. The Winners sheet lists every drawing (the draw, then each redraw) with
+the winners' contact details, for the organiser.
 """
 
 import os
@@ -29,6 +34,7 @@ from openpyxl.utils import get_column_letter
 from peewee import JOIN, fn
 
 from .db import database, is_sqlite, utcnow
+from .drawing import DrawingResult, drawings, public_commitment, published_results
 from .draws import get_draw
 from .errors import ExportFailed, LuckyDrawError
 from .models import Draw, Order, Payment, Ticket
@@ -255,9 +261,8 @@ def _summary_rows(draw: Draw, clock: Clock, now: datetime) -> list[tuple]:
         (t, "Max unpaid bookings per mobile", n, draw.max_pending_per_mobile),
         (t, "Late-payment window (minutes)", n, draw.late_window_minutes),
         (t, "Created", t, clock.text(draw.created_at)),
-        (t, "Sales closed", t, clock.text(draw.closed_at)),
         (t, "Archived", t, clock.text(draw.archived_at)),
-        (t, "Draw commitment (SHA-256 of the secret seed)", t, draw.seed_hash),
+        *_winner_draw_items(draw, clock),
         ("label", "Statistics", None, None),
         (t, "Tickets total", n, stats.tickets_total),
         (t, "Tickets sold", n, stats.tickets_sold),
@@ -280,6 +285,50 @@ def _summary_rows(draw: Draw, clock: Clock, now: datetime) -> list[tuple]:
         (t, "Times shown in", t, clock.name),
     ]
     return items
+
+
+NOT_DRAWN = "not drawn yet"
+SEED_KEPT = "kept secret until the draw"
+
+
+def _stored_time(iso: str | None) -> datetime | None:
+    """A time of the published documents ("2025-05-05T12:30:00Z") back as naive UTC."""
+    return datetime.strptime(iso, "%Y-%m-%dT%H:%M:%SZ") if iso else None
+
+
+def _winner_draw_items(draw: Draw, clock: Clock) -> list[tuple]:
+    """The Summary rows of the winner draw, from what is published: the commitment and the
+    announcement from the start, the seed and the frozen inputs only once drawn."""
+    public = public_commitment(draw.id)
+    results = published_results(draw.id)  # None before the first drawing: no seed to show
+    t, n = "text", "count"
+    if results is None:
+        one_per_buyer = public["one_prize_per_buyer"]
+        drawn = [(t, "Winners drawn", t, NOT_DRAWN),
+                 (t, "Public value used", t, NOT_DRAWN),
+                 (t, "Secret seed (revealed at the draw)", t, SEED_KEPT),
+                 (t, "Sold-ticket list hash (SHA-256)", t, NOT_DRAWN),
+                 (t, "Tickets in the draw", t, NOT_DRAWN),
+                 (t, "Drawings (the draw, then redraws)", n, 0)]
+    else:
+        one_per_buyer = results["one_prize_per_buyer"]
+        drawn = [(t, "Winners drawn", t, clock.text(_stored_time(results["drawn_at"]))),
+                 (t, "Public value used", t, results["public_value"] or "none (no public value was announced)"),
+                 (t, "Secret seed (revealed at the draw)", t, results["seed"]),
+                 (t, "Sold-ticket list hash (SHA-256)", t, results["list_hash"]),
+                 (t, "Tickets in the draw", n, results["sold_count"]),
+                 (t, "Drawings (the draw, then redraws)", n, len(results["drawings"]))]
+    rule = ("yes: a buyer wins at most one prize" if one_per_buyer
+            else "no: a buyer may win more than one prize")
+    return [
+        ("label", "Winner draw", None, None),
+        (t, "Draw commitment (SHA-256 of the secret seed)", t, public["commitment"]),
+        (t, "Public value announced", t, public["announcement"] or "none announced"),
+        (t, "Public value announced at", t, clock.text(_stored_time(public["announced_at"]))),
+        (t, "Sales closed", t, clock.text(_stored_time(public["closed_at"]))),
+        *drawn,
+        (t, "One prize per buyer", t, rule),
+    ]
 
 
 class SummaryWriter(SheetWriter):
@@ -306,6 +355,11 @@ PAYMENT_COLUMNS_HEAD = [Column("Amount", "money"), Column("UTR", "text"), Column
                         Column("Source", "word"), Column("Status", "word"), Column("Attention reason", "word"),
                         Column("Booking", "text"), Column("Payer", "typed"), Column("Payer UPI ID", "typed"),
                         Column("Reference typed", "typed"), Column("Note", "typed")]
+
+
+WINNER_COLUMNS = [Column("Drawing", "count"), Column("Prize", "typed"), Column("Ticket", "text"),
+                  Column("Buyer name", "typed"), Column("Mobile", "text"), Column("Booking reference", "text"),
+                  Column("Name as published", "typed"), Column("Redraw reason", "typed")]
 
 
 def shown_utr(utr: str, missing: bool) -> str:
@@ -384,6 +438,13 @@ def _payment_rows(draw: Draw, clock: Clock) -> Iterator[tuple]:
                    settled_ref or candidate_ref, payer, payer_vpa, typed, note)
 
 
+def _winner_rows(history: list[DrawingResult], clock: Clock) -> list[tuple]:
+    """Every winner of every drawing, the draw first, then each redraw, prizes in drawing order."""
+    return [(d.number, w.prize, w.label, w.buyer_name, w.mobile, w.reference, w.public_name,
+             d.reason or None, clock.local(d.drawn_at))
+            for d in history for w in d.winners]
+
+
 # ---------------------------------------------------------------------------------------------
 # The workbook
 
@@ -405,7 +466,8 @@ def _build(wb: Workbook, draw: Draw, now: datetime, clock: Clock, progress: Prog
     bookings = Order.select().where((Order.draw == draw.id) & (Order.state == "paid")).count()
     tickets = Ticket.select().where(Ticket.draw == draw.id).count()
     payments = Payment.select().where(Payment.draw == draw.id).count()
-    counter = Counter(len(summary) + bookings + tickets + payments, progress)
+    winners = _winner_rows(drawings(draw.id), clock)
+    counter = Counter(len(summary) + bookings + tickets + payments + len(winners), progress)
 
     SummaryWriter(wb, "Summary", [Column("Item", "text"), Column("Value", "text")], counter,
                   autofilter=False).write_items(summary)
@@ -427,6 +489,9 @@ def _build(wb: Workbook, draw: Draw, now: datetime, clock: Clock, progress: Prog
         _payment_rows(draw, clock),
         {index: _longest(column, of_draw) for index, column in
          ((8, Payment.payer), (9, Payment.payer_vpa), (10, Payment.reference), (11, Payment.note))})
+
+    SheetWriter(wb, "Winners", WINNER_COLUMNS + [Column(f"Drawn at ({clock.abbrev})", "time")],
+                counter).write(winners)
     counter.finish()
 
 

@@ -1,6 +1,7 @@
 """The Excel export (SPEC §5), read back with openpyxl: sheets, headers, text and number cells,
-formula-safe buyer input, every payment and paid booking present, progress, and the file only
-ever appearing complete. Runs on SQLite and PostgreSQL (the `db` fixture)."""
+formula-safe buyer input, every payment and paid booking present, the winner draw (the seed only
+once drawn, every drawing's winners), progress, and the file only ever appearing complete. Runs on
+SQLite and PostgreSQL (the `db` fixture)."""
 
 from datetime import timedelta
 from decimal import Decimal
@@ -12,18 +13,21 @@ import pytest
 
 import shared.export as export_module
 from conftest import new_draw
+from shared import drawing
 from shared.booking import expire_due, hold_tickets
 from shared.db import utcnow
 from shared.draws import create_draw, get_draw, validate_settings
 from shared.errors import NotFound
 from shared.export import ExportFailed, export_draw, safe_text
+from shared.models import Draw
 from shared.payments import record_payment, refund_payment, sell_cash
+from shared.winners import ticket_list_hash
 
 MIN = timedelta(minutes=1)
 IST = ZoneInfo("Asia/Kolkata")
 RUPEES = "₹#,##0.00"
 EVIL = "=cmd|' /C calc'!A0"
-SHEETS = ["Summary", "Bookings", "Tickets", "Payments"]
+SHEETS = ["Summary", "Bookings", "Tickets", "Payments", "Winners"]
 
 
 class Scenario:
@@ -217,6 +221,131 @@ def test_progress_ends_at_total_and_no_temporary_file_is_left(scenario):
     assert all(total == written for _, total in s.calls)
     assert sorted(p.name for p in s.path.parent.iterdir()) == ["draw.xlsx"]
     assert s.path == s.path.parent / "draw.xlsx" and s.path.stat().st_size > 0
+
+
+WINNER_HEADERS = ["Drawing", "Prize", "Ticket", "Buyer name", "Mobile", "Booking reference",
+                  "Name as published", "Redraw reason", "Drawn at (IST)"]
+PRIZES = ["1st: scooter", "2nd: phone", "3rd: mixer"]
+# With one prize per buyer, three prizes go to three different buyers and the redraw of one goes
+# to the fourth: every buyer below is a winner, whatever the seed.
+BUYERS = [("=Asha Patel", "9876543210", [1, 2, 3]), ("Ravi Kumar", "9876543211", [4, 5]),
+          ("Meena Iyer", "9876543212", [10]), ("Farhan Sheikh", "9876543213", [11, 12, 40])]
+
+
+def every_text(wb):
+    return [str(cell.value) for ws in wb.worksheets for row in ws.iter_rows() for cell in row
+            if cell.value is not None]
+
+
+class DrawnScenario:
+    """A 50-ticket draw sold in cash to four buyers, closed with an announced public value; then
+    (by `draw`) drawn with one prize per buyer and one prize redrawn as unclaimed."""
+
+    def __init__(self, tmp_path):
+        self.tmp_path = tmp_path
+        self.draw = new_draw(tmp_path, name="Onam Draw", ticket_count=50, price="10")
+        self.t0 = utcnow().replace(microsecond=0)
+        self.sales = [sell_cash(name, mobile, tickets, now=self.t0) for name, mobile, tickets in BUYERS]
+        self.sold = sorted(n for _, _, tickets in BUYERS for n in tickets)
+        drawing.close_sales("drand round 5", now=self.t0 + MIN)
+        self.seed = Draw.get_by_id(self.draw.id).seed
+
+    def draw_and_redraw(self):
+        self.first = drawing.draw_winners(PRIZES, public_value="abc", one_prize_per_buyer=True,
+                                          now=self.t0 + 2 * MIN)
+        self.second = drawing.redraw(["2nd: phone"], reason="unclaimed", now=self.t0 + 3 * MIN)
+
+    def export(self, name):
+        self.calls = []
+        path = export_draw(self.draw.id, self.tmp_path / name, now=self.t0 + 4 * MIN, zone=IST,
+                           progress=lambda done, total: self.calls.append((done, total)))
+        return openpyxl.load_workbook(path)
+
+
+@pytest.fixture
+def drawn(db, tmp_path):
+    return DrawnScenario(tmp_path)
+
+
+def test_before_the_draw_the_seed_is_nowhere_in_the_workbook(drawn):
+    wb = drawn.export("closed.xlsx")
+    assert wb.sheetnames == SHEETS
+    assert not [text for text in every_text(wb) if drawn.seed in text]
+    items = summary(wb)
+    assert items["Secret seed (revealed at the draw)"].value == "kept secret until the draw"
+    assert items["Draw commitment (SHA-256 of the secret seed)"].value == Draw.get_by_id(drawn.draw.id).seed_hash
+    assert items["Public value announced"].value == "drand round 5"
+    local = drawn.t0 + MIN + timedelta(hours=5, minutes=30)
+    assert items["Public value announced at"].value == f"{local:%d %b %Y %H:%M:%S} IST"
+    assert items["Sales closed"].value == f"{local:%d %b %Y %H:%M:%S} IST"
+    assert items["Public value used"].value == "not drawn yet"
+    assert items["Sold-ticket list hash (SHA-256)"].value == "not drawn yet"
+    assert items["Tickets in the draw"].value == "not drawn yet"
+    assert items["Drawings (the draw, then redraws)"].value == 0
+    assert items["One prize per buyer"].value.startswith("no")
+    winners = wb["Winners"]
+    assert [c.value for c in winners[1]] == WINNER_HEADERS and winners.max_row == 1
+    assert winners.freeze_panes == "A2" and all(c.font.bold for c in winners[1])
+    assert winners.auto_filter.ref == "A1:I1"
+
+
+def test_after_the_draw_the_summary_reveals_the_seed_and_the_frozen_inputs(drawn):
+    drawn.draw_and_redraw()
+    wb = drawn.export("drawn.xlsx")
+    items = summary(wb)
+    assert items["State"].value == "drawn"
+    assert items["Secret seed (revealed at the draw)"].value == drawn.seed
+    assert items["Secret seed (revealed at the draw)"].data_type == "s"
+    assert items["Draw commitment (SHA-256 of the secret seed)"].value == drawing.public_commitment()["commitment"]
+    assert items["Sold-ticket list hash (SHA-256)"].value == ticket_list_hash(drawn.sold)
+    assert items["Tickets in the draw"].value == len(drawn.sold) == 9
+    assert items["Public value announced"].value == "drand round 5"
+    assert items["Public value used"].value == "abc"
+    drawn_at = drawn.t0 + 2 * MIN + timedelta(hours=5, minutes=30)
+    assert items["Winners drawn"].value == f"{drawn_at:%d %b %Y %H:%M:%S} IST"
+    assert items["Drawings (the draw, then redraws)"].value == 2
+    assert items["One prize per buyer"].value.startswith("yes")
+
+
+def test_winners_sheet_lists_every_drawing_with_contact_details(drawn):
+    drawn.draw_and_redraw()
+    wb = drawn.export("drawn.xlsx")
+    ws = wb["Winners"]
+    assert [c.value for c in ws[1]] == WINNER_HEADERS
+    assert ws.freeze_panes == "A2" and all(c.font.bold for c in ws[1])
+    assert ws.auto_filter.ref == f"A1:I{ws.max_row}"
+    expected = [(d.number, w.prize, f"{w.ticket:02d}", w.buyer_name, w.mobile, w.reference, w.public_name,
+                 d.reason or None, d.drawn_at + timedelta(hours=5, minutes=30))
+                for d in drawing.drawings(drawn.draw.id) for w in d.winners]
+    assert len(expected) == 4
+    found = [tuple(cell.value for cell in row) for row in ws.iter_rows(min_row=2)]
+    # Names a spreadsheet could run as a formula carry the guarding apostrophe.
+    assert [tuple("'" + v if isinstance(v, str) and v.startswith("=") else v for v in row)
+            for row in expected] == found
+    assert [row[0] for row in found] == [1, 1, 1, 2]
+    assert found[3][1] == "2nd: phone" and found[3][7] == "unclaimed"
+    assert [row[7] for row in found[:3]] == [None, None, None]
+    assert {row[4] for row in found} == {mobile for _, mobile, _ in BUYERS}  # every buyer won once
+    for row in by_header(ws):
+        for header in ("Ticket", "Mobile", "Booking reference"):
+            assert row[header].data_type == "s" and row[header].number_format == "@", header
+    ravi = next(r for r in by_header(ws) if r["Buyer name"].value == "Ravi Kumar")
+    assert ravi["Mobile"].value == "9876543211" and ravi["Name as published"].value == "Ravi K."
+    asha = next(r for r in by_header(ws) if r["Mobile"].value == "9876543210")
+    assert asha["Buyer name"].value == "'=Asha Patel" and asha["Buyer name"].data_type == "s"
+    assert asha["Name as published"].value == "'=Asha P." and asha["Name as published"].data_type == "s"
+    assert not [c.coordinate for row in ws.iter_rows() for c in row if c.data_type == "f"]
+    width = {c.value: ws.column_dimensions[c.column_letter].width for c in ws[1]}
+    assert width["Buyer name"] >= len("'=Asha Patel") and width["Mobile"] >= 10
+
+
+def test_progress_counts_the_winner_rows(drawn):
+    drawn.draw_and_redraw()
+    wb = drawn.export("drawn.xlsx")
+    written = sum(wb[name].max_row - 1 for name in SHEETS)
+    assert wb["Winners"].max_row - 1 == 4
+    assert drawn.calls[-1] == (written, written)
+    assert all(total == written for _, total in drawn.calls)
 
 
 def test_a_hold_that_ran_out_reads_as_free(scenario, tmp_path):
