@@ -11,6 +11,7 @@ import os
 import secrets
 import socket
 import sys
+from urllib.parse import urlsplit, urlunsplit
 
 from shared import db as shared_db
 
@@ -67,10 +68,21 @@ def check_port(host: str, port: int) -> None:
         probe.close()
 
 
+def shown_url(db_url: str) -> str:
+    """The database URL without its password (the line goes to terminals and logs)."""
+    parts = urlsplit(db_url)
+    if parts.password:
+        netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
+        return urlunsplit(parts._replace(netloc=netloc))
+    return db_url
+
+
 def address_line(server: str, host: str, port: int, detail: str, db_url: str) -> str:
     shown = "localhost" if host in ("0.0.0.0", "::", "127.0.0.1") else host
     where = " (all interfaces)" if host in ("0.0.0.0", "::") else ""
-    return f"Lucky Draw buyer web on http://{shown}:{port}/{where} — {server}, {detail}, database {db_url}"
+    if ":" in shown:
+        shown = f"[{shown}]"
+    return f"Lucky Draw buyer web on http://{shown}:{port}/{where} — {server}, {detail}, database {shown_url(db_url)}"
 
 
 def _app_factory(db_url: str, secret: str):
@@ -83,6 +95,7 @@ def _app_factory(db_url: str, secret: str):
 def serve(db_url: str | None = None, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT,
           workers: int | None = None, threads: int | None = None, server: str | None = None) -> int:
     db_url = shared_db.resolve_url(db_url)
+    host = host.strip("[]") or DEFAULT_HOST
     server = choose_server(server)
     check_port(host, port)
     database = shared_db.connect(db_url)  # migrate once, here, before any worker exists
@@ -147,6 +160,7 @@ def _serve_gunicorn(db_url, host, port, workers, threads, secret) -> int:
 def _serve_waitress(db_url, host, port, threads, secret) -> int:
     import waitress
 
+    sys.setswitchinterval(float(os.environ.get("LUCKYDRAW_GIL_SWITCH", "0.001")))  # see gworker.py
     app = _app_factory(db_url, secret)()
     try:
         server = waitress.create_server(app, host=host, port=port, threads=threads, connection_limit=4000,

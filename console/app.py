@@ -72,6 +72,7 @@ class LuckyDrawApp(App):
         self._refreshed = asyncio.Event()
         self._announced: set[int] = set()  # payments already told about (also: recorded here)
         self._asked_for_draw = False
+        self._checking = False
         self.dashboard: DashboardScreen | None = None
 
     # Refresh: one poll at a time; the next is armed only when this one has reported back. -----------
@@ -179,7 +180,7 @@ class LuckyDrawApp(App):
         self._announced.add(payment_id)
 
     def show_outcome(self, text: str, severity: str = "information", title: str = "") -> None:
-        self.dashboard.query_one("#outcome").show(text, severity, self.snapshot.taken_at if self.snapshot else None)
+        self.dashboard.query_one("#outcome").show(text, severity, shared_db.utcnow())
         self.notify(text, title=title, severity=severity, timeout=6)
         self.request_refresh()
 
@@ -202,6 +203,7 @@ class LuckyDrawApp(App):
     def worker_failed(self, event: Worker.StateChanged) -> None:
         """One place for what a worker did not expect (the database went away mid-action…)."""
         if event.state == WorkerState.ERROR and event.worker.node is self:
+            self._checking = False
             error = event.worker.error
             self.show_outcome(f"{event.worker.group}: {type(error).__name__}: {error}", "error", "Problem")
 
@@ -239,7 +241,8 @@ class LuckyDrawApp(App):
             self.push_screen(ResolveScreen(draw, payment_id), lambda _: self.request_refresh())
 
     def action_check_payments(self) -> None:
-        if self._draw():
+        if self._draw() and not self._checking:
+            self._checking = True
             self.dashboard.query_one("#outcome").show("Checking unmatched payments…", "information")
             self.check()
 
@@ -254,6 +257,7 @@ class LuckyDrawApp(App):
             raise
 
     def on_db_done(self, message: DbDone) -> None:
+        self._checking = False
         results = message.result
         confirmed = [r for r in results if r.confirmed]
         self._announced.update(r.payment_id for r in results)
@@ -267,6 +271,7 @@ class LuckyDrawApp(App):
         self.show_outcome(text, "information" if confirmed else "warning", "Check payments")
 
     def on_db_refused(self, message: DbRefused) -> None:
+        self._checking = False
         self.show_outcome(message.message, "error", "Refused")
 
     def action_bookings(self) -> None:
@@ -303,10 +308,12 @@ class LuckyDrawApp(App):
             if result is None:
                 return
             text = f"New draw “{result.draw.name}” started: {result.draw.ticket_count:,} tickets, all free."
-            if result.archived is not None:
+            if result.archived is not None and result.problem is None:
                 text += f" “{result.archived.name}” archived; exported to {result.archived.export_path}."
+            elif result.archived is not None:
+                text += f" “{result.archived.name}” archived. {result.problem}"
             self._announced.clear()
-            self.show_outcome(text, "information", "New draw")
+            self.show_outcome(text, "warning" if result.problem else "information", "New draw")
 
         self.push_screen(NewDrawScreen(self.snapshot, self.exports_dir), created)
 

@@ -188,8 +188,15 @@
       });
     }
 
+    var lastButton = null;  // for browsers without SubmitEvent.submitter
+    form.addEventListener("click", function (ev) {
+      var btn = ev.target.closest ? ev.target.closest('button[type="submit"]') : null;
+      if (btn) lastButton = btn;
+    });
     form.addEventListener("submit", function (ev) {
-      var action = ev.submitter ? ev.submitter.value : "hold";
+      var button = ev.submitter || lastButton;
+      var action = button ? button.value : "hold";
+      lastButton = null;
       if (action === "hold") { ev.preventDefault(); if (!busy) book(); }
       else if (action === "dip") { ev.preventDefault(); luckyDip(); }
       else if (action === "jump") { if (jump()) ev.preventDefault(); }

@@ -68,7 +68,7 @@
   </div>
   <div class="bar" id="bar">
     <div class="sel">
-      <p class="total"><span id="sel-count">{{len(selected)}}</span> of {{draw.max_per_order}} picked · <strong id="sel-total">₹{{'%d.%02d' % divmod(len(selected) * draw.price_paise, 100)}}</strong></p>
+      <p class="total"><span id="sel-count">{{len(selected)}}</span> of {{draw.max_per_order}} picked <strong id="sel-total">₹{{'%d.%02d' % divmod(len(selected) * draw.price_paise, 100)}}</strong></p>
       <p class="chips" id="chips">{{', '.join(label(n) for n in selected) or 'Tap numbers to pick them.'}}</p>
     </div>
     <button class="btn big" type="submit" name="action" value="hold" id="hold-btn" {{'' if open else 'disabled'}}>Book &amp; pay</button>

@@ -47,9 +47,11 @@ class BookingPickerScreen(ModalScreen[BookingRow | None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="search")
     def find(self, text: str) -> None:
-        self.post_message(DbDone("search", search_bookings(self.draw_id, text, states=self.states, limit=100)))
+        self.post_message(DbDone(text, search_bookings(self.draw_id, text, states=self.states, limit=100)))
 
     def on_db_done(self, message: DbDone) -> None:
+        if message.label != self.query_one("#search", Input).value:
+            return  # an earlier search finishing late: its text is no longer what is typed
         rows, total = message.result
         self.query_one(BookingsTable).show(rows, self.width_digits)
         shown = f"{len(rows)} of {total}" if total > len(rows) else f"{total}"

@@ -44,7 +44,11 @@ class BookingsScreen(Screen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="search")
     def find(self, draw_id: int, text: str, state: str) -> None:
-        self.post_message(DbDone("search", search_bookings(draw_id, text, states=(state,) if state else None)))
+        result = search_bookings(draw_id, text, states=(state,) if state else None)
+        self.post_message(DbDone("search", (self.search_key(draw_id, text, state), result)))
+
+    def search_key(self, draw_id: int | None, text: str, state) -> tuple:
+        return draw_id, text, state if isinstance(state, str) else ""
 
     def on_db_done(self, message: DbDone) -> None:
         if message.label == "draws":
@@ -56,7 +60,11 @@ class BookingsScreen(Screen):
             select.set_options([(f"#{d.id} {d.name} ({d.state})", d.id) for d in self.draws])
             select.value = self.draw_id if self.draw_id in {d.id for d in self.draws} else self.draws[0].id
             return
-        rows, total = message.result
+        key, (rows, total) = message.result
+        current = self.search_key(self.draw_id, self.query_one("#bookings-search", Input).value,
+                                  self.query_one("#state-select", Select).value)
+        if key != current:
+            return  # an earlier search finishing late: no longer what is asked
         draw = self.draw
         self.query_one(BookingsTable).show(rows, draw.width if draw else 1)
         shown = f"first {len(rows)} of {total:,}" if total > len(rows) else f"{total:,}"
@@ -82,9 +90,8 @@ class BookingsScreen(Screen):
     @on(Input.Changed, "#bookings-search")
     def action_reload(self) -> None:
         if self.draw_id is not None and self.draws:
-            state = self.query_one("#state-select", Select).value
-            self.find(self.draw_id, self.query_one("#bookings-search", Input).value,
-                      state if isinstance(state, str) else "")
+            self.find(*self.search_key(self.draw_id, self.query_one("#bookings-search", Input).value,
+                                       self.query_one("#state-select", Select).value))
 
     @on(Input.Submitted, "#bookings-search")
     def to_table(self) -> None:

@@ -1,5 +1,5 @@
-"""NewDrawScreen: start a fresh draw. The current one is first exported to Excel and archived
-(never deleted); the dialog says so and only a typed word confirms it."""
+"""NewDrawScreen: start a fresh draw. The current one is archived (never deleted) and exported to
+Excel; the dialog says so and only a typed word confirms it."""
 
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,7 +11,7 @@ from textual.containers import Grid, Horizontal, Vertical
 from textual.widgets import Button, Input, Label, Static
 
 from shared.draws import create_draw, current_draw, get_draw, validate_settings
-from shared.errors import InvalidInput
+from shared.errors import InvalidInput, LuckyDrawError
 from shared.money import rupees
 
 from ..snapshot import DrawInfo, Snapshot, draw_info
@@ -35,6 +35,7 @@ CONFIRM_WORD = "NEW"
 class NewDrawResult:
     draw: DrawInfo
     archived: DrawInfo | None
+    problem: str | None = None  # the new draw started, but something after it (the export) failed
 
 
 def form_values(draw: DrawInfo | None) -> dict[str, str]:
@@ -60,10 +61,18 @@ def field_for(message: str) -> str:
 
 
 def start_new_draw(settings, exports_dir) -> NewDrawResult:
-    """Runs in a worker: archive + export the current draw (inside create_draw), start the new one."""
+    """Runs in a worker: archive the current draw and export it (inside create_draw), start the new
+    one. Refused with nothing changed, or — when only the export failed after the new draw started —
+    a result that carries the problem, so the dialog does not offer to start it a second time."""
     old = current_draw(required=False)
-    new = create_draw(settings, exports_dir=exports_dir)
-    return NewDrawResult(draw_info(new), draw_info(get_draw(old.id)) if old else None)
+    try:
+        new, problem = create_draw(settings, exports_dir=exports_dir), None
+    except LuckyDrawError as error:
+        now_current = current_draw(required=False)
+        if now_current is None or (old is not None and now_current.id == old.id):
+            raise
+        new, problem = now_current, error.message
+    return NewDrawResult(draw_info(new), draw_info(get_draw(old.id)) if old else None, problem)
 
 
 class NewDrawScreen(DbModal):
@@ -86,8 +95,8 @@ class NewDrawScreen(DbModal):
             if self.current is None:
                 yield Label("Buyers pay these amounts by UPI straight to this UPI ID.", classes="hint")
             else:
-                yield Label(f"“{self.current.name}” will be exported to Excel in {self.exports_dir}/ and "
-                            f"archived (kept, viewable under Bookings). Its unpaid bookings are cancelled.",
+                yield Label(f"“{self.current.name}” will be archived (kept, viewable under Bookings; its unpaid "
+                            f"bookings cancelled) and exported to Excel in {self.exports_dir}/.",
                             classes="hint warning")
             with Grid(classes="form"):
                 for key, label, _attr, placeholder in FIELDS:
@@ -127,14 +136,14 @@ class NewDrawScreen(DbModal):
         s = self.snapshot
         message = (f"Start “{settings.name}” ({settings.ticket_count:,} tickets at ₹{rupees(settings.price_paise)})?\n\n"
                    f"The current draw “{self.current.name}” ({s.tickets_sold:,} sold, {s.paid_bookings:,} paid "
-                   f"bookings, {s.pending_count:,} pending) is first EXPORTED to Excel in {self.exports_dir}/ and "
-                   f"then ARCHIVED: nothing is deleted, but its pending bookings are cancelled and buyers can no "
-                   f"longer book it.\n\nType {CONFIRM_WORD} to go ahead.")
+                   f"bookings, {s.pending_count:,} pending) is ARCHIVED — nothing is deleted, but its pending "
+                   f"bookings are cancelled and buyers can no longer book it — and its final state EXPORTED to "
+                   f"Excel in {self.exports_dir}/.\n\nType {CONFIRM_WORD} to go ahead.")
 
         def confirmed(yes: bool | None) -> None:
             if yes:
                 self.start("create", start_new_draw, settings, self.exports_dir,
-                           waiting="Exporting and archiving the current draw, creating the new one…")
+                           waiting="Archiving the current draw, creating the new one, exporting the old one…")
 
         self.app.push_screen(ConfirmScreen(message, title="New draw", typed=CONFIRM_WORD, yes="Start new draw"),
                              confirmed)

@@ -1,11 +1,12 @@
 """Checks of the domain core's promises, read straight from the database after any sequence of
 operations: a ticket is never held or sold by two orders, tickets sold ⇔ paid orders, payable
 amounts that may still receive money are distinct, every paid order has exactly one matched
-payment, and the money reconciles. Used by the race tests and the property test."""
+payment, every state is in the event journal, and the money reconciles. Used by the race tests,
+the property test and the unit tests of booking and matching."""
 
 from collections import Counter, defaultdict
 
-from shared.models import Order, Payment, Ticket
+from shared.models import Event, Order, Payment, Ticket
 from shared.stats import reconcile
 
 LIVE = ("pending", "paid")
@@ -68,8 +69,9 @@ def check_core_invariants(draw_id: int) -> list[str]:
             problems.append(f"pending order {o.id} has a unique amount that is not locked")
         if not o.amount_unique and o.amount_lock is not None:
             problems.append(f"order {o.id} holds a lock on an amount that is not unique")
-    unique_live = Counter(o.payable_paise for o in live.values() if o.amount_unique and o.state == "pending")
-    problems += [f"{c} pending orders share the unique amount {a}" for a, c in unique_live.items() if c > 1]
+    in_use = Counter(o.payable_paise for o in orders.values() if o.amount_unique and o.state == "pending")
+    in_use.update(o.amount_lock for o in orders.values() if o.amount_lock is not None and o.state != "pending")
+    problems += [f"{c} orders share the unique amount {a}" for a, c in in_use.items() if c > 1]
 
     # 4. Every paid order has exactly one matched payment; matched payments settle paid orders.
     payments = list(Payment.select().where(Payment.draw == draw_id))
@@ -88,7 +90,28 @@ def check_core_invariants(draw_id: int) -> list[str]:
         if p.status not in ("matched", "unmatched", "attention", "refunded"):
             problems.append(f"payment {p.id} has status {p.status}")
 
-    # 5. The money adds up.
+    # 5. The journal has an entry for every state an order or payment is in.
+    kinds = defaultdict(set)
+    for kind, order_id, payment_id in Event.select(Event.kind, Event.order, Event.payment).where(
+            Event.draw == draw_id).tuples():
+        kinds[("order", order_id)].add(kind)
+        kinds[("payment", payment_id)].add(kind)
+    needs = {"pending": "order_created", "expired": "order_expired", "cancelled": "order_cancelled", "paid": "order_paid"}
+    for oid, order in orders.items():
+        for kind in {"order_created", needs[order.state]}:
+            if kind not in kinds[("order", oid)]:
+                problems.append(f"{order.state} order {oid} has no {kind} event")
+    for p in payments:
+        wanted = {"payment_recorded", {"matched": "order_paid", "unmatched": "payment_unmatched",
+                                       "attention": "payment_needs_attention",
+                                       "refunded": "payment_refunded"}[p.status]}
+        if p.status == "unmatched" and p.source == "cash":
+            wanted.discard("payment_unmatched")
+        missing = wanted - kinds[("payment", p.id)]
+        if missing:
+            problems.append(f"{p.status} payment {p.id} has no {sorted(missing)} event")
+
+    # 6. The money adds up.
     problems += list(reconcile(draw_id).problems)
     return problems
 

@@ -2,7 +2,6 @@
 background, waiting for /healthz, and stopping it (and its worker processes) however the console ends."""
 
 import ipaddress
-import os
 import socket
 import sys
 import time

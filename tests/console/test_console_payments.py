@@ -316,3 +316,36 @@ def test_cash_sale(sqlite_draw, sqlite_url):
     order = Order.get(Order.name == "Lakshmi")
     assert order.state == "paid" and order.source == "cash" and order.tickets == "8,9,10"
     assert order.mobile == "9876543219"
+
+
+def test_booking_search_shows_the_results_of_what_is_typed_now(sqlite_draw, sqlite_url, monkeypatch):
+    import time
+
+    import console.screens.booking_picker as picker_module
+
+    asha = hold_tickets("Asha Verma", "9876543210", [1])
+    hold_tickets("Ravi Kumar", "9876543211", [2])
+    record_payment("15.00", "912345678901")
+    real = picker_module.search_bookings
+
+    def slow_when_blank(draw_id, text, **kwargs):
+        if not text:
+            time.sleep(0.6)  # the search for everything finishes after the later, narrower one
+        return real(draw_id, text, **kwargs)
+
+    monkeypatch.setattr(picker_module, "search_bookings", slow_when_blank)
+
+    async def scenario():
+        app = RecordingApp(sqlite_url)
+        async with app.run_test(size=(120, 30)) as pilot:
+            await started(pilot)
+            await pilot.press("u")
+            await settle(pilot)
+            await pilot.press("a")
+            await settle(pilot)
+            await pilot.press(*["backspace"] * 5)
+            await type_text(pilot, "asha")
+            await settle(pilot)
+            assert [r[0] for r in table_rows(app.screen.query_one("#picker-table"))] == [asha.reference]
+
+    run(scenario)

@@ -14,7 +14,7 @@ from textual.widgets import Input, ProgressBar
 from shared.booking import hold_tickets
 from shared.db import utcnow
 from shared.draws import current_draw
-from shared.models import Draw, Order, Payment
+from shared.models import Draw, Order
 from shared.payments import record_payment
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -203,6 +203,36 @@ def test_new_draw_validates_then_needs_the_typed_word(sqlite_draw, sqlite_url, t
     assert old.state == "archived" and Path(old.export_path).exists()
     draw = current_draw()
     assert (draw.name, draw.ticket_count, draw.payee_vpa, draw.price_paise) == ("Holi Draw", 250, "holi@okaxis", 1000)
+
+
+def test_new_draw_whose_export_fails_is_not_started_twice(sqlite_draw, sqlite_url, tmp_path, monkeypatch):
+    import shared.export
+    from shared.errors import ExportFailed
+
+    def broken(*args, **kwargs):
+        raise ExportFailed("Cannot write the export: disk full.")
+
+    monkeypatch.setattr(shared.export, "export_draw", broken)
+
+    async def scenario():
+        app = RecordingApp(sqlite_url, exports_dir=tmp_path / "exports")
+        async with app.run_test(size=(80, 24)) as pilot:
+            await started(pilot)
+            await pilot.press("n")
+            await type_text(pilot, "Holi Draw")
+            await pilot.press("ctrl+s")
+            await type_text(pilot, "NEW")
+            await pilot.press("enter")
+            await settle(pilot, 5)
+            assert app.screen is app.dashboard                      # the form is gone: nothing to retry
+            text = app.dashboard.query_one("#outcome").text
+            assert "New draw “Holi Draw” started" in text and "“Diwali Mela” archived" in text
+            assert "its export failed: Cannot write the export: disk full." in text
+            assert ("New draw", "warning") in [(t, sev) for t, _, sev in app.toasts]
+
+    run(scenario)
+    assert [d.name for d in Draw.select().order_by(Draw.id)] == ["Diwali Mela", "Holi Draw"]
+    assert current_draw().name == "Holi Draw"
 
 
 def test_first_run_opens_the_new_draw_form(sqlite_db, sqlite_url, tmp_path):

@@ -3,8 +3,6 @@ by reference, name, mobile and amount."""
 
 from datetime import timedelta
 
-from conftest import new_draw
-
 from console.snapshot import search_bookings, take_snapshot, ticket_labels, time_left
 from shared.booking import cancel_order, hold_tickets
 from shared.db import utcnow
@@ -50,7 +48,7 @@ def test_snapshot_without_a_draw(sqlite_db):
     assert snap.draw is None and snap.pending == () and snap.payments == ()
 
 
-def test_search_bookings_by_reference_name_mobile_amount(sqlite_draw, tmp_path):
+def test_search_bookings_by_reference_name_mobile_amount(sqlite_draw):
     asha = hold_tickets("Asha Verma", "9876543210", [1])
     ravi = hold_tickets("Ravi Kumar", "9123456789", [2, 3])
     draw_id = sqlite_draw.id

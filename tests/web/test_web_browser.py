@@ -1,10 +1,13 @@
 """Real-browser tests in headless Chromium at 390×844 (a phone): a buyer picks numbers, reaches the
 payment page, the organiser records the payment through the domain core while the page is open,
 and the page reaches the receipt by itself; the "just taken" message keeps the rest of the
-selection; the expired page. Saves phone-size screenshots to docs/screenshots/web-*.png."""
+selection; the expired page. Takes phone-size screenshots of each page; with
+LUCKYDRAW_SCREENSHOTS=1 they replace docs/screenshots/web-*.png (otherwise they go to a temporary
+folder, so that a test run leaves the work tree alone)."""
 
 import os
 import re
+import tempfile
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -24,7 +27,8 @@ pytestmark = pytest.mark.browser
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run"]
-SHOTS = ROOT / "docs" / "screenshots"
+SHOTS = (ROOT / "docs" / "screenshots" if os.environ.get("LUCKYDRAW_SCREENSHOTS") == "1"
+         else Path(tempfile.gettempdir()) / "luckydraw-web-screenshots")
 PHONE = {"width": 390, "height": 844}
 
 
@@ -95,7 +99,7 @@ def test_buyer_pays_and_the_page_moves_on_by_itself(site, phone):
     assert phone.locator("#sel-count").inner_text() == "3"
     assert phone.locator("#sel-total").inner_text() == "₹30.00"
     assert phone.locator("#t2 input").is_disabled()
-    phone.evaluate("window.scrollTo(0, document.querySelector('.legend').offsetTop - 80)")
+    phone.evaluate("window.scrollTo(0, document.querySelector('#counts').offsetTop - 12)")
     shot(phone, "grid")
     phone.get_by_role("button", name="Book & pay").click()
     phone.wait_for_url(re.compile(r"/pay/\d{12}$"))

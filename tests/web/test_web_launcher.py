@@ -50,3 +50,11 @@ def test_arguments_and_defaults(monkeypatch):
     assert default_workers("postgresql://u@h/db") >= default_workers("luckydraw.db")
     monkeypatch.setenv("LUCKYDRAW_WEB_SERVER", "waitress")
     assert choose_server() == "waitress"
+
+
+def test_address_line_hides_the_database_password():
+    from buyerweb.server import address_line
+
+    line = address_line("gunicorn", "0.0.0.0", 8080, "2 workers", "postgresql://lucky:s3cret@db:5432/ld")
+    assert "s3cret" not in line and "postgresql://lucky:***@db:5432/ld" in line
+    assert "http://[::1]:8080/" in address_line("waitress", "::1", 8080, "1 process", "x.db")
