@@ -43,6 +43,8 @@ class WaitressWorker(Worker):
                     if self.ppid != os.getppid():
                         self.log.info("Parent changed, shutting down: %s", self)
                         break
-                wasyncore.loop(timeout=1.0, map=socket_map, use_poll=True, count=50)
+                # One poll at a time (it handles every ready socket): an idle worker still
+                # tells the master it is alive each second instead of being killed as hung.
+                wasyncore.loop(timeout=1.0, map=socket_map, use_poll=True, count=1)
         finally:
             server.task_dispatcher.shutdown(timeout=5)

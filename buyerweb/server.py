@@ -103,7 +103,6 @@ def serve(db_url: str | None = None, host: str = DEFAULT_HOST, port: int = DEFAU
     # One signing secret for every worker (CSRF tokens, buyer cookie): from the environment, or
     # made up for this run (forms left open across a restart simply ask to be sent again).
     secret = os.environ.get("LUCKYDRAW_SECRET") or secrets.token_hex(32)
-    os.environ["LUCKYDRAW_SECRET"] = secret
     if server == "gunicorn":
         return _serve_gunicorn(db_url, host, port, workers or default_workers(db_url),
                                threads or int(os.environ.get("LUCKYDRAW_WEB_THREADS", "4")), secret)
@@ -135,7 +134,7 @@ def _serve_gunicorn(db_url, host, port, workers, threads, secret) -> int:
                 "reuse_port": reuse_port,
                 "backlog": 2048,
                 "keepalive": 15,
-                "timeout": 30,
+                "timeout": int(os.environ.get("LUCKYDRAW_WORKER_TIMEOUT", "30")),
                 "graceful_timeout": 5,
                 "limit_request_line": 4094,
                 "limit_request_fields": 60,
@@ -165,7 +164,7 @@ def _serve_waitress(db_url, host, port, threads, secret) -> int:
     try:
         server = waitress.create_server(app, host=host, port=port, threads=threads, connection_limit=4000,
                                         channel_timeout=60, backlog=2048, ident="luckydraw",
-                                        max_request_body_size=1024 * 1024, clear_untrusted_proxy_headers=True)
+                                        max_request_body_size=64 * 1024, clear_untrusted_proxy_headers=True)
     except OSError as exc:
         raise PortTaken(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
     print(address_line("waitress", host, port, f"1 process × {threads} threads", db_url), flush=True)

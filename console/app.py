@@ -23,11 +23,14 @@ from .screens.bookings import BookingsScreen
 from .screens.cash_sale import CashSaleScreen
 from .screens.dashboard import DashboardScreen
 from .screens.export import ExportScreen
+from .screens.hooks import HooksScreen
+from .screens.inbox import InboxScreen
 from .screens.new_draw import NewDrawScreen
 from .screens.quick_mark import QuickMarkScreen
 from .screens.resolve import ResolveScreen
 from .screens.settings import SettingsScreen
 from .screens.share import ShareScreen
+from .screens.winners import WinnersScreen
 from .snapshot import DrawInfo, Snapshot, take_snapshot, ticket_labels
 
 REFRESH_SECONDS = 1.0
@@ -45,13 +48,18 @@ ACTIONS = (  # (title, help, action) for the command palette
     ("Buyer page address and QR", "Show buyers where to book", "share"),
     ("Settings", "UPI ID, payee name, price, tickets, hold minutes", "settings"),
     ("New draw", "Export and archive this draw, start a fresh one", "new_draw"),
+    ("Winner draw", "Close sales, prizes, draw the winners, redraw, results file", "winners"),
+    ("Payment inbox", "What each SMS-forwarder or Razorpay message became; retry one", "inbox"),
+    ("Payment hooks", "Turn the SMS forwarder and Razorpay hooks on or off; setup QR", "hooks"),
 )
+MAIN_SCREEN_ACTIONS = ("winners", "inbox", "hooks")  # app-level keys that act on the main screen only
 
 
 class LuckyDrawApp(App):
     CSS_PATH = Path(__file__).with_name("console.tcss")
     TITLE = "Lucky Draw"
-    BINDINGS = [Binding("ctrl+q", "quit", "Quit", show=False, priority=True)]
+    BINDINGS = [Binding("ctrl+q", "quit", "Quit", show=False, priority=True),
+                Binding("d", "winners", "Draw"), Binding("i", "inbox", "Inbox"), Binding("h", "hooks", "Hooks")]
 
     def __init__(self, db_url: str | None = None, *, web_url: str | None = None,
                  exports_dir: str | Path = "exports", refresh_seconds: float = REFRESH_SECONDS,
@@ -316,6 +324,21 @@ class LuckyDrawApp(App):
             self.show_outcome(text, "warning" if result.problem else "information", "New draw")
 
         self.push_screen(NewDrawScreen(self.snapshot, self.exports_dir), created)
+
+    def action_winners(self) -> None:
+        if self._draw():
+            self.push_screen(WinnersScreen(self.exports_dir))
+
+    def action_inbox(self) -> None:
+        self.push_screen(InboxScreen())
+
+    def action_hooks(self) -> None:
+        self.push_screen(HooksScreen(self.web_url))
+
+    def check_action(self, action: str, parameters) -> bool | None:
+        if action in MAIN_SCREEN_ACTIONS:
+            return self.screen is self.dashboard
+        return True
 
     def action_toggle_keys(self) -> None:
         """Every key of the screen in a side panel (the footer has room for the first few)."""

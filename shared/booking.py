@@ -104,6 +104,14 @@ def _pick_amount(draw: Draw, base: int, now: datetime) -> int | None:
     return None
 
 
+def free_tickets(draw_id: int, numbers):
+    """The free Ticket rows of these numbers, found by id through the (draw, number) index. (Written
+    as `draw = ? AND number IN (…) AND state = 'free'`, SQLite picks the (draw, state) index instead
+    and reads every free ticket of the draw: milliseconds per hold on a 100,000-ticket draw.)"""
+    return Ticket.id.in_(Ticket.select(Ticket.id).where((Ticket.draw == draw_id) & Ticket.number.in_(numbers))) & (
+        Ticket.state == "free")
+
+
 def _taken(draw: Draw, numbers, now) -> tuple[list[int], bool]:
     """(numbers held or sold by a live order, whether some holds have lapsed and need a sweep)."""
     rows = Ticket.select(Ticket.number, Ticket.state, Ticket.held_until).where(
@@ -164,7 +172,7 @@ def _hold(name, mobile, numbers, now, source) -> Hold:
             payable_paise=payable, amount_unique=unique, amount_lock=payable if unique else None,
             state="pending", source=source, created_at=now, expires_at=expires_at).execute()
         claimed = Ticket.update(state="held", order=order_id, held_until=expires_at).where(
-            (Ticket.draw == draw.id) & Ticket.number.in_(numbers) & (Ticket.state == "free")).execute()
+            free_tickets(draw.id, numbers)).execute()
         if claimed != len(numbers):  # cannot happen under the write lock; refuse rather than oversell
             taken, _ = _taken(draw, numbers, now)
             raise TicketsTaken([n for n in taken if n in numbers] or numbers, draw.width)

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from peewee import IntegrityError
 
-from .booking import _release_amounts, expire_due, find_order, order_numbers
+from .booking import _release_amounts, expire_due, find_order, free_tickets, order_numbers
 from .db import utcnow, write_tx
 from .draws import current_draw
 from .errors import Conflict, DuplicateUTR, InvalidInput, NotFound, TicketsTaken
@@ -74,7 +74,7 @@ def _rehold(order: Order, now: datetime) -> bool:
     """Give a late payer back their numbers if every one is still free."""
     numbers = order_numbers(order)
     claimed = Ticket.update(state="held", order=order.id, held_until=None).where(
-        (Ticket.draw == order.draw_id) & Ticket.number.in_(numbers) & (Ticket.state == "free")).execute()
+        free_tickets(order.draw_id, numbers)).execute()
     if claimed != len(numbers):
         Ticket.update(state="free", order=None).where((Ticket.order == order.id) & (Ticket.state == "held")).execute()
         return False
@@ -303,8 +303,7 @@ def sell_cash(name, mobile, tickets, *, now=None) -> MatchResult:
                              mobile=mobile, tickets=",".join(map(str, numbers)), ticket_count=len(numbers),
                              base_paise=base, payable_paise=base, amount_unique=False, amount_lock=None,
                              state="pending", source="cash", created_at=now, expires_at=now)
-        Ticket.update(state="held", order=order.id).where(
-            (Ticket.draw == draw.id) & Ticket.number.in_(numbers) & (Ticket.state == "free")).execute()
+        Ticket.update(state="held", order=order.id).where(free_tickets(draw.id, numbers)).execute()
         record_event("order_created", draw=draw, order=order, at=now, tickets=numbers, payable_paise=base, source="cash")
         payment = Payment.create(draw=draw.id, amount_paise=base, utr=new_internal_payment_id(), utr_missing=True,
                                  reference=order.reference, payer=name, source="cash", received_at=now,

@@ -58,3 +58,19 @@ def test_address_line_hides_the_database_password():
     line = address_line("gunicorn", "0.0.0.0", 8080, "2 workers", "postgresql://lucky:s3cret@db:5432/ld")
     assert "s3cret" not in line and "postgresql://lucky:***@db:5432/ld" in line
     assert "http://[::1]:8080/" in address_line("waitress", "::1", 8080, "1 process", "x.db")
+
+
+def test_idle_workers_are_not_killed_as_hung(sqlite_url):
+    """The waitress worker must tell gunicorn's master it is alive while nothing happens."""
+    import time
+
+    server = ProcessServer(sqlite_url, workers=2, env={"LUCKYDRAW_WORKER_TIMEOUT": "2",
+                                                      "LUCKYDRAW_WEB_LOGLEVEL": "info"})
+    try:
+        time.sleep(5)
+        with urllib.request.urlopen(server.url + "/healthz", timeout=5) as r:
+            assert r.status == 200
+    finally:
+        server.stop()
+    log = server.proc.stderr.read()
+    assert "WORKER TIMEOUT" not in log and "Booting worker" in log

@@ -1,0 +1,67 @@
+"""WinnersTable: every drawing's winners by prize, with what the organiser needs to reach them (full
+name, mobile, booking reference) and how the results page shows them. A winner whose prize was
+redrawn stays listed, dimmed, with the drawing that replaced them."""
+
+from rich.text import Text
+from textual.widgets import DataTable
+
+from shared.drawing import DrawingResult, DrawnWinner
+
+COLUMNS = (("Prize", "prize", 16), ("Ticket", "ticket", 6), ("Winner", "name", 16), ("Mobile", "mobile", 10),
+           ("Booking", "ref", 9), ("Drawing", "drawing", 12), ("Published as", "public", 12))
+
+
+def replaced_by(drawings: tuple[DrawingResult, ...]) -> dict[tuple[int, str], int]:
+    """(drawing number, prize) -> the next drawing that drew that prize again, for replaced winners."""
+    later: dict[tuple[int, str], int] = {}
+    for d in drawings:
+        for w in d.winners:
+            again = [e.number for e in drawings if e.number > d.number and any(x.prize == w.prize for x in e.winners)]
+            if again:
+                later[(d.number, w.prize)] = min(again)
+    return later
+
+
+class WinnersTable(DataTable):
+    def __init__(self, **kwargs) -> None:
+        super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)
+        self.rows_shown: tuple[tuple[int, DrawnWinner], ...] = ()
+
+    def on_mount(self) -> None:
+        for label, key, width in COLUMNS:
+            self.add_column(label, key=key, width=width)
+
+    def show(self, drawings: tuple[DrawingResult, ...]) -> None:
+        rows = tuple((d.number, w) for d in drawings for w in d.winners)
+        if rows == self.rows_shown:
+            return
+        keep = self.selected()
+        replaced = replaced_by(drawings)
+        reasons = {d.number: d.reason for d in drawings}
+        self.clear()
+        for number, w in sorted(rows, key=lambda r: (self._order(r[1].prize, drawings), r[0])):
+            by = replaced.get((number, w.prize))
+            style = "dim" if by else ""
+            note = f"{number} → redrawn {by}" if by else str(number)
+            if not by and number > 1 and reasons.get(number):
+                note = f"{number}: {reasons[number]}"
+            self.add_row(Text(w.prize, style=style or "bold"), Text(w.label, style=style or "bold green"),
+                         Text(w.buyer_name or "", style=style), Text(w.mobile or "", style=style),
+                         Text(w.reference or "", style=style), Text(note, style=style),
+                         Text(w.public_name, style=style), key=f"{number}:{w.prize_index}")
+        self.rows_shown = rows
+        if keep is not None:
+            key = f"{keep[0]}:{keep[1].prize_index}"
+            if any(f"{n}:{w.prize_index}" == key for n, w in rows):
+                self.move_cursor(row=self.get_row_index(key), animate=False)
+
+    @staticmethod
+    def _order(prize: str, drawings: tuple[DrawingResult, ...]) -> int:
+        first = drawings[0].prizes if drawings else ()
+        return first.index(prize) if prize in first else len(first)
+
+    def selected(self) -> tuple[int, DrawnWinner] | None:
+        if not self.rows_shown or not 0 <= self.cursor_row < self.row_count:
+            return None
+        key = self.coordinate_to_cell_key((self.cursor_row, 0)).row_key.value
+        return next(((n, w) for n, w in self.rows_shown if f"{n}:{w.prize_index}" == key), None)
