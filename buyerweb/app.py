@@ -1,7 +1,8 @@
 """The buyer web's app factory: `create_app(db_url) -> Bottle`.
 
-It binds the domain core to the database, installs the routes (pages and the JSON API), and wraps
-every response with the security headers. Database connections: by default one per thread,
+It binds the domain core to the database, installs the routes (pages, the JSON API, the public
+results of the winner draw and the signed payment hooks), and wraps every response with the
+security headers. Database connections: by default one per thread,
 opened on first use after the worker process has started and then kept (peewee's thread-local
 connection state); with `keep_connections=False`, peewee's per-request connect/close for Bottle.
 """
@@ -47,6 +48,7 @@ class WebContext:
     zone: object = None
     static_versions: dict = field(default_factory=dict)
     write_gate: object = None
+    results: object = None  # results.ResultsCache: the draw's public commitment and published results
 
     def static_url(self, name: str) -> str:
         return f"/static/{name}?v={self.static_versions.get(name, '0')}"
@@ -75,8 +77,9 @@ def error_json(status: int, message: str, **extra) -> HTTPResponse:
 
 
 def is_api() -> bool:
+    """Paths whose errors are JSON: the API, the signed payment hooks, the results file."""
     path = request.path
-    return path.startswith("/api/") or path == "/healthz"
+    return path.startswith(("/api/", "/hooks/")) or path in ("/healthz", "/results.json")
 
 
 def error_payload(exc: LuckyDrawError) -> dict:
@@ -231,10 +234,16 @@ def create_app(db_url: str | None = None, *, migrate: bool = True, config: WebCo
     for status in (400, 403, 404, 405, 413, 500):
         app.error(status)(handler)
 
-    from . import api, pages, static
+    from . import api, pages, results, static
+    from .hooks import install_hooks
     api.install(app, ctx)
     pages.install(app, ctx)
+    results.install(app, ctx)
     static.install(app, ctx)
+    # POST /hooks/sms and /hooks/razorpay: HMAC-signed, 404 until their secret is set, and all they
+    # can do is add a payment. They read the raw body themselves (their own 16 KiB limit, not
+    # max_body) and carry no CSRF token: no route here applies one except the HTML forms.
+    install_hooks(app)
     return app
 
 

@@ -18,7 +18,7 @@ from shared.validation import SESSION_RE, clean_name, parse_mobile
 
 from .app import render
 from .holds import RateLimited, check_ip_limit, place_hold
-from .present import label, labels, local_time, mask_mobile, seconds_left
+from .present import label, labels, local_iso, local_time, mask_mobile, seconds_left
 from .qrpng import qr_png
 from .security import (BUYER_COOKIE, LAST_ORDER_COOKIE, csrf_ok, csrf_token, get_signed_cookie, read_body,
                        set_signed_cookie)
@@ -210,10 +210,12 @@ def install(app, ctx):  # noqa: C901 - one small function per route
         if request.query.get("details") and not who:
             errors["form"] = ("Please enter your details first. (If you did, your browser may be blocking cookies "
                               "for this site: they are needed to remember you between pages.)")
+        public = ctx.results.commitment(draw) if draw else None
         return page(ctx, "details.tpl", title=draw.name if draw else "Lucky Draw", draw=draw,
                     name=who.get("n", ""), mobile=who.get("m", ""), errors=errors, waiting=waiting,
                     open=sales_open(draw), free=ctx.availability.get(draw)["free"] if draw else 0,
-                    price=format_rupees(draw.price_paise) if draw else "")
+                    price=format_rupees(draw.price_paise) if draw else "", public=public,
+                    announced_at=local_iso(public["announced_at"], ctx.zone) if public else "")
 
     @app.post("/start")
     def start():

@@ -44,6 +44,16 @@ def local_time(dt: datetime | None, zone=None, fmt: str = "%d %b %Y, %I:%M %p") 
     return text.replace(" 0", " ").replace("AM", "am").replace("PM", "pm")
 
 
+def local_iso(iso: str | None, zone=None) -> str:
+    """A published UTC time ("2025-01-05T10:31:00Z") as the organiser's local time."""
+    if not iso:
+        return ""
+    try:
+        return local_time(datetime.strptime(iso, "%Y-%m-%dT%H:%M:%SZ"), zone)
+    except ValueError:
+        return iso
+
+
 def iso_utc(dt: datetime | None) -> str | None:
     return dt.replace(microsecond=0).isoformat() + "Z" if dt else None
 

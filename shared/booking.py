@@ -50,8 +50,10 @@ def order_numbers(order: Order) -> tuple[int, ...]:
 
 
 def expire_due(now: datetime | None = None) -> int:
-    """Expire every pending order whose hold has ended, free its tickets, and release payable
-    amounts whose late-payment window is over. Runs inside the caller's write transaction or its own."""
+    """Expire every pending order whose hold has ended and free its tickets. Runs inside the
+    caller's write transaction or its own. (A payable amount whose late-payment window is over is
+    released when a new order takes it, see _pick_amount: a sweep over every reserved amount here
+    would cost every payment a scan that grows with the draw.)"""
     now = now or utcnow()
     with write_tx():
         due = list(Order.select(Order.id, Order.draw, Order.expires_at)
@@ -66,8 +68,6 @@ def expire_due(now: datetime | None = None) -> int:
             Ticket.update(state="free", order=None, held_until=None).where(
                 (Ticket.order == order.id) & (Ticket.state == "held")).execute()
             record_event("order_expired", draw=order.draw_id, order=order.id, at=now)
-        for (draw_id,) in Draw.select(Draw.id).where(Draw.state != "archived").tuples():
-            _release_amounts(draw_id, now)
     _last_sweep["at"] = time.monotonic()
     return len(due)
 
@@ -78,15 +78,11 @@ def maybe_expire(now=None) -> None:
         expire_due(now)
 
 
-def _release_amounts(draw_id: int, now: datetime, low: int | None = None, high: int | None = None) -> None:
-    """Free the payable amounts (all, or those in low..high) whose late-payment window is over.
-    Goes through the (draw, amount_lock) index, so it reads only amounts still reserved."""
-    where = (Order.draw == draw_id) & (Order.state != "pending") & (Order.amount_lock_until <= now)
-    if low is None:
-        where &= Order.amount_lock.is_null(False)
-    else:
-        where &= (Order.amount_lock >= low) & (Order.amount_lock <= high)
-    Order.update(amount_lock=None).where(where).execute()
+def _release_amounts(draw_id: int, now: datetime, low: int, high: int) -> None:
+    """Free the reserved payable amounts low..high whose late-payment window is over."""
+    Order.update(amount_lock=None).where(
+        (Order.draw == draw_id) & (Order.amount_lock >= low) & (Order.amount_lock <= high)
+        & (Order.state != "pending") & (Order.amount_lock_until <= now)).execute()
 
 
 def _pick_amount(draw: Draw, base: int, now: datetime) -> int | None:

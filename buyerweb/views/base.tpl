@@ -24,7 +24,7 @@
 % if draw:
   <p class="commit" title="The SHA-256 of the secret seed that will pick the winners, published before sales so nobody can change it later.">Draw commitment: <code>{{draw.seed_hash}}</code></p>
 % end
-  <p><a href="/">Home</a> · <a href="/mine">My tickets</a></p>
+  <p><a href="/">Home</a> · <a href="/mine">My tickets</a> · <a href="/results">Winners</a></p>
 </footer>
 <script src="{{ctx.static_url('app.js')}}" defer></script>
 </body>

@@ -5,11 +5,19 @@
   <p>The organiser has not started a lucky draw. Please check back soon.</p>
 </section>
 % elif not open:
-<section class="card closed">
-  <h1>Sales are closed</h1>
+<section class="card closed" aria-labelledby="closed-h">
+  <h1 id="closed-h">Sales are closed</h1>
   <p>Ticket sales for <strong>{{draw.name}}</strong> have closed. If you booked and paid, your tickets are safe:
     see them under <a href="/mine">My tickets</a>.</p>
+%   if draw.state == 'drawn':
+  <p><strong>The winners have been drawn.</strong></p>
+  <a class="btn big" href="/results">See the winners</a>
+%   else:
+  <p>Winners will be drawn soon and shown on the <a href="/results">results page</a>, with everything needed to
+    check that the draw was fair.</p>
+%   end
 </section>
+% include('_draw_plan.tpl')
 % else:
 <section class="hero">
   <h1>{{draw.name}}</h1>
@@ -65,11 +73,15 @@
   </form>
 </section>
 % end
+% if open:
+% include('_draw_plan.tpl')
+% end
 <section class="card quiet">
   <h2>How it works</h2>
   <ol class="steps">
     <li>Pick your lucky numbers.</li>
     <li>Pay the exact amount shown with any UPI app.</li>
     <li>Your booking is confirmed on this page within seconds of the organiser seeing the money.</li>
+    <li>After sales close, the winners are drawn in a way anyone can check: see the <a href="/results">results page</a>.</li>
   </ol>
 </section>

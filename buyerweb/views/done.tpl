@@ -17,8 +17,14 @@
     <div><dt>Booked</dt><dd>{{booked_at}}</dd></div>
     <div><dt>Paid</dt><dd>{{paid_at}}</dd></div>
   </dl>
-  <p class="commit small">Draw commitment: <code>{{draw.seed_hash}}</code><br>
-    The winners will be drawn from the secret behind this fingerprint, published before sales, so anyone can check the draw was fair.</p>
+  <p class="commit small">Draw commitment (SHA-256): <code>{{draw.seed_hash}}</code><br>
+    The winners are picked with the secret behind this fingerprint, published before sales, so anyone can check the draw was fair.
+% if draw.state == 'drawn':
+    <a href="/results">See the winners</a>.
+% elif draw.state != 'archived':
+    The <a href="/results">results page</a> will show the winners and the secret.
+% end
+  </p>
   <button type="button" class="btn ghost js-only" data-print>Print or save as PDF</button>
 </section>
 <p class="center"><a href="/">Book more numbers</a></p>

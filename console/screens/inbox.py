@@ -49,9 +49,9 @@ def summary_text(view: InboxView) -> Text:
     if parts:
         text.append(": " + " · ".join(parts))
     text.append("   hooks: ", style="dim")
-    text.append("SMS on" if view.sms_on else "SMS off", style="bold green" if view.sms_on else "dim")
-    text.append(" · ", style="dim")
-    text.append("Razorpay on" if view.razorpay_on else "Razorpay off", style="bold green" if view.razorpay_on else "dim")
+    for name, on_ in (("SMS", view.sms_on), ("Razorpay", view.razorpay_on)):
+        text.append(f"{name} {'on' if on_ else 'off'}", style="bold green" if on_ else "dim")
+        text.append(" · " if name == "SMS" else "", style="dim")
     return text
 
 
@@ -113,7 +113,7 @@ class InboxScreen(LiveScreen):
 
     def acted(self, label: str, result: InboxItem) -> None:
         line = Text(f"Inbox #{result.id}: ")
-        line.append_text(outcome_text(result))
+        line.append_text(outcome_text(result, booking=True))
         if result.reason:
             line.append(f". {result.reason}")
         self.say(line.plain, "ok" if result.outcome == "recorded_matched" else "warning")

@@ -30,6 +30,7 @@ class LiveScreen(Screen):
         super().__init__()
         self.busy = False
         self.loaded = False
+        self.read_problem: str | None = None  # shown until a read succeeds again
         self._reading = False
         self._read_again = False
         self._timer = None
@@ -114,6 +115,9 @@ class LiveScreen(Screen):
         if message.label == READ:
             self._read_finished()
             self.loaded = True
+            if self.read_problem is not None and self.status_text == self.read_problem:
+                self.say("")
+            self.read_problem = None
             self.show(message.result)
             return
         self.busy = False
@@ -124,6 +128,7 @@ class LiveScreen(Screen):
         message.stop()
         if message.label == READ:
             self._read_finished()
+            self.read_problem = message.message
             self.say(message.message, "error")
             return
         self.busy = False

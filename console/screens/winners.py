@@ -256,7 +256,7 @@ class WinnersScreen(LiveScreen):
             return
         self.revealing = result.number
         reveal = self.query_one(DrawReveal)
-        reveal.start(result, self.ROLL_SECONDS)
+        reveal.start(result, self.ROLL_SECONDS, self.view.draw.ticket_count if self.view else 0)
         kind = "Winners drawn" if result.number == 1 else f"Prize redrawn (drawing {result.number})"
         expired = ""
         if result.cancelled_pending:

@@ -157,8 +157,8 @@ class DrawScreen(DbModal):
             if ready.problems:
                 yield Static("\n".join(ready.problems), id="draw-problems", classes="warning", markup=False)
             if view.announcement:
-                yield Label(f"Public value announced as “{view.announcement}”. Type it exactly as published:",
-                            markup=False)
+                yield Static(f"Public value announced as “{view.announcement}”. Type it exactly as published:",
+                             markup=False)
                 yield Input(placeholder="the public value", id="public-value", compact=True)
             else:
                 yield Label("No public value was announced when sales closed, so the draw uses none.",
@@ -187,9 +187,9 @@ class DrawScreen(DbModal):
         if expire:
             count = self.view.readiness.pending_orders
             message = (f"Let {count:,} pending booking{'s' if count != 1 else ''} of “{name}” expire now?\n\n"
-                       f"They are CANCELLED in the same step as the draw, their numbers take no part, and a "
-                       f"buyer who pays one later is kept for a refund. Then the winners are drawn; that "
-                       f"cannot be undone.\n\nType {EXPIRE_WORD} to let them expire and draw.")
+                       f"They are CANCELLED in the same step as the draw and their numbers take no part; money "
+                       f"that still arrives for one is kept, for you to refund. Then the winners are drawn; "
+                       f"that cannot be undone.\n\nType {EXPIRE_WORD} to let them expire and draw.")
             confirm = ConfirmScreen(escape(message), title="Let pending bookings expire", typed=EXPIRE_WORD,
                                     yes="Expire and draw")
         else:

@@ -25,20 +25,24 @@ class DrawReveal(Static):
 
     def __init__(self, **kwargs) -> None:
         super().__init__("", **kwargs)
+        self.border_title = "The draw"
         self.result: DrawingResult | None = None
         self.shown = 0            # prizes whose winner is on screen
         self.seconds = 1.5
         self._prize_started = 0.0
         self._timer = None
+        self.ticket_count = 0
         self._digits = random.Random()
 
     @property
     def rolling(self) -> bool:
         return self.result is not None and self.shown < len(self.result.winners)
 
-    def start(self, result: DrawingResult, seconds_per_prize: float) -> None:
+    def start(self, result: DrawingResult, seconds_per_prize: float, ticket_count: int = 0) -> None:
+        """Roll through numbers 1..`ticket_count` (any of the labels' width when 0)."""
         self.stop_timer()
         self.result = result
+        self.ticket_count = ticket_count
         self.seconds = seconds_per_prize
         self.shown = 0
         self._prize_started = time.monotonic()
@@ -97,8 +101,8 @@ class DrawReveal(Static):
                 text.append(f"ticket {winner.label}", style="bold green")
                 text.append(f"  {winner.public_name}", style="green")
             elif index == self.shown:
-                rolled = "".join(str(self._digits.randrange(10)) for _ in range(digits))
-                text.append(f"ticket {rolled}", style="bold yellow")
+                top = self.ticket_count or 10 ** digits - 1
+                text.append(f"ticket {self._digits.randint(1, top):0{digits}d}", style="bold yellow")
             else:
                 text.append("ticket " + "·" * digits, style="dim")
         self.update(text)

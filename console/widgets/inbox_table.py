@@ -10,21 +10,21 @@ from shared.money import format_rupees
 
 from ..snapshot import local_time
 
-COLUMNS = (("Time", "time", 12), ("Source", "source", 8), ("Amount", "amount", 9), ("Outcome", "outcome", 26),
-           ("Reason", "reason", 70))
+COLUMNS = (("Time", "time", 12), ("Source", "source", 8), ("Amount", "amount", 9), ("Outcome", "outcome", 20),
+           ("Reason", "reason", 90))
 ATTENTION = ("late_taken", "double_payment")
 
 
-def outcome_text(item: InboxItem) -> Text:
-    """What became of a message, in the organiser's words."""
+def outcome_text(item: InboxItem, booking: bool = False) -> Text:
+    """What became of a message, in the organiser's words (with `booking`, the booking it paid)."""
     if item.outcome == "recorded_matched":
         text = Text("recorded and matched", style="bold green")
-        if item.order_reference:
+        if booking and item.order_reference:
             text.append(f" → {item.order_reference}", style="green")
         return text
     if item.outcome == "recorded_unmatched":
         if item.match_outcome in ATTENTION:
-            return Text("recorded, NEEDS ATTENTION", style="bold black on yellow")
+            return Text("recorded: ATTENTION", style="bold black on yellow")
         return Text("recorded unmatched", style="bold white on red")
     if item.outcome == "received":
         return Text("NOT PROCESSED yet", style="bold magenta")
@@ -51,7 +51,7 @@ def detail_text(item: InboxItem) -> Text:
     if item.utr:
         text.append(f"  UTR {item.utr}")
     text.append("  ")
-    text.append_text(outcome_text(item))
+    text.append_text(outcome_text(item, booking=True))
     if item.retryable:
         text.append("  r: process it again", style="bold")
     if item.reason:
