@@ -2,7 +2,7 @@
 overlapping tickets (with a check that no ticket was held twice), and how long recording and
 matching one payment takes as the number of pending bookings grows (100 → 1,000 → 10,000).
 
-    .venv/bin/python bench/core_bench.py [--pg URL] [--writers 16] [--seconds 4]
+    .venv/bin/python bench/core_bench.py [--pg URL] [--writers 16] [--seconds 4] [--only holds|matching]
 
 SQLite runs in a fresh file on disk. PostgreSQL runs too when --pg, LUCKYDRAW_BENCH_POSTGRES_URL or
 LUCKYDRAW_TEST_POSTGRES_URL names a server (in a throw-away schema). Figures are printed, nothing is
