@@ -5,8 +5,9 @@ import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from peewee import IntegrityError, fn
+from peewee import IntegrityError
 
+from . import hold_sql
 from .db import utcnow, write_tx
 from .draws import current_draw
 from .errors import LimitReached, NotFound, SalesClosed, TicketsTaken
@@ -85,40 +86,12 @@ def _release_amounts(draw_id: int, now: datetime, low: int, high: int) -> None:
         & (Order.state != "pending") & (Order.amount_lock_until <= now)).execute()
 
 
-def _pick_amount(draw: Draw, base: int, now: datetime) -> int | None:
-    """The smallest payable amount base + 0..99 not reserved by another order, or None. An amount
-    whose late-payment window is over counts as free (and is released when it is taken again)."""
-    used, lapsed = set(), set()
-    for lock, state, until in Order.select(Order.amount_lock, Order.state, Order.amount_lock_until).where(
-            (Order.draw == draw.id) & (Order.amount_lock >= base) & (Order.amount_lock <= base + MAX_OFFSET)).tuples():
-        (lapsed if state != "pending" and until is not None and until <= now else used).add(lock)
-    for amount in range(base, base + MAX_OFFSET + 1):
-        if amount not in used:
-            if amount in lapsed:
-                _release_amounts(draw.id, now, amount, amount)
-            return amount
-    return None
-
-
 def free_tickets(draw_id: int, numbers):
     """The free Ticket rows of these numbers, found by id through the (draw, number) index. (Written
     as `draw = ? AND number IN (…) AND state = 'free'`, SQLite picks the (draw, state) index instead
     and reads every free ticket of the draw: milliseconds per hold on a 100,000-ticket draw.)"""
     return Ticket.id.in_(Ticket.select(Ticket.id).where((Ticket.draw == draw_id) & Ticket.number.in_(numbers))) & (
         Ticket.state == "free")
-
-
-def _taken(draw: Draw, numbers, now) -> tuple[list[int], bool]:
-    """(numbers held or sold by a live order, whether some holds have lapsed and need a sweep)."""
-    rows = Ticket.select(Ticket.number, Ticket.state, Ticket.held_until).where(
-        (Ticket.draw == draw.id) & Ticket.number.in_(numbers) & (Ticket.state != "free"))
-    taken, lapsed = [], False
-    for row in rows:
-        if row.state == "held" and row.held_until is not None and row.held_until <= now:
-            lapsed = True
-        else:
-            taken.append(row.number)
-    return taken, lapsed
 
 
 def hold_tickets(name, mobile, tickets, *, now: datetime | None = None, source: str = "web") -> Hold:
@@ -128,8 +101,10 @@ def hold_tickets(name, mobile, tickets, *, now: datetime | None = None, source: 
     or InvalidInput for a bad name, mobile or ticket list. Nothing changes when it raises."""
     name = clean_name(name)
     mobile = parse_mobile(mobile)
-    draw = current_draw()
-    numbers = parse_ticket_list(tickets, draw.ticket_count, draw.max_per_order)
+    draw = hold_sql.current_draw_row()
+    if draw is None:
+        current_draw()  # raises the "no draw yet" message
+    numbers = parse_ticket_list(tickets, draw["ticket_count"], draw["max_per_order"])
     for _attempt in range(5):
         try:
             return _hold(name, mobile, numbers, now or utcnow(), source)
@@ -138,44 +113,55 @@ def hold_tickets(name, mobile, tickets, *, now: datetime | None = None, source: 
     raise LimitReached("The booking could not be saved just now; please try again.")
 
 
+def _pick_amount(draw_id: int, base: int, now: datetime) -> int | None:
+    """The smallest payable amount base + 0..99 not reserved by another order, or None. An amount
+    whose late-payment window is over counts as free (and is released when it is taken again)."""
+    used, lapsed = hold_sql.reserved_amounts(draw_id, base, base + MAX_OFFSET, now)
+    for amount in range(base, base + MAX_OFFSET + 1):
+        if amount not in used:
+            if amount in lapsed:
+                hold_sql.release_amount(draw_id, amount, now)
+            return amount
+    return None
+
+
 def _hold(name, mobile, numbers, now, source) -> Hold:
     with write_tx():
-        draw = current_draw()
-        if draw.state != "open":
+        draw = hold_sql.current_draw_row()
+        if draw is None or draw["state"] != "open":
             raise SalesClosed("Sales for this draw are closed.")
+        draw_id, width = draw["id"], len(str(draw["ticket_count"]))
         maybe_expire(now)
-        taken, lapsed = _taken(draw, numbers, now)
+        taken, lapsed = hold_sql.taken_numbers(draw_id, numbers, now)
         if lapsed:
             expire_due(now)
-            taken, _ = _taken(draw, numbers, now)
+            taken, _ = hold_sql.taken_numbers(draw_id, numbers, now)
         if taken:
-            raise TicketsTaken(taken, draw.width)
-        pending = Order.select(fn.COUNT(Order.id)).where(
-            (Order.draw == draw.id) & (Order.mobile == mobile) & (Order.state == "pending")
-            & (Order.expires_at > now)).scalar()
-        if pending >= draw.max_pending_per_mobile:
+            raise TicketsTaken(taken, width)
+        pending = hold_sql.pending_for_mobile(draw_id, mobile, now)
+        if pending >= draw["max_pending_per_mobile"]:
             raise LimitReached(f"This mobile number already has {pending} unpaid bookings. Pay for one or "
                                f"wait for it to expire before booking more.")
-        base = draw.price_paise * len(numbers)
-        payable = _pick_amount(draw, base, now)
-        expires_at = now + timedelta(minutes=draw.hold_minutes)
+        base = draw["price_paise"] * len(numbers)
+        payable = _pick_amount(draw_id, base, now)
+        expires_at = now + timedelta(minutes=draw["hold_minutes"])
         session_id, reference = new_session_id(), new_reference()
         unique = payable is not None
         payable = payable if unique else base
-        order_id = Order.insert(
-            draw=draw.id, session_id=session_id, reference=reference, name=name, mobile=mobile,
-            tickets=",".join(map(str, numbers)), ticket_count=len(numbers), base_paise=base,
-            payable_paise=payable, amount_unique=unique, amount_lock=payable if unique else None,
-            state="pending", source=source, created_at=now, expires_at=expires_at).execute()
-        claimed = Ticket.update(state="held", order=order_id, held_until=expires_at).where(
-            free_tickets(draw.id, numbers)).execute()
+        order_id = hold_sql.insert_order({
+            "draw_id": draw_id, "session_id": session_id, "reference": reference, "name": name,
+            "mobile": mobile, "tickets": ",".join(map(str, numbers)), "ticket_count": len(numbers),
+            "base_paise": base, "payable_paise": payable, "amount_unique": unique,
+            "amount_lock": payable if unique else None, "state": "pending", "source": source,
+            "created_at": now, "expires_at": expires_at})
+        claimed = hold_sql.claim_free(draw_id, numbers, order_id, expires_at)
         if claimed != len(numbers):  # cannot happen under the write lock; refuse rather than oversell
-            taken, _ = _taken(draw, numbers, now)
-            raise TicketsTaken([n for n in taken if n in numbers] or numbers, draw.width)
-        record_event("order_created", draw=draw.id, order=order_id, at=now, tickets=numbers,
-                     payable_paise=payable, expires_at=expires_at, source=source)
+            taken, _ = hold_sql.taken_numbers(draw_id, numbers, now)
+            raise TicketsTaken([n for n in taken if n in numbers] or numbers, width)
+        hold_sql.insert_event("order_created", draw_id, order_id, now, tickets=numbers, payable_paise=payable,
+                              expires_at=expires_at, source=source)
     return Hold(order_id, session_id, reference, tuple(numbers), base, payable, unique, expires_at,
-                upi_uri(draw.payee_vpa, draw.payee_name, payable, reference))
+                upi_uri(draw["payee_vpa"], draw["payee_name"], payable, reference))
 
 
 def find_order(key: str) -> Order:

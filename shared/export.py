@@ -36,7 +36,7 @@ from peewee import JOIN, fn
 from .db import database, is_sqlite, utcnow
 from .drawing import DrawingResult, drawings, public_commitment, published_results
 from .draws import get_draw
-from .errors import ExportFailed, LuckyDrawError
+from .errors import ExportFailed
 from .models import Draw, Order, Payment, Ticket
 from .stats import draw_stats
 
