@@ -10,7 +10,7 @@ from peewee import IntegrityError
 from . import hold_sql
 from .db import utcnow, write_tx
 from .draws import current_draw
-from .errors import LimitReached, NotFound, SalesClosed, TicketsTaken
+from .errors import Conflict, LimitReached, NotFound, SalesClosed, TicketsTaken
 from .ids import new_reference, new_session_id
 from .models import Draw, Order, Ticket, record_event
 from .upi import upi_uri
@@ -204,7 +204,7 @@ def cancel_order(key: str, *, now=None, reason: str = "cancelled") -> Order:
     with write_tx():
         order = find_order(key)
         if order.state != "pending":
-            raise LimitReached(f"Booking {order.reference} is {order.state}, so it cannot be cancelled.")
+            raise Conflict(f"Booking {order.reference} is {order.state}, so it cannot be cancelled.")
         window = Draw.get_by_id(order.draw_id).late_window_minutes
         Order.update(state="cancelled", ended_at=now, amount_lock_until=now + timedelta(minutes=window)).where(
             Order.id == order.id).execute()

@@ -13,7 +13,7 @@ from .draws import current_draw
 from .errors import Conflict, DuplicateUTR, InvalidInput, NotFound, TicketsTaken
 from .ids import new_internal_payment_id, new_reference, new_session_id, normalise_reference
 from .models import Draw, Order, Payment, Ticket, record_event
-from .money import format_rupees, parse_amount
+from .money import MAX_PAISE, format_rupees, parse_amount
 from .validation import clean_name, parse_mobile, parse_ticket_list, parse_utr
 
 SOURCES = ("manual", "quick", "sms", "webhook", "razorpay", "cash", "cli")
@@ -169,10 +169,12 @@ def record_payment(amount, utr=None, *, reference=None, payer=None, payer_vpa=No
                    received_at=None, now=None, quick=False) -> MatchResult:
     """Keep a payment and match it. Without a UTR only when `quick` (or a cash/quick source):
     it then gets an internal id, flagged `utr_missing`. A UTR seen before raises DuplicateUTR and
-    changes nothing."""
+    changes nothing. `amount` is paise when an int (as automatic sources give it), else rupees text."""
     amount_paise = parse_amount(amount) if not isinstance(amount, int) or isinstance(amount, bool) else amount
     if amount_paise <= 0:
         raise InvalidInput("Amount must be more than zero.")
+    if amount_paise > MAX_PAISE:
+        raise InvalidInput("Amount is too large.")
     if source not in SOURCES:
         raise InvalidInput(f"Unknown payment source '{source}'.")
     if utr in (None, "") and not quick:
@@ -188,8 +190,8 @@ def record_payment(amount, utr=None, *, reference=None, payer=None, payer_vpa=No
             expire_due(now)
             payment = Payment.create(
                 draw=draw.id, amount_paise=amount_paise, utr=utr_value or new_internal_payment_id(),
-                utr_missing=utr_value is None, reference=(str(reference).strip()[:40] or None) if reference else None,
-                payer=payer, payer_vpa=(payer_vpa or None), source=source if not (quick and source == "manual") else "quick",
+                utr_missing=utr_value is None, reference=_typed_text(reference, 40),
+                payer=payer, payer_vpa=_typed_text(payer_vpa, 260), source=source if not (quick and source == "manual") else "quick",
                 received_at=received_at or now, recorded_at=now, status="unmatched")
             record_event("payment_recorded", draw=draw, payment=payment, at=now, amount_paise=amount_paise,
                          utr=payment.utr, source=payment.source)
@@ -198,6 +200,14 @@ def record_payment(amount, utr=None, *, reference=None, payer=None, payer_vpa=No
         if utr_value:
             raise _duplicate(utr_value) from None
         raise
+
+
+def _typed_text(value, limit: int) -> str | None:
+    """A reference or VPA as typed or forwarded: printable characters only, trimmed, bounded."""
+    if value is None:
+        return None
+    text = "".join(ch for ch in str(value) if ch.isprintable()).strip()[:limit]
+    return text or None
 
 
 def _duplicate(utr: str) -> DuplicateUTR:
@@ -211,6 +221,8 @@ def _duplicate(utr: str) -> DuplicateUTR:
 def find_payment(key) -> Payment:
     """A payment by UTR, internal id (NOUTR-…) or numeric id."""
     key = str(key or "").strip()
+    if key.replace(" ", "").isdigit() and len(key.replace(" ", "")) == 12:
+        key = key.replace(" ", "")
     payment = Payment.get_or_none(Payment.utr == key.upper() if key.upper().startswith("NOUTR-") else Payment.utr == key)
     if payment is None and key.isdigit() and len(key) < 12:
         payment = Payment.get_or_none(Payment.id == int(key))

@@ -8,6 +8,7 @@ from .errors import InvalidInput
 
 UTR_RE = re.compile(r"^[0-9]{12}$")  # ASCII digits only: "१२३…" would dodge the duplicate check
 VPA_RE = re.compile(r"^[A-Za-z0-9._-]{2,256}@[A-Za-z][A-Za-z0-9.-]{1,63}$")
+INDIC_JOINERS = " \t\u200c\u200d"  # zero-width (non-)joiners are part of correctly typed Indic names
 SESSION_RE = re.compile(r"^[0-9]{12}$")
 
 
@@ -15,7 +16,7 @@ def clean_name(text, what: str = "Name") -> str:
     """Trim and collapse spaces; 1–80 characters; no control characters."""
     if not isinstance(text, str):
         raise InvalidInput(f"{what} must be text.")
-    if any(unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co") for ch in text if ch not in " \t"):
+    if any(unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co") for ch in text if ch not in INDIC_JOINERS):
         raise InvalidInput(f"{what} contains characters that cannot be used.")
     name = " ".join(text.split())
     if not name:

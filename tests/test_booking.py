@@ -12,7 +12,7 @@ from shared import booking
 from shared.booking import availability, cancel_order, expire_due, find_order, hold_tickets, order_status
 from shared.db import database, utcnow
 from shared.draws import set_sales_open
-from shared.errors import InvalidInput, LimitReached, NotFound, SalesClosed, TicketsTaken
+from shared.errors import Conflict, InvalidInput, LimitReached, NotFound, SalesClosed, TicketsTaken
 from shared.models import Event, Order, Ticket
 from shared.payments import record_payment
 
@@ -275,7 +275,7 @@ def test_cancel_frees_tickets_and_keeps_the_amount(draw, t0, mob):
     assert order.state == "cancelled" and order.ended_at == t0 + MIN
     assert order.amount_lock == 2000 and order.amount_lock_until == t0 + 61 * MIN
     assert all(t.state == "free" and t.order_id is None for t in ticket_rows(draw, [1, 2]).values())
-    with pytest.raises(LimitReached, match="cancelled"):
+    with pytest.raises(Conflict, match="cancelled"):
         cancel_order(hold.session_id, now=t0 + MIN)
     assert order_status(hold.session_id).state == "cancelled"
     assert "order_cancelled" in [e.kind for e in Event.select().where(Event.order == hold.order_id)]

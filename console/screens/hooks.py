@@ -63,11 +63,11 @@ class HooksScreen(LiveScreen):
         with VerticalScroll(id="hooks-body"):
             yield Static("Reading the hooks…", id="sms-state")
             yield Static("", id="sms-secret")
+            yield Static("", id="razorpay-state")
             yield Label("", id="sms-hint", classes="hint", markup=False)
             with Center(id="sms-qr-box"):
                 yield QrView("", id="sms-qr")
             yield Static("", id="sms-setup", markup=False)
-            yield Static("", id="razorpay-state")
         yield Static("", id="screen-status")
         yield Footer()
 
@@ -114,20 +114,20 @@ class HooksScreen(LiveScreen):
         if view.setup_problem:
             hint.update(f"{view.setup_problem} Set LUCKYDRAW_WEB_URL to the buyer web's public address.")
         elif not self.web_url:
-            hint.update("The buyer web is not running from this console, so its address is not known here: in the "
-                        "forwarder app enter the address buyers use followed by /hooks/sms, and the secret above. "
+            hint.update("SMS forwarder setup: the buyer web is not running from this console, so its address is "
+                        "not known here: in the forwarder app enter the address buyers use followed by /hooks/sms, and the secret above. "
                         "(Start both with 'luckydraw up', or set LUCKYDRAW_WEB_URL, to get a QR code here.)")
         else:
             rows = len(qr_text(view.setup).splitlines()) + 2
             small = self.app.size.height < rows + 2
-            hint.update("Scan this with the forwarder app (or type the address and secret). The phone must reach "
-                        "this address. Anyone with the secret can post payments to your inbox — they are still "
+            hint.update("SMS forwarder setup: scan this with the forwarder app (or type the address and secret). "
+                        "The phone must reach this address. Anyone with the secret can post payments to your inbox — they are still "
                         "only matched by the rules." + (f" Scroll down, or make the terminal at least {rows + 2} "
                                                         f"lines tall to scan the whole code." if small else ""))
 
     def razorpay_text(self, settings: HookSettings) -> Text:
         text = Text()
-        text.append("\nRazorpay  ", style="bold")
+        text.append("Razorpay  ", style="bold")
         if settings.enabled:
             text.append(" ON ", style="bold black on green")
             text.append(f"  since {local_time(settings.enabled_at, '%d %b %H:%M')}", style="dim")
@@ -185,8 +185,8 @@ class HooksScreen(LiveScreen):
 
 
 def save_razorpay(secret: str | None) -> str:
-    enable_razorpay_hook(secret)
-    return ("Razorpay hook on with a new secret: enter it in Razorpay's dashboard for the webhook."
+    saved = enable_razorpay_hook(secret)
+    return (f"Razorpay hook on with a new secret: {saved} — enter it in Razorpay's dashboard for the webhook."
             if secret is None else "Razorpay hook on with the secret from Razorpay's dashboard.")
 
 

@@ -166,7 +166,7 @@ def test_enabling_the_sms_hook_shows_its_secret_and_setup_qr(sqlite_draw, sqlite
     assert not intake.sms_hook_settings().enabled
 
 
-def test_razorpay_secret_is_set_refused_when_unusable_and_cleared(sqlite_draw, sqlite_url):
+def test_razorpay_secret_is_set_refused_when_unusable_cleared_and_made(sqlite_draw, sqlite_url):
     async def scenario():
         app = RecordingApp(sqlite_url)
         async with app.run_test(size=(80, 24)) as pilot:
@@ -198,9 +198,16 @@ def test_razorpay_secret_is_set_refused_when_unusable_and_cleared(sqlite_draw, s
             await settle(pilot)
             assert app.screen is screen and screen.status_text == "Razorpay hook off: its address now answers 404."
             await until(pilot, lambda: not screen.view.razorpay.enabled, what="the hook off")
+            assert not intake.razorpay_hook_settings().enabled
+
+            await pilot.press("r", "ctrl+g")                           # one made here, to enter in Razorpay
+            await settle(pilot)
+            made = intake.razorpay_hook_settings().secret
+            assert made and made != "whsec-test-0123456789"
+            assert screen.status_text == (f"Razorpay hook on with a new secret: {made} — enter it in Razorpay's "
+                                          f"dashboard for the webhook.")
 
     run(scenario)
-    assert not intake.razorpay_hook_settings().enabled
 
 
 def test_command_palette_opens_the_inbox_and_the_winner_draw(sqlite_draw, sqlite_url):
