@@ -4,8 +4,8 @@ GET /results: before the draw, the commitment, the announced public value and th
 after it, the winners by prize (redraws with their reason, the earlier winner struck through),
 the revealed seed with a server-side check that its SHA-256 is the commitment, the public value,
 the list hash and how to check it all at home. GET /results.json and GET /results/sold.txt are
-the files a checker needs; GET /verify_draw.py is the standalone checker (a copy of
-docs/verify_draw.py shipped inside the package, so an installed web serves it too).
+the files a checker needs; GET /verify_draw.py is the standalone checker (buyerweb/static/verify_draw.py,
+shipped inside the package, so an installed web serves it too).
 
 The web never draws: it shows what `shared.drawing` published. A published document changes only
 by a redraw (a new drawing), so it is kept in process memory keyed by the number of drawings."""

@@ -174,7 +174,7 @@ def results(args) -> int:
             redrawn = f" (redraw {row['drawing']}: {row['redraw_reason'] or 'no reason given'})"
         print(f"  {row['prize']}: ticket {row['label']} {row['name']}{redrawn}")
     if args.out:
-        print(f"Wrote {args.out}; anyone can check it with 'luckydraw verify {args.out}' or docs/verify_draw.py.")
+        print(f"Wrote {args.out}; anyone can check it with 'luckydraw verify {args.out}' or the verify_draw.py script served at /verify_draw.py.")
     return 0
 
 

@@ -577,7 +577,7 @@ def _standings(draw: Draw, drawings_out) -> list[dict]:
 def published_results(draw_id: int | None = None) -> dict | None:
     """The public results document of a draw (the current one by default), or None before the
     first drawing. Safe to serve as it is: no mobiles, no full names. It verifies with
-    `shared.winners.verify_results`, `luckydraw verify` and docs/verify_draw.py; extra keys
+    `shared.winners.verify_results`, `luckydraw verify` and buyerweb/static/verify_draw.py; extra keys
     (times, names as "Asha P.", `winners_by_prize`) are for the results page."""
     found = _document(draw_id)
     return json.loads(found[1]) if found else None

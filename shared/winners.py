@@ -3,7 +3,7 @@
 Before sales close the organiser publishes `commitment` = SHA-256 of a secret 32-byte seed
 (made with `new_seed`), and names a future public random value (for example "drand round
 123456"; the empty string means none). After the draw the seed is revealed together with a
-results file; `verify_results` (or the standalone docs/verify_draw.py) recomputes everything.
+results file; `verify_results` (or the standalone buyerweb/static/verify_draw.py) recomputes everything.
 
 Sold-ticket list hash: the distinct ticket numbers, sorted ascending, each written in decimal
 ASCII without leading zeros, each followed by one "\\n" (so [13, 2, 2] -> b"2\\n13\\n");

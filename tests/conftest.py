@@ -102,3 +102,24 @@ def draw(db, tmp_path):
 @pytest.fixture
 def sqlite_draw(sqlite_db, tmp_path):
     return new_draw(tmp_path)
+
+
+CLI_NEW_DRAW = ("new-draw", "--name", "Ganesh Utsav", "--tickets", "50", "--price", "10",
+                "--upi-id", "utsav@okhdfc", "--payee", "Utsav Samiti")
+
+
+@pytest.fixture
+def cli(tmp_path, monkeypatch, capsys):
+    """Run `luckydraw --db <tmp file> ARGS` in-process; returns (exit code, stdout, stderr)."""
+    from console.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    url = str(tmp_path / "cli.db")
+
+    def run(*args):
+        code = main(["--db", url, *args])
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    yield run
+    shared_db.close()

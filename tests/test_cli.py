@@ -6,28 +6,12 @@ import sys
 
 import pytest
 
-from console.cli import main
-from shared import db as shared_db
 from shared.models import Event, Order, Payment
 
-
-@pytest.fixture
-def cli(tmp_path, monkeypatch, capsys):
-    """Run `luckydraw --db <tmp file> ARGS` in-process; returns (exit code, stdout, stderr)."""
-    monkeypatch.chdir(tmp_path)
-    url = str(tmp_path / "cli.db")
-
-    def run(*args):
-        code = main(["--db", url, *args])
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    yield run
-    shared_db.close()
+from conftest import CLI_NEW_DRAW
 
 
-NEW_DRAW = ("new-draw", "--name", "Ganesh Utsav", "--tickets", "50", "--price", "10",
-            "--upi-id", "utsav@okhdfc", "--payee", "Utsav Samiti")
+NEW_DRAW = CLI_NEW_DRAW
 
 
 def test_new_draw_then_stats_json(cli):

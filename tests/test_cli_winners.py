@@ -8,31 +8,16 @@ from pathlib import Path
 import pytest
 
 from console.cli import main
-from shared import db as shared_db
 from shared.booking import hold_tickets
 from shared.models import Draw, Order
 from shared.payments import sell_cash
 from shared.winners import commitment
 
+from conftest import CLI_NEW_DRAW
+
 ROOT = Path(__file__).resolve().parents[1]
 LUCKYDRAW = ROOT / ".venv" / "bin" / "luckydraw"
-NEW_DRAW = ("new-draw", "--name", "Ganesh Utsav", "--tickets", "50", "--price", "10",
-            "--upi-id", "utsav@okhdfc", "--payee", "Utsav Samiti")
-
-
-@pytest.fixture
-def cli(tmp_path, monkeypatch, capsys):
-    """Run `luckydraw --db <tmp file> ARGS` in-process; returns (exit code, stdout, stderr)."""
-    monkeypatch.chdir(tmp_path)
-    url = str(tmp_path / "cli.db")
-
-    def run(*args):
-        code = main(["--db", url, *args])
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    yield run
-    shared_db.close()
+NEW_DRAW = CLI_NEW_DRAW
 
 
 @pytest.fixture

@@ -543,47 +543,34 @@ def test_the_migration_brings_the_inbox_tables(db):
 
 # ------------------------------------------------------------------ the command line
 
-def test_cli_hooks_and_inbox(tmp_path, monkeypatch, capsys):
-    from console.cli import main
-    from shared import db as shared_db
+def test_cli_hooks_and_inbox(cli):
+    run = cli
+    assert run("hooks") == (0, "sms: off\nrazorpay: off\n", "")
+    code, out, _ = run("hooks", "sms", "--enable", "--base-url", "https://mela.example.in")
+    secret = intake.sms_hook_settings().secret
+    assert code == 0 and f"Secret: {secret}" in out and "URL:    https://mela.example.in/hooks/sms" in out
+    assert "█" in out and json.loads(out.split("Setup JSON: ")[1].splitlines()[0])["secret"] == secret
+    code, out, err = run("hooks", "razorpay", "--secret", "short")
+    assert code == 2 and out == "" and len(err.strip().splitlines()) == 1 and "12 to 200" in err
+    assert run("hooks", "razorpay", "--secret", "whsec-0123456789")[0] == 0
+    assert intake.razorpay_hook_settings().secret == "whsec-0123456789"
+    assert run("inbox") == (0, "The inbox is empty.\n", "")
 
-    monkeypatch.chdir(tmp_path)
-    url = str(tmp_path / "cli.db")
-
-    def run(*args):
-        code = main(["--db", url, *args])
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    try:
-        assert run("hooks") == (0, "sms: off\nrazorpay: off\n", "")
-        code, out, _ = run("hooks", "sms", "--enable", "--base-url", "https://mela.example.in")
-        secret = intake.sms_hook_settings().secret
-        assert code == 0 and f"Secret: {secret}" in out and "URL:    https://mela.example.in/hooks/sms" in out
-        assert "█" in out and json.loads(out.split("Setup JSON: ")[1].splitlines()[0])["secret"] == secret
-        code, out, err = run("hooks", "razorpay", "--secret", "short")
-        assert code == 2 and out == "" and len(err.strip().splitlines()) == 1 and "12 to 200" in err
-        assert run("hooks", "razorpay", "--secret", "whsec-0123456789")[0] == 0
-        assert intake.razorpay_hook_settings().secret == "whsec-0123456789"
-        assert run("inbox") == (0, "The inbox is empty.\n", "")
-
-        run("new-draw", "--name", "Mela", "--tickets", "20", "--price", "10", "--upi-id", "mela@okaxis",
-            "--payee", "Mela Samiti")
-        hold = hold_tickets("Asha", "9876543210", [1])
-        post_sms(secret, sms_body(CREDIT.format(amount="10.00", utr="526830463424")))
-        post_sms(secret, sms_body(DEBIT))
-        code, out, _ = run("inbox", "--json")
-        listed = json.loads(out)
-        assert code == 0 and [i["outcome"] for i in listed] == ["rejected", "recorded_matched"]
-        assert listed[1]["order_reference"] == hold.reference and listed[1]["utr"] == "526830463424"
-        code, out, _ = run("inbox", "--limit", "1")
-        assert code == 0 and "REJECTED" in out and "debit message" in out and "recorded" not in out
-        code, out, _ = run("inbox", "--show", str(listed[1]["id"]))
-        assert f"recorded, matched → {hold.reference}" in out and "Credit Alert!" in out and "signed: yes" in out
-        code, _, err = run("inbox", "--retry", str(listed[1]["id"]))
-        assert code == 2 and "already handled" in err
-        code, out, _ = run("hooks")
-        assert "sms: on since" in out and "1 REJECTED" in out and "1 recorded, matched" in out
-        assert run("hooks", "sms", "--disable")[0] == 0 and not intake.sms_hook_settings().enabled
-    finally:
-        shared_db.close()
+    run("new-draw", "--name", "Mela", "--tickets", "20", "--price", "10", "--upi-id", "mela@okaxis",
+        "--payee", "Mela Samiti")
+    hold = hold_tickets("Asha", "9876543210", [1])
+    post_sms(secret, sms_body(CREDIT.format(amount="10.00", utr="526830463424")))
+    post_sms(secret, sms_body(DEBIT))
+    code, out, _ = run("inbox", "--json")
+    listed = json.loads(out)
+    assert code == 0 and [i["outcome"] for i in listed] == ["rejected", "recorded_matched"]
+    assert listed[1]["order_reference"] == hold.reference and listed[1]["utr"] == "526830463424"
+    code, out, _ = run("inbox", "--limit", "1")
+    assert code == 0 and "REJECTED" in out and "debit message" in out and "recorded" not in out
+    code, out, _ = run("inbox", "--show", str(listed[1]["id"]))
+    assert f"recorded, matched → {hold.reference}" in out and "Credit Alert!" in out and "signed: yes" in out
+    code, _, err = run("inbox", "--retry", str(listed[1]["id"]))
+    assert code == 2 and "already handled" in err
+    code, out, _ = run("hooks")
+    assert "sms: on since" in out and "1 REJECTED" in out and "1 recorded, matched" in out
+    assert run("hooks", "sms", "--disable")[0] == 0 and not intake.sms_hook_settings().enabled

@@ -1,4 +1,4 @@
-"""Tests for shared/winners.py and the standalone docs/verify_draw.py."""
+"""Tests for shared/winners.py and the standalone buyerweb/static/verify_draw.py."""
 
 import copy
 import hashlib
@@ -15,7 +15,7 @@ from shared import winners as W
 from shared.errors import Conflict, InvalidInput
 
 ROOT = Path(__file__).resolve().parents[1]
-SCRIPT = ROOT / "docs" / "verify_draw.py"
+SCRIPT = ROOT / "buyerweb" / "static" / "verify_draw.py"
 SEED = "00" * 32
 BIG_SOLD = list(range(1, 501))
 PRIZES = ["1st", "2nd", "3rd"]
