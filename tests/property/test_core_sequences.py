@@ -200,7 +200,7 @@ class DrawDay(RuleBasedStateMachine):
     def cancel(self, hold):
         try:
             cancel_order(hold.session_id, now=self.now)
-        except LimitReached:
+        except Conflict:
             assert Order.get_by_id(hold.order_id).state != "pending"
 
     @rule()
