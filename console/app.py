@@ -126,6 +126,8 @@ class LuckyDrawApp(App):
             self._timer = self.set_timer(self.refresh_seconds, self.request_refresh)
 
     def on_snapshot_ready(self, message: SnapshotReady) -> None:
+        if not self.is_running:  # closing: the main screen's widgets may be gone already
+            return
         old, new = self.snapshot, message.snapshot
         self.snapshot = new
         self.refresh_count += 1
@@ -138,6 +140,8 @@ class LuckyDrawApp(App):
             self.action_new_draw()
 
     def on_refresh_failed(self, message: RefreshFailed) -> None:
+        if not self.is_running:
+            return
         self.dashboard.show_problem(message.error)
         self._poll_finished()
 

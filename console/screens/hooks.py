@@ -115,15 +115,17 @@ class HooksScreen(LiveScreen):
             hint.update(f"{view.setup_problem} Set LUCKYDRAW_WEB_URL to the buyer web's public address.")
         elif not self.web_url:
             hint.update("SMS forwarder setup: the buyer web is not running from this console, so its address is "
-                        "not known here: in the forwarder app enter the address buyers use followed by /hooks/sms, and the secret above. "
-                        "(Start both with 'luckydraw up', or set LUCKYDRAW_WEB_URL, to get a QR code here.)")
+                        "not known here: in the forwarder app enter the address buyers use followed by /hooks/sms, "
+                        "and the secret above. (Start both with 'luckydraw up', or set LUCKYDRAW_WEB_URL, to get a "
+                        "QR code here.)")
         else:
             rows = len(qr_text(view.setup).splitlines()) + 2
             small = self.app.size.height < rows + 2
             hint.update("SMS forwarder setup: scan this with the forwarder app (or type the address and secret). "
-                        "The phone must reach this address. Anyone with the secret can post payments to your inbox — they are still "
-                        "only matched by the rules." + (f" Scroll down, or make the terminal at least {rows + 2} "
-                                                        f"lines tall to scan the whole code." if small else ""))
+                        "The phone must reach this address. Anyone with the secret can post payments to your "
+                        "inbox — they are still only matched by the rules."
+                        + (f" Scroll down, or make the terminal at least {rows + 2} lines tall to scan the whole "
+                           f"code." if small else ""))
 
     def razorpay_text(self, settings: HookSettings) -> Text:
         text = Text()

@@ -17,7 +17,7 @@ from textual.widgets import Footer, Static
 from shared.draws import current_draw
 from shared.drawing import (DrawingResult, Readiness, draw_readiness, drawings, open_sales, public_commitment,
                             results_json)
-from shared.errors import Conflict
+from shared.errors import Conflict, ExportFailed
 
 from ..snapshot import DrawInfo, draw_info, local_time
 from ..widgets.draw_reveal import DrawReveal
@@ -62,8 +62,11 @@ def write_results(path: Path) -> Path:
     text = results_json()
     if text is None:
         raise Conflict("There are no winners yet, so there is no results file to write.")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise ExportFailed(f"Cannot write the results file {path}: {error.strerror or error}.") from None
     return path
 
 

@@ -220,14 +220,17 @@ def test_redraw_keeps_the_first_winner_and_the_results_file_verifies(sqlite_draw
     assert "9876543210" not in Path(path).read_text(encoding="utf-8")       # no mobile is published
 
 
-def test_winner_screen_fits_80x24(sqlite_draw, sqlite_url):
+def test_winner_screen_fits_80x24_and_says_when_the_results_file_cannot_be_written(sqlite_draw, sqlite_url,
+                                                                                   tmp_path):
     sell_three()
     close_sales()
     set_prizes(PRIZES)
     draw_winners()
+    not_a_folder = tmp_path / "exports"
+    not_a_folder.write_text("a file where the exports folder should be")
 
     async def scenario():
-        app = RecordingApp(sqlite_url)
+        app = RecordingApp(sqlite_url, exports_dir=not_a_folder)
         async with app.run_test(size=(80, 24)) as pilot:
             await started(pilot)
             screen = await open_winners(pilot)
@@ -239,6 +242,9 @@ def test_winner_screen_fits_80x24(sqlite_draw, sqlite_url):
             assert table.region.height >= 5                           # header and both winners visible
             info = text_of(screen, "#winners-info").splitlines()
             assert all(len(line) <= 78 for line in info)
+            await pilot.press("f")
+            await settle(pilot)
+            assert screen.status_text.startswith(f"Cannot write the results file {not_a_folder.resolve()}/")
             await pilot.press("escape")
             assert app.screen is app.dashboard
 
