@@ -8,13 +8,13 @@ import time
 
 from bottle import request, response
 
+from shared import booking
 from shared.booking import availability
 from shared.db import utcnow
 from shared.errors import NotFound, TicketsTaken
 from shared.money import rupees
 
 from .app import error_json, json_body
-from .fastpath import StatusReader
 from .holds import RateLimited, check_ip_limit, place_hold
 from .present import iso_utc, seconds_left
 from .security import LAST_ORDER_COOKIE, read_body
@@ -71,7 +71,6 @@ def _limited(exc: RateLimited):
 def install(app, ctx):
     cache = AvailabilityCache()
     ctx.availability = cache
-    reader = StatusReader()
 
     @app.get("/healthz")
     def healthz():
@@ -82,7 +81,7 @@ def install(app, ctx):
     @app.get("/api/check_payment/<session_id>")
     def check_payment(session_id):
         now = utcnow()
-        status = reader.read(session_id, now)
+        status = booking.order_status(session_id, now)
         data = {
             "status": status.state,
             "expires_at": iso_utc(status.expires_at),

@@ -6,11 +6,10 @@ At a sale opening most attempts are refusals (numbers just taken). Answering the
 with one SELECT, without queueing for the write lock, keeps the queue for buyers who can win.
 The look is only a shortcut: `hold_tickets` re-checks everything inside its transaction."""
 
-from shared import db as shared_db
+from shared import hold_sql
 from shared.booking import Hold, hold_tickets
 from shared.db import utcnow
 from shared.errors import InvalidInput, LuckyDrawError, SalesClosed, TicketsTaken
-from shared.models import Draw, Ticket
 from shared.validation import clean_name, parse_mobile, parse_ticket_list
 
 from .security import client_ip
@@ -31,48 +30,6 @@ def check_ip_limit(ctx, limiter, what: str = "booking attempts") -> None:
     wait = limiter.hit(client_ip(ctx.config.trust_proxy))
     if wait:
         raise RateLimited(f"Too many {what} from your connection. Please try again in {wait} s.", wait)
-
-
-def _taken_query(numbers, held_after):
-    return (Ticket.select(Ticket.number).join(Draw, on=(Ticket.draw == Draw.id))
-            .where((Draw.state != "archived") & Ticket.number.in_(numbers)
-                   & ((Ticket.state == "sold") | ((Ticket.state == "held") & (Ticket.held_until > held_after)))))
-
-
-class TakenLookup:
-    """Which of some numbers a live order holds or has bought in the current (not archived) draw.
-    The SQL is made once per list length and database, then re-executed (like fastpath.py)."""
-
-    def __init__(self):
-        self._database = None
-        self._sql: dict[int, str] = {}
-
-    def _compiled(self, database, count: int) -> str:
-        if self._database is not database:
-            self._database, self._sql = database, {}
-        sql = self._sql.get(count)
-        if sql is None:
-            probe = list(range(1, count + 1))
-            sentinel = utcnow()
-            sql, params = database.get_sql_context().sql(_taken_query(probe, sentinel)).query()
-            expected = ["archived", *probe, "sold", "held", Ticket.held_until.db_value(sentinel)]
-            if list(params) != expected:  # a Peewee that orders parameters differently: no shortcut
-                raise RuntimeError(f"unexpected parameters {params!r}")
-            self._sql[count] = sql
-        return sql
-
-    def __call__(self, numbers: list[int]) -> list[int]:
-        database = shared_db.database.obj
-        held_after = Ticket.held_until.db_value(utcnow())
-        try:
-            sql = self._compiled(database, len(numbers))
-        except RuntimeError:
-            return sorted(n for (n,) in _taken_query(numbers, utcnow()).tuples())
-        params = ["archived", *numbers, "sold", "held", held_after]
-        return sorted(row[0] for row in database.execute_sql(sql, params).fetchall())
-
-
-taken_now = TakenLookup()
 
 
 def place_hold(ctx, name, mobile, tickets, *, ip_checked: bool = False) -> Hold:
@@ -100,7 +57,7 @@ def place_hold(ctx, name, mobile, tickets, *, ip_checked: bool = False) -> Hold:
             raise RateLimited(f"Too many booking attempts for this mobile number. Please try again in {wait} s.",
                               wait)
     if draw is not None:
-        taken = taken_now(numbers)
+        taken = hold_sql.taken_numbers(draw.id, numbers, utcnow())[0]
         if taken:
             raise TicketsTaken(taken, draw.width)
     with ctx.write_gate():

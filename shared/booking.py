@@ -186,16 +186,18 @@ def order_status(session_id: str, now: datetime | None = None) -> OrderStatus:
     ended reads as expired even before the sweep has run."""
     if not SESSION_RE.match(str(session_id or "")):
         raise NotFound("No booking with that id.")
-    row = (Order.select(Order.session_id, Order.reference, Order.state, Order.tickets, Order.payable_paise,
-                        Order.expires_at, Order.paid_at, Order.draw)
-           .where(Order.session_id == session_id).first())
+    row = hold_sql.status_row(session_id)
     if row is None:
         raise NotFound("No booking with that id.")
-    state = row.state
-    if state == "pending" and row.expires_at <= (now or utcnow()):
+    sid, reference, state, tickets, payable, expires_at, paid_at, draw_id = row
+    expires_at = _as_datetime(expires_at)
+    if state == "pending" and expires_at <= (now or utcnow()):
         state = "expired"
-    return OrderStatus(row.session_id, row.reference, state, order_numbers(row), row.payable_paise,
-                       row.expires_at, row.paid_at, row.draw_id)
+    return OrderStatus(sid, reference, state, tuple(int(n) for n in tickets.split(",") if n), payable,
+                       expires_at, _as_datetime(paid_at), draw_id)
+
+
+_as_datetime = Order.expires_at.python_value  # SQLite gives text, PostgreSQL a datetime: both → datetime
 
 
 def cancel_order(key: str, *, now=None, reason: str = "cancelled") -> Order:

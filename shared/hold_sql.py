@@ -1,7 +1,8 @@
-"""The hold's hot path in plain SQL.
+"""The hot paths in plain SQL: the hold, and the status read every buyer's page polls.
 
-A hold is the busiest write there is (a sale opening: thousands of buyers in a minute), and
-building eight ORM queries cost more than running them. These statements do exactly what the
+A hold is the busiest write there is (a sale opening: thousands of buyers in a minute), and the
+status poll the busiest read (every waiting buyer, every 3 s); building their ORM queries cost
+more than running them. These statements do exactly what the
 ORM version in `booking.py` did, on SQLite and PostgreSQL alike, inside the caller's write
 transaction. Placeholders are written `?` and turned into the database's own style once.
 """
@@ -83,3 +84,13 @@ def claim_free(draw_id: int, numbers, order_id: int, held_until: datetime) -> in
 def insert_event(kind: str, draw_id: int, order_id: int, at: datetime, **detail) -> None:
     _run("INSERT INTO event (at, draw_id, kind, order_id, detail) VALUES (?, ?, ?, ?, ?)",
          (at, draw_id, kind, order_id, json.dumps(detail, default=str, sort_keys=True)))
+
+
+STATUS_COLUMNS = ("session_id", "reference", "state", "tickets", "payable_paise", "expires_at", "paid_at",
+                  "draw_id")
+
+
+def status_row(session_id: str) -> tuple | None:
+    """One booking's status columns by session id (a unique index: one row at most), unconverted."""
+    return _run("SELECT " + ", ".join(STATUS_COLUMNS) + " FROM booking WHERE session_id = ?",
+                (session_id,)).fetchone()
