@@ -97,20 +97,6 @@ def _log(message: str) -> None:
     log.error("%s %s failed:\n%s", request.method, request.path, message)
 
 
-def _drop_connection(database) -> None:
-    """After a database error, forget this thread's connection so the next request reconnects."""
-    try:
-        if not database.is_closed():
-            if database.in_transaction():
-                database.rollback()
-            database.close()
-    except Exception:  # noqa: BLE001
-        try:
-            database._state.reset()
-        except Exception:  # noqa: BLE001
-            pass
-
-
 def guard_plugin(ctx: WebContext):
     """Route plugin: domain errors become their status; database trouble a 503; anything else a
     500 without a stack trace (the trace goes to the server log)."""
@@ -129,7 +115,7 @@ def guard_plugin(ctx: WebContext):
                 return _fail(exc.status, exc.message)
             except (OperationalError, InterfaceError, DatabaseError):
                 _log(traceback.format_exc())
-                _drop_connection(ctx.database)
+                shared_db.drop_connection()
                 return _fail(503, BUSY_MESSAGE, {"Retry-After": "3"})
             except Exception:  # noqa: BLE001
                 _log(traceback.format_exc())

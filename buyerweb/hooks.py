@@ -69,21 +69,6 @@ def _log() -> None:
         pass
 
 
-def _forget_connection() -> None:
-    """After a database error, drop this thread's connection so the next message reconnects."""
-    database = shared_db.database.obj
-    try:
-        if database is not None and not database.is_closed():
-            if database.in_transaction():
-                database.rollback()
-            database.close()
-    except Exception:  # noqa: BLE001
-        try:
-            database._state.reset()
-        except Exception:  # noqa: BLE001
-            pass
-
-
 def _handler(app, source: str):
     def hook():
         try:
@@ -98,7 +83,7 @@ def _handler(app, source: str):
             return _json(result.status, result.body, result.headers)
         except (DatabaseError, InterfaceError):
             _log()
-            _forget_connection()
+            shared_db.drop_connection()
             return _json(503, {"error": BUSY}, (("Retry-After", "3"),))
         except Exception:  # noqa: BLE001
             _log()

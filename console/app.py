@@ -12,13 +12,13 @@ from textual.binding import Binding
 from textual.worker import Worker, WorkerState
 
 from shared import db as shared_db
+from shared.db import drop_connection
 from shared.errors import LuckyDrawError
 from shared.money import format_rupees, rupees
 from shared.payments import check_payments
 
 from .messages import DbDone, DbRefused, Outcome, RefreshFailed, SnapshotReady
 from .screens.add_payment import AddPaymentScreen
-from .screens.base import drop_connection
 from .screens.bookings import BookingsScreen
 from .screens.cash_sale import CashSaleScreen
 from .screens.dashboard import DashboardScreen

@@ -116,6 +116,25 @@ def write_tx():
             yield
 
 
+def drop_connection() -> None:
+    """After an unexpected database error, forget this thread's connection (rolling back what it
+    had open) so that the next call opens a fresh one: a PostgreSQL server that restarted, or a
+    broken SQLite handle, leaves the old connection dead."""
+    db = database.obj
+    if db is None:
+        return
+    try:
+        if not db.is_closed():
+            if db.in_transaction():
+                db.rollback()
+            db.close()
+    except Exception:  # already broken: make peewee forget it
+        try:
+            db._state.reset()
+        except Exception:
+            pass
+
+
 def close():
     """Close this thread's connection, if any (per-request handling in the web)."""
     db = database.obj

@@ -7,19 +7,10 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 from textual.worker import Worker, WorkerState
 
-from shared import db as shared_db
+from shared.db import drop_connection
 from shared.errors import LuckyDrawError
 
 from ..messages import DbDone, DbRefused
-
-
-def drop_connection() -> None:
-    """After an unexpected database error, close this thread's connection so that the next call
-    opens a fresh one (a PostgreSQL server that restarted leaves the old one dead)."""
-    try:
-        shared_db.close()
-    except Exception:  # already broken: nothing more to do
-        pass
 
 
 class DbModal(ModalScreen):

@@ -10,10 +10,10 @@ from textual.screen import Screen
 from textual.widgets import Static
 from textual.worker import Worker, WorkerState
 
+from shared.db import drop_connection
 from shared.errors import LuckyDrawError
 
 from ..messages import DbDone, DbRefused
-from .base import drop_connection
 
 READ = "read"
 
