@@ -356,8 +356,10 @@ def test_the_script_in_the_readme_recomputes_every_winner(draw, tmp_path):
     drawing.redraw(["2nd: phone"], reason="unclaimed")
     drawing.redraw(["1"], reason="unclaimed")
     doc = drawing.published_results()
-    readme = (ROOT / "docs" / "winners.md").read_text(encoding="utf-8")
-    script = readme.split("```python\n", 1)[1].split("```", 1)[0]
+    scripts = [(ROOT / name).read_text(encoding="utf-8").split("```python\n", 1)[1].split("```", 1)[0]
+               for name in ("README.md", "docs/winners.md")]
+    assert scripts[0] == scripts[1], "README.md and docs/winners.md show the same script"
+    script = scripts[0]
     (tmp_path / "recompute.py").write_text(script, encoding="utf-8")
     (tmp_path / "results.json").write_text(drawing.results_json(), encoding="utf-8")
     run = subprocess.run([sys.executable, "-I", "recompute.py", "results.json"], cwd=tmp_path,
