@@ -10,7 +10,7 @@ from bottle import HTTPError, HTTPResponse, request, response
 
 from shared.booking import cancel_order, find_order, order_status
 from shared.db import utcnow
-from shared.errors import InvalidInput, LimitReached, LuckyDrawError, NotFound, TicketsTaken
+from shared.errors import Conflict, InvalidInput, LuckyDrawError, NotFound, TicketsTaken
 from shared.models import Draw, Order
 from shared.money import format_rupees, rupees
 from shared.upi import qr_svg, upi_uri
@@ -381,7 +381,7 @@ def install(app, ctx):  # noqa: C901 - one small function per route
         try:
             with ctx.write_gate():
                 order = cancel_order(session_id, reason="buyer started again")
-        except LimitReached:
+        except Conflict:  # already paid, expired or cancelled: the page says which
             redirect(f"/pay/{session_id}", 303)
         ctx.availability.clear()
         redirect("/pick?" + urlencode({"sel": order.tickets}), 303)

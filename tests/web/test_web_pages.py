@@ -189,6 +189,17 @@ def test_start_again_cancels_and_keeps_the_numbers_picked(web):
     assert "cancelled" in app.get(f"/pay/{session_id}").text
 
 
+def test_start_again_after_paying_changes_nothing(web):
+    app, _ = web
+    grid = start_buyer(app)
+    pay = app.get(hold_by_form(app, grid, [31]).headers["Location"])
+    session_id = pay.request.path.rsplit("/", 1)[1]
+    record_payment(Order.get(Order.session_id == session_id).payable_paise, "123456789077")
+    r = app.post(f"/pay/{session_id}/cancel", {"csrf": csrf_of(pay)}, status=303)
+    assert r.headers["Location"].endswith(f"/pay/{session_id}")
+    assert Order.get(Order.session_id == session_id).state == "paid"
+
+
 def test_unknown_pages_are_friendly_404s(web):
     app, _ = web
     for path in ("/pay/000000000000", "/pay/abc", "/done/123", "/pay/123456789012/qr.png", "/nope"):
