@@ -72,10 +72,19 @@ class ThreadServer:
         self.url = f"http://127.0.0.1:{self.port}"
         self.server = waitress.create_server(app, host="127.0.0.1", port=self.port, threads=6,
                                              connection_limit=200)
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        self.stopping = False
+        self.thread = threading.Thread(target=self._serve, daemon=True)
         self.thread.start()
 
+    def _serve(self):
+        try:
+            self.server.run()
+        except OSError:  # the sockets were closed under the event loop by stop()
+            if not self.stopping:
+                raise
+
     def stop(self):
+        self.stopping = True
         self.server.close()
         self.thread.join(5)
 
