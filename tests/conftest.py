@@ -8,9 +8,16 @@ import os
 import uuid
 
 import pytest
+from hypothesis import settings
 
 from shared import db as shared_db
 from shared.draws import create_draw, validate_settings
+
+# In CI the property tests replay the same examples on every run (a landing never depends on
+# luck); on a developer's machine they explore new ones each time.
+settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 PG_URL = os.environ.get("LUCKYDRAW_TEST_POSTGRES_URL")
 PG_REQUIRED = os.environ.get("LUCKYDRAW_REQUIRE_POSTGRES") == "1"
