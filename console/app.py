@@ -13,11 +13,10 @@ from textual.worker import Worker, WorkerState
 
 from shared import db as shared_db
 from shared.db import drop_connection
-from shared.errors import LuckyDrawError
 from shared.money import format_rupees, rupees
 from shared.payments import check_payments
 
-from .messages import DbDone, DbRefused, Outcome, RefreshFailed, SnapshotReady
+from .messages import DbDone, DbRefused, Outcome, RefreshFailed, SnapshotReady, call_core
 from .screens.add_payment import AddPaymentScreen
 from .screens.bookings import BookingsScreen
 from .screens.cash_sale import CashSaleScreen
@@ -260,13 +259,7 @@ class LuckyDrawApp(App):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="check payments")
     def check(self) -> None:
-        try:
-            self.post_message(DbDone("check", check_payments()))
-        except LuckyDrawError as error:
-            self.post_message(DbRefused("check", error.message))
-        except Exception:
-            drop_connection()
-            raise
+        call_core(self.post_message, "check", check_payments)
 
     def on_db_done(self, message: DbDone) -> None:
         self._checking = False

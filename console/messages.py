@@ -5,6 +5,9 @@ from typing import Any
 
 from textual.message import Message
 
+from shared.db import drop_connection
+from shared.errors import LuckyDrawError
+
 from .snapshot import Snapshot
 
 
@@ -58,3 +61,19 @@ class Outcome(Message):
     text: str
     severity: str = "information"
     title: str = ""
+
+
+def call_core(post, label: str, func, *args, **kwargs):
+    """Run a core call from a worker thread and post DbDone (returning its result) or, when the
+    core refuses, DbRefused with its message (returning None). Any other error drops this thread's
+    connection, so the next call reconnects, and is raised for the worker's error handler."""
+    try:
+        result = func(*args, **kwargs)
+    except LuckyDrawError as error:
+        post(DbRefused(label, error.message))
+        return None
+    except Exception:
+        drop_connection()
+        raise
+    post(DbDone(label, result))
+    return result

@@ -7,10 +7,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 from textual.worker import Worker, WorkerState
 
-from shared.db import drop_connection
-from shared.errors import LuckyDrawError
-
-from ..messages import DbDone, DbRefused
+from ..messages import DbDone, DbRefused, call_core
 
 
 class DbModal(ModalScreen):
@@ -26,18 +23,13 @@ class DbModal(ModalScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="dialog-db")
     def run_db(self, label: str, func, *args, **kwargs) -> None:
-        try:
-            result = func(*args, **kwargs)
-        except LuckyDrawError as error:
-            self.post_message(DbRefused(label, error.message))
-            return
-        except Exception:
-            drop_connection()
-            raise
-        payment_id = getattr(result, "payment_id", None)
-        if payment_id is not None and hasattr(self.app, "recorded_here"):
-            self.app.recorded_here(payment_id)
-        self.post_message(DbDone(label, result))
+        def post(message):
+            payment_id = getattr(getattr(message, "result", None), "payment_id", None)
+            if payment_id is not None and hasattr(self.app, "recorded_here"):
+                self.app.recorded_here(payment_id)  # before the toast logic sees the message
+            self.post_message(message)
+
+        call_core(post, label, func, *args, **kwargs)
 
     def start(self, label: str, func, *args, waiting: str = "Saving…", **kwargs) -> None:
         if self.busy:

@@ -13,7 +13,7 @@ from textual.worker import Worker, WorkerState
 from shared.db import drop_connection
 from shared.errors import LuckyDrawError
 
-from ..messages import DbDone, DbRefused
+from ..messages import DbDone, DbRefused, call_core
 
 READ = "read"
 
@@ -92,15 +92,7 @@ class LiveScreen(Screen):
 
     @work(thread=True, exit_on_error=False, group="screen-act")
     def _act(self, label: str, func, args, kwargs) -> None:
-        try:
-            result = func(*args, **kwargs)
-        except LuckyDrawError as error:
-            self.post_message(DbRefused(label, error.message))
-            return
-        except Exception:
-            drop_connection()
-            raise
-        self.post_message(DbDone(label, result))
+        call_core(self.post_message, label, func, *args, **kwargs)
 
     def acted(self, label: str, result) -> None:
         """What an action's result means on this screen."""
