@@ -25,7 +25,6 @@ from .config import WebConfig
 from .present import DrawCache, local_zone
 from .ratelimit import RateLimiter
 from .security import SECURITY_HEADERS, BodyTooLarge
-from .writegate import WriteGate
 
 HERE = Path(__file__).resolve().parent
 VIEWS = str(HERE / "views")
@@ -47,7 +46,6 @@ class WebContext:
     lookup_ip: RateLimiter | None = None
     zone: object = None
     static_versions: dict = field(default_factory=dict)
-    write_gate: object = None
     results: object = None  # results.ResultsCache: the draw's public commitment and published results
 
     def static_url(self, name: str) -> str:
@@ -197,7 +195,6 @@ def create_app(db_url: str | None = None, *, migrate: bool = True, config: WebCo
         lookup_ip=RateLimiter(config.lookup_limit_ip) if config.lookup_limit_ip else None,
         zone=local_zone(config.timezone),
         static_versions=_static_versions(),
-        write_gate=WriteGate(database),
     )
 
     app = BuyerApp()

@@ -2,8 +2,9 @@
 
 `connect(url)` accepts a SQLite path (`luckydraw.db`, `sqlite:///path/to.db`) or a PostgreSQL URL
 (`postgresql://user@host:5432/name`). Every write goes through `write_tx()`, which takes the write
-lock up front: `BEGIN IMMEDIATE` on SQLite (plus a process-local lock, which keeps contended
-latency low), and one transaction-scoped advisory lock on PostgreSQL. Writers are therefore
+lock up front: `BEGIN IMMEDIATE` on SQLite (behind a process-local lock and, across processes, an
+OS file lock, which keep contended latency low), and one transaction-scoped advisory lock on
+PostgreSQL. Writers are therefore
 serialised on both databases; reads never wait for them.
 """
 
@@ -13,6 +14,11 @@ import zlib
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from urllib.parse import parse_qs, unquote, urlparse
+
+try:
+    import fcntl
+except ImportError:  # Windows: one server process; the in-process lock below suffices
+    fcntl = None
 
 from peewee import DatabaseProxy, Model, PostgresqlDatabase, SqliteDatabase
 
@@ -98,6 +104,24 @@ def is_sqlite() -> bool:
     return isinstance(database.obj, SqliteDatabase)
 
 
+def _write_gate(db) -> int | None:
+    """This process's descriptor of `<db file>-writelock`, opened once per process (after a fork
+    too), or None where there is no flock (Windows) or no file. Writers of every process (web
+    workers, console, command line) queue on it: the kernel wakes the next one as soon as the lock
+    is free, where SQLite's busy handler would sleep in growing steps of up to 100 ms."""
+    path = db.database
+    if fcntl is None or not path or path == ":memory:" or os.environ.get("LUCKYDRAW_WRITE_GATE", "1") == "0":
+        return None
+    gate = getattr(db, "luckydraw_gate", None)
+    if gate is None or gate[0] != os.getpid():
+        try:
+            fd = os.open(os.path.abspath(path) + "-writelock", os.O_RDWR | os.O_CREAT, 0o600)
+        except OSError:  # a folder we cannot write in: SQLite's own locking still holds
+            return None
+        gate = db.luckydraw_gate = (os.getpid(), fd)
+    return gate[1]
+
+
 @contextmanager
 def write_tx():
     """A write transaction that holds the database's write lock from its first statement."""
@@ -107,9 +131,16 @@ def write_tx():
             if db.in_transaction():
                 with db.atomic():
                     yield
-            else:
+                return
+            gate = _write_gate(db)
+            if gate is not None:
+                fcntl.flock(gate, fcntl.LOCK_EX)
+            try:
                 with db.atomic("IMMEDIATE"):
                     yield
+            finally:
+                if gate is not None:
+                    fcntl.flock(gate, fcntl.LOCK_UN)
     else:
         with db.atomic():
             db.execute_sql("SELECT pg_advisory_xact_lock(%s)", (getattr(db, "luckydraw_lock_key", ADVISORY_LOCK_KEY),))

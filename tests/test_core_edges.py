@@ -45,3 +45,22 @@ def test_cancelling_a_booking_that_is_not_pending_is_a_conflict(sqlite_draw):
     cancel_order(hold.reference)
     with pytest.raises(Conflict, match="cancelled, so it cannot be cancelled"):
         cancel_order(hold.reference)
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "fork"), reason="flock is POSIX-only")
+def test_sqlite_writers_of_every_process_queue_on_one_file_lock(sqlite_draw, sqlite_url):
+    """A writer in another process holds `<db>-writelock`: this process's write waits for it."""
+    import fcntl
+    import os
+    import threading
+
+    other = os.open(sqlite_url + "-writelock", os.O_RDWR | os.O_CREAT)  # another open file = another process
+    fcntl.flock(other, fcntl.LOCK_EX)
+    writer = threading.Thread(target=record_payment, args=("7.00", "123456789055"))
+    writer.start()
+    writer.join(0.5)
+    assert writer.is_alive() and Payment.select().count() == 0
+    fcntl.flock(other, fcntl.LOCK_UN)
+    os.close(other)
+    writer.join(10)
+    assert not writer.is_alive() and Payment.select().count() == 1
