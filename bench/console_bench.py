@@ -33,7 +33,7 @@ from shared import db as shared_db  # noqa: E402
 from shared.db import utcnow, write_tx  # noqa: E402
 from shared.ids import REFERENCE_ALPHABET  # noqa: E402
 from shared.models import Draw, Order, Payment, Ticket  # noqa: E402
-from shared.winners import commitment, new_seed  # noqa: E402
+from shared.winner_algorithm import commitment, new_seed  # noqa: E402
 
 
 def build_draw(tickets: int, orders: int, seed: int = 7) -> int:

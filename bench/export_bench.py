@@ -40,7 +40,7 @@ def build(db_path: str, tickets: int, paid_orders: int, seed: int = 7) -> dict:
     """Fill a fresh database: paid, pending, expired and cancelled orders and their payments."""
     from shared import db as shared_db
     from shared.models import Draw, Order, Payment, Ticket
-    from shared.winners import commitment, new_seed
+    from shared.winner_algorithm import commitment, new_seed
 
     rng = random.Random(seed)
     shared_db.connect(db_path)

@@ -7,7 +7,7 @@ the list hash and how to check it all at home. GET /results.json and GET /result
 the files a checker needs; GET /verify_draw.py is the standalone checker (buyerweb/static/verify_draw.py,
 shipped inside the package, so an installed web serves it too).
 
-The web never draws: it shows what `shared.drawing` published. A published document changes only
+The web never draws: it shows what `shared.winner_draw` published. A published document changes only
 by a redraw (a new drawing), so it is kept in process memory keyed by the number of drawings."""
 
 import hashlib
@@ -18,10 +18,10 @@ from dataclasses import dataclass
 
 from bottle import HTTPResponse, request
 
-from shared import drawing
+from shared import winner_draw
 from shared.errors import NotFound
-from shared.models_draw import Drawing
-from shared.winners import check_commitment
+from shared.models_winners import Drawing
+from shared.winner_algorithm import check_commitment
 
 from .app import STATIC
 from .pages import page
@@ -61,7 +61,7 @@ class ResultsCache:
         hit = self._public.get(draw.id)
         if hit and hit[1] == draw.seed_hash and now - hit[0] < COMMITMENT_CACHE_SECONDS:
             return hit[2]
-        value = drawing.public_commitment(draw.id)
+        value = winner_draw.public_commitment(draw.id)
         self._public[draw.id] = (now, draw.seed_hash, value)
         return value
 
@@ -79,8 +79,8 @@ class ResultsCache:
             hit = self._published.get(draw.id)
             if hit and hit[0] == draw.seed_hash and hit[1].drawings >= count:
                 return hit[1]
-            text = drawing.results_json(draw.id)
-            sold_text = drawing.sold_list_text(draw.id)
+            text = winner_draw.results_json(draw.id)
+            sold_text = winner_draw.sold_list_text(draw.id)
             if text is None or sold_text is None:
                 return None
             doc = json.loads(text)

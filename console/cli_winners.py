@@ -8,10 +8,10 @@ from dataclasses import asdict
 from datetime import datetime
 from pathlib import Path
 
-from shared import drawing
+from shared import winner_draw
 from shared.draws import current_draw, get_draw
 from shared.errors import Conflict
-from shared.winners import verify_file
+from shared.winner_algorithm import verify_file
 
 from .output import local_time, print_json
 
@@ -65,9 +65,9 @@ def register(sub) -> None:
 
 
 def close_sales(args) -> int:
-    draw = drawing.close_sales(args.announce)
+    draw = winner_draw.close_sales(args.announce)
     print(f"Sales for draw #{draw.id} '{draw.name}' are closed; pending bookings may still be paid.")
-    commitment = drawing.public_commitment(draw.id)
+    commitment = winner_draw.public_commitment(draw.id)
     if commitment["announcement"]:
         print(f"Announced public value: {commitment['announcement']} (at {_local(commitment['announced_at'])}). "
               f"Type it with 'luckydraw draw-winners --public-value ...' once it is known.")
@@ -75,9 +75,9 @@ def close_sales(args) -> int:
 
 
 def open_sales(args) -> int:
-    draw = drawing.open_sales()
+    draw = winner_draw.open_sales()
     print(f"Sales for draw #{draw.id} '{draw.name}' are open.")
-    announcement = drawing.public_commitment(draw.id)["announcement"]
+    announcement = winner_draw.public_commitment(draw.id)["announcement"]
     if announcement:
         print(f"The announcement '{announcement}' stays on record.")
     return 0
@@ -85,9 +85,9 @@ def open_sales(args) -> int:
 
 def prizes(args) -> int:
     if args.prize:
-        plan = drawing.set_prizes(args.prize, args.one_prize_per_buyer)
+        plan = winner_draw.set_prizes(args.prize, args.one_prize_per_buyer)
     else:
-        plan = drawing.prize_plan()
+        plan = winner_draw.prize_plan()
     if not plan.prizes:
         print("No prizes planned yet; set them with 'luckydraw prizes --prize \"1st: scooter\" ...'.")
         return 0
@@ -98,8 +98,8 @@ def prizes(args) -> int:
 
 
 def draw_status(args) -> int:
-    ready = drawing.draw_readiness()
-    public = drawing.public_commitment(ready.draw_id)
+    ready = winner_draw.draw_readiness()
+    public = winner_draw.public_commitment(ready.draw_id)
     if args.json:
         print_json(asdict(ready) | {"ok": ready.ok, "commitment": public})
         return 0
@@ -143,19 +143,19 @@ def _print_drawing(result, as_json: bool) -> None:
 
 
 def draw_winners(args) -> int:
-    result = drawing.draw_winners(args.prize, args.public_value, args.one_prize_per_buyer, args.expire_pending)
+    result = winner_draw.draw_winners(args.prize, args.public_value, args.one_prize_per_buyer, args.expire_pending)
     _print_drawing(result, args.json)
     return 0
 
 
 def redraw(args) -> int:
-    _print_drawing(drawing.redraw(args.prize, args.reason), args.json)
+    _print_drawing(winner_draw.redraw(args.prize, args.reason), args.json)
     return 0
 
 
 def results(args) -> int:
     draw = get_draw(args.draw)
-    text = drawing.results_json(draw.id)
+    text = winner_draw.results_json(draw.id)
     if text is None:
         raise Conflict(f"Draw #{draw.id} has no winners yet; draw them with 'luckydraw draw-winners'.")
     if args.out:

@@ -77,7 +77,7 @@ def get_draw(draw_id: int | None = None) -> Draw:
 def create_draw(settings: DrawSettings, *, exports_dir: str | Path = "exports", now=None) -> Draw:
     """Start a fresh draw with every ticket free. The current draw, if any, is archived in the same
     transaction (its pending bookings cancelled, its data kept) and then exported to `exports_dir`."""
-    from .winners import commitment, new_seed
+    from .winner_algorithm import commitment, new_seed
 
     now = now or utcnow()
     old = current_draw(required=False)

@@ -34,7 +34,7 @@ from openpyxl.utils import get_column_letter
 from peewee import JOIN, fn
 
 from .db import database, is_sqlite, utcnow
-from .drawing import DrawingResult, drawings, public_commitment, published_results
+from .winner_draw import DrawingResult, drawings, public_commitment, published_results
 from .draws import get_draw
 from .errors import ExportFailed
 from .models import Draw, Order, Payment, Ticket

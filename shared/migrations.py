@@ -9,7 +9,7 @@ def _v1_initial(db):
 
 def _v2_winner_draw(db):
     """Prizes, the announcement and frozen inputs of a draw, drawings and their winners."""
-    from .models_draw import DRAW_MODELS
+    from .models_winners import DRAW_MODELS
 
     db.create_tables(DRAW_MODELS, safe=True)
 

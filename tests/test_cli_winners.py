@@ -11,7 +11,7 @@ from console.cli import main
 from shared.booking import hold_tickets
 from shared.models import Draw, Order
 from shared.payments import sell_cash
-from shared.winners import commitment
+from shared.winner_algorithm import commitment
 
 from conftest import CLI_NEW_DRAW
 

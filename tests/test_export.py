@@ -13,7 +13,7 @@ import pytest
 
 import shared.export as export_module
 from conftest import new_draw
-from shared import drawing
+from shared import winner_draw
 from shared.booking import expire_due, hold_tickets
 from shared.db import utcnow
 from shared.draws import create_draw, get_draw, validate_settings
@@ -21,7 +21,7 @@ from shared.errors import NotFound
 from shared.export import ExportFailed, export_draw, safe_text
 from shared.models import Draw
 from shared.payments import record_payment, refund_payment, sell_cash
-from shared.winners import ticket_list_hash
+from shared.winner_algorithm import ticket_list_hash
 
 MIN = timedelta(minutes=1)
 IST = ZoneInfo("Asia/Kolkata")
@@ -247,13 +247,13 @@ class DrawnScenario:
         self.t0 = utcnow().replace(microsecond=0)
         self.sales = [sell_cash(name, mobile, tickets, now=self.t0) for name, mobile, tickets in BUYERS]
         self.sold = sorted(n for _, _, tickets in BUYERS for n in tickets)
-        drawing.close_sales("drand round 5", now=self.t0 + MIN)
+        winner_draw.close_sales("drand round 5", now=self.t0 + MIN)
         self.seed = Draw.get_by_id(self.draw.id).seed
 
     def draw_and_redraw(self):
-        self.first = drawing.draw_winners(PRIZES, public_value="abc", one_prize_per_buyer=True,
+        self.first = winner_draw.draw_winners(PRIZES, public_value="abc", one_prize_per_buyer=True,
                                           now=self.t0 + 2 * MIN)
-        self.second = drawing.redraw(["2nd: phone"], reason="unclaimed", now=self.t0 + 3 * MIN)
+        self.second = winner_draw.redraw(["2nd: phone"], reason="unclaimed", now=self.t0 + 3 * MIN)
 
     def export(self, name):
         self.calls = []
@@ -296,7 +296,7 @@ def test_after_the_draw_the_summary_reveals_the_seed_and_the_frozen_inputs(drawn
     assert items["State"].value == "drawn"
     assert items["Secret seed (revealed at the draw)"].value == drawn.seed
     assert items["Secret seed (revealed at the draw)"].data_type == "s"
-    assert items["Draw commitment (SHA-256 of the secret seed)"].value == drawing.public_commitment()["commitment"]
+    assert items["Draw commitment (SHA-256 of the secret seed)"].value == winner_draw.public_commitment()["commitment"]
     assert items["Sold-ticket list hash (SHA-256)"].value == ticket_list_hash(drawn.sold)
     assert items["Tickets in the draw"].value == len(drawn.sold) == 9
     assert items["Public value announced"].value == "drand round 5"
@@ -316,7 +316,7 @@ def test_winners_sheet_lists_every_drawing_with_contact_details(drawn):
     assert ws.auto_filter.ref == f"A1:I{ws.max_row}"
     expected = [(d.number, w.prize, f"{w.ticket:02d}", w.buyer_name, w.mobile, w.reference, w.public_name,
                  d.reason or None, d.drawn_at + timedelta(hours=5, minutes=30))
-                for d in drawing.drawings(drawn.draw.id) for w in d.winners]
+                for d in winner_draw.drawings(drawn.draw.id) for w in d.winners]
     assert len(expected) == 4
     found = [tuple(cell.value for cell in row) for row in ws.iter_rows(min_row=2)]
     # Names a spreadsheet could run as a formula carry the guarding apostrophe.

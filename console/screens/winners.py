@@ -15,7 +15,7 @@ from textual.binding import Binding
 from textual.widgets import Footer, Static
 
 from shared.draws import current_draw
-from shared.drawing import (DrawingResult, Readiness, draw_readiness, drawings, open_sales, public_commitment,
+from shared.winner_draw import (DrawingResult, Readiness, draw_readiness, drawings, open_sales, public_commitment,
                             results_json)
 from shared.errors import Conflict, ExportFailed
 

@@ -1,5 +1,5 @@
 """The winner draw's dialogs: close sales (with an optional public-value announcement), plan the
-prizes, draw the winners, redraw a prize. Each runs one call of `shared.drawing` and shows its
+prizes, draw the winners, redraw a prize. Each runs one call of `shared.winner_draw` and shows its
 refusal word for word; what cannot be undone asks first (letting pending bookings expire only
 with a typed word)."""
 
@@ -10,7 +10,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static, TextArea
 
-from shared.drawing import close_sales, draw_winners, public_commitment, redraw, set_prizes
+from shared.winner_draw import close_sales, draw_winners, public_commitment, redraw, set_prizes
 
 from .base import DbModal
 from .confirm import ConfirmScreen

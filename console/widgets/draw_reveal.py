@@ -10,7 +10,7 @@ from rich.text import Text
 from textual.message import Message
 from textual.widgets import Static
 
-from shared.drawing import DrawingResult
+from shared.winner_draw import DrawingResult
 
 TICK_SECONDS = 0.06
 

@@ -5,7 +5,7 @@ redrawn stays listed, dimmed, with the drawing that replaced them."""
 from rich.text import Text
 from textual.widgets import DataTable
 
-from shared.drawing import DrawingResult, DrawnWinner
+from shared.winner_draw import DrawingResult, DrawnWinner
 
 # Drawing ("1", "2", or "1→2" for a winner whose prize drawing 2 drew again) first, so that the
 # columns needed to reach a winner fit 80 columns; the public name and the redraw's reason follow.

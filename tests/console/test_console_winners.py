@@ -8,12 +8,12 @@ from pathlib import Path
 from console_pilot import RecordingApp, run, settle, started, table_rows, type_text, until
 
 from shared.booking import hold_tickets
-from shared.drawing import close_sales, draw_winners, prize_plan, set_prizes
+from shared.winner_draw import close_sales, draw_winners, prize_plan, set_prizes
 from shared.draws import current_draw
 from shared.models import Order, Ticket
-from shared.models_draw import Drawing, DrawingWinner, DrawResultMeta
+from shared.models_winners import Drawing, DrawingWinner, DrawResultMeta
 from shared.payments import record_payment
-from shared.winners import pick_winners, verify_file
+from shared.winner_algorithm import pick_winners, verify_file
 
 PRIZES = ["1st: scooter", "2nd: phone"]
 

@@ -18,10 +18,10 @@ import pytest
 from buyerweb.app import STATIC, create_app
 from conftest import new_draw
 from shared import db as shared_db
-from shared import drawing
+from shared import winner_draw
 from shared.models import Draw
 from shared.payments import record_payment, sell_cash
-from shared.winners import verify_results
+from shared.winner_algorithm import verify_results
 from webkit import NO_LIMITS, ROOT, ThreadServer, make_web, post_json, web  # noqa: F401 - fixture
 
 BUYERS = [("Asha Patel", "9876543210"), ("Ravi Kumar", "9876543211"), ("Meena Iyer", "9876543212"),
@@ -44,9 +44,9 @@ def sell_to_buyers(per_buyer=4):
 
 
 def close_and_draw(app):
-    drawing.set_prizes(PRIZES)
-    drawing.close_sales("drand round 5")
-    result = drawing.draw_winners(public_value="abc")
+    winner_draw.set_prizes(PRIZES)
+    winner_draw.close_sales("drand round 5")
+    result = winner_draw.draw_winners(public_value="abc")
     fresh(app)
     return result
 
@@ -68,8 +68,8 @@ def test_before_the_draw_the_commitment_but_never_the_seed(web):
     assert missing.content_type == "application/json" and missing.json["error"] == "The winners have not been drawn yet."
     app.get("/results/sold.txt", status=404)
     sell_to_buyers()
-    drawing.set_prizes(PRIZES, one_prize_per_buyer=True)
-    drawing.close_sales("drand round 5")
+    winner_draw.set_prizes(PRIZES, one_prize_per_buyer=True)
+    winner_draw.close_sales("drand round 5")
     fresh(app)
     page = app.get("/results")
     assert "Winners not drawn yet" in page.text and "Sales are closed" in page.text
@@ -111,7 +111,7 @@ def test_after_the_draw_winners_seed_check_and_files(web):
     doc = json.loads(results.body.decode("utf-8"))
     outcome = verify_results(doc)
     assert outcome.ok, outcome.problems
-    assert doc["seed"] == seed and doc["sold"] == sorted(sold) and doc == drawing.published_results()
+    assert doc["seed"] == seed and doc["sold"] == sorted(sold) and doc == winner_draw.published_results()
     assert app.get("/results.json", headers={"If-None-Match": results.headers["ETag"]}, status=304).body == b""
 
     listing = app.get("/results/sold.txt")
@@ -134,7 +134,7 @@ def test_a_redraw_shows_both_drawings(web):
     before = app.get("/results")  # the page is cached now: the redraw must still show
     assert "Redrawn" not in before.text
     phone_winner = first.winners[1]
-    again = drawing.redraw(["2nd: phone"], reason="not collected within 7 days")
+    again = winner_draw.redraw(["2nd: phone"], reason="not collected within 7 days")
     page = app.get("/results")
     body = main_text(page)
     new = again.winners[0]
@@ -151,9 +151,9 @@ def test_a_redraw_shows_both_drawings(web):
 def test_names_and_prizes_are_escaped(web):
     app, _ = web
     sell_cash('<img src=x onerror=alert(1)> Q', "9876543210", [1, 2])
-    drawing.set_prizes(['<b>Gold</b> & "cup"'])
-    drawing.close_sales()
-    drawing.draw_winners()
+    winner_draw.set_prizes(['<b>Gold</b> & "cup"'])
+    winner_draw.close_sales()
+    winner_draw.draw_winners()
     fresh(app)
     for page in (app.get("/results"), app.get("/")):
         assert "<b>Gold</b>" not in page.text and "&lt;b&gt;Gold&lt;/b&gt; &amp; &quot;cup&quot;" in page.text
@@ -180,7 +180,7 @@ def test_the_checker_is_served_and_passes_on_the_downloaded_file(web, tmp_path):
     assert script.content_type == "text/plain" and script.body == (STATIC / "verify_draw.py").read_bytes()
     sell_to_buyers()
     close_and_draw(app)
-    drawing.redraw(["1"], reason="unclaimed")
+    winner_draw.redraw(["1"], reason="unclaimed")
     results = app.get("/results.json")
     name = re.search(r'filename="([^"]+)"', results.headers["Content-Disposition"]).group(1)
     (tmp_path / "verify_draw.py").write_bytes(script.body)
@@ -218,10 +218,10 @@ def test_results_page_on_a_phone(sqlite_url, tmp_path):
     app = create_app(sqlite_url, **NO_LIMITS)
     new_draw(tmp_path, name="Diwali Mela 2025", ticket_count=120, price="10")
     sell_to_buyers(per_buyer=6)
-    drawing.set_prizes(PRIZES)
-    drawing.close_sales("drand round 4512000")
-    drawing.draw_winners(public_value="8f3c61d2a9e04b7f")
-    drawing.redraw(["2nd: phone"], reason="not collected within 7 days")
+    winner_draw.set_prizes(PRIZES)
+    winner_draw.close_sales("drand round 4512000")
+    winner_draw.draw_winners(public_value="8f3c61d2a9e04b7f")
+    winner_draw.redraw(["2nd: phone"], reason="not collected within 7 days")
     server = ThreadServer(app)
     try:
         with sync_playwright() as p:

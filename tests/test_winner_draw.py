@@ -1,4 +1,4 @@
-"""The end of a draw (shared/drawing.py): closing rules, the refusal to draw with anything left to
+"""The end of a draw (shared/winner_draw.py): closing rules, the refusal to draw with anything left to
 settle, public-value rules, drawing and redrawing, and the published results that anyone can
 verify — on SQLite and PostgreSQL."""
 
@@ -12,16 +12,16 @@ from pathlib import Path
 
 import pytest
 
-from shared import drawing
+from shared import winner_draw
 from shared import db as shared_db
 from shared.booking import hold_tickets
 from shared.db import utcnow
 from shared.errors import Conflict, InvalidInput, SalesClosed
 from shared.models import Draw, Event, Order, Payment, SchemaVersion, Ticket
 from shared.migrations import CURRENT_VERSION
-from shared.models_draw import DRAW_MODELS, DrawingWinner, Drawing
+from shared.models_winners import DRAW_MODELS, DrawingWinner, Drawing
 from shared.payments import record_payment, refund_payment, sell_cash
-from shared.winners import commitment, pick_winners, ticket_list_hash, verify_results
+from shared.winner_algorithm import commitment, pick_winners, ticket_list_hash, verify_results
 
 from conftest import new_draw
 
@@ -57,7 +57,7 @@ def verify(doc):
 
 def test_close_sales_stops_holds_but_pending_bookings_can_still_pay(draw):
     pending = hold_tickets("Asha Patel", "9876543210", [5, 6])
-    closed = drawing.close_sales()
+    closed = winner_draw.close_sales()
     assert closed.state == "closed" and closed.closed_at is not None
     with pytest.raises(SalesClosed):
         hold_tickets("Ravi Kumar", "9876543211", [7])
@@ -68,36 +68,36 @@ def test_close_sales_stops_holds_but_pending_bookings_can_still_pay(draw):
 
 
 def test_announcement_is_recorded_once_with_its_time(draw):
-    drawing.close_sales("  drand   round 123456 ")
-    public = drawing.public_commitment()
+    winner_draw.close_sales("  drand   round 123456 ")
+    public = winner_draw.public_commitment()
     assert public["announcement"] == "drand round 123456"
     assert public["announced_at"] and public["state"] == "closed" and not public["sales_open"]
     event = Event.get(Event.kind == "public_value_announced")
     assert event.data["announcement"] == "drand round 123456"
     with pytest.raises(Conflict, match="cannot be changed"):
-        drawing.close_sales("drand round 999999")
+        winner_draw.close_sales("drand round 999999")
     with pytest.raises(Conflict, match="already closed"):
-        drawing.close_sales()
-    assert drawing.public_commitment()["announcement"] == "drand round 123456"
+        winner_draw.close_sales()
+    assert winner_draw.public_commitment()["announcement"] == "drand round 123456"
 
 
 def test_announcement_may_follow_closing_once(draw):
-    drawing.close_sales()
-    assert drawing.public_commitment()["announcement"] is None
-    drawing.close_sales("Kerala Win-Win lottery, first prize, 5 May")
-    assert drawing.public_commitment()["announcement"] == "Kerala Win-Win lottery, first prize, 5 May"
+    winner_draw.close_sales()
+    assert winner_draw.public_commitment()["announcement"] is None
+    winner_draw.close_sales("Kerala Win-Win lottery, first prize, 5 May")
+    assert winner_draw.public_commitment()["announcement"] == "Kerala Win-Win lottery, first prize, 5 May"
 
 
 def test_reopening_keeps_the_announcement_and_closing_again_cannot_replace_it(draw):
-    drawing.close_sales("drand round 1")
-    assert drawing.open_sales().state == "open"
+    winner_draw.close_sales("drand round 1")
+    assert winner_draw.open_sales().state == "open"
     with pytest.raises(Conflict, match="already open"):
-        drawing.open_sales()
+        winner_draw.open_sales()
     with pytest.raises(Conflict, match="cannot be changed"):
-        drawing.close_sales("drand round 2")
+        winner_draw.close_sales("drand round 2")
     assert Draw.get_by_id(draw.id).state == "open"  # the refusal changed nothing
-    drawing.close_sales()
-    assert drawing.public_commitment()["announcement"] == "drand round 1"
+    winner_draw.close_sales()
+    assert winner_draw.public_commitment()["announcement"] == "drand round 1"
 
 
 @pytest.mark.parametrize("text, message", [
@@ -107,7 +107,7 @@ def test_reopening_keeps_the_announcement_and_closing_again_cannot_replace_it(dr
 ])
 def test_bad_announcement_changes_nothing(draw, text, message):
     with pytest.raises(InvalidInput, match=message):
-        drawing.close_sales(text)
+        winner_draw.close_sales(text)
     assert Draw.get_by_id(draw.id).state == "open"
 
 
@@ -116,34 +116,34 @@ def test_bad_announcement_changes_nothing(draw, text, message):
 def test_draw_refuses_while_sales_are_open(draw):
     sell_some()
     with pytest.raises(Conflict, match="close sales first"):
-        drawing.draw_winners(PRIZES)
+        winner_draw.draw_winners(PRIZES)
 
 
 def test_draw_refuses_with_pending_bookings_and_changes_nothing(draw):
     sell_some()
     pending = hold_tickets("Pending Buyer", "9123456789", [40])
-    drawing.close_sales()
+    winner_draw.close_sales()
     with pytest.raises(Conflict, match="1 booking is still pending"):
-        drawing.draw_winners(PRIZES)
+        winner_draw.draw_winners(PRIZES)
     assert Order.get_by_id(pending.order_id).state == "pending"
     assert Draw.get_by_id(draw.id).state == "closed"
-    assert not Drawing.select().exists() and drawing.published_results() is None
-    ready = drawing.draw_readiness()
+    assert not Drawing.select().exists() and winner_draw.published_results() is None
+    ready = winner_draw.draw_readiness()
     assert not ready.ok and ready.pending_orders == 1
 
 
 def test_expire_pending_lets_them_expire_with_an_event_then_draws(draw):
     sold = sell_some()
     pending = hold_tickets("Pending Buyer", "9123456789", [40, 41])
-    drawing.close_sales()
-    result = drawing.draw_winners(PRIZES, expire_pending=True)
+    winner_draw.close_sales()
+    result = winner_draw.draw_winners(PRIZES, expire_pending=True)
     order = Order.get_by_id(pending.order_id)
     assert order.state == "cancelled" and result.cancelled_pending == (pending.reference,)
     assert [t.state for t in Ticket.select().where((Ticket.draw == draw.id) & Ticket.number.in_([40, 41]))] \
         == ["free", "free"]
     event = Event.get((Event.kind == "order_cancelled") & (Event.order == order.id))
     assert "winners were drawn" in event.data["reason"]
-    doc = drawing.published_results()
+    doc = winner_draw.published_results()
     assert doc["sold"] == sold and 40 not in doc["sold"]
 
 
@@ -154,46 +154,46 @@ def test_expire_pending_refuses_while_a_payment_needs_attention(draw):
     double = record_payment(paid.payable_paise, "222222222222")
     assert double.outcome == "double_payment"
     pending = hold_tickets("Pending Buyer", "9123456789", [40])
-    drawing.close_sales()
+    winner_draw.close_sales()
     with pytest.raises(Conflict, match="1 payment needs attention: refund or assign"):
-        drawing.draw_winners(PRIZES, expire_pending=True)
+        winner_draw.draw_winners(PRIZES, expire_pending=True)
     assert Order.get_by_id(pending.order_id).state == "pending"  # nothing was let expire
     refund_payment("222222222222")
-    assert drawing.draw_winners(PRIZES, expire_pending=True).number == 1
+    assert winner_draw.draw_winners(PRIZES, expire_pending=True).number == 1
 
 
 def test_unmatched_payment_blocks_the_draw_until_resolved(draw):
     sell_some()
-    drawing.close_sales()
+    winner_draw.close_sales()
     record_payment("1.23", "333333333333")
     with pytest.raises(Conflict, match="1 payment is unmatched"):
-        drawing.draw_winners(PRIZES)
-    assert drawing.draw_readiness().unmatched_payments == 1
+        winner_draw.draw_winners(PRIZES)
+    assert winner_draw.draw_readiness().unmatched_payments == 1
     refund_payment("333333333333")
-    assert drawing.draw_readiness().ok
-    drawing.draw_winners(PRIZES)
+    assert winner_draw.draw_readiness().ok
+    winner_draw.draw_winners(PRIZES)
 
 
 def test_a_hold_that_has_run_out_does_not_block(draw):
     sell_some()
     start = utcnow()
     lapsed = hold_tickets("Late Buyer", "9123456789", [40], now=start)
-    drawing.close_sales(now=start)
-    drawing.draw_winners(PRIZES, now=start + timedelta(minutes=11))
+    winner_draw.close_sales(now=start)
+    winner_draw.draw_winners(PRIZES, now=start + timedelta(minutes=11))
     assert Order.get_by_id(lapsed.order_id).state == "expired"
 
 
 def test_nothing_sold_refuses(draw):
-    drawing.close_sales()
+    winner_draw.close_sales()
     with pytest.raises(Conflict, match="nobody to draw"):
-        drawing.draw_winners(PRIZES)
+        winner_draw.draw_winners(PRIZES)
 
 
 def test_more_prizes_than_tickets_refuses_and_changes_nothing(draw):
     sell_cash("Asha Patel", "9876543210", [1, 2])
-    drawing.close_sales()
+    winner_draw.close_sales()
     with pytest.raises(Conflict, match="3 prizes but only 2"):
-        drawing.draw_winners(PRIZES)
+        winner_draw.draw_winners(PRIZES)
     assert Draw.get_by_id(draw.id).state == "closed" and not Drawing.select().exists()
 
 
@@ -201,27 +201,27 @@ def test_more_prizes_than_tickets_refuses_and_changes_nothing(draw):
 
 def test_announced_public_value_is_required(draw):
     sell_some()
-    drawing.close_sales("drand round 123456")
+    winner_draw.close_sales("drand round 123456")
     with pytest.raises(InvalidInput, match="type that public value"):
-        drawing.draw_winners(PRIZES)
-    result = drawing.draw_winners(PRIZES, public_value="  5f2a  9c ")
+        winner_draw.draw_winners(PRIZES)
+    result = winner_draw.draw_winners(PRIZES, public_value="  5f2a  9c ")
     assert result.public_value == "5f2a 9c"
-    doc = drawing.published_results()
+    doc = winner_draw.published_results()
     assert doc["public_value"] == "5f2a 9c" and doc["public_value_description"] == "drand round 123456"
 
 
 def test_unannounced_public_value_is_refused(draw):
     sell_some()
-    drawing.close_sales()
+    winner_draw.close_sales()
     with pytest.raises(Conflict, match="No public value was announced"):
-        drawing.draw_winners(PRIZES, public_value="lucky")
-    assert drawing.draw_winners(PRIZES).public_value == ""
+        winner_draw.draw_winners(PRIZES, public_value="lucky")
+    assert winner_draw.draw_winners(PRIZES).public_value == ""
 
 
 def test_public_value_changes_the_winners(draw):
     sold = sell_some(per_buyer=20)
-    drawing.close_sales("drand round 7")
-    result = drawing.draw_winners(PRIZES, public_value="value-a")
+    winner_draw.close_sales("drand round 7")
+    result = winner_draw.draw_winners(PRIZES, public_value="value-a")
     other = pick_winners(Draw.get_by_id(draw.id).seed, "value-b", sold, PRIZES)
     assert [w.ticket for w in result.winners] != [w.ticket for w in other]
 
@@ -230,8 +230,8 @@ def test_public_value_changes_the_winners(draw):
 
 def test_draw_picks_what_the_algorithm_picks_and_marks_the_draw_drawn(draw):
     sold = sell_some()
-    drawing.close_sales("drand round 5")
-    result = drawing.draw_winners(PRIZES, public_value="abc")
+    winner_draw.close_sales("drand round 5")
+    result = winner_draw.draw_winners(PRIZES, public_value="abc")
     stored = Draw.get_by_id(draw.id)
     expected = pick_winners(stored.seed, "abc", sold, PRIZES)
     assert [(w.prize, w.ticket, w.counter) for w in result.winners] == \
@@ -247,43 +247,43 @@ def test_draw_picks_what_the_algorithm_picks_and_marks_the_draw_drawn(draw):
     with pytest.raises(SalesClosed):
         hold_tickets("Too Late", "9123456789", [90])
     with pytest.raises(Conflict, match="already been drawn"):
-        drawing.draw_winners(PRIZES, public_value="abc")
+        winner_draw.draw_winners(PRIZES, public_value="abc")
     with pytest.raises(Conflict, match="already been drawn"):
-        drawing.open_sales()
+        winner_draw.open_sales()
     with pytest.raises(Conflict, match="already been drawn"):
-        drawing.close_sales()
+        winner_draw.close_sales()
 
 
 def test_published_results_verify_and_reveal_the_seed_only_after_the_draw(draw):
     sell_some()
     seed = Draw.get_by_id(draw.id).seed
-    drawing.close_sales("drand round 5")
-    before = drawing.public_commitment()
+    winner_draw.close_sales("drand round 5")
+    before = winner_draw.public_commitment()
     assert before["commitment"] == hashlib.sha256(bytes.fromhex(seed)).hexdigest()
     assert seed not in json.dumps(before) and not before["drawn"]
-    assert drawing.published_results() is None and drawing.results_json() is None
-    assert drawing.sold_list_text() is None
-    drawing.draw_winners(PRIZES, public_value="abc")
-    doc = drawing.published_results()
+    assert winner_draw.published_results() is None and winner_draw.results_json() is None
+    assert winner_draw.sold_list_text() is None
+    winner_draw.draw_winners(PRIZES, public_value="abc")
+    doc = winner_draw.published_results()
     assert doc["seed"] == seed and doc["commitment"] == before["commitment"]
     assert verify(doc).ok, verify(doc).problems
-    assert json.loads(drawing.results_json()) == doc
-    assert seed not in json.dumps(drawing.public_commitment())
-    text = drawing.sold_list_text()
+    assert json.loads(winner_draw.results_json()) == doc
+    assert seed not in json.dumps(winner_draw.public_commitment())
+    text = winner_draw.sold_list_text()
     assert hashlib.sha256(text.encode("ascii")).hexdigest() == doc["list_hash"]
 
 
 def test_published_results_hold_no_mobiles_or_full_names(draw):
     sell_some()
     sell_cash("9988776655", "9988776655", [50])  # a buyer who typed their mobile as their name
-    drawing.close_sales()
-    drawing.set_prizes(["A", "B", "C", "D", "E", "F"], one_prize_per_buyer=True)
-    drawing.draw_winners()
-    text = drawing.results_json()
+    winner_draw.close_sales()
+    winner_draw.set_prizes(["A", "B", "C", "D", "E", "F"], one_prize_per_buyer=True)
+    winner_draw.draw_winners()
+    text = winner_draw.results_json()
     for name, mobile in BUYERS + [("9988776655", "9988776655")]:
         assert mobile not in text
         assert name.split()[-1] not in text  # surnames never appear
-    names = {row["name"] for row in drawing.published_results()["winners_by_prize"]}
+    names = {row["name"] for row in winner_draw.published_results()["winners_by_prize"]}
     assert names == {"Asha P.", "Ravi K.", "Meena I.", "Farhan S.", "Lakshmi N.", "Ticket holder"}
 
 
@@ -299,9 +299,9 @@ def test_published_results_hold_no_mobiles_or_full_names(draw):
 ])
 def test_verification_fails_when_any_single_input_changes(draw, change, problem):
     sell_some()
-    drawing.close_sales("drand round 5")
-    drawing.draw_winners(PRIZES, public_value="abc")
-    doc = drawing.published_results()
+    winner_draw.close_sales("drand round 5")
+    winner_draw.draw_winners(PRIZES, public_value="abc")
+    doc = winner_draw.published_results()
     assert verify(doc).ok
     changed = copy.deepcopy(doc)
     change(changed)
@@ -312,12 +312,12 @@ def test_verification_fails_when_any_single_input_changes(draw, change, problem)
 
 def test_the_document_publishes_the_stored_winners_so_tampering_shows(draw):
     sell_some()
-    drawing.close_sales()
-    result = drawing.draw_winners(PRIZES)
+    winner_draw.close_sales()
+    result = winner_draw.draw_winners(PRIZES)
     other = next(t for t in range(1, 21) if t not in [w.ticket for w in result.winners])
     row = DrawingWinner.get(DrawingWinner.prize_index == 0)
     DrawingWinner.update(ticket=other).where(DrawingWinner.id == row.id).execute()
-    outcome = verify(drawing.published_results())
+    outcome = verify(winner_draw.published_results())
     assert not outcome.ok and "drawing 1, prize 1" in outcome.problems[0]
 
 
@@ -326,23 +326,23 @@ def test_the_draw_inputs_are_frozen_at_the_first_drawing(draw):
     start = utcnow()
     sold = sell_some()
     late = hold_tickets("Late Payer", "9123456789", [60, 61], now=start)
-    drawing.close_sales(now=start)
-    drawing.draw_winners(PRIZES, now=start + timedelta(minutes=11))
-    before = drawing.results_json()
+    winner_draw.close_sales(now=start)
+    winner_draw.draw_winners(PRIZES, now=start + timedelta(minutes=11))
+    before = winner_draw.results_json()
     record_payment(late.payable_paise, "444444444444", now=start + timedelta(minutes=12))
-    drawing.redraw(["2nd: phone"], now=start + timedelta(minutes=13))
-    doc = drawing.published_results()
+    winner_draw.redraw(["2nd: phone"], now=start + timedelta(minutes=13))
+    doc = winner_draw.published_results()
     assert doc["sold"] == sold and verify(doc).ok
     assert json.loads(before)["drawings"][0] == doc["drawings"][0]
 
 
 def test_same_winners_recomputed_in_another_process(draw, tmp_path):
     sell_some(per_buyer=10)
-    drawing.close_sales("drand round 5")
-    result = drawing.draw_winners(PRIZES, public_value="abc")
+    winner_draw.close_sales("drand round 5")
+    result = winner_draw.draw_winners(PRIZES, public_value="abc")
     path = tmp_path / "results.json"
-    path.write_text(drawing.results_json(), encoding="utf-8")
-    code = ("import json, sys; from shared.winners import pick_winners; d = json.load(open(sys.argv[1])); "
+    path.write_text(winner_draw.results_json(), encoding="utf-8")
+    code = ("import json, sys; from shared.winner_algorithm import pick_winners; d = json.load(open(sys.argv[1])); "
             "print(json.dumps([w.ticket for w in pick_winners(d['seed'], d['public_value'], d['sold'], d['prizes'])]))")
     run = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, check=True)
     assert json.loads(run.stdout) == [w.ticket for w in result.winners]
@@ -351,17 +351,17 @@ def test_same_winners_recomputed_in_another_process(draw, tmp_path):
 def test_the_script_in_the_readme_recomputes_every_winner(draw, tmp_path):
     sell_some(per_buyer=6)
     sell_cash("Asha Patel", "9876543210", [40, 41])  # the same buyer again: one id for all her tickets
-    drawing.close_sales("drand round 5")
-    drawing.draw_winners(PRIZES, public_value="पब्लिक 42", one_prize_per_buyer=True)
-    drawing.redraw(["2nd: phone"], reason="unclaimed")
-    drawing.redraw(["1"], reason="unclaimed")
-    doc = drawing.published_results()
+    winner_draw.close_sales("drand round 5")
+    winner_draw.draw_winners(PRIZES, public_value="पब्लिक 42", one_prize_per_buyer=True)
+    winner_draw.redraw(["2nd: phone"], reason="unclaimed")
+    winner_draw.redraw(["1"], reason="unclaimed")
+    doc = winner_draw.published_results()
     scripts = [(ROOT / name).read_text(encoding="utf-8").split("```python\n", 1)[1].split("```", 1)[0]
                for name in ("README.md", "docs/winners.md")]
     assert scripts[0] == scripts[1], "README.md and docs/winners.md show the same script"
     script = scripts[0]
     (tmp_path / "recompute.py").write_text(script, encoding="utf-8")
-    (tmp_path / "results.json").write_text(drawing.results_json(), encoding="utf-8")
+    (tmp_path / "results.json").write_text(winner_draw.results_json(), encoding="utf-8")
     run = subprocess.run([sys.executable, "-I", "recompute.py", "results.json"], cwd=tmp_path,
                          capture_output=True, text=True, timeout=60)
     assert run.returncode == 0, run.stderr
@@ -374,30 +374,30 @@ def test_the_script_in_the_readme_recomputes_every_winner(draw, tmp_path):
 
 def test_planned_prizes_are_public_and_used_by_the_draw(draw):
     sell_some()
-    plan = drawing.set_prizes(["1st: scooter", "2nd: phone"], one_prize_per_buyer=True)
+    plan = winner_draw.set_prizes(["1st: scooter", "2nd: phone"], one_prize_per_buyer=True)
     assert plan.prizes == ("1st: scooter", "2nd: phone") and plan.one_prize_per_buyer
-    public = drawing.public_commitment()
+    public = winner_draw.public_commitment()
     assert public["prizes"] == ["1st: scooter", "2nd: phone"] and public["one_prize_per_buyer"]
-    drawing.close_sales()
-    result = drawing.draw_winners()
+    winner_draw.close_sales()
+    result = winner_draw.draw_winners()
     assert result.prizes == ("1st: scooter", "2nd: phone") and result.one_prize_per_buyer
     with pytest.raises(Conflict, match="already been drawn"):
-        drawing.set_prizes(["other"])
+        winner_draw.set_prizes(["other"])
 
 
 def test_prizes_given_at_the_draw_replace_the_plan(draw):
     sell_some()
-    drawing.set_prizes(["old"], one_prize_per_buyer=True)
-    drawing.close_sales()
-    result = drawing.draw_winners(["new 1", "new 2"], one_prize_per_buyer=False)
-    assert not result.one_prize_per_buyer and drawing.prize_plan().prizes == ("new 1", "new 2")
+    winner_draw.set_prizes(["old"], one_prize_per_buyer=True)
+    winner_draw.close_sales()
+    result = winner_draw.draw_winners(["new 1", "new 2"], one_prize_per_buyer=False)
+    assert not result.one_prize_per_buyer and winner_draw.prize_plan().prizes == ("new 1", "new 2")
 
 
 def test_draw_without_any_prizes_asks_for_them(draw):
     sell_some()
-    drawing.close_sales()
+    winner_draw.close_sales()
     with pytest.raises(InvalidInput, match="Name the prizes"):
-        drawing.draw_winners()
+        winner_draw.draw_winners()
 
 
 @pytest.mark.parametrize("prizes, message", [
@@ -410,17 +410,17 @@ def test_draw_without_any_prizes_asks_for_them(draw):
 ])
 def test_bad_prize_lists(prizes, message):
     with pytest.raises(InvalidInput, match=message):
-        drawing.clean_prizes(prizes)
+        winner_draw.clean_prizes(prizes)
 
 
 def test_one_prize_per_buyer_with_opaque_buyer_ids(draw):
     sell_cash("Big Buyer", "9876500000", list(range(1, 31)))
     sell_cash("Small One", "9876500001", [31])
     sell_cash("Small Two", "9876500002", [32])
-    drawing.close_sales()
-    result = drawing.draw_winners(PRIZES, one_prize_per_buyer=True)
+    winner_draw.close_sales()
+    result = winner_draw.draw_winners(PRIZES, one_prize_per_buyer=True)
     assert len({w.mobile for w in result.winners}) == 3
-    doc = drawing.published_results()
+    doc = winner_draw.published_results()
     owners = doc["owners"]
     assert len(owners) == 32 and len({owners[str(t)] for t in range(1, 31)}) == 1
     assert len(set(owners.values())) == 3
@@ -428,31 +428,31 @@ def test_one_prize_per_buyer_with_opaque_buyer_ids(draw):
         assert buyer_id.startswith("b") and len(buyer_id) == 13 and "98765" not in buyer_id
     assert verify(doc).ok
     with pytest.raises(Conflict, match="only 0 buyers"):
-        drawing.redraw(["1st: scooter"])
+        winner_draw.redraw(["1st: scooter"])
 
 
 def test_without_the_rule_owners_are_not_published(draw):
     sell_some()
-    drawing.close_sales()
-    drawing.draw_winners(PRIZES)
-    assert drawing.published_results()["owners"] == {}
+    winner_draw.close_sales()
+    winner_draw.draw_winners(PRIZES)
+    assert winner_draw.published_results()["owners"] == {}
 
 
 # --- redraw --------------------------------------------------------------------------------------
 
 def test_redraw_keeps_history_and_excludes_earlier_winners(draw):
     sell_some(per_buyer=10)
-    drawing.close_sales("drand round 5")
-    first = drawing.draw_winners(PRIZES, public_value="abc")
+    winner_draw.close_sales("drand round 5")
+    first = winner_draw.draw_winners(PRIZES, public_value="abc")
     rows_before = list(DrawingWinner.select().order_by(DrawingWinner.id).tuples())
-    second = drawing.redraw(["2nd: phone"], reason="unclaimed")
+    second = winner_draw.redraw(["2nd: phone"], reason="unclaimed")
     assert second.number == 2 and second.reason == "unclaimed" and second.prizes == ("2nd: phone",)
     assert second.winners[0].ticket not in [w.ticket for w in first.winners]
     assert list(DrawingWinner.select().where(DrawingWinner.id.in_([r[0] for r in rows_before]))
                 .order_by(DrawingWinner.id).tuples()) == rows_before
-    third = drawing.redraw(["2", "3rd: MIXER"], reason="not collected")
+    third = winner_draw.redraw(["2", "3rd: MIXER"], reason="not collected")
     assert third.number == 3 and third.prizes == ("2nd: phone", "3rd: mixer")
-    doc = drawing.published_results()
+    doc = winner_draw.published_results()
     assert [d["number"] for d in doc["drawings"]] == [1, 2, 3]
     assert doc["drawings"][2]["exclude"] == sorted(
         [w.ticket for w in first.winners] + [second.winners[0].ticket])
@@ -463,20 +463,20 @@ def test_redraw_keeps_history_and_excludes_earlier_winners(draw):
     assert phone["drawing"] == 3 and phone["ticket"] == third.winners[0].ticket
     assert phone["redraw_reason"] == "not collected"
     assert [e["ticket"] for e in phone["earlier"]] == [first.winners[1].ticket, second.winners[0].ticket]
-    assert [len(d.winners) for d in drawing.drawings()] == [3, 1, 2]
+    assert [len(d.winners) for d in winner_draw.drawings()] == [3, 1, 2]
     assert [e.data["drawing"] for e in Event.select().where(Event.kind == "winners_redrawn")] == [2, 3]
 
 
 def test_redraw_refusals(draw):
     sell_some()
     with pytest.raises(Conflict, match="nothing to redraw"):
-        drawing.redraw(["1st: scooter"])
-    drawing.close_sales()
-    drawing.draw_winners(PRIZES)
+        winner_draw.redraw(["1st: scooter"])
+    winner_draw.close_sales()
+    winner_draw.draw_winners(PRIZES)
     with pytest.raises(InvalidInput, match="not a prize of this draw; the prizes are: 1. 1st: scooter"):
-        drawing.redraw(["bicycle"])
+        winner_draw.redraw(["bicycle"])
     with pytest.raises(InvalidInput, match="named twice"):
-        drawing.redraw(["1st: scooter", "1"])
+        winner_draw.redraw(["1st: scooter", "1"])
     assert Drawing.select().count() == 1
 
 
@@ -497,7 +497,7 @@ def test_redraw_refusals(draw):
     ("Bartholomew-Alexander-Maximilian Smith", "Bartholomew-Alexande S."),
 ])
 def test_public_name(full, shown):
-    assert drawing.public_name(full) == shown
+    assert winner_draw.public_name(full) == shown
 
 
 def test_a_version_1_database_gains_the_draw_tables(db_url, db, tmp_path):
@@ -511,8 +511,8 @@ def test_a_version_1_database_gains_the_draw_tables(db_url, db, tmp_path):
         list(range(1, CURRENT_VERSION + 1))
     assert all(reopened.table_exists(m._meta.table_name) for m in DRAW_MODELS)
     assert Order.select().count() == 1 and Payment.select().count() == 1
-    drawing.close_sales()
-    assert drawing.draw_winners(["only prize"]).winners[0].ticket == 1
+    winner_draw.close_sales()
+    assert winner_draw.draw_winners(["only prize"]).winners[0].ticket == 1
     reopened.close()
 
 
@@ -520,8 +520,8 @@ def test_a_late_payment_after_the_draw_never_sells_tickets_that_were_not_in_it(d
     start = utcnow()
     sold = sell_some()
     late = hold_tickets("Late Payer", "9123456780", [60, 61], now=start)
-    drawing.close_sales()
-    drawing.draw_winners(PRIZES, now=start + timedelta(minutes=11))  # the hold ran out unpaid
+    winner_draw.close_sales()
+    winner_draw.draw_winners(PRIZES, now=start + timedelta(minutes=11))  # the hold ran out unpaid
     result = record_payment(late.payable_paise, "444444444444", now=start + timedelta(minutes=12))
     assert not result.confirmed
     payment = Payment.get(Payment.utr == "444444444444")

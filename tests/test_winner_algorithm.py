@@ -1,4 +1,4 @@
-"""Tests for shared/winners.py and the standalone buyerweb/static/verify_draw.py."""
+"""Tests for shared/winner_algorithm.py and the standalone buyerweb/static/verify_draw.py."""
 
 import copy
 import hashlib
@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from shared import winners as W
+from shared import winner_algorithm as W
 from shared.errors import Conflict, InvalidInput
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -114,7 +114,7 @@ def test_same_inputs_same_winners():
 
 def test_same_winners_in_another_process():
     code = (
-        "import json; from shared import winners as W\n"
+        "import json; from shared import winner_algorithm as W\n"
         "owners = {t: f'B{t % 37}' for t in range(1, 501)}\n"
         "ws = W.pick_winners('cd' * 32, 'drand:9', list(range(1, 501)), ['1st', '2nd', '3rd'],\n"
         "                    owners=owners, one_prize_per_buyer=True)\n"
@@ -449,6 +449,6 @@ def test_script_also_rejects_the_top_of_the_range(monkeypatch):
 
 
 def test_no_random_module_anywhere():
-    for path in (ROOT / "shared" / "winners.py", SCRIPT):
+    for path in (ROOT / "shared" / "winner_algorithm.py", SCRIPT):
         text = path.read_text()
         assert "import random" not in text and "from random" not in text

@@ -33,8 +33,8 @@ from .db import utcnow, write_tx
 from .draws import current_draw, get_draw, set_sales_open
 from .errors import Conflict, InvalidInput
 from .models import Draw, Order, Payment, Ticket, record_event
-from .models_draw import DrawingWinner, Drawing, DrawResultMeta, Prize
-from .winners import pick_winners, results_document, ticket_list_hash
+from .models_winners import DrawingWinner, Drawing, DrawResultMeta, Prize
+from .winner_algorithm import pick_winners, results_document, ticket_list_hash
 
 MAX_PRIZES = 100
 MAX_TEXT = 200
@@ -577,7 +577,7 @@ def _standings(draw: Draw, drawings_out) -> list[dict]:
 def published_results(draw_id: int | None = None) -> dict | None:
     """The public results document of a draw (the current one by default), or None before the
     first drawing. Safe to serve as it is: no mobiles, no full names. It verifies with
-    `shared.winners.verify_results`, `luckydraw verify` and buyerweb/static/verify_draw.py; extra keys
+    `shared.winner_algorithm.verify_results`, `luckydraw verify` and buyerweb/static/verify_draw.py; extra keys
     (times, names as "Asha P.", `winners_by_prize`) are for the results page."""
     found = _document(draw_id)
     return json.loads(found[1]) if found else None
