@@ -46,10 +46,19 @@ def build_draw(tickets: int, orders: int, seed: int = 7) -> int:
     rng.shuffle(numbers)
     with write_tx():
         seed_hex = new_seed()
-        draw = Draw.create(name="Benchmark Mela", ticket_count=tickets, price_paise=price,
-                           payee_vpa="organiser@okaxis", payee_name="Bench Stores", hold_minutes=10,
-                           max_per_order=20, state="open", created_at=start, seed=seed_hex,
-                           seed_hash=commitment(seed_hex))
+        draw = Draw.create(
+            name="Benchmark Mela",
+            ticket_count=tickets,
+            price_paise=price,
+            payee_vpa="organiser@okaxis",
+            payee_name="Bench Stores",
+            hold_minutes=10,
+            max_per_order=20,
+            state="open",
+            created_at=start,
+            seed=seed_hex,
+            seed_hash=commitment(seed_hex),
+        )
         first_order = (Order.select(Order.id).order_by(Order.id.desc()).scalar() or 0) + 1
         first_payment = (Payment.select(Payment.id).order_by(Payment.id.desc()).scalar() or 0) + 1
         order_rows, ticket_state, payment_rows = [], {}, []
@@ -59,13 +68,15 @@ def build_draw(tickets: int, orders: int, seed: int = 7) -> int:
         for i in range(orders):
             oid = first_order + i
             kind = rng.random()
-            state = ("pending" if kind < 0.02 else "expired" if kind < 0.15 else
-                     "cancelled" if kind < 0.18 else "paid")
+            state = "pending" if kind < 0.02 else "expired" if kind < 0.15 else "cancelled" if kind < 0.18 else "paid"
             count = rng.randint(1, 5)
             if cursor + count > tickets:
                 count = 1
-            mine = sorted(numbers[cursor:cursor + count]) if state in ("pending", "paid") else \
-                sorted(rng.sample(range(1, tickets + 1), count))
+            mine = (
+                sorted(numbers[cursor : cursor + count])
+                if state in ("pending", "paid")
+                else sorted(rng.sample(range(1, tickets + 1), count))
+            )
             if state in ("pending", "paid"):
                 cursor += count
             created = start + timedelta(seconds=rng.uniform(0, 6 * 3600 - 700))
@@ -85,39 +96,74 @@ def build_draw(tickets: int, orders: int, seed: int = 7) -> int:
             used_refs.add(ref)
             expires = created + timedelta(minutes=10)
             paid_at = created + timedelta(seconds=rng.uniform(20, 500)) if state == "paid" else None
-            order_rows.append(dict(
-                id=oid, draw=draw.id, session_id=f"{rng.randrange(10**12):012d}", reference=ref,
-                name=f"Buyer {i}", mobile=f"9{rng.randrange(10**9):09d}", tickets=",".join(map(str, mine)),
-                ticket_count=count, base_paise=base, payable_paise=payable, amount_unique=True,
-                amount_lock=lock, state=state, source="web", created_at=created, expires_at=expires,
-                ended_at=paid_at or (expires if state != "pending" else None), paid_at=paid_at))
+            order_rows.append(
+                dict(
+                    id=oid,
+                    draw=draw.id,
+                    session_id=f"{rng.randrange(10**12):012d}",
+                    reference=ref,
+                    name=f"Buyer {i}",
+                    mobile=f"9{rng.randrange(10**9):09d}",
+                    tickets=",".join(map(str, mine)),
+                    ticket_count=count,
+                    base_paise=base,
+                    payable_paise=payable,
+                    amount_unique=True,
+                    amount_lock=lock,
+                    state=state,
+                    source="web",
+                    created_at=created,
+                    expires_at=expires,
+                    ended_at=paid_at or (expires if state != "pending" else None),
+                    paid_at=paid_at,
+                )
+            )
             for n in mine if state in ("pending", "paid") else ():
-                ticket_state[n] = ("sold" if state == "paid" else "held", oid,
-                                   None if state == "paid" else expires)
+                ticket_state[n] = ("sold" if state == "paid" else "held", oid, None if state == "paid" else expires)
             if state == "paid":
-                payment_rows.append(dict(
-                    id=first_payment + len(payment_rows), draw=draw.id, amount_paise=payable,
-                    utr=f"{rng.randrange(10**11, 10**12)}", utr_missing=False, source="manual",
-                    received_at=paid_at, recorded_at=paid_at, status="matched", order=oid))
+                payment_rows.append(
+                    dict(
+                        id=first_payment + len(payment_rows),
+                        draw=draw.id,
+                        amount_paise=payable,
+                        utr=f"{rng.randrange(10**11, 10**12)}",
+                        utr_missing=False,
+                        source="manual",
+                        received_at=paid_at,
+                        recorded_at=paid_at,
+                        status="matched",
+                        order=oid,
+                    )
+                )
         for j in range(300):
             status = "unmatched" if j < 250 else "attention"
             at = start + timedelta(seconds=rng.uniform(0, 6 * 3600))
-            payment_rows.append(dict(
-                id=first_payment + len(payment_rows), draw=draw.id, amount_paise=rng.randint(500, 5000),
-                utr=f"{rng.randrange(10**11, 10**12)}", utr_missing=False, source="manual", received_at=at,
-                recorded_at=at, status=status, attention_reason="double_payment" if status == "attention" else None))
+            payment_rows.append(
+                dict(
+                    id=first_payment + len(payment_rows),
+                    draw=draw.id,
+                    amount_paise=rng.randint(500, 5000),
+                    utr=f"{rng.randrange(10**11, 10**12)}",
+                    utr_missing=False,
+                    source="manual",
+                    received_at=at,
+                    recorded_at=at,
+                    status=status,
+                    attention_reason="double_payment" if status == "attention" else None,
+                )
+            )
         seen = set()
         payment_rows = [p for p in payment_rows if not (p["utr"] in seen or seen.add(p["utr"]))]
         for chunk in range(0, len(order_rows), 500):
-            Order.insert_many(order_rows[chunk:chunk + 500]).execute()
+            Order.insert_many(order_rows[chunk : chunk + 500]).execute()
         ticket_rows = []
         for n in range(1, tickets + 1):
             state, oid, until = ticket_state.get(n, ("free", None, None))
             ticket_rows.append(dict(draw=draw.id, number=n, state=state, order=oid, held_until=until))
         for chunk in range(0, len(ticket_rows), 500):
-            Ticket.insert_many(ticket_rows[chunk:chunk + 500]).execute()
+            Ticket.insert_many(ticket_rows[chunk : chunk + 500]).execute()
         for chunk in range(0, len(payment_rows), 500):
-            Payment.insert_many(payment_rows[chunk:chunk + 500]).execute()
+            Payment.insert_many(payment_rows[chunk : chunk + 500]).execute()
     return draw.id
 
 
@@ -136,8 +182,10 @@ def time_snapshot(runs: int) -> list[float]:
 def describe(label: str, times: list[float]) -> None:
     ordered = sorted(times)
     p95 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))]
-    print(f"  {label}: median {statistics.median(times):.1f} ms, p95 {p95:.1f} ms, max {max(times):.1f} ms "
-          f"(n={len(times)})")
+    print(
+        f"  {label}: median {statistics.median(times):.1f} ms, p95 {p95:.1f} ms, max {max(times):.1f} ms "
+        f"(n={len(times)})"
+    )
 
 
 async def key_latency(url: str, presses: int, refresh_seconds: float) -> dict:
@@ -195,8 +243,7 @@ async def key_latency(url: str, presses: int, refresh_seconds: float) -> dict:
         running = False
         await watcher
         refreshes = app.refresh_count - before
-    return {"latencies": latencies, "stalls": stalls, "apply": apply_ms, "refreshes": refreshes,
-            "elapsed": elapsed}
+    return {"latencies": latencies, "stalls": stalls, "apply": apply_ms, "refreshes": refreshes, "elapsed": elapsed}
 
 
 def startup_pilot(url: str, runs: int) -> list[tuple[float, float]]:
@@ -211,12 +258,12 @@ def startup_pilot(url: str, runs: int) -> list[tuple[float, float]]:
         "        await app.wait_for_first_refresh()\n"
         "        await pilot.pause()\n"
         "        print((time.perf_counter() - t0) * 1000)\n"
-        "asyncio.run(run())\n")
+        "asyncio.run(run())\n"
+    )
     times = []
     for _ in range(runs):
         t0 = time.perf_counter()
-        out = subprocess.run([sys.executable, "-c", code, url], capture_output=True, text=True, cwd=ROOT,
-                             check=True)
+        out = subprocess.run([sys.executable, "-c", code, url], capture_output=True, text=True, cwd=ROOT, check=True)
         inner = float(out.stdout.strip().splitlines()[-1])
         times.append(((time.perf_counter() - t0) * 1000, inner))
     return times
@@ -227,18 +274,19 @@ def startup_tmux(url: str, runs: int) -> list[float] | None:
     if not shutil.which("tmux"):
         return None
     exe = Path(sys.executable).with_name("luckydraw")
-    command = f"{exe} --db {url} console" if exe.exists() else \
-        f"{sys.executable} -m console.cli --db {url} console"
+    command = f"{exe} --db {url} console" if exe.exists() else f"{sys.executable} -m console.cli --db {url} console"
     times = []
     for n in range(runs):
         session = f"ldbench{os.getpid()}{n}"
         t0 = time.perf_counter()
-        subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", "80", "-y", "24", "-c", str(ROOT),
-                        command], check=True)
+        subprocess.run(
+            ["tmux", "new-session", "-d", "-s", session, "-x", "80", "-y", "24", "-c", str(ROOT), command], check=True
+        )
         try:
             while time.perf_counter() - t0 < 20:
-                screen = subprocess.run(["tmux", "capture-pane", "-t", session, "-p"], capture_output=True,
-                                        text=True).stdout
+                screen = subprocess.run(
+                    ["tmux", "capture-pane", "-t", session, "-p"], capture_output=True, text=True
+                ).stdout
                 if "Tickets" in screen and "Pending" in screen:
                     times.append((time.perf_counter() - t0) * 1000)
                     break
@@ -267,8 +315,10 @@ def main() -> None:
     from console.snapshot import take_snapshot
 
     snap = take_snapshot()
-    print(f"  sold {snap.tickets_sold:,}, held {snap.tickets_held:,}, paid bookings {snap.paid_bookings:,}, "
-          f"pending {snap.pending_count:,}, unmatched {snap.unmatched_count}, attention {snap.attention_count}")
+    print(
+        f"  sold {snap.tickets_sold:,}, held {snap.tickets_held:,}, paid bookings {snap.paid_bookings:,}, "
+        f"pending {snap.pending_count:,}, unmatched {snap.unmatched_count}, attention {snap.attention_count}"
+    )
     print("1. database time of one refresh (take_snapshot):")
     describe("take_snapshot", time_snapshot(args.runs))
     print("2. keys while the one-second refresh runs on this database (Pilot, 120x40):")

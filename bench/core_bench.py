@@ -42,8 +42,8 @@ from shared.models import Order, Ticket  # noqa: E402
 from shared.payments import record_payment  # noqa: E402
 from shared.stats import reconcile  # noqa: E402
 
-
 # --- databases -----------------------------------------------------------------------------------
+
 
 class Target:
     """A fresh database: a SQLite file in a temporary folder, or a schema on a PostgreSQL server."""
@@ -80,9 +80,16 @@ class Target:
 
 
 def new_bench_draw(tickets: int, max_per_order: int):
-    settings = validate_settings(name="Benchmark Mela", ticket_count=tickets, price="10",
-                                 payee_vpa="organiser@okaxis", payee_name="Bench Stores", hold_minutes=10,
-                                 max_per_order=max_per_order, max_pending_per_mobile=50)
+    settings = validate_settings(
+        name="Benchmark Mela",
+        ticket_count=tickets,
+        price="10",
+        payee_vpa="organiser@okaxis",
+        payee_name="Bench Stores",
+        hold_minutes=10,
+        max_per_order=max_per_order,
+        max_pending_per_mobile=50,
+    )
     return create_draw(settings, exports_dir=tempfile.gettempdir())
 
 
@@ -93,15 +100,21 @@ def percentile(values, p):
 
 # --- 1. concurrent holds -------------------------------------------------------------------------
 
+
 def double_holds(draw_id: int) -> int:
     """Numbers that two live bookings claim, read from both the orders and the ticket rows."""
     seen = Counter()
-    for (tickets,) in Order.select(Order.tickets).where(
-            (Order.draw == draw_id) & Order.state.in_(("pending", "paid"))).tuples():
+    for (tickets,) in (
+        Order.select(Order.tickets).where((Order.draw == draw_id) & Order.state.in_(("pending", "paid"))).tuples()
+    ):
         seen.update(int(n) for n in tickets.split(","))
     twice = sum(1 for c in seen.values() if c > 1)
-    rows = {n: oid for n, oid in Ticket.select(Ticket.number, Ticket.order).where(
-        (Ticket.draw == draw_id) & (Ticket.state != "free")).tuples()}
+    rows = {
+        n: oid
+        for n, oid in Ticket.select(Ticket.number, Ticket.order)
+        .where((Ticket.draw == draw_id) & (Ticket.state != "free"))
+        .tuples()
+    }
     return twice + sum(1 for n in seen if n not in rows) + abs(len(rows) - len(seen))
 
 
@@ -153,14 +166,24 @@ def bench_holds(target: Target, writers: int, seconds: float, span: int) -> dict
     doubles = double_holds(draw.id)
     ok = reconcile(draw.id).ok
     attempts = tally["held"] + tally["taken"] + tally["limit"]
-    return {"holds_per_s": tally["held"] / elapsed, "attempts_per_s": attempts / elapsed, "held": tally["held"],
-            "taken": tally["taken"], "limit": tally["limit"], "unique": tally["unique"],
-            "not_unique": tally["not_unique"], "double_holds": doubles, "reconciled": ok,
-            "p50_ms": percentile(latencies, 50) * 1000, "p99_ms": percentile(latencies, 99) * 1000,
-            "cpu_ms": cpu / max(attempts, 1) * 1000}
+    return {
+        "holds_per_s": tally["held"] / elapsed,
+        "attempts_per_s": attempts / elapsed,
+        "held": tally["held"],
+        "taken": tally["taken"],
+        "limit": tally["limit"],
+        "unique": tally["unique"],
+        "not_unique": tally["not_unique"],
+        "double_holds": doubles,
+        "reconciled": ok,
+        "p50_ms": percentile(latencies, 50) * 1000,
+        "p99_ms": percentile(latencies, 99) * 1000,
+        "cpu_ms": cpu / max(attempts, 1) * 1000,
+    }
 
 
 # --- 2. record + match as pending bookings grow --------------------------------------------------
+
 
 def add_pending(draw, first_number: int, count: int, now, locked: set | None) -> list[tuple[int, int, str, bool]]:
     """Bulk-create `count` pending one-ticket bookings on numbers first_number…, their tickets held,
@@ -180,20 +203,41 @@ def add_pending(draw, first_number: int, count: int, now, locked: set | None) ->
             payable = payable if unique else base
             if unique:
                 locked.add(payable)
-        rows.append(dict(draw=draw.id, session_id=new_session_id(), reference=new_reference(),
-                         name=f"Pending {number}", mobile=f"9{number:09d}", tickets=str(number), ticket_count=1,
-                         base_paise=draw.price_paise, payable_paise=payable, amount_unique=unique,
-                         amount_lock=payable if unique else None, state="pending", source="web", created_at=now,
-                         expires_at=expires))
+        rows.append(
+            dict(
+                draw=draw.id,
+                session_id=new_session_id(),
+                reference=new_reference(),
+                name=f"Pending {number}",
+                mobile=f"9{number:09d}",
+                tickets=str(number),
+                ticket_count=1,
+                base_paise=draw.price_paise,
+                payable_paise=payable,
+                amount_unique=unique,
+                amount_lock=payable if unique else None,
+                state="pending",
+                source="web",
+                created_at=now,
+                expires_at=expires,
+            )
+        )
     with write_tx():
         for start in range(0, len(rows), 500):
-            Order.insert_many(rows[start:start + 500]).execute()
-        made = list(Order.select(Order.id, Order.payable_paise, Order.reference, Order.amount_unique, Order.tickets)
-                    .where((Order.draw == draw.id) & (Order.mobile >= f"9{first_number:09d}")
-                           & (Order.mobile < f"9{first_number + count:09d}")).tuples())
+            Order.insert_many(rows[start : start + 500]).execute()
+        made = list(
+            Order.select(Order.id, Order.payable_paise, Order.reference, Order.amount_unique, Order.tickets)
+            .where(
+                (Order.draw == draw.id)
+                & (Order.mobile >= f"9{first_number:09d}")
+                & (Order.mobile < f"9{first_number + count:09d}")
+            )
+            .tuples()
+        )
         for oid, _, _, _, number in made:
             Ticket.update(state="held", order=oid, held_until=expires).where(
-                (Ticket.draw == draw.id) & (Ticket.number == int(number))).execute()
+                (Ticket.draw == draw.id) & (Ticket.number == int(number))
+            ).execute()
     assert len(made) == count
     return [(oid, payable, ref, bool(unique)) for oid, payable, ref, unique, _ in made]
 
@@ -233,13 +277,18 @@ def bench_matching(target: Target, realistic: bool, sizes=(100, 1_000, 10_000), 
             record_payment(777 + i, str(utr), now=now)
             timings["unmatched"].append(time.perf_counter() - started)
         both = timings["amount"] + timings["reference"]
-        results.append({"pending": live, "p50_ms": statistics.median(both) * 1000,
-                        "p95_ms": percentile(both, 95) * 1000,
-                        "amount_n": len(timings["amount"]),
-                        "amount_p50_ms": statistics.median(timings["amount"] or [0]) * 1000,
-                        "reference_p50_ms": statistics.median(timings["reference"]) * 1000,
-                        "unmatched_p50_ms": statistics.median(timings["unmatched"]) * 1000,
-                        "unmatched_p95_ms": percentile(timings["unmatched"], 95) * 1000})
+        results.append(
+            {
+                "pending": live,
+                "p50_ms": statistics.median(both) * 1000,
+                "p95_ms": percentile(both, 95) * 1000,
+                "amount_n": len(timings["amount"]),
+                "amount_p50_ms": statistics.median(timings["amount"] or [0]) * 1000,
+                "reference_p50_ms": statistics.median(timings["reference"]) * 1000,
+                "unmatched_p50_ms": statistics.median(timings["unmatched"]) * 1000,
+                "unmatched_p95_ms": percentile(timings["unmatched"], 95) * 1000,
+            }
+        )
     problems = reconcile(draw.id).problems
     if problems:
         print("  RECONCILIATION PROBLEMS:", problems)
@@ -248,8 +297,9 @@ def bench_matching(target: Target, realistic: bool, sizes=(100, 1_000, 10_000), 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--pg", default=os.environ.get("LUCKYDRAW_BENCH_POSTGRES_URL")
-                        or os.environ.get("LUCKYDRAW_TEST_POSTGRES_URL"))
+    parser.add_argument(
+        "--pg", default=os.environ.get("LUCKYDRAW_BENCH_POSTGRES_URL") or os.environ.get("LUCKYDRAW_TEST_POSTGRES_URL")
+    )
     parser.add_argument("--writers", type=int, default=16)
     parser.add_argument("--seconds", type=float, default=4.0)
     parser.add_argument("--span", type=int, default=20_000, help="tickets the writers pick from (overlap)")
@@ -265,26 +315,31 @@ def main() -> int:
 
 
 def bench_all_holds(args, kinds):
-    print(f"1. Holds: {args.writers} writer threads for {args.seconds:.0f} s, 1–3 random tickets each "
-          f"from numbers 1–{args.span:,} of a 100,000-ticket draw")
+    print(
+        f"1. Holds: {args.writers} writer threads for {args.seconds:.0f} s, 1–3 random tickets each "
+        f"from numbers 1–{args.span:,} of a 100,000-ticket draw"
+    )
     for kind in kinds:
         target = Target(kind, args.pg)
         try:
             r = bench_holds(target, args.writers, args.seconds, args.span)
         finally:
             target.drop()
-        print(f"   {kind:8} {r['holds_per_s']:7.0f} holds/s ({r['attempts_per_s']:.0f} attempts/s; "
-              f"{r['held']} held, {r['taken']} refused as taken, {r['limit']} limit) "
-              f"latency p50 {r['p50_ms']:.1f} ms p99 {r['p99_ms']:.1f} ms; CPU {r['cpu_ms']:.2f} ms/attempt; "
-              f"unique amounts {r['unique']}, not unique {r['not_unique']}; "
-              f"double holds {r['double_holds']}; reconciled {r['reconciled']}")
-
+        print(
+            f"   {kind:8} {r['holds_per_s']:7.0f} holds/s ({r['attempts_per_s']:.0f} attempts/s; "
+            f"{r['held']} held, {r['taken']} refused as taken, {r['limit']} limit) "
+            f"latency p50 {r['p50_ms']:.1f} ms p99 {r['p99_ms']:.1f} ms; CPU {r['cpu_ms']:.2f} ms/attempt; "
+            f"unique amounts {r['unique']}, not unique {r['not_unique']}; "
+            f"double holds {r['double_holds']}; reconciled {r['reconciled']}"
+        )
 
 
 def bench_all_matching(args, kinds):
     print("2. Record + match one payment as pending bookings grow (100,000-ticket draw, one ticket per booking)")
-    for realistic, title in ((True, "amounts as the core gives them: 100 unique, the rest matched by reference"),
-                             (False, "worst case for the amount index: every booking its own amount")):
+    for realistic, title in (
+        (True, "amounts as the core gives them: 100 unique, the rest matched by reference"),
+        (False, "worst case for the amount index: every booking its own amount"),
+    ):
         print(f"   {title}")
         for kind in kinds:
             target = Target(kind, args.pg)
@@ -293,9 +348,11 @@ def bench_all_matching(args, kinds):
             finally:
                 target.drop()
             for r in rows:
-                print(f"   {kind:8} pending {r['pending']:6,}: median {r['p50_ms']:.2f} ms, p95 {r['p95_ms']:.2f} ms "
-                      f"(by amount {r['amount_p50_ms']:.2f} ×{r['amount_n']}, by reference {r['reference_p50_ms']:.2f}; "
-                      f"unmatched median {r['unmatched_p50_ms']:.2f} ms, p95 {r['unmatched_p95_ms']:.2f} ms)")
+                print(
+                    f"   {kind:8} pending {r['pending']:6,}: median {r['p50_ms']:.2f} ms, p95 {r['p95_ms']:.2f} ms "
+                    f"(by amount {r['amount_p50_ms']:.2f} ×{r['amount_n']}, by reference {r['reference_p50_ms']:.2f}; "
+                    f"unmatched median {r['unmatched_p50_ms']:.2f} ms, p95 {r['unmatched_p95_ms']:.2f} ms)"
+                )
             print(f"   {kind:8} ratio of medians 10,000 vs 100 pending: {rows[-1]['p50_ms'] / rows[0]['p50_ms']:.2f}")
 
 

@@ -35,9 +35,16 @@ CONNECTIONS = 64
 
 def make_draw(url: str, tmp: Path, tickets: int, max_pending: int = 2):
     shared_db.connect(url)
-    settings = validate_settings(name="Bench Mela", ticket_count=tickets, price="5", payee_vpa="organiser@okaxis",
-                                 payee_name="Bench Stores", hold_minutes=30, max_per_order=20,
-                                 max_pending_per_mobile=max_pending)
+    settings = validate_settings(
+        name="Bench Mela",
+        ticket_count=tickets,
+        price="5",
+        payee_vpa="organiser@okaxis",
+        payee_name="Bench Stores",
+        hold_minutes=30,
+        max_per_order=20,
+        max_pending_per_mobile=max_pending,
+    )
     return create_draw(settings, exports_dir=str(tmp / "exports"))
 
 
@@ -67,8 +74,14 @@ def check_race(url: str, tickets: int) -> dict:
                 seen[n] = order.id
         held = {t.number: t.order_id for t in Ticket.select().where(Ticket.state != "free")}
         mismatched = [n for n, oid in held.items() if seen.get(n) != oid]
-        return {"orders": len(live), "tickets_in_orders": len(seen), "held": len(held), "doubles": doubles,
-                "mismatched": mismatched, "all_held": len(held) == tickets}
+        return {
+            "orders": len(live),
+            "tickets_in_orders": len(seen),
+            "held": len(held),
+            "doubles": doubles,
+            "mismatched": mismatched,
+            "all_held": len(held) == tickets,
+        }
     finally:
         shared_db.close()
 
@@ -97,8 +110,12 @@ def run_polling(label: str, url: str, paths: Path, seconds: float, workers=None,
     out = {"banner": server.banner}
     try:
         run_wrk(server.url + "/healthz", "counts = {}", CONNECTIONS, 2)  # warm up
-        out["healthz"] = run_wrk(server.url + "/healthz", "counts = {}\nresponse = function(s) counts[s] = (counts[s] or 0) + 1 end",
-                                 CONNECTIONS, seconds)
+        out["healthz"] = run_wrk(
+            server.url + "/healthz",
+            "counts = {}\nresponse = function(s) counts[s] = (counts[s] or 0) + 1 end",
+            CONNECTIONS,
+            seconds,
+        )
         run_wrk(server.url + "/", poll_script(str(paths)), CONNECTIONS, 2)  # warm up: connections, caches
         out["poll"] = run_wrk(server.url + "/", poll_script(str(paths)), CONNECTIONS, seconds)
         with SlowClients("127.0.0.1", server.port, idle=100, slow=100) as slow:
@@ -110,17 +127,22 @@ def run_polling(label: str, url: str, paths: Path, seconds: float, workers=None,
     h, p, s = out["healthz"], out["poll"], out["poll_slow"]
     print(f"\n[{label}] {out['banner']}")
     print(f"  GET /healthz (no database, ceiling)      {fmt(h)}{errors_of(h)}")
-    print(f"  GET /api/check_payment/<id>, 64 conns    {fmt(p)}{errors_of(p)}   "
-          f"= {p['rps'] / h['rps']:.0%} of the ceiling   "
-          f"{verdict(p['rps'] >= 4000 and p['p99_ms'] <= 50)} (≥ 4,000 req/s, p99 ≤ 50 ms)")
-    print(f"  same, with 200 slow/idle conns open      {fmt(s)}{errors_of(s)}   "
-          f"{verdict(s['p99_ms'] <= 100 and not s['timeouts'] and s['requests'] > 0)} (p99 ≤ 100 ms; {out['slow_open']} held open, "
-          f"{out['slow_reopened']} closed by the server and reopened)")
+    print(
+        f"  GET /api/check_payment/<id>, 64 conns    {fmt(p)}{errors_of(p)}   "
+        f"= {p['rps'] / h['rps']:.0%} of the ceiling   "
+        f"{verdict(p['rps'] >= 4000 and p['p99_ms'] <= 50)} (≥ 4,000 req/s, p99 ≤ 50 ms)"
+    )
+    print(
+        f"  same, with 200 slow/idle conns open      {fmt(s)}{errors_of(s)}   "
+        f"{verdict(s['p99_ms'] <= 100 and not s['timeouts'] and s['requests'] > 0)} (p99 ≤ 100 ms; {out['slow_open']} held open, "
+        f"{out['slow_reopened']} closed by the server and reopened)"
+    )
     return out
 
 
-def run_race(label: str, url: str, seconds: float, workers=None, env=None, tickets=500, buyers=2000,
-             connections=64) -> dict:
+def run_race(
+    label: str, url: str, seconds: float, workers=None, env=None, tickets=500, buyers=2000, connections=64
+) -> dict:
     server = WebServer(url, workers=workers, env=env)
     try:
         result = race("127.0.0.1", server.port, tickets, buyers, connections, timeout=seconds)
@@ -130,17 +152,34 @@ def run_race(label: str, url: str, seconds: float, workers=None, env=None, ticke
     created = result["status"].get(201, 0)
     fivexx = sum(v for k, v in result["status"].items() if k >= 500 or k == 0)
     rate = result["answered"] / result["elapsed"]
-    ok = (check["all_held"] and not check["doubles"] and not check["mismatched"] and fivexx == 0
-          and rate >= 1000 and result["p99_ms"] <= 300 and not result["client_error_count"])
+    ok = (
+        check["all_held"]
+        and not check["doubles"]
+        and not check["mismatched"]
+        and fivexx == 0
+        and rate >= 1000
+        and result["p99_ms"] <= 300
+        and not result["client_error_count"]
+    )
     print(f"\n[{label}] {server.banner}")
-    print(f"  {buyers:,} buyers race for {tickets} tickets over {connections} connections: {result['answered']:,} "
-          f"answered in {result['elapsed']:.2f} s = {rate:,.0f} holds/s (attempts), {created} bookings made")
-    print(f"  latency p50 {result['p50_ms']:.1f} ms, p99 {result['p99_ms']:.1f} ms, max {result['max_ms']:.0f} ms; "
-          f"statuses {dict(sorted(result['status'].items()))}"
-          + (f"; client errors {result['client_error_count']} {result['client_errors']}" if result['client_error_count'] else ""))
-    print(f"  tickets held {check['held']}/{tickets}, in {check['orders']} live orders; numbers in two orders: "
-          f"{len(check['doubles'])}; ticket rows not matching their order: {len(check['mismatched'])}; 5xx: {fivexx}   "
-          f"{verdict(ok)} (all held once, zero 5xx, ≥ 1,000 holds/s, p99 ≤ 300 ms)")
+    print(
+        f"  {buyers:,} buyers race for {tickets} tickets over {connections} connections: {result['answered']:,} "
+        f"answered in {result['elapsed']:.2f} s = {rate:,.0f} holds/s (attempts), {created} bookings made"
+    )
+    print(
+        f"  latency p50 {result['p50_ms']:.1f} ms, p99 {result['p99_ms']:.1f} ms, max {result['max_ms']:.0f} ms; "
+        f"statuses {dict(sorted(result['status'].items()))}"
+        + (
+            f"; client errors {result['client_error_count']} {result['client_errors']}"
+            if result["client_error_count"]
+            else ""
+        )
+    )
+    print(
+        f"  tickets held {check['held']}/{tickets}, in {check['orders']} live orders; numbers in two orders: "
+        f"{len(check['doubles'])}; ticket rows not matching their order: {len(check['mismatched'])}; 5xx: {fivexx}   "
+        f"{verdict(ok)} (all held once, zero 5xx, ≥ 1,000 holds/s, p99 ≤ 300 ms)"
+    )
     return {"result": result, "check": check, "rate": rate, "ok": ok, "banner": server.banner}
 
 
@@ -169,8 +208,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--workers", type=int, default=None, help="override the default worker count")
-    parser.add_argument("--pg", default=os.environ.get("LUCKYDRAW_BENCH_POSTGRES_URL")
-                        or os.environ.get("LUCKYDRAW_TEST_POSTGRES_URL"))
+    parser.add_argument(
+        "--pg", default=os.environ.get("LUCKYDRAW_BENCH_POSTGRES_URL") or os.environ.get("LUCKYDRAW_TEST_POSTGRES_URL")
+    )
     parser.add_argument("--pg-workers", type=int, default=None, help="default: the server's own default")
     parser.add_argument("--compare", action="store_true", help="also measure other server settings")
     parser.add_argument("--only", choices=["poll", "race", "pg"], default=None)
@@ -180,20 +220,39 @@ def main() -> int:
         return 1
     with tempfile.TemporaryDirectory() as tmpdir:
         tmp = Path(tmpdir)
-        print(f"Buyer web benchmark: {os.cpu_count()} cores shared by server and wrk (1 thread); "
-              f"phases of {args.seconds:.0f} s")
+        print(
+            f"Buyer web benchmark: {os.cpu_count()} cores shared by server and wrk (1 thread); "
+            f"phases of {args.seconds:.0f} s"
+        )
         ok = True
         if args.only in (None, "poll"):
             url, paths = polling_database(tmp)
             out = run_polling("SQLite, default server", url, paths, args.seconds, workers=args.workers)
             ok &= out["poll"]["rps"] >= 4000 and out["poll"]["p99_ms"] <= 50 and out["poll_slow"]["p99_ms"] <= 100
             if args.compare:
-                run_polling("SQLite, gunicorn gthread 2 × 4 (not chosen)", url, paths, args.seconds, workers=2,
-                            env={"LUCKYDRAW_GUNICORN_WORKER": "gthread"})
-                run_polling("SQLite, gunicorn sync × 4 (not chosen)", url, paths, args.seconds, workers=4,
-                            env={"LUCKYDRAW_GUNICORN_WORKER": "sync", "LUCKYDRAW_WEB_THREADS": "1"})
-                run_polling("SQLite, waitress alone, 8 threads (the Windows fallback)", url, paths, args.seconds,
-                            env={"LUCKYDRAW_WEB_SERVER": "waitress", "LUCKYDRAW_WEB_THREADS": "8"})
+                run_polling(
+                    "SQLite, gunicorn gthread 2 × 4 (not chosen)",
+                    url,
+                    paths,
+                    args.seconds,
+                    workers=2,
+                    env={"LUCKYDRAW_GUNICORN_WORKER": "gthread"},
+                )
+                run_polling(
+                    "SQLite, gunicorn sync × 4 (not chosen)",
+                    url,
+                    paths,
+                    args.seconds,
+                    workers=4,
+                    env={"LUCKYDRAW_GUNICORN_WORKER": "sync", "LUCKYDRAW_WEB_THREADS": "1"},
+                )
+                run_polling(
+                    "SQLite, waitress alone, 8 threads (the Windows fallback)",
+                    url,
+                    paths,
+                    args.seconds,
+                    env={"LUCKYDRAW_WEB_SERVER": "waitress", "LUCKYDRAW_WEB_THREADS": "8"},
+                )
         if args.only in (None, "race"):
             url = str(tmp / "race.db")
             make_draw(url, tmp, tickets=500, max_pending=2)
@@ -208,13 +267,22 @@ def main() -> int:
                 try:
                     make_draw(url, tmp, tickets=500, max_pending=2)
                     shared_db.close()
-                    race = run_race(f"PostgreSQL, {args.pg_workers or 'default'} workers", url, args.seconds + 5,
-                                    workers=args.pg_workers)
+                    race = run_race(
+                        f"PostgreSQL, {args.pg_workers or 'default'} workers",
+                        url,
+                        args.seconds + 5,
+                        workers=args.pg_workers,
+                    )
                     ok &= race["ok"]
                     url2, paths = polling_database_pg(args.pg, tmp)
                     try:
-                        run_polling(f"PostgreSQL, {args.pg_workers or 'default'} workers", url2[0], paths, args.seconds,
-                                    workers=args.pg_workers)
+                        run_polling(
+                            f"PostgreSQL, {args.pg_workers or 'default'} workers",
+                            url2[0],
+                            paths,
+                            args.seconds,
+                            workers=args.pg_workers,
+                        )
                     finally:
                         url2[1]()
                 finally:

@@ -97,13 +97,17 @@ def run_wrk(url: str, script: str, connections: int, seconds: float, timeout: st
         handle.write(script + LUA_DONE)
         path = handle.name
     try:
-        proc = subprocess.run([WRK, "-t1", f"-c{connections}", f"-d{int(seconds)}s", f"--timeout={timeout}",
-                               "-s", path, url], capture_output=True, text=True, timeout=seconds + 30)
+        proc = subprocess.run(
+            [WRK, "-t1", f"-c{connections}", f"-d{int(seconds)}s", f"--timeout={timeout}", "-s", path, url],
+            capture_output=True,
+            text=True,
+            timeout=seconds + 30,
+        )
     finally:
         os.unlink(path)
     for line in proc.stdout.splitlines():
         if line.startswith("WRKJSON "):
-            data = json.loads(line[len("WRKJSON "):])
+            data = json.loads(line[len("WRKJSON ") :])
             data["rps"] = data["requests"] / (data["duration_us"] / 1e6) if data["duration_us"] else 0.0
             data["p99_ms"] = data["p99_us"] / 1000
             data["p50_ms"] = data["p50_us"] / 1000
@@ -153,6 +157,7 @@ class SlowClients:
     def _run(self):
         sel = selectors.DefaultSelector()
         conns = {}  # sock -> [kind, bytes sent]
+
         def add(kind):
             try:
                 sock = self._connect()
@@ -160,6 +165,7 @@ class SlowClients:
                 return
             conns[sock] = [kind, 0]
             sel.register(sock, selectors.EVENT_READ)
+
         for _ in range(self.idle):
             add("idle")
         for _ in range(self.slow):
@@ -184,7 +190,7 @@ class SlowClients:
                 for sock, state in list(conns.items()):
                     if state[0] == "slow" and state[1] < len(self.REQUEST):
                         try:
-                            sock.send(self.REQUEST[state[1]:state[1] + 1])
+                            sock.send(self.REQUEST[state[1] : state[1] + 1])
                             state[1] += 1
                         except OSError:
                             pass
@@ -208,11 +214,9 @@ class WebServer:
         args = [sys.executable, "-m", "buyerweb", "--db", db_url, "--host", "127.0.0.1", "--port", str(self.port)]
         if workers:
             args += ["--workers", str(workers)]
-        full_env = {**os.environ, "LUCKYDRAW_HOLD_LIMIT_IP": "off", "LUCKYDRAW_HOLD_LIMIT_MOBILE": "off",
-                    **(env or {})}
+        full_env = {**os.environ, "LUCKYDRAW_HOLD_LIMIT_IP": "off", "LUCKYDRAW_HOLD_LIMIT_MOBILE": "off", **(env or {})}
         self.log = tempfile.TemporaryFile("w+")
-        self.proc = subprocess.Popen(args, cwd=ROOT, env=full_env, stdout=subprocess.PIPE, stderr=self.log,
-                                     text=True)
+        self.proc = subprocess.Popen(args, cwd=ROOT, env=full_env, stdout=subprocess.PIPE, stderr=self.log, text=True)
         self.banner = self.proc.stdout.readline().strip()
         if self.proc.poll() is not None or "http://" not in self.banner:
             self.log.seek(0)
@@ -245,8 +249,15 @@ class WebServer:
             self.proc.wait()
 
 
-def race(host: str, port: int, tickets: int, buyers: int, connections: int = 256, timeout: float = 15.0,
-         mobile0: int = 9_000_000_000) -> dict:
+def race(
+    host: str,
+    port: int,
+    tickets: int,
+    buyers: int,
+    connections: int = 256,
+    timeout: float = 15.0,
+    mobile0: int = 9_000_000_000,
+) -> dict:
     """Sale opening: `buyers` buyers, each wanting 1–3 numbers picked at random from those not yet
     known to be taken, POST /api/orders over `connections` keep-alive connections at once. Returns
     latencies, statuses and the wall time from the first request to the last answer."""
@@ -278,10 +289,13 @@ def race(host: str, port: int, tickets: int, buyers: int, connections: int = 256
                     number = queue.get_nowait()
                 except asyncio.QueueEmpty:
                     return
-                body = json.dumps({"name": f"Buyer {number}", "mobile": str(mobile0 + number),
-                                   "tickets": pick()}).encode()
-                head = (f"POST /api/orders HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\n"
-                        f"Content-Length: {len(body)}\r\n\r\n").encode()
+                body = json.dumps(
+                    {"name": f"Buyer {number}", "mobile": str(mobile0 + number), "tickets": pick()}
+                ).encode()
+                head = (
+                    f"POST /api/orders HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\n"
+                    f"Content-Length: {len(body)}\r\n\r\n"
+                ).encode()
                 started = time.perf_counter()
                 writer.write(head + body)
                 status_line = await reader.readline()
@@ -309,14 +323,24 @@ def race(host: str, port: int, tickets: int, buyers: int, connections: int = 256
         for number in range(buyers):
             queue.put_nowait(number)
         started = time.perf_counter()
-        results = await asyncio.wait_for(asyncio.gather(*(connection(queue) for _ in range(connections)),
-                                                        return_exceptions=True), timeout)
+        results = await asyncio.wait_for(
+            asyncio.gather(*(connection(queue) for _ in range(connections)), return_exceptions=True), timeout
+        )
         return time.perf_counter() - started, [r for r in results if isinstance(r, Exception)]
 
     elapsed, failures = asyncio.run(main())
     latencies.sort()
+
     def pct(p):
         return latencies[min(len(latencies) - 1, int(len(latencies) * p))] * 1000 if latencies else 0.0
-    return {"elapsed": elapsed, "answered": len(latencies), "status": statuses, "p50_ms": pct(0.50),
-            "p99_ms": pct(0.99), "max_ms": latencies[-1] * 1000 if latencies else 0.0,
-            "client_errors": [repr(f) for f in failures[:3]], "client_error_count": len(failures)}
+
+    return {
+        "elapsed": elapsed,
+        "answered": len(latencies),
+        "status": statuses,
+        "p50_ms": pct(0.50),
+        "p99_ms": pct(0.99),
+        "max_ms": latencies[-1] * 1000 if latencies else 0.0,
+        "client_errors": [repr(f) for f in failures[:3]],
+        "client_error_count": len(failures),
+    }

@@ -12,12 +12,17 @@ from .server import DEFAULT_HOST, DEFAULT_PORT, PortTaken, main_error, serve
 
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(prog="python -m buyerweb", description="Serve the Lucky Draw buyer web.")
-    parser.add_argument("--db", default=None,
-                        help="database URL or SQLite path (default: $LUCKYDRAW_DATABASE_URL or luckydraw.db)")
+    parser.add_argument(
+        "--db", default=None, help="database URL or SQLite path (default: $LUCKYDRAW_DATABASE_URL or luckydraw.db)"
+    )
     parser.add_argument("--host", default=DEFAULT_HOST, help=f"address to listen on (default {DEFAULT_HOST})")
     parser.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT})")
-    parser.add_argument("--workers", type=int, default=None,
-                        help="worker processes (default: one per core, at least 2; Windows: one process)")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help="worker processes (default: one per core, at least 2; Windows: one process)",
+    )
     args = parser.parse_args(argv)
     if not 0 < args.port < 65536:
         parser.error("--port must be between 1 and 65535")

@@ -36,8 +36,11 @@ class AvailabilityCache:
         if value is not None and now - self._at < AVAILABILITY_CACHE_SECONDS and value["draw_id"] == draw.id:
             return value
         with self._lock:
-            if self._value is not None and time.monotonic() - self._at < AVAILABILITY_CACHE_SECONDS \
-                    and self._value["draw_id"] == draw.id:
+            if (
+                self._value is not None
+                and time.monotonic() - self._at < AVAILABILITY_CACHE_SECONDS
+                and self._value["draw_id"] == draw.id
+            ):
                 return self._value
             value = availability(draw)
             self._value, self._at = value, time.monotonic()
@@ -64,8 +67,11 @@ def hold_json(hold, draw) -> dict:
 
 
 def _limited(exc: RateLimited):
-    return json_body({"error": exc.message, "code": exc.code, "retry_after": exc.retry_after}, 429,
-                     {"Retry-After": str(exc.retry_after)})
+    return json_body(
+        {"error": exc.message, "code": exc.code, "retry_after": exc.retry_after},
+        429,
+        {"Retry-After": str(exc.retry_after)},
+    )
 
 
 def install(app, ctx):
@@ -104,10 +110,21 @@ def install(app, ctx):
         if draw is None:
             raise NotFound("There is no draw yet.")
         value = cache.get(draw)
-        data = {"draw_id": draw.id, "name": draw.name, "state": draw.state, "count": draw.ticket_count,
-                "width": draw.width, "price": rupees(draw.price_paise), "price_paise": draw.price_paise,
-                "max_per_order": draw.max_per_order, "sold": value["sold"], "held": value["held"],
-                "free": value["free"], "from": 1, "states": value["states"]}
+        data = {
+            "draw_id": draw.id,
+            "name": draw.name,
+            "state": draw.state,
+            "count": draw.ticket_count,
+            "width": draw.width,
+            "price": rupees(draw.price_paise),
+            "price_paise": draw.price_paise,
+            "max_per_order": draw.max_per_order,
+            "sold": value["sold"],
+            "held": value["held"],
+            "free": value["free"],
+            "from": 1,
+            "states": value["states"],
+        }
         first, last = request.query.get("from"), request.query.get("to")
         if first or last:
             try:
@@ -118,7 +135,7 @@ def install(app, ctx):
             if hi < lo:
                 return error_json(400, "'to' must not be smaller than 'from'.")
             data["from"] = lo
-            data["states"] = value["states"][lo - 1:hi]
+            data["states"] = value["states"][lo - 1 : hi]
         response.content_type = "application/json"
         response.set_header("Cache-Control", "no-store")
         return json.dumps(data, separators=(",", ":"))
@@ -140,8 +157,7 @@ def install(app, ctx):
         if not isinstance(payload, dict):
             return error_json(400, 'The request body must be a JSON object like {"name", "mobile", "tickets"}.')
         try:
-            hold = place_hold(ctx, payload.get("name"), payload.get("mobile"), payload.get("tickets"),
-                              ip_checked=True)
+            hold = place_hold(ctx, payload.get("name"), payload.get("mobile"), payload.get("tickets"), ip_checked=True)
         except RateLimited as exc:
             return _limited(exc)
         except TicketsTaken:
@@ -150,6 +166,7 @@ def install(app, ctx):
         cache.clear()
         draw = ctx.draws.get()
         result = json_body(hold_json(hold, draw), 201, {"Location": f"/pay/{hold.session_id}"})
-        result.set_cookie(LAST_ORDER_COOKIE, hold.session_id, path="/", httponly=True, samesite="lax",
-                          max_age=24 * 3600)
+        result.set_cookie(
+            LAST_ORDER_COOKIE, hold.session_id, path="/", httponly=True, samesite="lax", max_age=24 * 3600
+        )
         return result

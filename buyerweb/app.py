@@ -59,6 +59,7 @@ class BuyerApp(Bottle):
         def start(status, headers, exc_info=None):
             headers.extend(SECURITY_HEADERS)
             return start_response(status, headers, exc_info)
+
         return super().wsgi(environ, start)
 
 
@@ -123,6 +124,7 @@ def guard_plugin(ctx: WebContext):
             if is_api():
                 return json_body({"error": message}, status, headers)
             from .pages import error_page
+
             return error_page(ctx, status, message, headers)
 
         return wrapper
@@ -143,14 +145,20 @@ def _error_handler(ctx: WebContext):
     def handler(err: HTTPError):
         status = err.status_code
         message = messages.get(status, "The request could not be handled.")
-        if status in (400, 413) and isinstance(err.body, str) and err.body and len(err.body) < 200 \
-                and not err.body.startswith("<"):
+        if (
+            status in (400, 413)
+            and isinstance(err.body, str)
+            and err.body
+            and len(err.body) < 200
+            and not err.body.startswith("<")
+        ):
             message = err.body if err.body.endswith(".") else message
         if is_api():
             response.content_type = "application/json; charset=utf-8"
             response.set_header("Cache-Control", "no-store")
             return json.dumps({"error": message})
         from .pages import render_error_html
+
         response.content_type = "text/html; charset=utf-8"
         return render_error_html(ctx, status, message)
 
@@ -176,8 +184,9 @@ def _static_versions() -> dict:
     return versions
 
 
-def create_app(db_url: str | None = None, *, migrate: bool = True, config: WebConfig | None = None,
-               **overrides) -> Bottle:
+def create_app(
+    db_url: str | None = None, *, migrate: bool = True, config: WebConfig | None = None, **overrides
+) -> Bottle:
     """The buyer web as a WSGI app bound to the database at `db_url`.
 
     `migrate=False` when a launcher has already brought the schema up to date (worker processes).
@@ -204,6 +213,7 @@ def create_app(db_url: str | None = None, *, migrate: bool = True, config: WebCo
     app.install(guard_plugin(ctx))
 
     if not config.keep_connections:
+
         @app.hook("before_request")
         def _connect():
             database.connect(reuse_if_open=True)
@@ -219,6 +229,7 @@ def create_app(db_url: str | None = None, *, migrate: bool = True, config: WebCo
 
     from . import api, pages, results, static
     from .hooks import install_hooks
+
     api.install(app, ctx)
     pages.install(app, ctx)
     results.install(app, ctx)

@@ -28,11 +28,21 @@ class WaitressWorker(Worker):
         logging.getLogger("waitress.queue").setLevel(logging.ERROR)
         socket_map = {}
         server = create_server(
-            self.wsgi, map=socket_map, sockets=[listener.sock for listener in self.sockets],
-            threads=max(1, self.cfg.threads), connection_limit=self.cfg.worker_connections,
-            channel_timeout=60, cleanup_interval=10, backlog=self.cfg.backlog, ident="luckydraw",
-            asyncore_use_poll=True, max_request_body_size=64 * 1024, clear_untrusted_proxy_headers=True,
-            expose_tracebacks=False, log_untrusted_proxy_headers=False)
+            self.wsgi,
+            map=socket_map,
+            sockets=[listener.sock for listener in self.sockets],
+            threads=max(1, self.cfg.threads),
+            connection_limit=self.cfg.worker_connections,
+            channel_timeout=60,
+            cleanup_interval=10,
+            backlog=self.cfg.backlog,
+            ident="luckydraw",
+            asyncore_use_poll=True,
+            max_request_body_size=64 * 1024,
+            clear_untrusted_proxy_headers=True,
+            expose_tracebacks=False,
+            log_untrusted_proxy_headers=False,
+        )
         last_notify = 0.0
         try:
             while self.alive:

@@ -54,8 +54,7 @@ def place_hold(ctx, name, mobile, tickets, *, ip_checked: bool = False) -> Hold:
     if ctx.hold_mobile is not None:
         wait = ctx.hold_mobile.hit(mobile_digits)
         if wait:
-            raise RateLimited(f"Too many booking attempts for this mobile number. Please try again in {wait} s.",
-                              wait)
+            raise RateLimited(f"Too many booking attempts for this mobile number. Please try again in {wait} s.", wait)
     if draw is not None:
         taken = hold_sql.taken_numbers(draw.id, numbers, utcnow())[0]
         if taken:

@@ -20,10 +20,17 @@ from .app import render
 from .holds import RateLimited, check_ip_limit, place_hold
 from .present import label, labels, local_iso, local_time, mask_mobile, seconds_left
 from .qrpng import qr_png
-from .security import (BUYER_COOKIE, LAST_ORDER_COOKIE, csrf_ok, csrf_token, get_signed_cookie, read_body,
-                       set_signed_cookie)
+from .security import (
+    BUYER_COOKIE,
+    LAST_ORDER_COOKIE,
+    csrf_ok,
+    csrf_token,
+    get_signed_cookie,
+    read_body,
+    set_signed_cookie,
+)
 
-BIG_DRAW = 1000       # from this many tickets on, the grid shows one range at a time
+BIG_DRAW = 1000  # from this many tickets on, the grid shows one range at a time
 RANGE_SIZE = 100
 MAX_RANGE_OPTIONS = 200
 BUYER_COOKIE_AGE = 7 * 24 * 3600
@@ -31,6 +38,7 @@ STATE_WORDS = {"pending": "Waiting for payment", "paid": "Paid", "expired": "Exp
 
 
 # ----------------------------------------------------------------------------------------- helpers
+
 
 def page(ctx, _view: str, status: int = 200, headers: dict | None = None, **values) -> str:
     values.setdefault("draw", ctx.draws.get())
@@ -51,8 +59,9 @@ def render_error_html(ctx, status: int, message: str) -> str:
         draw = ctx.draws.get()
     except Exception:  # noqa: BLE001 - the error page must render even when the database is down
         draw = None
-    return render(ctx, "error.tpl", draw=draw, title="Sorry", status=status, message=message,
-                  message_kind="error", csrf="")
+    return render(
+        ctx, "error.tpl", draw=draw, title="Sorry", status=status, message=message, message_kind="error", csrf=""
+    )
 
 
 def error_page(ctx, status: int, message: str, headers: dict | None = None) -> HTTPResponse:
@@ -128,6 +137,7 @@ def session_or_404(session_id: str) -> str:
 
 # ------------------------------------------------------------------------------------ ticket grid
 
+
 def grid_ranges(draw) -> list[tuple[int, int]]:
     if draw.ticket_count < BIG_DRAW:
         return [(1, draw.ticket_count)]
@@ -147,37 +157,73 @@ def grid_cells(draw, states: str, lo: int, hi: int, selected: set[int]) -> str:
         state = states[number - 1] if number - 1 < len(states) else "0"
         if state == "0":
             checked = " checked" if number in selected else ""
-            out.append(f'<label class="t" id="t{number}"><input type="checkbox" name="t" value="{number}"{checked}>'
-                       f'<span>{text}</span></label>')
+            out.append(
+                f'<label class="t" id="t{number}"><input type="checkbox" name="t" value="{number}"{checked}>'
+                f"<span>{text}</span></label>"
+            )
         else:
             word = "sold" if state == "2" else "on hold"
             kind = "sold" if state == "2" else "held"
-            out.append(f'<label class="t {kind}" id="t{number}"><input type="checkbox" name="t" value="{number}" '
-                       f'disabled><span>{text}<i class="vh"> {word}</i></span></label>')
+            out.append(
+                f'<label class="t {kind}" id="t{number}"><input type="checkbox" name="t" value="{number}" '
+                f'disabled><span>{text}<i class="vh"> {word}</i></span></label>'
+            )
     return "".join(out)
 
 
-def pick_page(ctx, draw, who, selected: list[int], range_index: int = 0, message=None, message_kind="error",
-              status=200, headers=None, focus=None):
+def pick_page(
+    ctx,
+    draw,
+    who,
+    selected: list[int],
+    range_index: int = 0,
+    message=None,
+    message_kind="error",
+    status=200,
+    headers=None,
+    focus=None,
+):
     value = ctx.availability.get(draw)
     states = value["states"]
     kept = [n for n in selected if states[n - 1] == "0"][: draw.max_per_order]
     dropped = [n for n in selected if n not in kept and states[n - 1] != "0"]
     if dropped and message is None:
-        message = (f"{'Ticket' if len(dropped) == 1 else 'Tickets'} {labels(dropped, draw.width)} "
-                   f"{'was' if len(dropped) == 1 else 'were'} just taken by someone else, so "
-                   f"{'it is' if len(dropped) == 1 else 'they are'} no longer in your selection.")
+        message = (
+            f"{'Ticket' if len(dropped) == 1 else 'Tickets'} {labels(dropped, draw.width)} "
+            f"{'was' if len(dropped) == 1 else 'were'} just taken by someone else, so "
+            f"{'it is' if len(dropped) == 1 else 'they are'} no longer in your selection."
+        )
     ranges = grid_ranges(draw)
     range_index = max(0, min(range_index, len(ranges) - 1))
     lo, hi = ranges[range_index]
     hidden = [n for n in kept if not lo <= n <= hi]
-    return page(ctx, "pick.tpl", status=status, headers=headers, title="Choose your numbers", draw=draw,
-                buyer=who, cells_html=grid_cells(draw, states, lo, hi, set(kept)), hidden=hidden,
-                selected=kept, ranges=ranges, range_index=range_index, lo=lo, hi=hi,
-                big=draw.ticket_count >= BIG_DRAW, free=value["free"], sold=value["sold"], held=value["held"],
-                message=message, message_kind=message_kind, focus=focus, open=sales_open(draw),
-                price=format_rupees(draw.price_paise), max_range_options=MAX_RANGE_OPTIONS,
-                label=lambda n: label(n, draw.width))
+    return page(
+        ctx,
+        "pick.tpl",
+        status=status,
+        headers=headers,
+        title="Choose your numbers",
+        draw=draw,
+        buyer=who,
+        cells_html=grid_cells(draw, states, lo, hi, set(kept)),
+        hidden=hidden,
+        selected=kept,
+        ranges=ranges,
+        range_index=range_index,
+        lo=lo,
+        hi=hi,
+        big=draw.ticket_count >= BIG_DRAW,
+        free=value["free"],
+        sold=value["sold"],
+        held=value["held"],
+        message=message,
+        message_kind=message_kind,
+        focus=focus,
+        open=sales_open(draw),
+        price=format_rupees(draw.price_paise),
+        max_range_options=MAX_RANGE_OPTIONS,
+        label=lambda n: label(n, draw.width),
+    )
 
 
 def lucky_dip(ctx, draw, selected: list[int], count: int) -> list[int]:
@@ -189,6 +235,7 @@ def lucky_dip(ctx, draw, selected: list[int], count: int) -> list[int]:
 
 
 # ------------------------------------------------------------------------------------------ routes
+
 
 def install(app, ctx):  # noqa: C901 - one small function per route
     secret = ctx.config.secret
@@ -208,14 +255,26 @@ def install(app, ctx):  # noqa: C901 - one small function per route
                 pass
         errors = {}
         if request.query.get("details") and not who:
-            errors["form"] = ("Please enter your details first. (If you did, your browser may be blocking cookies "
-                              "for this site: they are needed to remember you between pages.)")
+            errors["form"] = (
+                "Please enter your details first. (If you did, your browser may be blocking cookies "
+                "for this site: they are needed to remember you between pages.)"
+            )
         public = ctx.results.commitment(draw) if draw else None
-        return page(ctx, "details.tpl", title=draw.name if draw else "Lucky Draw", draw=draw,
-                    name=who.get("n", ""), mobile=who.get("m", ""), errors=errors, waiting=waiting,
-                    open=sales_open(draw), free=ctx.availability.get(draw)["free"] if draw else 0,
-                    price=format_rupees(draw.price_paise) if draw else "", public=public,
-                    announced_at=local_iso(public["announced_at"], ctx.zone) if public else "")
+        return page(
+            ctx,
+            "details.tpl",
+            title=draw.name if draw else "Lucky Draw",
+            draw=draw,
+            name=who.get("n", ""),
+            mobile=who.get("m", ""),
+            errors=errors,
+            waiting=waiting,
+            open=sales_open(draw),
+            free=ctx.availability.get(draw)["free"] if draw else 0,
+            price=format_rupees(draw.price_paise) if draw else "",
+            public=public,
+            announced_at=local_iso(public["announced_at"], ctx.zone) if public else "",
+        )
 
     @app.post("/start")
     def start():
@@ -234,10 +293,20 @@ def install(app, ctx):  # noqa: C901 - one small function per route
         except InvalidInput as exc:
             errors["mobile"] = exc.message
         if errors or not sales_open(draw):
-            return page(ctx, "details.tpl", status=403 if "form" in errors else 422 if errors else 409,
-                        title="Your details", draw=draw, name=name, mobile=mobile, errors=errors, waiting=None,
-                        open=sales_open(draw), free=ctx.availability.get(draw)["free"] if draw else 0,
-                        price=format_rupees(draw.price_paise) if draw else "")
+            return page(
+                ctx,
+                "details.tpl",
+                status=403 if "form" in errors else 422 if errors else 409,
+                title="Your details",
+                draw=draw,
+                name=name,
+                mobile=mobile,
+                errors=errors,
+                waiting=None,
+                open=sales_open(draw),
+                free=ctx.availability.get(draw)["free"] if draw else 0,
+                price=format_rupees(draw.price_paise) if draw else "",
+            )
         set_signed_cookie(secret, BUYER_COOKIE, {"n": name, "m": mobile}, BUYER_COOKIE_AGE)
         redirect("/pick", 303)
 
@@ -261,8 +330,9 @@ def install(app, ctx):  # noqa: C901 - one small function per route
         message, kind = None, "info"
         if query.get("dipped"):
             message = "Lucky dip picked your numbers. Tap any to change them."
-        return pick_page(ctx, draw, who, selected, range_index, message=message, message_kind=kind,
-                         focus=query.get("focus"))
+        return pick_page(
+            ctx, draw, who, selected, range_index, message=message, message_kind=kind, focus=query.get("focus")
+        )
 
     @app.post("/pick")
     def pick_post():
@@ -281,9 +351,15 @@ def install(app, ctx):  # noqa: C901 - one small function per route
         except InvalidInput as exc:
             return pick_page(ctx, draw, who, [], range_index, message=exc.message, status=422)
         if not csrf_ok(secret, field(form, "csrf")):
-            return pick_page(ctx, draw, who, selected, range_index, status=403,
-                             message="This page was open for too long. Please check your numbers and press the "
-                                     "button again.")
+            return pick_page(
+                ctx,
+                draw,
+                who,
+                selected,
+                range_index,
+                status=403,
+                message="This page was open for too long. Please check your numbers and press the button again.",
+            )
         if action == "hold":
             return hold_from_form(ctx, draw, who, selected, range_index)
         params = {"sel": ",".join(map(str, selected))}
@@ -327,13 +403,22 @@ def install(app, ctx):  # noqa: C901 - one small function per route
             rest = [n for n in selected if n not in exc.taken]
             return pick_page(ctx, draw, who, rest, range_index, message=exc.message, status=409)
         except RateLimited as exc:
-            return pick_page(ctx, draw, who, selected, range_index, message=exc.message, status=429,
-                             headers={"Retry-After": str(exc.retry_after)})
+            return pick_page(
+                ctx,
+                draw,
+                who,
+                selected,
+                range_index,
+                message=exc.message,
+                status=429,
+                headers={"Retry-After": str(exc.retry_after)},
+            )
         except LuckyDrawError as exc:
             return pick_page(ctx, draw, who, selected, range_index, message=exc.message, status=exc.status)
         ctx.availability.clear()
-        response.set_cookie(LAST_ORDER_COOKIE, hold.session_id, path="/", httponly=True, samesite="lax",
-                            max_age=24 * 3600)
+        response.set_cookie(
+            LAST_ORDER_COOKIE, hold.session_id, path="/", httponly=True, samesite="lax", max_age=24 * 3600
+        )
         redirect(f"/pay/{hold.session_id}", 303)
 
     @app.get("/pay/<session_id>")
@@ -346,17 +431,36 @@ def install(app, ctx):  # noqa: C901 - one small function per route
         draw = Draw.get_by_id(order.draw_id)
         numbers = labels(status.tickets, draw.width)
         if status.state != "pending":
-            return page(ctx, "expired.tpl", title="Booking expired", draw=draw, order=order, state=status.state,
-                        numbers=numbers, amount=format_rupees(order.payable_paise),
-                        restart=f"/pick?{urlencode({'sel': ','.join(map(str, status.tickets))})}",
-                        open=sales_open(draw))
+            return page(
+                ctx,
+                "expired.tpl",
+                title="Booking expired",
+                draw=draw,
+                order=order,
+                state=status.state,
+                numbers=numbers,
+                amount=format_rupees(order.payable_paise),
+                restart=f"/pick?{urlencode({'sel': ','.join(map(str, status.tickets))})}",
+                open=sales_open(draw),
+            )
         uri = upi_uri(draw.payee_vpa, draw.payee_name, order.payable_paise, order.reference)
         now = utcnow()
-        return page(ctx, "pay.tpl", title="Pay to confirm", draw=draw, order=order, numbers=numbers,
-                    amount=format_rupees(order.payable_paise), amount_plain=rupees(order.payable_paise),
-                    base=format_rupees(order.base_paise), offset=order.payable_paise - order.base_paise,
-                    qr=qr_svg(uri), upi=uri, seconds=seconds_left(order.expires_at, now),
-                    ends=local_time(order.expires_at, ctx.zone, "%I:%M %p"))
+        return page(
+            ctx,
+            "pay.tpl",
+            title="Pay to confirm",
+            draw=draw,
+            order=order,
+            numbers=numbers,
+            amount=format_rupees(order.payable_paise),
+            amount_plain=rupees(order.payable_paise),
+            base=format_rupees(order.base_paise),
+            offset=order.payable_paise - order.base_paise,
+            qr=qr_svg(uri),
+            upi=uri,
+            seconds=seconds_left(order.expires_at, now),
+            ends=local_time(order.expires_at, ctx.zone, "%I:%M %p"),
+        )
 
     @app.get("/pay/<session_id>/qr.png")
     def pay_qr(session_id):
@@ -392,10 +496,18 @@ def install(app, ctx):  # noqa: C901 - one small function per route
         if order.state != "paid":
             redirect(f"/pay/{session_id}", 303)
         draw = Draw.get_by_id(order.draw_id)
-        return page(ctx, "done.tpl", title="Booking confirmed", draw=draw, order=order,
-                    numbers=[label(n, draw.width) for n in order.numbers], amount=format_rupees(order.payable_paise),
-                    paid_at=local_time(order.paid_at, ctx.zone), booked_at=local_time(order.created_at, ctx.zone),
-                    mobile=mask_mobile(order.mobile))
+        return page(
+            ctx,
+            "done.tpl",
+            title="Booking confirmed",
+            draw=draw,
+            order=order,
+            numbers=[label(n, draw.width) for n in order.numbers],
+            amount=format_rupees(order.payable_paise),
+            paid_at=local_time(order.paid_at, ctx.zone),
+            booked_at=local_time(order.created_at, ctx.zone),
+            mobile=mask_mobile(order.mobile),
+        )
 
     @app.get("/mine")
     def mine():
@@ -414,9 +526,17 @@ def install(app, ctx):  # noqa: C901 - one small function per route
             try:
                 check_ip_limit(ctx, ctx.lookup_ip, "look-ups")
             except RateLimited as exc:
-                return page(ctx, "mine.tpl", status=429, headers={"Retry-After": str(exc.retry_after)},
-                            title="My tickets", mobile=mobile, reference=reference, orders=None,
-                            errors={"form": exc.message})
+                return page(
+                    ctx,
+                    "mine.tpl",
+                    status=429,
+                    headers={"Retry-After": str(exc.retry_after)},
+                    title="My tickets",
+                    mobile=mobile,
+                    reference=reference,
+                    orders=None,
+                    errors={"form": exc.message},
+                )
         try:
             mobile = parse_mobile(mobile)
         except InvalidInput as exc:
@@ -432,28 +552,49 @@ def install(app, ctx):  # noqa: C901 - one small function per route
                 if found.mobile != mobile or SESSION_RE.match(reference.strip()):
                     raise NotFound("")
             except NotFound:
-                errors["form"] = ("No booking matches that mobile number and reference. Check both; the reference "
-                                  "looks like LD-7K3Q2P.")
+                errors["form"] = (
+                    "No booking matches that mobile number and reference. Check both; the reference "
+                    "looks like LD-7K3Q2P."
+                )
                 status = 404
             else:
                 orders = buyer_orders(found, mobile)
-        return page(ctx, "mine.tpl", status=status, title="My tickets", mobile=mobile, reference=reference, orders=orders,
-                    errors=errors)
+        return page(
+            ctx,
+            "mine.tpl",
+            status=status,
+            title="My tickets",
+            mobile=mobile,
+            reference=reference,
+            orders=orders,
+            errors=errors,
+        )
 
     def buyer_orders(found, mobile) -> list[dict]:
         """That buyer's bookings in the same draw (read only), newest first."""
         draw = Draw.get_by_id(found.draw_id)
-        rows = (Order.select().where((Order.draw == found.draw_id) & (Order.mobile == mobile))
-                .order_by(Order.created_at.desc()).limit(50))
+        rows = (
+            Order.select()
+            .where((Order.draw == found.draw_id) & (Order.mobile == mobile))
+            .order_by(Order.created_at.desc())
+            .limit(50)
+        )
         now = utcnow()
         result = []
         for order in rows:
             state = order.state
             if state == "pending" and order.expires_at <= now:
                 state = "expired"
-            result.append({"reference": order.reference, "numbers": labels(order.numbers, draw.width),
-                           "amount": format_rupees(order.payable_paise), "state": state,
-                           "state_word": STATE_WORDS.get(state, state),
-                           "when": local_time(order.created_at, ctx.zone), "session_id": order.session_id,
-                           "draw": draw.name})
+            result.append(
+                {
+                    "reference": order.reference,
+                    "numbers": labels(order.numbers, draw.width),
+                    "amount": format_rupees(order.payable_paise),
+                    "state": state,
+                    "state_word": STATE_WORDS.get(state, state),
+                    "when": local_time(order.created_at, ctx.zone),
+                    "session_id": order.session_id,
+                    "draw": draw.name,
+                }
+            )
         return result

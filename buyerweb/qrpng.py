@@ -7,8 +7,8 @@ from functools import lru_cache
 
 import qrcode
 
-SCALE = 10   # pixels per module: ~450 px square, sharp enough for any scanner
-BORDER = 4   # the quiet zone, in modules
+SCALE = 10  # pixels per module: ~450 px square, sharp enough for any scanner
+BORDER = 4  # the quiet zone, in modules
 
 
 def _chunk(kind: bytes, data: bytes) -> bytes:
@@ -29,5 +29,9 @@ def qr_png(data: str) -> bytes:
             line.extend((b"\x00" if dark else b"\xff") * SCALE)
         rows.append(bytes(line) * SCALE)
     header = struct.pack(">IIBBBBB", size, size, 8, 0, 0, 0, 0)  # 8-bit greyscale
-    return (b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", header) + _chunk(b"IDAT", zlib.compress(b"".join(rows), 9))
-            + _chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + _chunk(b"IHDR", header)
+        + _chunk(b"IDAT", zlib.compress(b"".join(rows), 9))
+        + _chunk(b"IEND", b"")
+    )

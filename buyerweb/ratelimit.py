@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Limit:
-    count: int     # attempts allowed in a burst ...
-    seconds: int   # ... refilled evenly over this many seconds
+    count: int  # attempts allowed in a burst ...
+    seconds: int  # ... refilled evenly over this many seconds
 
 
 class RateLimiter:
@@ -42,8 +42,7 @@ class RateLimiter:
 
     def _prune(self, now: float) -> None:
         """Forget keys whose bucket has refilled: they are as good as new."""
-        full = [k for k, (tokens, at) in self._buckets.items()
-                if tokens + (now - at) * self.rate >= self.limit.count]
+        full = [k for k, (tokens, at) in self._buckets.items() if tokens + (now - at) * self.rate >= self.limit.count]
         for key in full:
             del self._buckets[key]
         if len(self._buckets) > self.MAX_KEYS:  # under attack by many keys: start afresh

@@ -37,8 +37,8 @@ class Published:
     """One draw's published results, ready to serve."""
 
     doc: dict
-    text: str          # the results file, exactly as offered for download
-    sold_text: str     # the sold list exactly as hashed (one number a line)
+    text: str  # the results file, exactly as offered for download
+    sold_text: str  # the sold list exactly as hashed (one number a line)
     etag: str
     commitment_ok: bool  # SHA-256(revealed seed) is the commitment published before sales
 
@@ -85,9 +85,12 @@ class ResultsCache:
                 return None
             doc = json.loads(text)
             value = Published(
-                doc=doc, text=text, sold_text=sold_text,
+                doc=doc,
+                text=text,
+                sold_text=sold_text,
                 etag='"' + hashlib.sha256(text.encode("utf-8")).hexdigest()[:24] + '"',
-                commitment_ok=check_commitment(doc["seed"], draw.seed_hash))
+                commitment_ok=check_commitment(doc["seed"], draw.seed_hash),
+            )
             self._published[draw.id] = (draw.seed_hash, value)
             return value
 
@@ -104,10 +107,16 @@ def winners_view(doc: dict) -> list[dict]:
     """Per prize: the current winner and any earlier winner a redraw replaced (names as published)."""
     rows = []
     for row in doc["winners_by_prize"]:
-        rows.append({"prize": row["prize"], "label": row["label"], "name": row["name"],
-                     "drawing": row["drawing"], "reason": row["redraw_reason"],
-                     "earlier": [{"label": e["label"], "name": e["name"], "drawing": e["drawing"]}
-                                 for e in row["earlier"]]})
+        rows.append(
+            {
+                "prize": row["prize"],
+                "label": row["label"],
+                "name": row["name"],
+                "drawing": row["drawing"],
+                "reason": row["redraw_reason"],
+                "earlier": [{"label": e["label"], "name": e["name"], "drawing": e["drawing"]} for e in row["earlier"]],
+            }
+        )
     return rows
 
 
@@ -118,14 +127,25 @@ def results_values(ctx, draw) -> dict:
     published = ctx.results.published(draw)
     if published is None:
         public = ctx.results.commitment(draw)
-        return {"public": public, "pub": None, "closed_at": local_iso(public["closed_at"], ctx.zone),
-                "announced_at": local_iso(public["announced_at"], ctx.zone)}
+        return {
+            "public": public,
+            "pub": None,
+            "closed_at": local_iso(public["closed_at"], ctx.zone),
+            "announced_at": local_iso(public["announced_at"], ctx.zone),
+        }
     doc = published.doc
-    return {"public": {"commitment": doc["commitment"]}, "pub": published, "doc": doc,
-            "winners": winners_view(doc), "file_name": file_name(draw.id), "redrawn": published.drawings > 1,
-            "drawn_at": local_iso(doc["drawn_at"], ctx.zone), "closed_at": local_iso(doc["closed_at"], ctx.zone),
-            "announced_at": local_iso(doc["announced_at"], ctx.zone),
-            "last_sale_at": local_iso(doc["last_sale_at"], ctx.zone)}
+    return {
+        "public": {"commitment": doc["commitment"]},
+        "pub": published,
+        "doc": doc,
+        "winners": winners_view(doc),
+        "file_name": file_name(draw.id),
+        "redrawn": published.drawings > 1,
+        "drawn_at": local_iso(doc["drawn_at"], ctx.zone),
+        "closed_at": local_iso(doc["closed_at"], ctx.zone),
+        "announced_at": local_iso(doc["announced_at"], ctx.zone),
+        "last_sale_at": local_iso(doc["last_sale_at"], ctx.zone),
+    }
 
 
 def _text(body: str | bytes, content_type: str, **headers) -> HTTPResponse:
@@ -162,19 +182,31 @@ def install(app, ctx):
         draw, published = drawn()
         if published.etag in request.headers.get("If-None-Match", ""):
             return HTTPResponse(status=304, ETag=published.etag, Cache_Control="no-cache")
-        return _text(published.text, "application/json; charset=utf-8", ETag=published.etag,
-                     Cache_Control="no-cache",
-                     Content_Disposition=f'attachment; filename="{file_name(draw.id)}"')
+        return _text(
+            published.text,
+            "application/json; charset=utf-8",
+            ETag=published.etag,
+            Cache_Control="no-cache",
+            Content_Disposition=f'attachment; filename="{file_name(draw.id)}"',
+        )
 
     @app.get("/results/sold.txt")
     def sold_file():
         draw, published = drawn()
-        return _text(published.sold_text, "text/plain; charset=us-ascii", Cache_Control="no-cache",
-                     Content_Disposition=f'inline; filename="sold-tickets-draw-{draw.id}.txt"')
+        return _text(
+            published.sold_text,
+            "text/plain; charset=us-ascii",
+            Cache_Control="no-cache",
+            Content_Disposition=f'inline; filename="sold-tickets-draw-{draw.id}.txt"',
+        )
 
     @app.get("/verify_draw.py")
     def checker():
         if script is None:
             raise NotFound("The checker is not installed with this web.")
-        return _text(script, "text/plain; charset=utf-8", Cache_Control="public, max-age=3600",
-                     Content_Disposition=f'inline; filename="{SCRIPT}"')
+        return _text(
+            script,
+            "text/plain; charset=utf-8",
+            Cache_Control="public, max-age=3600",
+            Content_Disposition=f'inline; filename="{SCRIPT}"',
+        )

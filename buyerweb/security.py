@@ -9,9 +9,11 @@ import secrets
 
 from bottle import HTTPError, request, response
 
-CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-       "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'; "
-       "manifest-src 'self'")
+CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'; "
+    "manifest-src 'self'"
+)
 SECURITY_HEADERS = [
     ("Content-Security-Policy", CSP),
     ("X-Frame-Options", "DENY"),
@@ -59,8 +61,9 @@ def csrf_token(secret: bytes) -> str:
     seed = request.environ.get("luckydraw.csrf_seed") or request.get_cookie(CSRF_COOKIE) or ""
     if len(seed) != 32 or not all(c in "0123456789abcdef" for c in seed):
         seed = secrets.token_hex(16)
-        response.set_cookie(CSRF_COOKIE, seed, path="/", httponly=True, samesite="strict",
-                            secure=request.urlparts.scheme == "https")
+        response.set_cookie(
+            CSRF_COOKIE, seed, path="/", httponly=True, samesite="strict", secure=request.urlparts.scheme == "https"
+        )
     request.environ["luckydraw.csrf_seed"] = seed
     return _sign(secret, "csrf", seed)
 
@@ -74,8 +77,15 @@ def csrf_ok(secret: bytes, form_token: str | None) -> bool:
 
 def set_signed_cookie(secret: bytes, name: str, data: dict, max_age: int) -> None:
     raw = base64.urlsafe_b64encode(json.dumps(data, separators=(",", ":")).encode()).decode().rstrip("=")
-    response.set_cookie(name, f"{raw}.{_sign(secret, name, raw)}", path="/", httponly=True, samesite="lax",
-                        max_age=max_age, secure=request.urlparts.scheme == "https")
+    response.set_cookie(
+        name,
+        f"{raw}.{_sign(secret, name, raw)}",
+        path="/",
+        httponly=True,
+        samesite="lax",
+        max_age=max_age,
+        secure=request.urlparts.scheme == "https",
+    )
 
 
 def get_signed_cookie(secret: bytes, name: str) -> dict | None:

@@ -35,6 +35,7 @@ def choose_server(requested: str | None = None) -> str:
     if os.name == "posix":
         try:
             import gunicorn  # noqa: F401
+
             return "gunicorn"
         except ImportError:
             pass
@@ -58,11 +59,14 @@ def check_port(host: str, port: int) -> None:
         probe.bind((host, port))
     except OSError as exc:
         if exc.errno in (errno.EADDRINUSE, getattr(errno, "WSAEADDRINUSE", -1)) or "in use" in str(exc).lower():
-            raise PortTaken(f"port {port} on {host} is already in use (is Lucky Draw web already running?); "
-                            f"choose another with --port") from None
+            raise PortTaken(
+                f"port {port} on {host} is already in use (is Lucky Draw web already running?); "
+                f"choose another with --port"
+            ) from None
         if exc.errno in (errno.EACCES, getattr(errno, "WSAEACCES", -1)):
-            raise PortTaken(f"not allowed to listen on port {port} (ports below 1024 need admin rights); "
-                            f"choose another with --port") from None
+            raise PortTaken(
+                f"not allowed to listen on port {port} (ports below 1024 need admin rights); choose another with --port"
+            ) from None
         raise PortTaken(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
     finally:
         probe.close()
@@ -88,12 +92,20 @@ def address_line(server: str, host: str, port: int, detail: str, db_url: str) ->
 def _app_factory(db_url: str, secret: str):
     def factory():
         from .app import create_app
+
         return create_app(db_url, migrate=False, secret=secret)
+
     return factory
 
 
-def serve(db_url: str | None = None, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT,
-          workers: int | None = None, threads: int | None = None, server: str | None = None) -> int:
+def serve(
+    db_url: str | None = None,
+    host: str = DEFAULT_HOST,
+    port: int = DEFAULT_PORT,
+    workers: int | None = None,
+    threads: int | None = None,
+    server: str | None = None,
+) -> int:
     db_url = shared_db.resolve_url(db_url)
     host = host.strip("[]") or DEFAULT_HOST
     server = choose_server(server)
@@ -104,8 +116,14 @@ def serve(db_url: str | None = None, host: str = DEFAULT_HOST, port: int = DEFAU
     # made up for this run (forms left open across a restart simply ask to be sent again).
     secret = os.environ.get("LUCKYDRAW_SECRET") or secrets.token_hex(32)
     if server == "gunicorn":
-        return _serve_gunicorn(db_url, host, port, workers or default_workers(db_url),
-                               threads or int(os.environ.get("LUCKYDRAW_WEB_THREADS", "4")), secret)
+        return _serve_gunicorn(
+            db_url,
+            host,
+            port,
+            workers or default_workers(db_url),
+            threads or int(os.environ.get("LUCKYDRAW_WEB_THREADS", "4")),
+            secret,
+        )
     return _serve_waitress(db_url, host, port, threads or int(os.environ.get("LUCKYDRAW_WEB_THREADS", "8")), secret)
 
 
@@ -115,11 +133,18 @@ def _serve_gunicorn(db_url, host, port, workers, threads, secret) -> int:
     worker_class = os.environ.get("LUCKYDRAW_GUNICORN_WORKER", "waitress")
     if worker_class == "waitress":
         worker_class = "buyerweb.gworker.WaitressWorker"
-    shown = {"buyerweb.gworker.WaitressWorker": "gunicorn + waitress workers"}.get(worker_class, f"gunicorn {worker_class}")
-    detail = f"{workers} worker{'s' if workers != 1 else ''}" + (f" × {threads} threads" if worker_class != "sync" else "")
+    shown = {"buyerweb.gworker.WaitressWorker": "gunicorn + waitress workers"}.get(
+        worker_class, f"gunicorn {worker_class}"
+    )
+    detail = f"{workers} worker{'s' if workers != 1 else ''}" + (
+        f" × {threads} threads" if worker_class != "sync" else ""
+    )
     line = address_line(shown, host, port, detail, db_url)
-    reuse_port = (sys.platform.startswith("linux") and hasattr(socket, "SO_REUSEPORT")
-                  and os.environ.get("LUCKYDRAW_REUSE_PORT", "1") != "0")
+    reuse_port = (
+        sys.platform.startswith("linux")
+        and hasattr(socket, "SO_REUSEPORT")
+        and os.environ.get("LUCKYDRAW_REUSE_PORT", "1") != "0"
+    )
 
     class Launcher(BaseApplication):
         def load_config(self):
@@ -162,9 +187,18 @@ def _serve_waitress(db_url, host, port, threads, secret) -> int:
     sys.setswitchinterval(float(os.environ.get("LUCKYDRAW_GIL_SWITCH", "0.001")))  # see gworker.py
     app = _app_factory(db_url, secret)()
     try:
-        server = waitress.create_server(app, host=host, port=port, threads=threads, connection_limit=4000,
-                                        channel_timeout=60, backlog=2048, ident="luckydraw",
-                                        max_request_body_size=64 * 1024, clear_untrusted_proxy_headers=True)
+        server = waitress.create_server(
+            app,
+            host=host,
+            port=port,
+            threads=threads,
+            connection_limit=4000,
+            channel_timeout=60,
+            backlog=2048,
+            ident="luckydraw",
+            max_request_body_size=64 * 1024,
+            clear_untrusted_proxy_headers=True,
+        )
     except OSError as exc:
         raise PortTaken(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
     print(address_line("waitress", host, port, f"1 process × {threads} threads", db_url), flush=True)

@@ -33,8 +33,14 @@ from .screens.winners import WinnersScreen
 from .snapshot import DrawInfo, Snapshot, take_snapshot, ticket_labels
 
 REFRESH_SECONDS = 1.0
-NOTICE_SEVERITY = {"matched": "information", "late_matched": "information", "late_taken": "warning",
-                   "double_payment": "warning", "ambiguous": "warning", "unmatched": "warning"}
+NOTICE_SEVERITY = {
+    "matched": "information",
+    "late_matched": "information",
+    "late_taken": "warning",
+    "double_payment": "warning",
+    "ambiguous": "warning",
+    "unmatched": "warning",
+}
 ACTIONS = (  # (title, help, action) for the command palette
     ("Add payment", "Record money that arrived: amount, UTR, optional reference", "add_payment"),
     ("Paste bank SMS", "Read amount, UTR and payer from a pasted SMS or UPI notification", "add_payment(True)"),
@@ -57,12 +63,22 @@ MAIN_SCREEN_ACTIONS = ("winners", "inbox", "hooks")  # app-level keys that act o
 class LuckyDrawApp(App):
     CSS_PATH = Path(__file__).with_name("console.tcss")
     TITLE = "Lucky Draw"
-    BINDINGS = [Binding("ctrl+q", "quit", "Quit", show=False, priority=True),
-                Binding("d", "winners", "Draw"), Binding("i", "inbox", "Inbox"), Binding("h", "hooks", "Hooks")]
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "Quit", show=False, priority=True),
+        Binding("d", "winners", "Draw"),
+        Binding("i", "inbox", "Inbox"),
+        Binding("h", "hooks", "Hooks"),
+    ]
 
-    def __init__(self, db_url: str | None = None, *, web_url: str | None = None,
-                 exports_dir: str | Path = "exports", refresh_seconds: float = REFRESH_SECONDS,
-                 web_status=None) -> None:
+    def __init__(
+        self,
+        db_url: str | None = None,
+        *,
+        web_url: str | None = None,
+        exports_dir: str | Path = "exports",
+        refresh_seconds: float = REFRESH_SECONDS,
+        web_status=None,
+    ) -> None:
         """`web_status()`, when given, returns None while the buyer web runs, else what went wrong."""
         super().__init__()
         self.db_url = shared_db.resolve_url(db_url)
@@ -169,17 +185,23 @@ class LuckyDrawApp(App):
             if p.status == "matched":
                 self.notify(f"{amount} confirmed {p.order_reference} ({p.order_name})", title="Payment matched")
             elif p.status == "attention":
-                self.notify(f"{amount}: NEEDS ATTENTION ({p.candidate_reference})", title="Payment",
-                            severity="warning")
+                self.notify(f"{amount}: NEEDS ATTENTION ({p.candidate_reference})", title="Payment", severity="warning")
             elif p.status == "unmatched":
                 self.notify(f"{amount}: UNMATCHED. Press u to assign it.", title="Payment", severity="warning")
         paid = {p.order_reference for p in new.payments if p.status == "matched"}
         still = {r.reference for r in new.pending}
-        expired = [r for r in old.pending if r.reference not in still and r.reference not in paid
-                   and r.expires_at <= new.taken_at]
+        expired = [
+            r
+            for r in old.pending
+            if r.reference not in still and r.reference not in paid and r.expires_at <= new.taken_at
+        ]
         for row in expired[:3]:
-            self.notify(f"{row.reference} ({row.name}): tickets {ticket_labels(row.tickets, new.draw.width, 30)} "
-                        f"are free again", title="Hold expired", severity="warning")
+            self.notify(
+                f"{row.reference} ({row.name}): tickets {ticket_labels(row.tickets, new.draw.width, 30)} "
+                f"are free again",
+                title="Hold expired",
+                severity="warning",
+            )
         if len(expired) > 3:
             self.notify(f"{len(expired) - 3} more holds expired", title="Hold expired", severity="warning")
 
@@ -203,8 +225,9 @@ class LuckyDrawApp(App):
             return
         self._announced.add(result.payment_id)
         text = result.message
-        row = next((r for r in (self.snapshot.pending if self.snapshot else ())
-                    if r.reference == result.order_reference), None)
+        row = next(
+            (r for r in (self.snapshot.pending if self.snapshot else ()) if r.reference == result.order_reference), None
+        )
         if result.confirmed and row is not None:
             text += f" {row.name}; tickets {ticket_labels(row.tickets, self.snapshot.draw.width, 40)}."
         title = "Payment matched" if result.confirmed else "Needs you" if result.outcome != "unmatched" else "Unmatched"
@@ -229,13 +252,19 @@ class LuckyDrawApp(App):
             return None
         return self.snapshot.draw
 
-    def action_add_payment(self, sms: bool = False, amount_paise: int | None = None,
-                           reference: str = "") -> None:
+    def action_add_payment(self, sms: bool = False, amount_paise: int | None = None, reference: str = "") -> None:
         draw = self._draw()
         if draw:
-            self.push_screen(AddPaymentScreen(sms=sms, amount=rupees(amount_paise) if amount_paise else "",
-                                              reference=reference, pending=self.snapshot.pending,
-                                              width_digits=draw.width), self.show_match)
+            self.push_screen(
+                AddPaymentScreen(
+                    sms=sms,
+                    amount=rupees(amount_paise) if amount_paise else "",
+                    reference=reference,
+                    pending=self.snapshot.pending,
+                    width_digits=draw.width,
+                ),
+                self.show_match,
+            )
 
     def action_quick_mark(self) -> None:
         if self._draw():
@@ -270,9 +299,11 @@ class LuckyDrawApp(App):
             self.show_outcome("No unmatched payments to check.")
             return
         refs = ", ".join(r.order_reference for r in confirmed[:5])
-        text = (f"Checked {len(results)} unmatched payment{'s' if len(results) != 1 else ''}: "
-                f"{len(confirmed)} confirmed{' (' + refs + ')' if refs else ''}, "
-                f"{len(results) - len(confirmed)} still need you.")
+        text = (
+            f"Checked {len(results)} unmatched payment{'s' if len(results) != 1 else ''}: "
+            f"{len(confirmed)} confirmed{' (' + refs + ')' if refs else ''}, "
+            f"{len(results) - len(confirmed)} still need you."
+        )
         self.show_outcome(text, "information" if confirmed else "warning", "Check payments")
 
     def on_db_refused(self, message: DbRefused) -> None:
@@ -301,8 +332,10 @@ class LuckyDrawApp(App):
     def action_settings(self) -> None:
         draw = self._draw()
         if draw:
-            self.push_screen(SettingsScreen(draw), lambda info: info and self.show_outcome(
-                f"Settings of “{info.name}” saved.", "information", "Settings"))
+            self.push_screen(
+                SettingsScreen(draw),
+                lambda info: info and self.show_outcome(f"Settings of “{info.name}” saved.", "information", "Settings"),
+            )
 
     def action_new_draw(self) -> None:
         if self.snapshot is None:

@@ -29,9 +29,12 @@ class OneLineParser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     parser = OneLineParser(prog="luckydraw", description="Sell lucky-draw tickets by UPI and run the draw.")
-    parser.add_argument("--db", metavar="URL", default=None,
-                        help="database: a SQLite file path or postgresql://… URL "
-                             "(default: $LUCKYDRAW_DATABASE_URL or luckydraw.db)")
+    parser.add_argument(
+        "--db",
+        metavar="URL",
+        default=None,
+        help="database: a SQLite file path or postgresql://… URL (default: $LUCKYDRAW_DATABASE_URL or luckydraw.db)",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=OneLineParser)
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(sub)

@@ -11,9 +11,16 @@ from shared.models import Order, Payment
 from .output import print_json
 
 DEMO_NAME = "Demo draw"
-BUYERS = [("Asha Patil", "9876543210"), ("Bala Krishnan", "9812345678"), ("Chitra Rao", "9823456789"),
-          ("Deepak Singh", "9834567890"), ("Esha Nair", "9845678901"), ("Farhan Ali", "9856789012"),
-          ("Gita Sharma", "9867890123"), ("Harish Kumar", "9878901234")]
+BUYERS = [
+    ("Asha Patil", "9876543210"),
+    ("Bala Krishnan", "9812345678"),
+    ("Chitra Rao", "9823456789"),
+    ("Deepak Singh", "9834567890"),
+    ("Esha Nair", "9845678901"),
+    ("Farhan Ali", "9856789012"),
+    ("Gita Sharma", "9867890123"),
+    ("Harish Kumar", "9878901234"),
+]
 
 
 def register(sub) -> None:
@@ -26,11 +33,15 @@ def register(sub) -> None:
 def demo(args) -> int:
     current = draws.current_draw(required=False)
     if current is not None and current.name != DEMO_NAME and not args.force:
-        busy = (Order.select().where(Order.draw == current.id).exists()
-                or Payment.select().where(Payment.draw == current.id).exists())
+        busy = (
+            Order.select().where(Order.draw == current.id).exists()
+            or Payment.select().where(Payment.draw == current.id).exists()
+        )
         if busy:
-            raise Conflict(f"Draw '{current.name}' already has bookings; a demo would archive it. "
-                           f"Use another database (--db demo.db) or --force.")
+            raise Conflict(
+                f"Draw '{current.name}' already has bookings; a demo would archive it. "
+                f"Use another database (--db demo.db) or --force."
+            )
     summary = fill_demo()
     if args.json:
         print_json(summary)
@@ -42,8 +53,15 @@ def demo(args) -> int:
 
 def fill_demo() -> dict:
     """Create the demo draw and its history; returns what was made."""
-    settings = draws.validate_settings(name=DEMO_NAME, ticket_count=200, price="10", payee_vpa="demo.organiser@okaxis",
-                                       payee_name="Demo Organiser", hold_minutes=10, max_per_order=10)
+    settings = draws.validate_settings(
+        name=DEMO_NAME,
+        ticket_count=200,
+        price="10",
+        payee_vpa="demo.organiser@okaxis",
+        payee_name="Demo Organiser",
+        hold_minutes=10,
+        max_per_order=10,
+    )
     draw = draws.create_draw(settings)
     now = utcnow()
     lines = [f"Demo draw #{draw.id}: 200 tickets at ₹10.00, UPI demo.organiser@okaxis."]
@@ -52,12 +70,20 @@ def fill_demo() -> dict:
     paid = []
     for i, (numbers, (name, mobile)) in enumerate(zip(([7, 8], [21], [99, 100, 101]), BUYERS[:3])):
         hold = booking.hold_tickets(name, mobile, numbers, now=earlier + timedelta(minutes=i))
-        result = payments.record_payment(hold.payable_paise, f"4{i:011d}", reference=hold.reference if i == 0 else None,
-                                         payer=name, source="manual", now=earlier + timedelta(minutes=i + 2))
+        result = payments.record_payment(
+            hold.payable_paise,
+            f"4{i:011d}",
+            reference=hold.reference if i == 0 else None,
+            payer=name,
+            source="manual",
+            now=earlier + timedelta(minutes=i + 2),
+        )
         paid.append(result)
         lines.append(f"Paid:      {hold.reference} {name} tickets {numbers}: {result.message}")
     # A second payment of the same amount soon after: a possible double payment.
-    double = payments.record_payment(paid[1].amount_paise, "499999999999", payer=BUYERS[1][0], now=earlier + timedelta(minutes=6))
+    double = payments.record_payment(
+        paid[1].amount_paise, "499999999999", payer=BUYERS[1][0], now=earlier + timedelta(minutes=6)
+    )
     lines.append(f"Attention: {double.message}")
     # Expired bookings: held long ago and never paid.
     for i, (numbers, (name, mobile)) in enumerate(zip(([13], [42, 43]), BUYERS[3:5])):

@@ -108,14 +108,19 @@ def razorpay(args) -> int:
 def _print_item(item, full: bool = False) -> None:
     amount = format_rupees(item.amount_paise) if item.amount_paise is not None else "-"
     what = item.sender or item.event_type or "-"
-    print(f"#{item.id:<5} {local_time(item.received_at)}  {item.source:<8} {what[:18]:<18} {amount:>10}  "
-          f"{item.utr or '-':<12}  {OUTCOME_WORDS.get(item.outcome, item.outcome)}"
-          + (f" → {item.order_reference}" if item.order_reference else ""))
+    print(
+        f"#{item.id:<5} {local_time(item.received_at)}  {item.source:<8} {what[:18]:<18} {amount:>10}  "
+        f"{item.utr or '-':<12}  {OUTCOME_WORDS.get(item.outcome, item.outcome)}"
+        + (f" → {item.order_reference}" if item.order_reference else "")
+    )
     if item.reason:
         print(f"        {item.reason}")
     if full:
-        print(f"        signed: {'yes' if item.authenticated else 'no'}; {item.body_bytes} bytes"
-              + (" (cut to 2 KiB)" if item.truncated else "") + (f"; event {item.event_id}" if item.event_id else ""))
+        print(
+            f"        signed: {'yes' if item.authenticated else 'no'}; {item.body_bytes} bytes"
+            + (" (cut to 2 KiB)" if item.truncated else "")
+            + (f"; event {item.event_id}" if item.event_id else "")
+        )
         print("        " + item.text.replace("\n", "\n        "))
 
 

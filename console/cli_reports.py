@@ -42,14 +42,18 @@ def stats(args) -> int:
         return 0 if r.ok else 1
     print(f"Draw #{s.draw_id} '{s.draw_name}' ({s.state})")
     print(f"Tickets:   {s.tickets_total} total, {s.tickets_sold} sold, {s.tickets_held} held, {s.tickets_free} free")
-    print(f"Bookings:  {s.paid_bookings} paid, {s.pending_orders} pending, {s.expired_orders} expired, "
-          f"{s.cancelled_orders} cancelled")
+    print(
+        f"Bookings:  {s.paid_bookings} paid, {s.pending_orders} pending, {s.expired_orders} expired, "
+        f"{s.cancelled_orders} cancelled"
+    )
     print(f"Revenue:   {format_rupees(s.revenue_paise)}")
     print(f"Unmatched: {s.unmatched_count} payments, {format_rupees(s.unmatched_paise)}")
     print(f"Attention: {s.attention_count} payments, {format_rupees(s.attention_paise)}")
-    sums = (f"{format_rupees(r.total_paise)} received = {format_rupees(r.paid_bookings_paise)} paid bookings + "
-            f"{format_rupees(r.unmatched_paise)} unmatched + {format_rupees(r.attention_paise)} needs attention + "
-            f"{format_rupees(r.refunded_paise)} refunded")
+    sums = (
+        f"{format_rupees(r.total_paise)} received = {format_rupees(r.paid_bookings_paise)} paid bookings + "
+        f"{format_rupees(r.unmatched_paise)} unmatched + {format_rupees(r.attention_paise)} needs attention + "
+        f"{format_rupees(r.refunded_paise)} refunded"
+    )
     if r.ok:
         print(f"Reconciliation OK: {sums}")
         return 0
@@ -74,18 +78,34 @@ def bookings(args) -> int:
         query = query.where(Order.state == args.state)
     if args.search:
         term = f"%{args.search.strip()}%"
-        query = query.where(Order.name.ilike(term) | Order.mobile.contains(args.search.strip())
-                            | Order.reference.ilike(term))
+        query = query.where(
+            Order.name.ilike(term) | Order.mobile.contains(args.search.strip()) | Order.reference.ilike(term)
+        )
     rows = list(query.order_by(Order.id))
     if args.json:
-        print_json([{"reference": o.reference, "session_id": o.session_id, "name": o.name, "mobile": o.mobile,
-                     "tickets": o.numbers, "payable": o.payable_paise, "state": o.state,
-                     "created_at": o.created_at, "paid_at": o.paid_at} for o in rows])
+        print_json(
+            [
+                {
+                    "reference": o.reference,
+                    "session_id": o.session_id,
+                    "name": o.name,
+                    "mobile": o.mobile,
+                    "tickets": o.numbers,
+                    "payable": o.payable_paise,
+                    "state": o.state,
+                    "created_at": o.created_at,
+                    "paid_at": o.paid_at,
+                }
+                for o in rows
+            ]
+        )
         return 0
     for o in rows:
         numbers = ", ".join(draw.label(n) for n in o.numbers)
-        print(f"{o.reference}  {o.state:<9} {format_rupees(o.payable_paise):>11}  {o.mobile}  {o.name}  [{numbers}]  "
-              f"{local_time(o.created_at)}")
+        print(
+            f"{o.reference}  {o.state:<9} {format_rupees(o.payable_paise):>11}  {o.mobile}  {o.name}  [{numbers}]  "
+            f"{local_time(o.created_at)}"
+        )
     print(f"{len(rows)} bookings")
     return 0
 
@@ -93,11 +113,24 @@ def bookings(args) -> int:
 def list_draws(args) -> int:
     rows = draws.list_draws()
     if args.json:
-        print_json([{"id": d.id, "name": d.name, "state": d.state, "tickets": d.ticket_count,
-                     "price_paise": d.price_paise, "created_at": d.created_at, "export_path": d.export_path}
-                    for d in rows])
+        print_json(
+            [
+                {
+                    "id": d.id,
+                    "name": d.name,
+                    "state": d.state,
+                    "tickets": d.ticket_count,
+                    "price_paise": d.price_paise,
+                    "created_at": d.created_at,
+                    "export_path": d.export_path,
+                }
+                for d in rows
+            ]
+        )
         return 0
     for d in rows:
-        print(f"#{d.id}  {d.state:<9} {d.name}  {d.ticket_count} tickets at {format_rupees(d.price_paise)}  "
-              f"created {local_time(d.created_at)}" + (f"  export: {d.export_path}" if d.export_path else ""))
+        print(
+            f"#{d.id}  {d.state:<9} {d.name}  {d.ticket_count} tickets at {format_rupees(d.price_paise)}  "
+            f"created {local_time(d.created_at)}" + (f"  export: {d.export_path}" if d.export_path else "")
+        )
     return 0

@@ -7,8 +7,10 @@ def register(sub) -> None:
     p = sub.add_parser("console", help="open the organiser's console")
     p.set_defaults(handler=console, needs_db=False)
 
-    for name, handler, text in (("web", web, "serve the buyer web"),
-                                ("up", up, "start the buyer web in the background and open the console")):
+    for name, handler, text in (
+        ("web", web, "serve the buyer web"),
+        ("up", up, "start the buyer web in the background and open the console"),
+    ):
         p = sub.add_parser(name, help=text)
         p.add_argument("--host", default=os.environ.get("LUCKYDRAW_HOST", "0.0.0.0"))
         p.add_argument("--port", type=int, default=int(os.environ.get("LUCKYDRAW_PORT", "8080")))

@@ -75,36 +75,60 @@ def register(sub) -> None:
 
 def new_draw(args) -> int:
     settings = draws.validate_settings(
-        name=args.name, ticket_count=args.tickets, price=args.price, payee_vpa=args.upi_id,
-        payee_name=args.payee, hold_minutes=args.hold_minutes, max_per_order=args.max_per_order,
-        max_pending_per_mobile=args.max_pending_per_mobile, late_window_minutes=args.late_window)
+        name=args.name,
+        ticket_count=args.tickets,
+        price=args.price,
+        payee_vpa=args.upi_id,
+        payee_name=args.payee,
+        hold_minutes=args.hold_minutes,
+        max_per_order=args.max_per_order,
+        max_pending_per_mobile=args.max_pending_per_mobile,
+        late_window_minutes=args.late_window,
+    )
     old = draws.current_draw(required=False)
     draw = draws.create_draw(settings, exports_dir=args.exports)
     if args.json:
-        print_json({"draw_id": draw.id, "name": draw.name, "seed_hash": draw.seed_hash,
-                    "archived_draw_id": old.id if old else None,
-                    "archived_export": draws.get_draw(old.id).export_path if old else None})
+        print_json(
+            {
+                "draw_id": draw.id,
+                "name": draw.name,
+                "seed_hash": draw.seed_hash,
+                "archived_draw_id": old.id if old else None,
+                "archived_export": draws.get_draw(old.id).export_path if old else None,
+            }
+        )
         return 0
     if old is not None:
         print(f"Draw #{old.id} '{old.name}' archived; its export: {draws.get_draw(old.id).export_path}")
-    print(f"Draw #{draw.id} '{draw.name}' is open: {draw.ticket_count} tickets at "
-          f"{format_rupees(draw.price_paise)}, paid to {draw.payee_vpa}.")
+    print(
+        f"Draw #{draw.id} '{draw.name}' is open: {draw.ticket_count} tickets at "
+        f"{format_rupees(draw.price_paise)}, paid to {draw.payee_vpa}."
+    )
     print(f"Commitment (SHA-256 of the secret seed): {draw.seed_hash}")
     return 0
 
 
 def settings(args) -> int:
-    changes = {"name": args.name, "ticket_count": args.tickets, "payee_vpa": args.upi_id,
-               "payee_name": args.payee, "hold_minutes": args.hold_minutes, "max_per_order": args.max_per_order,
-               "max_pending_per_mobile": args.max_pending_per_mobile, "late_window_minutes": args.late_window}
+    changes = {
+        "name": args.name,
+        "ticket_count": args.tickets,
+        "payee_vpa": args.upi_id,
+        "payee_name": args.payee,
+        "hold_minutes": args.hold_minutes,
+        "max_per_order": args.max_per_order,
+        "max_pending_per_mobile": args.max_pending_per_mobile,
+        "late_window_minutes": args.late_window,
+    }
     if args.price is not None:
         from shared.money import parse_amount
 
         changes["price_paise"] = parse_amount(args.price)
     draw = draws.update_settings(changes)
-    print(f"Draw #{draw.id} '{draw.name}': {draw.ticket_count} tickets at {format_rupees(draw.price_paise)}, "
-          f"UPI {draw.payee_vpa} ({draw.payee_name}), hold {draw.hold_minutes} min, "
-          f"max {draw.max_per_order} per order.")
+    print(
+        f"Draw #{draw.id} '{draw.name}': {draw.ticket_count} tickets at {format_rupees(draw.price_paise)}, "
+        f"UPI {draw.payee_vpa} ({draw.payee_name}), hold {draw.hold_minutes} min, "
+        f"max {draw.max_per_order} per order."
+    )
     return 0
 
 
@@ -120,8 +144,14 @@ def _print_result(result, as_json: bool) -> None:
 
 
 def pay(args) -> int:
-    result = payments.record_payment(args.amount, args.utr, reference=args.ref, payer=args.payer,
-                                     source="cli" if not args.quick else "quick", quick=args.quick)
+    result = payments.record_payment(
+        args.amount,
+        args.utr,
+        reference=args.ref,
+        payer=args.payer,
+        source="cli" if not args.quick else "quick",
+        quick=args.quick,
+    )
     _print_result(result, args.json)
     return 0
 

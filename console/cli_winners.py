@@ -18,9 +18,11 @@ from .output import local_time, print_json
 
 def register(sub) -> None:
     p = sub.add_parser("close-sales", help="stop taking new bookings (pending ones may still pay)")
-    p.add_argument("--announce", metavar="TEXT",
-                   help="a future public value to mix into the draw, e.g. \"drand round 123456\" "
-                        "(recorded now, cannot be changed)")
+    p.add_argument(
+        "--announce",
+        metavar="TEXT",
+        help='a future public value to mix into the draw, e.g. "drand round 123456" (recorded now, cannot be changed)',
+    )
     p.set_defaults(handler=close_sales)
 
     p = sub.add_parser("open-sales", help="take bookings again (before the draw only)")
@@ -36,20 +38,36 @@ def register(sub) -> None:
     p.set_defaults(handler=draw_status)
 
     p = sub.add_parser("draw-winners", help="draw the winners (sales must be closed)")
-    p.add_argument("--prize", action="append", metavar="NAME",
-                   help="a prize, in drawing order (repeat; default: the planned prizes)")
+    p.add_argument(
+        "--prize",
+        action="append",
+        metavar="NAME",
+        help="a prize, in drawing order (repeat; default: the planned prizes)",
+    )
     p.add_argument("--public-value", metavar="VALUE", help="the announced public value, once it is known")
-    p.add_argument("--one-prize-per-buyer", action=argparse.BooleanOptionalAction, default=None,
-                   help="whether a buyer wins at most one prize (default: as planned, else no)")
-    p.add_argument("--expire-pending", action="store_true",
-                   help="let bookings that are still pending expire now instead of waiting for them")
+    p.add_argument(
+        "--one-prize-per-buyer",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="whether a buyer wins at most one prize (default: as planned, else no)",
+    )
+    p.add_argument(
+        "--expire-pending",
+        action="store_true",
+        help="let bookings that are still pending expire now instead of waiting for them",
+    )
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=draw_winners)
 
     p = sub.add_parser("redraw", help="draw an unclaimed prize again (a new drawing; the first is kept)")
-    p.add_argument("--prize", action="append", required=True, metavar="NAME",
-                   help="the prize to redraw, by name or number (repeat)")
-    p.add_argument("--reason", default="", help="e.g. \"unclaimed\"")
+    p.add_argument(
+        "--prize",
+        action="append",
+        required=True,
+        metavar="NAME",
+        help="the prize to redraw, by name or number (repeat)",
+    )
+    p.add_argument("--reason", default="", help='e.g. "unclaimed"')
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=redraw)
 
@@ -69,8 +87,10 @@ def close_sales(args) -> int:
     print(f"Sales for draw #{draw.id} '{draw.name}' are closed; pending bookings may still be paid.")
     commitment = winner_draw.public_commitment(draw.id)
     if commitment["announcement"]:
-        print(f"Announced public value: {commitment['announcement']} (at {_local(commitment['announced_at'])}). "
-              f"Type it with 'luckydraw draw-winners --public-value ...' once it is known.")
+        print(
+            f"Announced public value: {commitment['announcement']} (at {_local(commitment['announced_at'])}). "
+            f"Type it with 'luckydraw draw-winners --public-value ...' once it is known."
+        )
     return 0
 
 
@@ -122,7 +142,7 @@ def _winner_lines(result) -> list[str]:
     lines = []
     for w in result.winners:
         contact = " ".join(x for x in (w.buyer_name, w.mobile, w.reference) if x)
-        lines.append(f"  {w.prize:<{width}}  ticket {w.label}  {contact}  (published as \"{w.public_name}\")")
+        lines.append(f'  {w.prize:<{width}}  ticket {w.label}  {contact}  (published as "{w.public_name}")')
     return lines
 
 
@@ -132,8 +152,7 @@ def _print_drawing(result, as_json: bool) -> None:
         return
     kind = "Drawing 1" if result.number == 1 else f"Redraw (drawing {result.number})"
     value = f"public value '{result.public_value}'" if result.public_value else "no public value"
-    print(f"{kind} of draw #{result.draw_id}: {result.sold_count} sold tickets, list hash {result.list_hash}, "
-          f"{value}.")
+    print(f"{kind} of draw #{result.draw_id}: {result.sold_count} sold tickets, list hash {result.list_hash}, {value}.")
     if result.reason:
         print(f"Reason: {result.reason}")
     if result.cancelled_pending:
@@ -174,7 +193,9 @@ def results(args) -> int:
             redrawn = f" (redraw {row['drawing']}: {row['redraw_reason'] or 'no reason given'})"
         print(f"  {row['prize']}: ticket {row['label']} {row['name']}{redrawn}")
     if args.out:
-        print(f"Wrote {args.out}; anyone can check it with 'luckydraw verify {args.out}' or the verify_draw.py script served at /verify_draw.py.")
+        print(
+            f"Wrote {args.out}; anyone can check it with 'luckydraw verify {args.out}' or the verify_draw.py script served at /verify_draw.py."
+        )
     return 0
 
 
@@ -188,8 +209,10 @@ def verify(args) -> int:
     with open(args.file, encoding="utf-8") as fh:
         doc = json.load(fh)
     count = sum(len(d["winners"]) for d in doc["drawings"])
-    print(f"{args.file} matches: commitment, list hash ({len(doc['sold'])} tickets) and {count} winners in "
-          f"{len(doc['drawings'])} drawing(s) recomputed.")
+    print(
+        f"{args.file} matches: commitment, list hash ({len(doc['sold'])} tickets) and {count} winners in "
+        f"{len(doc['drawings'])} drawing(s) recomputed."
+    )
     for d in doc["drawings"]:
         for w in d["winners"]:
             print(f"  drawing {d['number']} {w['prize']}: ticket {w['ticket']}")

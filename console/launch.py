@@ -160,8 +160,9 @@ def stop(process: subprocess.Popen, timeout: float = STOP_TIMEOUT) -> None:
     process.wait()
 
 
-def run_up(db_url: str | None, host: str, port: int, workers: int | None, *, log_path: str | Path = WEB_LOG,
-           console=None) -> int:
+def run_up(
+    db_url: str | None, host: str, port: int, workers: int | None, *, log_path: str | Path = WEB_LOG, console=None
+) -> int:
     """The one command an organiser runs: the buyer web in the background, the console in front.
     `console` (for tests) replaces the console: called with the buyer URL and a status function."""
     if not port_is_free(host, port):
@@ -169,8 +170,10 @@ def run_up(db_url: str | None, host: str, port: int, workers: int | None, *, log
         return 2
     url = shared_url(db_url)
     log_path = Path(log_path).resolve()
-    previous = {sig: signal.getsignal(sig) for sig in
-                (getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))}
+    previous = {
+        sig: signal.getsignal(sig)
+        for sig in (getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))
+    }
 
     def ended(signum, _frame):
         raise SystemExit(128 + signum)
@@ -178,8 +181,13 @@ def run_up(db_url: str | None, host: str, port: int, workers: int | None, *, log
     with open(log_path, "ab") as log:
         log.write(f"\n--- luckydraw up {time.strftime('%Y-%m-%d %H:%M:%S')} ---\n".encode())
         log.flush()
-        process = subprocess.Popen(web_command(url, host, port, workers), stdout=log, stderr=subprocess.STDOUT,
-                                   stdin=subprocess.DEVNULL, start_new_session=True)
+        process = subprocess.Popen(
+            web_command(url, host, port, workers),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
     try:
         for sig in previous:
             signal.signal(sig, ended)

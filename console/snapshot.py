@@ -109,17 +109,34 @@ class Snapshot:
 
 
 def draw_info(draw: Draw) -> DrawInfo:
-    return DrawInfo(draw.id, draw.name, draw.state, draw.ticket_count, draw.price_paise, draw.payee_vpa,
-                    draw.payee_name, draw.hold_minutes, draw.max_per_order, draw.max_pending_per_mobile,
-                    draw.late_window_minutes, draw.created_at, draw.export_path)
+    return DrawInfo(
+        draw.id,
+        draw.name,
+        draw.state,
+        draw.ticket_count,
+        draw.price_paise,
+        draw.payee_vpa,
+        draw.payee_name,
+        draw.hold_minutes,
+        draw.max_per_order,
+        draw.max_pending_per_mobile,
+        draw.late_window_minutes,
+        draw.created_at,
+        draw.export_path,
+    )
 
 
 def _numbers(text: str) -> tuple[int, ...]:
     return tuple(int(n) for n in text.split(",") if n)
 
 
-def take_snapshot(*, now: datetime | None = None, pending_limit: int = PENDING_LIMIT,
-                  payments_limit: int = PAYMENTS_LIMIT, sales_buckets: int = SALES_BUCKETS) -> Snapshot:
+def take_snapshot(
+    *,
+    now: datetime | None = None,
+    pending_limit: int = PENDING_LIMIT,
+    payments_limit: int = PAYMENTS_LIMIT,
+    sales_buckets: int = SALES_BUCKETS,
+) -> Snapshot:
     """One refresh of the main screen for the current draw (reads only, never writes)."""
     now = now or utcnow()
     draw = current_draw(required=False)
@@ -127,53 +144,118 @@ def take_snapshot(*, now: datetime | None = None, pending_limit: int = PENDING_L
         return Snapshot(taken_at=now, draw=None)
     d = draw.id
     sold = Ticket.select().where((Ticket.draw == d) & (Ticket.state == "sold")).count()
-    held = Ticket.select().where((Ticket.draw == d) & (Ticket.state == "held")
-                                 & (Ticket.held_until.is_null() | (Ticket.held_until > now))).count()
+    held = (
+        Ticket.select()
+        .where(
+            (Ticket.draw == d) & (Ticket.state == "held") & (Ticket.held_until.is_null() | (Ticket.held_until > now))
+        )
+        .count()
+    )
     paid = Order.select().where((Order.draw == d) & (Order.state == "paid")).count()
     live = (Order.draw == d) & (Order.state == "pending") & (Order.expires_at > now)
     pending_count = Order.select().where(live).count()
-    money = {status: (count, total) for status, count, total in
-             Payment.select(Payment.status, fn.COUNT(Payment.id), fn.COALESCE(fn.SUM(Payment.amount_paise), 0))
-             .where(Payment.draw == d).group_by(Payment.status).tuples()}
+    money = {
+        status: (count, total)
+        for status, count, total in Payment.select(
+            Payment.status, fn.COUNT(Payment.id), fn.COALESCE(fn.SUM(Payment.amount_paise), 0)
+        )
+        .where(Payment.draw == d)
+        .group_by(Payment.status)
+        .tuples()
+    }
     pending = tuple(
         PendingRow(oid, ref, name, mobile, _numbers(tickets), payable, bool(unique), expires)
-        for oid, ref, name, mobile, tickets, payable, unique, expires in
-        Order.select(Order.id, Order.reference, Order.name, Order.mobile, Order.tickets, Order.payable_paise,
-                     Order.amount_unique, Order.expires_at)
-        .where(live).order_by(Order.expires_at, Order.id).limit(pending_limit).tuples())
+        for oid, ref, name, mobile, tickets, payable, unique, expires in Order.select(
+            Order.id,
+            Order.reference,
+            Order.name,
+            Order.mobile,
+            Order.tickets,
+            Order.payable_paise,
+            Order.amount_unique,
+            Order.expires_at,
+        )
+        .where(live)
+        .order_by(Order.expires_at, Order.id)
+        .limit(pending_limit)
+        .tuples()
+    )
     return Snapshot(
-        taken_at=now, draw=draw_info(draw), tickets_total=draw.ticket_count, tickets_sold=sold,
-        tickets_held=held, tickets_free=draw.ticket_count - sold - held, paid_bookings=paid,
-        pending_count=pending_count, revenue_paise=money.get("matched", (0, 0))[1],
-        unmatched_count=money.get("unmatched", (0, 0))[0], unmatched_paise=money.get("unmatched", (0, 0))[1],
-        attention_count=money.get("attention", (0, 0))[0], attention_paise=money.get("attention", (0, 0))[1],
-        sales=sales_buckets_since(draw, now, sales_buckets), pending=pending,
-        payments=recent_payments(d, payments_limit))
+        taken_at=now,
+        draw=draw_info(draw),
+        tickets_total=draw.ticket_count,
+        tickets_sold=sold,
+        tickets_held=held,
+        tickets_free=draw.ticket_count - sold - held,
+        paid_bookings=paid,
+        pending_count=pending_count,
+        revenue_paise=money.get("matched", (0, 0))[1],
+        unmatched_count=money.get("unmatched", (0, 0))[0],
+        unmatched_paise=money.get("unmatched", (0, 0))[1],
+        attention_count=money.get("attention", (0, 0))[0],
+        attention_paise=money.get("attention", (0, 0))[1],
+        sales=sales_buckets_since(draw, now, sales_buckets),
+        pending=pending,
+        payments=recent_payments(d, payments_limit),
+    )
 
 
-def recent_payments(draw_id: int, limit: int = PAYMENTS_LIMIT, statuses: tuple[str, ...] | None = None
-                    ) -> tuple[PaymentRow, ...]:
+def recent_payments(
+    draw_id: int, limit: int = PAYMENTS_LIMIT, statuses: tuple[str, ...] | None = None
+) -> tuple[PaymentRow, ...]:
     """The newest payments of a draw (optionally only some statuses), with the booking each settled
     or, for one needing attention, the booking it concerns. Two plain reads — the LIMIT-ed payments,
     then their bookings by primary key — so the plan stays cheap whatever the table statistics say."""
     where = Payment.draw == draw_id
     if statuses:
         where &= Payment.status.in_(statuses)
-    rows = list(Payment.select(Payment.id, Payment.received_at, Payment.amount_paise, Payment.utr,
-                               Payment.utr_missing, Payment.status, Payment.attention_reason, Payment.source,
-                               Payment.payer, Payment.reference, Payment.order, Payment.candidate)
-                .where(where).order_by(Payment.id.desc()).limit(limit).tuples())
+    rows = list(
+        Payment.select(
+            Payment.id,
+            Payment.received_at,
+            Payment.amount_paise,
+            Payment.utr,
+            Payment.utr_missing,
+            Payment.status,
+            Payment.attention_reason,
+            Payment.source,
+            Payment.payer,
+            Payment.reference,
+            Payment.order,
+            Payment.candidate,
+        )
+        .where(where)
+        .order_by(Payment.id.desc())
+        .limit(limit)
+        .tuples()
+    )
     wanted = {row[10] for row in rows if row[10]} | {row[11] for row in rows if row[11]}
     orders = {}
     if wanted:
-        orders = {oid: (ref, name) for oid, ref, name in
-                  Order.select(Order.id, Order.reference, Order.name).where(Order.id.in_(sorted(wanted))).tuples()}
+        orders = {
+            oid: (ref, name)
+            for oid, ref, name in Order.select(Order.id, Order.reference, Order.name)
+            .where(Order.id.in_(sorted(wanted)))
+            .tuples()
+        }
     return tuple(
-        PaymentRow(pid, received, amount, utr, bool(missing), status, reason, source, payer, reference,
-                   orders.get(order_id, (None, None))[0], orders.get(order_id, (None, None))[1],
-                   orders.get(candidate_id, (None, None))[0])
-        for pid, received, amount, utr, missing, status, reason, source, payer, reference, order_id, candidate_id
-        in rows)
+        PaymentRow(
+            pid,
+            received,
+            amount,
+            utr,
+            bool(missing),
+            status,
+            reason,
+            source,
+            payer,
+            reference,
+            orders.get(order_id, (None, None))[0],
+            orders.get(order_id, (None, None))[1],
+            orders.get(candidate_id, (None, None))[0],
+        )
+        for pid, received, amount, utr, missing, status, reason, source, payer, reference, order_id, candidate_id in rows
+    )
 
 
 def open_payments(draw_id: int, limit: int = 500) -> tuple[PaymentRow, ...]:
@@ -192,16 +274,21 @@ def sales_buckets_since(draw: Draw, now: datetime, buckets: int = SALES_BUCKETS)
     else:
         bucket = fn.FLOOR(fn.date_part("epoch", Order.paid_at - start) / step)
     counts = [0] * buckets
-    query = (Order.select(bucket.alias("b"), fn.SUM(Order.ticket_count))
-             .where((Order.draw == draw.id) & (Order.state == "paid")).group_by(bucket).tuples())
+    query = (
+        Order.select(bucket.alias("b"), fn.SUM(Order.ticket_count))
+        .where((Order.draw == draw.id) & (Order.state == "paid"))
+        .group_by(bucket)
+        .tuples()
+    )
     for index, count in query:
         index = min(max(int(index or 0), 0), buckets - 1)
         counts[index] += int(count or 0)
     return tuple(counts)
 
 
-def search_bookings(draw_id: int, text: str = "", *, states: tuple[str, ...] | None = None,
-                    limit: int = 200) -> tuple[tuple[BookingRow, ...], int]:
+def search_bookings(
+    draw_id: int, text: str = "", *, states: tuple[str, ...] | None = None, limit: int = 200
+) -> tuple[tuple[BookingRow, ...], int]:
     """Bookings of a draw whose reference, name, mobile or payable amount fits `text`, newest first,
     and how many fit in all. Blank text lists them all."""
     from shared.errors import LuckyDrawError
@@ -227,13 +314,30 @@ def search_bookings(draw_id: int, text: str = "", *, states: tuple[str, ...] | N
             pass
         where &= match
     total = Order.select().where(where).count()
-    utr = (Payment.select(fn.MIN(Payment.utr)).where((Payment.order == Order.id) & (Payment.status == "matched")))
-    rows = (Order.select(Order.id, Order.reference, Order.name, Order.mobile, Order.tickets, Order.payable_paise,
-                         Order.state, Order.source, Order.created_at, Order.expires_at, Order.paid_at,
-                         utr.alias("utr"))
-            .where(where).order_by(Order.id.desc()).limit(limit).tuples())
-    return tuple(BookingRow(oid, ref, name, mobile, _numbers(tickets), *rest)
-                 for oid, ref, name, mobile, tickets, *rest in rows), total
+    utr = Payment.select(fn.MIN(Payment.utr)).where((Payment.order == Order.id) & (Payment.status == "matched"))
+    rows = (
+        Order.select(
+            Order.id,
+            Order.reference,
+            Order.name,
+            Order.mobile,
+            Order.tickets,
+            Order.payable_paise,
+            Order.state,
+            Order.source,
+            Order.created_at,
+            Order.expires_at,
+            Order.paid_at,
+            utr.alias("utr"),
+        )
+        .where(where)
+        .order_by(Order.id.desc())
+        .limit(limit)
+        .tuples()
+    )
+    return tuple(
+        BookingRow(oid, ref, name, mobile, _numbers(tickets), *rest) for oid, ref, name, mobile, tickets, *rest in rows
+    ), total
 
 
 def list_draw_infos() -> tuple[DrawInfo, ...]:
@@ -241,6 +345,7 @@ def list_draw_infos() -> tuple[DrawInfo, ...]:
 
 
 # Presentation helpers (pure) ----------------------------------------------------------------
+
 
 def local_time(moment: datetime | None, fmt: str = "%H:%M:%S") -> str:
     """A naive-UTC time as the organiser's local clock shows it."""

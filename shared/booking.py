@@ -57,17 +57,23 @@ def expire_due(now: datetime | None = None) -> int:
     would cost every payment a scan that grows with the draw.)"""
     now = now or utcnow()
     with write_tx():
-        due = list(Order.select(Order.id, Order.draw, Order.expires_at)
-                   .where((Order.state == "pending") & (Order.expires_at <= now)))
+        due = list(
+            Order.select(Order.id, Order.draw, Order.expires_at).where(
+                (Order.state == "pending") & (Order.expires_at <= now)
+            )
+        )
         windows = {}
         for order in due:
             if order.draw_id not in windows:
                 windows[order.draw_id] = Draw.get_by_id(order.draw_id).late_window_minutes
-            Order.update(state="expired", ended_at=order.expires_at,
-                         amount_lock_until=order.expires_at + timedelta(minutes=windows[order.draw_id])
-                         ).where((Order.id == order.id) & (Order.state == "pending")).execute()
+            Order.update(
+                state="expired",
+                ended_at=order.expires_at,
+                amount_lock_until=order.expires_at + timedelta(minutes=windows[order.draw_id]),
+            ).where((Order.id == order.id) & (Order.state == "pending")).execute()
             Ticket.update(state="free", order=None, held_until=None).where(
-                (Ticket.order == order.id) & (Ticket.state == "held")).execute()
+                (Ticket.order == order.id) & (Ticket.state == "held")
+            ).execute()
             record_event("order_expired", draw=order.draw_id, order=order.id, at=now)
     _last_sweep["at"] = time.monotonic()
     return len(due)
@@ -82,8 +88,12 @@ def maybe_expire(now=None) -> None:
 def _release_amounts(draw_id: int, now: datetime, low: int, high: int) -> None:
     """Free the reserved payable amounts low..high whose late-payment window is over."""
     Order.update(amount_lock=None).where(
-        (Order.draw == draw_id) & (Order.amount_lock >= low) & (Order.amount_lock <= high)
-        & (Order.state != "pending") & (Order.amount_lock_until <= now)).execute()
+        (Order.draw == draw_id)
+        & (Order.amount_lock >= low)
+        & (Order.amount_lock <= high)
+        & (Order.state != "pending")
+        & (Order.amount_lock_until <= now)
+    ).execute()
 
 
 def free_tickets(draw_id: int, numbers):
@@ -91,7 +101,8 @@ def free_tickets(draw_id: int, numbers):
     as `draw = ? AND number IN (…) AND state = 'free'`, SQLite picks the (draw, state) index instead
     and reads every free ticket of the draw: milliseconds per hold on a 100,000-ticket draw.)"""
     return Ticket.id.in_(Ticket.select(Ticket.id).where((Ticket.draw == draw_id) & Ticket.number.in_(numbers))) & (
-        Ticket.state == "free")
+        Ticket.state == "free"
+    )
 
 
 def hold_tickets(name, mobile, tickets, *, now: datetime | None = None, source: str = "web") -> Hold:
@@ -140,28 +151,60 @@ def _hold(name, mobile, numbers, now, source) -> Hold:
             raise TicketsTaken(taken, width)
         pending = hold_sql.pending_for_mobile(draw_id, mobile, now)
         if pending >= draw["max_pending_per_mobile"]:
-            raise LimitReached(f"This mobile number already has {pending} unpaid bookings. Pay for one or "
-                               f"wait for it to expire before booking more.")
+            raise LimitReached(
+                f"This mobile number already has {pending} unpaid bookings. Pay for one or "
+                f"wait for it to expire before booking more."
+            )
         base = draw["price_paise"] * len(numbers)
         payable = _pick_amount(draw_id, base, now)
         expires_at = now + timedelta(minutes=draw["hold_minutes"])
         session_id, reference = new_session_id(), new_reference()
         unique = payable is not None
         payable = payable if unique else base
-        order_id = hold_sql.insert_order({
-            "draw_id": draw_id, "session_id": session_id, "reference": reference, "name": name,
-            "mobile": mobile, "tickets": ",".join(map(str, numbers)), "ticket_count": len(numbers),
-            "base_paise": base, "payable_paise": payable, "amount_unique": unique,
-            "amount_lock": payable if unique else None, "state": "pending", "source": source,
-            "created_at": now, "expires_at": expires_at})
+        order_id = hold_sql.insert_order(
+            {
+                "draw_id": draw_id,
+                "session_id": session_id,
+                "reference": reference,
+                "name": name,
+                "mobile": mobile,
+                "tickets": ",".join(map(str, numbers)),
+                "ticket_count": len(numbers),
+                "base_paise": base,
+                "payable_paise": payable,
+                "amount_unique": unique,
+                "amount_lock": payable if unique else None,
+                "state": "pending",
+                "source": source,
+                "created_at": now,
+                "expires_at": expires_at,
+            }
+        )
         claimed = hold_sql.claim_free(draw_id, numbers, order_id, expires_at)
         if claimed != len(numbers):  # cannot happen under the write lock; refuse rather than oversell
             taken, _ = hold_sql.taken_numbers(draw_id, numbers, now)
             raise TicketsTaken([n for n in taken if n in numbers] or numbers, width)
-        hold_sql.insert_event("order_created", draw_id, order_id, now, tickets=numbers, payable_paise=payable,
-                              expires_at=expires_at, source=source)
-    return Hold(order_id, session_id, reference, tuple(numbers), base, payable, unique, expires_at,
-                upi_uri(draw["payee_vpa"], draw["payee_name"], payable, reference))
+        hold_sql.insert_event(
+            "order_created",
+            draw_id,
+            order_id,
+            now,
+            tickets=numbers,
+            payable_paise=payable,
+            expires_at=expires_at,
+            source=source,
+        )
+    return Hold(
+        order_id,
+        session_id,
+        reference,
+        tuple(numbers),
+        base,
+        payable,
+        unique,
+        expires_at,
+        upi_uri(draw["payee_vpa"], draw["payee_name"], payable, reference),
+    )
 
 
 def find_order(key: str) -> Order:
@@ -193,8 +236,16 @@ def order_status(session_id: str, now: datetime | None = None) -> OrderStatus:
     expires_at = _as_datetime(expires_at)
     if state == "pending" and expires_at <= (now or utcnow()):
         state = "expired"
-    return OrderStatus(sid, reference, state, tuple(int(n) for n in tickets.split(",") if n), payable,
-                       expires_at, _as_datetime(paid_at), draw_id)
+    return OrderStatus(
+        sid,
+        reference,
+        state,
+        tuple(int(n) for n in tickets.split(",") if n),
+        payable,
+        expires_at,
+        _as_datetime(paid_at),
+        draw_id,
+    )
 
 
 _as_datetime = Order.expires_at.python_value  # SQLite gives text, PostgreSQL a datetime: both → datetime
@@ -209,9 +260,11 @@ def cancel_order(key: str, *, now=None, reason: str = "cancelled") -> Order:
             raise Conflict(f"Booking {order.reference} is {order.state}, so it cannot be cancelled.")
         window = Draw.get_by_id(order.draw_id).late_window_minutes
         Order.update(state="cancelled", ended_at=now, amount_lock_until=now + timedelta(minutes=window)).where(
-            Order.id == order.id).execute()
+            Order.id == order.id
+        ).execute()
         Ticket.update(state="free", order=None, held_until=None).where(
-            (Ticket.order == order.id) & (Ticket.state == "held")).execute()
+            (Ticket.order == order.id) & (Ticket.state == "held")
+        ).execute()
         record_event("order_cancelled", draw=order.draw_id, order=order, at=now, reason=reason)
     return Order.get_by_id(order.id)
 
@@ -222,13 +275,22 @@ def availability(draw: Draw | None = None, now: datetime | None = None) -> dict:
     now = now or utcnow()
     states = bytearray(b"0" * draw.ticket_count)
     held = sold = 0
-    for number, state, held_until in (Ticket.select(Ticket.number, Ticket.state, Ticket.held_until)
-                                      .where((Ticket.draw == draw.id) & (Ticket.state != "free")).tuples()):
+    for number, state, held_until in (
+        Ticket.select(Ticket.number, Ticket.state, Ticket.held_until)
+        .where((Ticket.draw == draw.id) & (Ticket.state != "free"))
+        .tuples()
+    ):
         if state == "sold":
             states[number - 1] = ord("2")
             sold += 1
         elif held_until is not None and held_until > now:
             states[number - 1] = ord("1")
             held += 1
-    return {"draw_id": draw.id, "count": draw.ticket_count, "states": states.decode(), "sold": sold,
-            "held": held, "free": draw.ticket_count - sold - held}
+    return {
+        "draw_id": draw.id,
+        "count": draw.ticket_count,
+        "states": states.decode(),
+        "sold": sold,
+        "held": held,
+        "free": draw.ticket_count - sold - held,
+    }

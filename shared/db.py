@@ -68,9 +68,9 @@ def make_database(url: str | None = None):
         # One write lock per schema, so separate installs sharing a server never queue on each other.
         db.luckydraw_lock_key = ADVISORY_LOCK_KEY + (zlib.crc32(schema.encode()) if schema else 0)
         return db
-    path = url[len("sqlite:///"):] if url.startswith("sqlite:///") else url
+    path = url[len("sqlite:///") :] if url.startswith("sqlite:///") else url
     if url.startswith("sqlite://") and not url.startswith("sqlite:///"):
-        path = url[len("sqlite://"):]
+        path = url[len("sqlite://") :]
     return SqliteDatabase(
         path,
         timeout=30,

@@ -12,8 +12,17 @@ from .money import parse_amount
 from .validation import clean_name, parse_vpa
 
 MAX_TICKETS = 100_000
-SETTING_FIELDS = ("name", "ticket_count", "price_paise", "payee_vpa", "payee_name", "hold_minutes",
-                  "max_per_order", "max_pending_per_mobile", "late_window_minutes")
+SETTING_FIELDS = (
+    "name",
+    "ticket_count",
+    "price_paise",
+    "payee_vpa",
+    "payee_name",
+    "hold_minutes",
+    "max_per_order",
+    "max_pending_per_mobile",
+    "late_window_minutes",
+)
 
 
 @dataclass(frozen=True)
@@ -39,8 +48,17 @@ def _whole(value, what: str, low: int, high: int) -> int:
     return number
 
 
-def validate_settings(name, ticket_count=500, price="5", payee_vpa="", payee_name="", hold_minutes=10,
-                      max_per_order=20, max_pending_per_mobile=2, late_window_minutes=60) -> DrawSettings:
+def validate_settings(
+    name,
+    ticket_count=500,
+    price="5",
+    payee_vpa="",
+    payee_name="",
+    hold_minutes=10,
+    max_per_order=20,
+    max_pending_per_mobile=2,
+    late_window_minutes=60,
+) -> DrawSettings:
     """Check every field a person typed for a draw; price may be rupees text or paise int via 'price_paise'."""
     price_paise = price if isinstance(price, int) and not isinstance(price, bool) else parse_amount(price)
     tickets = _whole(ticket_count, "Ticket count", 1, MAX_TICKETS)
@@ -88,14 +106,25 @@ def create_draw(settings: DrawSettings, *, exports_dir: str | Path = "exports", 
     with write_tx():
         if old is not None:
             _archive(old, now, str(export_path))
-        draw = Draw.create(seed=seed, seed_hash=commitment(seed), created_at=now, state="open",
-                           **{f: getattr(settings, f) for f in SETTING_FIELDS})
+        draw = Draw.create(
+            seed=seed,
+            seed_hash=commitment(seed),
+            created_at=now,
+            state="open",
+            **{f: getattr(settings, f) for f in SETTING_FIELDS},
+        )
         rows = [{"draw": draw.id, "number": n, "state": "free"} for n in range(1, settings.ticket_count + 1)]
         batch = 500
         for start in range(0, len(rows), batch):
-            Ticket.insert_many(rows[start:start + batch]).execute()
-        record_event("draw_created", draw=draw, at=now, seed_hash=draw.seed_hash,
-                     archived_draw=old.id if old else None, export=str(export_path) if export_path else None)
+            Ticket.insert_many(rows[start : start + batch]).execute()
+        record_event(
+            "draw_created",
+            draw=draw,
+            at=now,
+            seed_hash=draw.seed_hash,
+            archived_draw=old.id if old else None,
+            export=str(export_path) if export_path else None,
+        )
     if old is not None:
         # Exported after archiving, so the file is the old draw's final state (nothing can change it now).
         from .export import export_draw
@@ -103,8 +132,10 @@ def create_draw(settings: DrawSettings, *, exports_dir: str | Path = "exports", 
         try:
             export_draw(old.id, export_path)
         except LuckyDrawError as error:
-            raise ExportFailed(f"Draw #{draw.id} has started and draw #{old.id} is archived, but its export "
-                               f"failed: {error.message} Run 'luckydraw export --draw {old.id}' to retry.") from None
+            raise ExportFailed(
+                f"Draw #{draw.id} has started and draw #{old.id} is archived, but its export "
+                f"failed: {error.message} Run 'luckydraw export --draw {old.id}' to retry."
+            ) from None
     return draw
 
 
@@ -115,7 +146,9 @@ def _check_writable(folder: Path) -> None:
         with tempfile.NamedTemporaryFile(dir=folder, prefix=".write-check-"):
             pass
     except OSError as error:
-        raise ExportFailed(f"The exports folder {folder} cannot be written ({error.strerror}); nothing was changed.") from None
+        raise ExportFailed(
+            f"The exports folder {folder} cannot be written ({error.strerror}); nothing was changed."
+        ) from None
 
 
 def default_export_path(draw: Draw, exports_dir, now) -> Path:
@@ -128,7 +161,8 @@ def _archive(draw: Draw, now, export_path: str) -> None:
     for order in pending:
         Order.update(state="cancelled", ended_at=now, amount_lock_until=now).where(Order.id == order.id).execute()
         Ticket.update(state="free", order=None, held_until=None).where(
-            (Ticket.order == order.id) & (Ticket.state == "held")).execute()
+            (Ticket.order == order.id) & (Ticket.state == "held")
+        ).execute()
         record_event("order_cancelled", draw=draw, order=order.id, at=now, reason="draw archived")
     Draw.update(state="archived", archived_at=now, export_path=export_path).where(Draw.id == draw.id).execute()
     record_event("draw_archived", draw=draw, at=now, export=export_path, cancelled_pending=len(pending))
@@ -151,10 +185,12 @@ def update_settings(changes: dict, *, now=None) -> Draw:
         if settings.price_paise != draw.price_paise and Order.select().where(Order.draw == draw.id).exists():
             raise Conflict("The price cannot change once bookings exist; start a new draw instead.")
         if settings.ticket_count > draw.ticket_count:
-            rows = [{"draw": draw.id, "number": n, "state": "free"}
-                    for n in range(draw.ticket_count + 1, settings.ticket_count + 1)]
+            rows = [
+                {"draw": draw.id, "number": n, "state": "free"}
+                for n in range(draw.ticket_count + 1, settings.ticket_count + 1)
+            ]
             for start in range(0, len(rows), 500):
-                Ticket.insert_many(rows[start:start + 500]).execute()
+                Ticket.insert_many(rows[start : start + 500]).execute()
         changed = {f: getattr(settings, f) for f in SETTING_FIELDS if getattr(settings, f) != getattr(draw, f)}
         if changed:
             Draw.update(**changed).where(Draw.id == draw.id).execute()

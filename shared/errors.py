@@ -45,8 +45,9 @@ class TicketsTaken(Conflict):
         shown = ", ".join(str(n).zfill(width) for n in self.taken)
         noun = "Ticket" if len(self.taken) == 1 else "Tickets"
         verb = "was" if len(self.taken) == 1 else "were"
-        super().__init__(f"{noun} {shown} {verb} just taken by someone else. Please pick other numbers.",
-                         taken=self.taken)
+        super().__init__(
+            f"{noun} {shown} {verb} just taken by someone else. Please pick other numbers.", taken=self.taken
+        )
 
 
 class DuplicateUTR(Conflict):

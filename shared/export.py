@@ -34,36 +34,36 @@ from openpyxl.utils import get_column_letter
 from peewee import JOIN, fn
 
 from .db import database, is_sqlite, utcnow
-from .winner_draw import DrawingResult, drawings, public_commitment, published_results
 from .draws import get_draw
 from .errors import ExportFailed
 from .models import Draw, Order, Payment, Ticket
 from .stats import draw_stats
+from .winner_draw import DrawingResult, drawings, public_commitment, published_results
 
-PAGE = 2000                 # rows per database read
-PROGRESS_EVERY = 1000       # rows between progress callbacks
+PAGE = 2000  # rows per database read
+PROGRESS_EVERY = 1000  # rows between progress callbacks
 RUPEES = "₹#,##0.00"
 TEXT = "@"
 WHEN = "yyyy-mm-dd hh:mm:ss"
 MIN_WIDTH, MAX_WIDTH, SUMMARY_WIDTH = 8, 60, 80
-CELL_LIMIT = 32_767         # characters a spreadsheet cell holds
+CELL_LIMIT = 32_767  # characters a spreadsheet cell holds
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _BOLD = Font(bold=True)
 
-STATUS_LABELS = {"matched": "MATCHED", "unmatched": "UNMATCHED", "attention": "NEEDS ATTENTION",
-                 "refunded": "REFUNDED"}
-REASON_LABELS = {"late_taken": "late payment; its numbers were taken since",
-                 "double_payment": "possible double payment",
-                 "after_draw": "late payment after the winners were drawn; refund"}
+STATUS_LABELS = {"matched": "MATCHED", "unmatched": "UNMATCHED", "attention": "NEEDS ATTENTION", "refunded": "REFUNDED"}
+REASON_LABELS = {
+    "late_taken": "late payment; its numbers were taken since",
+    "double_payment": "possible double payment",
+    "after_draw": "late payment after the winners were drawn; refund",
+}
 
 Progress = Callable[[int, int], None]
 
 
-
 def safe_text(value) -> str:
     """Text that a spreadsheet shows as typed and never runs as a formula."""
-    text = _ILLEGAL_XML.sub("\ufffd", str(value))[:CELL_LIMIT - 1]
+    text = _ILLEGAL_XML.sub("\ufffd", str(value))[: CELL_LIMIT - 1]
     if text.startswith(FORMULA_STARTS):
         text = "'" + text
     return text
@@ -141,8 +141,7 @@ class SheetWriter:
 
     FORMATS = {"text": TEXT, "label": TEXT, "money": RUPEES, "time": WHEN}
 
-    def __init__(self, wb: Workbook, title: str, columns: list[Column], counter: Counter,
-                 autofilter: bool = True):
+    def __init__(self, wb: Workbook, title: str, columns: list[Column], counter: Counter, autofilter: bool = True):
         self.ws = wb.create_sheet(title)
         self.columns = columns
         self.counter = counter
@@ -178,18 +177,22 @@ class SheetWriter:
         if kind == "label":
             cell.font = _BOLD
         if kind in ("text", "label"):
+
             def make(value):
                 cell.value = safe_text(value)
                 cell.data_type = "s"  # never a formula, never an error value such as '#N/A'
                 return cell
         elif kind == "money":
+
             def make(paise):
                 cell.value = rupees_value(paise)
                 return cell
         else:
+
             def make(value):
                 cell.value = value
                 return cell
+
         return make
 
     def _write_header(self) -> None:
@@ -203,8 +206,10 @@ class SheetWriter:
 
     def _set_widths(self, sample: list[tuple], longest: dict[int, int]) -> None:
         for index, column in enumerate(self.columns):
-            width = max([len(column.header), longest.get(index, 0)]
-                        + [_shown_length(column.kind, row[index]) for row in sample if row[index] is not None])
+            width = max(
+                [len(column.header), longest.get(index, 0)]
+                + [_shown_length(column.kind, row[index]) for row in sample if row[index] is not None]
+            )
             self._width(index, width, MAX_WIDTH)
 
     def _width(self, index: int, width: int, most: int) -> None:
@@ -218,8 +223,13 @@ def _same(value):
 def _plain_text(value) -> bool:
     """Whether a string can go in as it is: openpyxl makes it a text cell and a spreadsheet shows
     it as typed (no formula start, no error value such as '#N/A', nothing XML cannot hold)."""
-    return (isinstance(value, str) and len(value) < CELL_LIMIT and not value.startswith(FORMULA_STARTS)
-            and value not in ERROR_CODES and not _ILLEGAL_XML.search(value))
+    return (
+        isinstance(value, str)
+        and len(value) < CELL_LIMIT
+        and not value.startswith(FORMULA_STARTS)
+        and value not in ERROR_CODES
+        and not _ILLEGAL_XML.search(value)
+    )
 
 
 def _shown_length(kind: str, value) -> int:
@@ -304,22 +314,25 @@ def _winner_draw_items(draw: Draw, clock: Clock) -> list[tuple]:
     t, n = "text", "count"
     if results is None:
         one_per_buyer = public["one_prize_per_buyer"]
-        drawn = [(t, "Winners drawn", t, NOT_DRAWN),
-                 (t, "Public value used", t, NOT_DRAWN),
-                 (t, "Secret seed (revealed at the draw)", t, SEED_KEPT),
-                 (t, "Sold-ticket list hash (SHA-256)", t, NOT_DRAWN),
-                 (t, "Tickets in the draw", t, NOT_DRAWN),
-                 (t, "Drawings (the draw, then redraws)", n, 0)]
+        drawn = [
+            (t, "Winners drawn", t, NOT_DRAWN),
+            (t, "Public value used", t, NOT_DRAWN),
+            (t, "Secret seed (revealed at the draw)", t, SEED_KEPT),
+            (t, "Sold-ticket list hash (SHA-256)", t, NOT_DRAWN),
+            (t, "Tickets in the draw", t, NOT_DRAWN),
+            (t, "Drawings (the draw, then redraws)", n, 0),
+        ]
     else:
         one_per_buyer = results["one_prize_per_buyer"]
-        drawn = [(t, "Winners drawn", t, clock.text(_stored_time(results["drawn_at"]))),
-                 (t, "Public value used", t, results["public_value"] or "none (no public value was announced)"),
-                 (t, "Secret seed (revealed at the draw)", t, results["seed"]),
-                 (t, "Sold-ticket list hash (SHA-256)", t, results["list_hash"]),
-                 (t, "Tickets in the draw", n, results["sold_count"]),
-                 (t, "Drawings (the draw, then redraws)", n, len(results["drawings"]))]
-    rule = ("yes: a buyer wins at most one prize" if one_per_buyer
-            else "no: a buyer may win more than one prize")
+        drawn = [
+            (t, "Winners drawn", t, clock.text(_stored_time(results["drawn_at"]))),
+            (t, "Public value used", t, results["public_value"] or "none (no public value was announced)"),
+            (t, "Secret seed (revealed at the draw)", t, results["seed"]),
+            (t, "Sold-ticket list hash (SHA-256)", t, results["list_hash"]),
+            (t, "Tickets in the draw", n, results["sold_count"]),
+            (t, "Drawings (the draw, then redraws)", n, len(results["drawings"])),
+        ]
+    rule = "yes: a buyer wins at most one prize" if one_per_buyer else "no: a buyer may win more than one prize"
     return [
         ("label", "Winner draw", None, None),
         (t, "Draw commitment (SHA-256 of the secret seed)", t, public["commitment"]),
@@ -336,30 +349,60 @@ class SummaryWriter(SheetWriter):
 
     def write_items(self, items: list[tuple]) -> None:
         self._width(0, max(len(label) for _, label, _, _ in items), SUMMARY_WIDTH)
-        self._width(1, max(_shown_length(kind, value) for _, _, kind, value in items if value is not None),
-                    SUMMARY_WIDTH)
+        self._width(
+            1, max(_shown_length(kind, value) for _, _, kind, value in items if value is not None), SUMMARY_WIDTH
+        )
         self._write_header()
         for label_kind, label, value_kind, value in items:
-            self.ws.append([self.cell_maker(label_kind)(label),
-                            None if value is None else self.cell_maker(value_kind)(value)])
+            self.ws.append(
+                [self.cell_maker(label_kind)(label), None if value is None else self.cell_maker(value_kind)(value)]
+            )
             self.rows += 1
             self.counter.step()
 
 
-BOOKING_COLUMNS = [Column("Reference", "text"), Column("Name", "typed"), Column("Mobile", "text"),
-                   Column("Tickets", "text"), Column("Ticket count", "count"), Column("Amount", "money"),
-                   Column("UTR", "text"), Column("Payment source", "word")]
-TICKET_COLUMNS = [Column("Ticket", "text"), Column("State", "word"), Column("Buyer name", "typed"),
-                  Column("Mobile", "text"), Column("Reference", "text")]
-PAYMENT_COLUMNS_HEAD = [Column("Amount", "money"), Column("UTR", "text"), Column("No UTR", "word"),
-                        Column("Source", "word"), Column("Status", "word"), Column("Attention reason", "word"),
-                        Column("Booking", "text"), Column("Payer", "typed"), Column("Payer UPI ID", "typed"),
-                        Column("Reference typed", "typed"), Column("Note", "typed")]
+BOOKING_COLUMNS = [
+    Column("Reference", "text"),
+    Column("Name", "typed"),
+    Column("Mobile", "text"),
+    Column("Tickets", "text"),
+    Column("Ticket count", "count"),
+    Column("Amount", "money"),
+    Column("UTR", "text"),
+    Column("Payment source", "word"),
+]
+TICKET_COLUMNS = [
+    Column("Ticket", "text"),
+    Column("State", "word"),
+    Column("Buyer name", "typed"),
+    Column("Mobile", "text"),
+    Column("Reference", "text"),
+]
+PAYMENT_COLUMNS_HEAD = [
+    Column("Amount", "money"),
+    Column("UTR", "text"),
+    Column("No UTR", "word"),
+    Column("Source", "word"),
+    Column("Status", "word"),
+    Column("Attention reason", "word"),
+    Column("Booking", "text"),
+    Column("Payer", "typed"),
+    Column("Payer UPI ID", "typed"),
+    Column("Reference typed", "typed"),
+    Column("Note", "typed"),
+]
 
 
-WINNER_COLUMNS = [Column("Drawing", "count"), Column("Prize", "typed"), Column("Ticket", "text"),
-                  Column("Buyer name", "typed"), Column("Mobile", "text"), Column("Booking reference", "text"),
-                  Column("Name as published", "typed"), Column("Redraw reason", "typed")]
+WINNER_COLUMNS = [
+    Column("Drawing", "count"),
+    Column("Prize", "typed"),
+    Column("Ticket", "text"),
+    Column("Buyer name", "typed"),
+    Column("Mobile", "text"),
+    Column("Booking reference", "text"),
+    Column("Name as published", "typed"),
+    Column("Redraw reason", "typed"),
+]
 
 
 def shown_utr(utr: str, missing: bool) -> str:
@@ -371,25 +414,49 @@ def _booking_rows(draw: Draw, clock: Clock) -> Iterator[tuple]:
     last = 0
     base = (Order.draw == draw.id) & (Order.state == "paid")
     while True:
-        page = list(Order.select(Order.id, Order.reference, Order.name, Order.mobile, Order.tickets,
-                                 Order.ticket_count, Order.payable_paise, Order.created_at, Order.paid_at)
-                    .where(base & (Order.id > last)).order_by(Order.id).limit(PAGE).tuples())
+        page = list(
+            Order.select(
+                Order.id,
+                Order.reference,
+                Order.name,
+                Order.mobile,
+                Order.tickets,
+                Order.ticket_count,
+                Order.payable_paise,
+                Order.created_at,
+                Order.paid_at,
+            )
+            .where(base & (Order.id > last))
+            .order_by(Order.id)
+            .limit(PAGE)
+            .tuples()
+        )
         if not page:
             return
         first, last = page[0][0], page[-1][0]
         settled: dict[int, list[tuple[str, str]]] = {}
         for order_id, utr, missing, source in (
-                Payment.select(Payment.order, Payment.utr, Payment.utr_missing, Payment.source)
-                .where((Payment.order >= first) & (Payment.order <= last) & (Payment.status == "matched"))
-                .order_by(Payment.id).tuples()):
+            Payment.select(Payment.order, Payment.utr, Payment.utr_missing, Payment.source)
+            .where((Payment.order >= first) & (Payment.order <= last) & (Payment.status == "matched"))
+            .order_by(Payment.id)
+            .tuples()
+        ):
             settled.setdefault(order_id, []).append((shown_utr(utr, missing), source))
         for order_id, reference, name, mobile, tickets, count, payable, created, paid in page:
             payments = settled.get(order_id, [])
             numbers = ", ".join(draw.label(int(n)) for n in tickets.split(",") if n)
-            yield (reference, name, mobile, numbers, count, payable,
-                   ", ".join(u for u, _ in payments) or "NO PAYMENT LINKED",
-                   ", ".join(sorted({s for _, s in payments})) or None,
-                   clock.local(created), clock.local(paid))
+            yield (
+                reference,
+                name,
+                mobile,
+                numbers,
+                count,
+                payable,
+                ", ".join(u for u, _ in payments) or "NO PAYMENT LINKED",
+                ", ".join(sorted({s for _, s in payments})) or None,
+                clock.local(created),
+                clock.local(paid),
+            )
 
 
 def _ticket_rows(draw: Draw, now: datetime) -> Iterator[tuple]:
@@ -397,11 +464,14 @@ def _ticket_rows(draw: Draw, now: datetime) -> Iterator[tuple]:
     label = f"{{:0{draw.width}d}}".format  # Draw.label, without recomputing the width per ticket
     last = 0
     while True:
-        page = list(Ticket.select(Ticket.number, Ticket.state, Ticket.held_until, Order.name, Order.mobile,
-                                  Order.reference)
-                    .join(Order, JOIN.LEFT_OUTER, on=(Ticket.order == Order.id))
-                    .where((Ticket.draw == draw.id) & (Ticket.number > last))
-                    .order_by(Ticket.number).limit(PAGE).tuples())
+        page = list(
+            Ticket.select(Ticket.number, Ticket.state, Ticket.held_until, Order.name, Order.mobile, Order.reference)
+            .join(Order, JOIN.LEFT_OUTER, on=(Ticket.order == Order.id))
+            .where((Ticket.draw == draw.id) & (Ticket.number > last))
+            .order_by(Ticket.number)
+            .limit(PAGE)
+            .tuples()
+        )
         if not page:
             return
         last = page[-1][0]
@@ -419,30 +489,82 @@ def _payment_rows(draw: Draw, clock: Clock) -> Iterator[tuple]:
     candidate = Order.alias()
     last = 0
     while True:
-        page = list(Payment.select(Payment.id, Payment.received_at, Payment.amount_paise, Payment.utr,
-                                   Payment.utr_missing, Payment.source, Payment.status, Payment.attention_reason,
-                                   settled.reference, candidate.reference, Payment.payer, Payment.payer_vpa,
-                                   Payment.reference, Payment.note)
-                    .join_from(Payment, settled, JOIN.LEFT_OUTER, on=(Payment.order == settled.id))
-                    .join_from(Payment, candidate, JOIN.LEFT_OUTER, on=(Payment.candidate == candidate.id))
-                    .where((Payment.draw == draw.id) & (Payment.id > last))
-                    .order_by(Payment.id).limit(PAGE).tuples())
+        page = list(
+            Payment.select(
+                Payment.id,
+                Payment.received_at,
+                Payment.amount_paise,
+                Payment.utr,
+                Payment.utr_missing,
+                Payment.source,
+                Payment.status,
+                Payment.attention_reason,
+                settled.reference,
+                candidate.reference,
+                Payment.payer,
+                Payment.payer_vpa,
+                Payment.reference,
+                Payment.note,
+            )
+            .join_from(Payment, settled, JOIN.LEFT_OUTER, on=(Payment.order == settled.id))
+            .join_from(Payment, candidate, JOIN.LEFT_OUTER, on=(Payment.candidate == candidate.id))
+            .where((Payment.draw == draw.id) & (Payment.id > last))
+            .order_by(Payment.id)
+            .limit(PAGE)
+            .tuples()
+        )
         if not page:
             return
         last = page[-1][0]
-        for (_, received, amount, utr, missing, source, status, reason, settled_ref, candidate_ref,
-             payer, payer_vpa, typed, note) in page:
-            yield (clock.local(received), amount, shown_utr(utr, missing), "NO UTR" if missing else None,
-                   source, STATUS_LABELS.get(status, status.upper()),
-                   REASON_LABELS.get(reason, reason) if reason else None,
-                   settled_ref or candidate_ref, payer, payer_vpa, typed, note)
+        for (
+            _,
+            received,
+            amount,
+            utr,
+            missing,
+            source,
+            status,
+            reason,
+            settled_ref,
+            candidate_ref,
+            payer,
+            payer_vpa,
+            typed,
+            note,
+        ) in page:
+            yield (
+                clock.local(received),
+                amount,
+                shown_utr(utr, missing),
+                "NO UTR" if missing else None,
+                source,
+                STATUS_LABELS.get(status, status.upper()),
+                REASON_LABELS.get(reason, reason) if reason else None,
+                settled_ref or candidate_ref,
+                payer,
+                payer_vpa,
+                typed,
+                note,
+            )
 
 
 def _winner_rows(history: list[DrawingResult], clock: Clock) -> list[tuple]:
     """Every winner of every drawing, the draw first, then each redraw, prizes in drawing order."""
-    return [(d.number, w.prize, w.label, w.buyer_name, w.mobile, w.reference, w.public_name,
-             d.reason or None, clock.local(d.drawn_at))
-            for d in history for w in d.winners]
+    return [
+        (
+            d.number,
+            w.prize,
+            w.label,
+            w.buyer_name,
+            w.mobile,
+            w.reference,
+            w.public_name,
+            d.reason or None,
+            clock.local(d.drawn_at),
+        )
+        for d in history
+        for w in d.winners
+    ]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -469,34 +591,47 @@ def _build(wb: Workbook, draw: Draw, now: datetime, clock: Clock, progress: Prog
     winners = _winner_rows(drawings(draw.id), clock)
     counter = Counter(len(summary) + bookings + tickets + payments + len(winners), progress)
 
-    SummaryWriter(wb, "Summary", [Column("Item", "text"), Column("Value", "text")], counter,
-                  autofilter=False).write_items(summary)
+    SummaryWriter(
+        wb, "Summary", [Column("Item", "text"), Column("Value", "text")], counter, autofilter=False
+    ).write_items(summary)
 
     paid = (Order.draw == draw.id) & (Order.state == "paid")
-    booking_columns = BOOKING_COLUMNS + [Column(f"Booked at ({clock.abbrev})", "time"),
-                                         Column(f"Paid at ({clock.abbrev})", "time")]
+    booking_columns = BOOKING_COLUMNS + [
+        Column(f"Booked at ({clock.abbrev})", "time"),
+        Column(f"Paid at ({clock.abbrev})", "time"),
+    ]
     SheetWriter(wb, "Bookings", booking_columns, counter).write(
-        _booking_rows(draw, clock), {1: _longest(Order.name, paid)})
+        _booking_rows(draw, clock), {1: _longest(Order.name, paid)}
+    )
 
     live = (Order.draw == draw.id) & Order.state.in_(("pending", "paid"))
     SheetWriter(wb, "Tickets", TICKET_COLUMNS, counter).write(
         _ticket_rows(draw, now),
-        {2: _longest(Order.name, live), 3: _longest(Order.mobile, live), 4: _longest(Order.reference, live)})
+        {2: _longest(Order.name, live), 3: _longest(Order.mobile, live), 4: _longest(Order.reference, live)},
+    )
 
     of_draw = Payment.draw == draw.id
     payment_columns = [Column(f"Received at ({clock.abbrev})", "time")] + PAYMENT_COLUMNS_HEAD
     SheetWriter(wb, "Payments", payment_columns, counter).write(
         _payment_rows(draw, clock),
-        {index: _longest(column, of_draw) for index, column in
-         ((8, Payment.payer), (9, Payment.payer_vpa), (10, Payment.reference), (11, Payment.note))})
+        {
+            index: _longest(column, of_draw)
+            for index, column in (
+                (8, Payment.payer),
+                (9, Payment.payer_vpa),
+                (10, Payment.reference),
+                (11, Payment.note),
+            )
+        },
+    )
 
-    SheetWriter(wb, "Winners", WINNER_COLUMNS + [Column(f"Drawn at ({clock.abbrev})", "time")],
-                counter).write(winners)
+    SheetWriter(wb, "Winners", WINNER_COLUMNS + [Column(f"Drawn at ({clock.abbrev})", "time")], counter).write(winners)
     counter.finish()
 
 
-def export_draw(draw_id: int, path, progress: Progress | None = None, now: datetime | None = None, *,
-                zone: tzinfo | None = None) -> Path:
+def export_draw(
+    draw_id: int, path, progress: Progress | None = None, now: datetime | None = None, *, zone: tzinfo | None = None
+) -> Path:
     """Write the workbook of draw `draw_id` to `path` (parent folders are created) and return it.
 
     `progress(done, total)` is called about every 1,000 rows and once at the end with

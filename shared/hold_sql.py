@@ -13,8 +13,17 @@ from functools import lru_cache
 
 from .db import database
 
-DRAW_COLUMNS = ("id", "state", "ticket_count", "price_paise", "payee_vpa", "payee_name", "hold_minutes",
-                "max_per_order", "max_pending_per_mobile")
+DRAW_COLUMNS = (
+    "id",
+    "state",
+    "ticket_count",
+    "price_paise",
+    "payee_vpa",
+    "payee_name",
+    "hold_minutes",
+    "max_per_order",
+    "max_pending_per_mobile",
+)
 
 
 @lru_cache(maxsize=256)
@@ -30,24 +39,31 @@ def _run(template: str, params=(), count: int = 0):
 
 def current_draw_row() -> dict | None:
     """The current draw's settings a hold needs, as a dict (None when there is no draw)."""
-    row = _run("SELECT " + ", ".join(DRAW_COLUMNS) + " FROM draw WHERE state <> 'archived' "
-               "ORDER BY id DESC LIMIT 1").fetchone()
+    row = _run(
+        "SELECT " + ", ".join(DRAW_COLUMNS) + " FROM draw WHERE state <> 'archived' ORDER BY id DESC LIMIT 1"
+    ).fetchone()
     return dict(zip(DRAW_COLUMNS, row)) if row else None
 
 
 def taken_numbers(draw_id: int, numbers, now: datetime) -> tuple[list[int], bool]:
     """(numbers held or sold by a live order, whether some holds among them have lapsed)."""
-    rows = _run("SELECT number, CASE WHEN state = 'held' AND held_until IS NOT NULL AND held_until <= ? "
-                "THEN 1 ELSE 0 END FROM ticket WHERE draw_id = ? AND number IN (@@) AND state <> 'free'",
-                (now, draw_id, *numbers), len(numbers)).fetchall()
+    rows = _run(
+        "SELECT number, CASE WHEN state = 'held' AND held_until IS NOT NULL AND held_until <= ? "
+        "THEN 1 ELSE 0 END FROM ticket WHERE draw_id = ? AND number IN (@@) AND state <> 'free'",
+        (now, draw_id, *numbers),
+        len(numbers),
+    ).fetchall()
     return sorted(n for n, lapsed in rows if not lapsed), any(lapsed for _, lapsed in rows)
 
 
 def pending_for_mobile(draw_id: int, mobile: str, now: datetime) -> int:
     """Unexpired pending bookings of one mobile. Only draw and mobile are in the WHERE clause, so
     the (draw, mobile, …) index is the one used: a few rows, however many bookings are pending."""
-    return _run("SELECT COUNT(CASE WHEN state = 'pending' AND expires_at > ? THEN 1 END) FROM booking "
-                "WHERE draw_id = ? AND mobile = ?", (now, draw_id, mobile)).fetchone()[0]
+    return _run(
+        "SELECT COUNT(CASE WHEN state = 'pending' AND expires_at > ? THEN 1 END) FROM booking "
+        "WHERE draw_id = ? AND mobile = ?",
+        (now, draw_id, mobile),
+    ).fetchone()[0]
 
 
 def reserved_amounts(draw_id: int, low: int, high: int, now: datetime) -> tuple[set[int], set[int]]:
@@ -55,44 +71,53 @@ def reserved_amounts(draw_id: int, low: int, high: int, now: datetime) -> tuple[
     late-payment window is over but that are still marked reserved)."""
     used, lapsed = set(), set()
     for amount, over in _run(
-            "SELECT amount_lock, CASE WHEN state <> 'pending' AND amount_lock_until IS NOT NULL "
-            "AND amount_lock_until <= ? THEN 1 ELSE 0 END FROM booking "
-            "WHERE draw_id = ? AND amount_lock >= ? AND amount_lock <= ?", (now, draw_id, low, high)).fetchall():
+        "SELECT amount_lock, CASE WHEN state <> 'pending' AND amount_lock_until IS NOT NULL "
+        "AND amount_lock_until <= ? THEN 1 ELSE 0 END FROM booking "
+        "WHERE draw_id = ? AND amount_lock >= ? AND amount_lock <= ?",
+        (now, draw_id, low, high),
+    ).fetchall():
         (lapsed if over else used).add(amount)
     return used, lapsed
 
 
 def release_amount(draw_id: int, amount: int, now: datetime) -> None:
-    _run("UPDATE booking SET amount_lock = NULL WHERE draw_id = ? AND amount_lock = ? AND state <> 'pending' "
-         "AND amount_lock_until <= ?", (draw_id, amount, now))
+    _run(
+        "UPDATE booking SET amount_lock = NULL WHERE draw_id = ? AND amount_lock = ? AND state <> 'pending' "
+        "AND amount_lock_until <= ?",
+        (draw_id, amount, now),
+    )
 
 
 def insert_order(values: dict) -> int:
     columns = list(values)
-    cursor = _run(f"INSERT INTO booking ({', '.join(columns)}) VALUES (@@) RETURNING id",
-                  tuple(values.values()), len(columns))
+    cursor = _run(
+        f"INSERT INTO booking ({', '.join(columns)}) VALUES (@@) RETURNING id", tuple(values.values()), len(columns)
+    )
     return cursor.fetchone()[0]
 
 
 def claim_free(draw_id: int, numbers, order_id: int, held_until: datetime) -> int:
     """Mark these tickets held by the order if they are free; returns how many were claimed.
     (Rows are found by id through the (draw, number) index, never by scanning free tickets.)"""
-    cursor = _run("UPDATE ticket SET state = 'held', order_id = ?, held_until = ? WHERE id IN "
-                  "(SELECT id FROM ticket WHERE draw_id = ? AND number IN (@@)) AND state = 'free'",
-                  (order_id, held_until, draw_id, *numbers), len(numbers))
+    cursor = _run(
+        "UPDATE ticket SET state = 'held', order_id = ?, held_until = ? WHERE id IN "
+        "(SELECT id FROM ticket WHERE draw_id = ? AND number IN (@@)) AND state = 'free'",
+        (order_id, held_until, draw_id, *numbers),
+        len(numbers),
+    )
     return cursor.rowcount
 
 
 def insert_event(kind: str, draw_id: int, order_id: int, at: datetime, **detail) -> None:
-    _run("INSERT INTO event (at, draw_id, kind, order_id, detail) VALUES (?, ?, ?, ?, ?)",
-         (at, draw_id, kind, order_id, json.dumps(detail, default=str, sort_keys=True)))
+    _run(
+        "INSERT INTO event (at, draw_id, kind, order_id, detail) VALUES (?, ?, ?, ?, ?)",
+        (at, draw_id, kind, order_id, json.dumps(detail, default=str, sort_keys=True)),
+    )
 
 
-STATUS_COLUMNS = ("session_id", "reference", "state", "tickets", "payable_paise", "expires_at", "paid_at",
-                  "draw_id")
+STATUS_COLUMNS = ("session_id", "reference", "state", "tickets", "payable_paise", "expires_at", "paid_at", "draw_id")
 
 
 def status_row(session_id: str) -> tuple | None:
     """One booking's status columns by session id (a unique index: one row at most), unconverted."""
-    return _run("SELECT " + ", ".join(STATUS_COLUMNS) + " FROM booking WHERE session_id = ?",
-                (session_id,)).fetchone()
+    return _run("SELECT " + ", ".join(STATUS_COLUMNS) + " FROM booking WHERE session_id = ?", (session_id,)).fetchone()

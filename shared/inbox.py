@@ -43,12 +43,15 @@ def hook_secret(source: str) -> str | None:
 def hook_settings(source: str) -> HookSettings:
     if source not in SOURCES:
         raise NotFound(f"There is no '{source}' hook; the hooks are {', '.join(SOURCES)}.")
-    values = {row.key: row.value for row in Setting.select().where(
-        Setting.key.in_([_key(source, "secret"), _key(source, "enabled_at")]))}
+    values = {
+        row.key: row.value
+        for row in Setting.select().where(Setting.key.in_([_key(source, "secret"), _key(source, "enabled_at")]))
+    }
     secret = values.get(_key(source, "secret")) or None
     since = values.get(_key(source, "enabled_at"))
-    return HookSettings(source, secret is not None, secret, PATHS[source],
-                        datetime.fromisoformat(since) if secret and since else None)
+    return HookSettings(
+        source, secret is not None, secret, PATHS[source], datetime.fromisoformat(since) if secret and since else None
+    )
 
 
 def sms_hook_settings() -> HookSettings:
@@ -79,10 +82,16 @@ def enable_razorpay_hook(secret: str | None = None, now=None) -> str:
     one to enter there) and return it."""
     if secret is None:
         secret = secrets.token_urlsafe(24)
-    elif not isinstance(secret, str) or not 12 <= len(secret) <= 200 or not secret.isascii() \
-            or any(ch.isspace() or not ch.isprintable() for ch in secret):
-        raise InvalidInput("The webhook secret must be 12 to 200 characters without spaces, the same one "
-                           "you enter in Razorpay's dashboard.")
+    elif (
+        not isinstance(secret, str)
+        or not 12 <= len(secret) <= 200
+        or not secret.isascii()
+        or any(ch.isspace() or not ch.isprintable() for ch in secret)
+    ):
+        raise InvalidInput(
+            "The webhook secret must be 12 to 200 characters without spaces, the same one "
+            "you enter in Razorpay's dashboard."
+        )
     _save("razorpay", secret, now)
     return secret
 
@@ -105,8 +114,17 @@ def sms_setup_payload(base_url: str | None = None) -> str:
         if not re.fullmatch(r"https?://[^\s/?#]+(/[^\s?#]*)?", base_url.strip()):
             raise InvalidInput(f"'{base_url[:60]}' is not a web address like https://tickets.example.in.")
         url = base_url.strip().rstrip("/") + url
-    return json.dumps({"luckydraw": "sms-hook", "v": 1, "url": url, "secret": settings.secret,
-                       "sign": "hmac-sha256", "headers": ["X-Timestamp", "X-Signature"]}, separators=(",", ":"))
+    return json.dumps(
+        {
+            "luckydraw": "sms-hook",
+            "v": 1,
+            "url": url,
+            "secret": settings.secret,
+            "sign": "hmac-sha256",
+            "headers": ["X-Timestamp", "X-Signature"],
+        },
+        separators=(",", ":"),
+    )
 
 
 @dataclass(frozen=True)
@@ -142,17 +160,47 @@ class InboxItem:
 
 
 def _items(query) -> list[InboxItem]:
-    rows = (query.select_extend(Order.reference.alias("order_reference"))
-            .join(Payment, JOIN.LEFT_OUTER, on=(InboxMessage.payment == Payment.id))
-            .join(Order, JOIN.LEFT_OUTER, on=(Payment.order == Order.id)).objects())
-    return [InboxItem(m.id, m.source, m.received_at, m.outcome, m.reason, m.authenticated, m.sender,
-                      m.event_type, m.event_id, m.external_id, m.sent_at, m.amount_paise, m.utr, m.payment_id,
-                      m.order_reference, m.match_outcome, m.body_bytes, m.truncated, m.expendable, m.text)
-            for m in rows]
+    rows = (
+        query.select_extend(Order.reference.alias("order_reference"))
+        .join(Payment, JOIN.LEFT_OUTER, on=(InboxMessage.payment == Payment.id))
+        .join(Order, JOIN.LEFT_OUTER, on=(Payment.order == Order.id))
+        .objects()
+    )
+    return [
+        InboxItem(
+            m.id,
+            m.source,
+            m.received_at,
+            m.outcome,
+            m.reason,
+            m.authenticated,
+            m.sender,
+            m.event_type,
+            m.event_id,
+            m.external_id,
+            m.sent_at,
+            m.amount_paise,
+            m.utr,
+            m.payment_id,
+            m.order_reference,
+            m.match_outcome,
+            m.body_bytes,
+            m.truncated,
+            m.expendable,
+            m.text,
+        )
+        for m in rows
+    ]
 
 
-def inbox_items(limit: int = 50, *, source: str | None = None, outcome: str | None = None,
-                before_id: int | None = None, after_id: int | None = None) -> list[InboxItem]:
+def inbox_items(
+    limit: int = 50,
+    *,
+    source: str | None = None,
+    outcome: str | None = None,
+    before_id: int | None = None,
+    after_id: int | None = None,
+) -> list[InboxItem]:
     """The newest inbox messages first (at most `limit`, up to 1,000), optionally of one source or
     outcome; `before_id` pages further back, `after_id` gives only what arrived since."""
     query = InboxMessage.select()
@@ -176,5 +224,6 @@ def inbox_item(inbox_id: int) -> InboxItem:
 
 def inbox_counts() -> dict[str, int]:
     """How many inbox messages have each outcome."""
-    return dict(InboxMessage.select(InboxMessage.outcome, fn.COUNT(InboxMessage.id))
-                .group_by(InboxMessage.outcome).tuples())
+    return dict(
+        InboxMessage.select(InboxMessage.outcome, fn.COUNT(InboxMessage.id)).group_by(InboxMessage.outcome).tuples()
+    )

@@ -26,27 +26,57 @@ from datetime import datetime, timezone
 from .db import utcnow, write_tx
 from .errors import Conflict, DuplicateUTR, InvalidInput, LuckyDrawError, NotFound
 from .ids import normalise_reference
-from .inbox import (PATHS, HookSettings, InboxItem, disable_razorpay_hook, disable_sms_hook,
-                    enable_razorpay_hook, enable_sms_hook, hook_secret, hook_settings, inbox_counts, inbox_item,
-                    inbox_items, razorpay_hook_settings, sms_hook_settings, sms_setup_payload)
+from .inbox import (
+    PATHS,
+    HookSettings,
+    InboxItem,
+    disable_razorpay_hook,
+    disable_sms_hook,
+    enable_razorpay_hook,
+    enable_sms_hook,
+    hook_secret,
+    hook_settings,
+    inbox_counts,
+    inbox_item,
+    inbox_items,
+    razorpay_hook_settings,
+    sms_hook_settings,
+    sms_setup_payload,
+)
 from .models import Order
-from .models_intake import (DUPLICATE, IGNORED, RECEIVED, RECORDED_MATCHED, RECORDED_UNMATCHED, REJECTED,
-                            SOURCES, InboxKey, InboxMessage)
+from .models_intake import (
+    DUPLICATE,
+    IGNORED,
+    RECEIVED,
+    RECORDED_MATCHED,
+    RECORDED_UNMATCHED,
+    REJECTED,
+    SOURCES,
+    InboxKey,
+    InboxMessage,
+)
 from .payments import record_payment
 from .sms import SmsRejected, is_known_sender, parse_credit_sms
 from .validation import SESSION_RE, clean_name, parse_utr, parse_vpa
 
 log = logging.getLogger("luckydraw.intake")
 
-MAX_BODY = 16 * 1024               # larger bodies are refused (413) unread
-KEEP_EXPENDABLE = 2 * 1024         # unsigned, stale or repeated messages keep only this much body
-MAX_EXPENDABLE_ROWS = 5000         # and only this many of them (the oldest go first)
-SMS_WINDOW = 5 * 60                # a signed SMS request older than this is refused as a replay
-FUTURE_SKEW = 60                   # a timestamp may be this far ahead (phone clocks drift)
-RAZORPAY_MAX_AGE = 8 * 24 * 3600   # Razorpay retries for 24 h; dashboard replays reach 7 days back
+MAX_BODY = 16 * 1024  # larger bodies are refused (413) unread
+KEEP_EXPENDABLE = 2 * 1024  # unsigned, stale or repeated messages keep only this much body
+MAX_EXPENDABLE_ROWS = 5000  # and only this many of them (the oldest go first)
+SMS_WINDOW = 5 * 60  # a signed SMS request older than this is refused as a replay
+FUTURE_SKEW = 60  # a timestamp may be this far ahead (phone clocks drift)
+RAZORPAY_MAX_AGE = 8 * 24 * 3600  # Razorpay retries for 24 h; dashboard replays reach 7 days back
 HANDLED_EVENTS = ("payment.captured", "qr_code.credited")
-HEADERS_KEPT = ("content-type", "content-length", "user-agent", "x-signature", "x-timestamp",
-                "x-razorpay-signature", "x-razorpay-event-id")
+HEADERS_KEPT = (
+    "content-type",
+    "content-length",
+    "user-agent",
+    "x-signature",
+    "x-timestamp",
+    "x-razorpay-signature",
+    "x-razorpay-event-id",
+)
 NOT_FOUND = "There is nothing here."
 
 
@@ -60,6 +90,7 @@ class HookResponse:
 
 
 # ---------------------------------------------------------------- rate limits (process memory)
+
 
 class TokenBucket:
     """`capacity` messages at once, refilled at `per_second`; `take()` is 0 when allowed, else
@@ -113,6 +144,7 @@ def _wait(source: str, kind: str) -> float:
 
 
 # ---------------------------------------------------------------- signatures
+
 
 def sms_signature(secret: str, body: bytes, timestamp: str | int | None = None) -> str:
     """`X-Signature` for a forwarded SMS: sha256=HMAC(secret, "<X-Timestamp>." + body), or of the
@@ -176,9 +208,9 @@ class _Auth:
     source: str
     ok: bool
     reason: str = ""
-    authentic: bool = False        # the signature matched (even if the time did not)
-    event_id: str | None = None    # SMS: the signature; Razorpay: x-razorpay-event-id
-    timestamp: str | None = None   # SMS: X-Timestamp, when the request carries one
+    authentic: bool = False  # the signature matched (even if the time did not)
+    event_id: str | None = None  # SMS: the signature; Razorpay: x-razorpay-event-id
+    timestamp: str | None = None  # SMS: X-Timestamp, when the request carries one
 
     @property
     def keys(self) -> tuple[str, ...]:
@@ -221,6 +253,7 @@ def _authenticate(source: str, secret: str, headers: dict, raw: bytes, now: date
 
 # ---------------------------------------------------------------- receiving a message
 
+
 class _Refusal(Exception):
     """The message is authentic but is not recorded as a payment: why, and what to answer."""
 
@@ -245,8 +278,9 @@ def _error(status: int, message: str, retry_after: float | None = None, **extra)
     return HookResponse(status, {"error": message, **extra}, headers)
 
 
-def receive(source: str, headers, body: bytes, *, remote: str | None = None, now: datetime | None = None
-            ) -> HookResponse:
+def receive(
+    source: str, headers, body: bytes, *, remote: str | None = None, now: datetime | None = None
+) -> HookResponse:
     """Handle one POST to a hook: `headers` any mapping (names in any case), `body` the raw bytes.
 
     404 when the hook is off; 413 over MAX_BODY; 429 over the rate limit; 401 for a missing, wrong
@@ -274,8 +308,17 @@ def receive(source: str, headers, body: bytes, *, remote: str | None = None, now
         if not auth.ok:
             _store(source, body, headers, remote, now, auth, expendable=True, outcome=REJECTED, reason=auth.reason)
             return _error(401, auth.reason)
-        message_id = _store(source, body, headers, remote, now, auth, expendable=True, outcome=DUPLICATE,
-                            reason=f"The same message was handled as inbox #{first}; nothing changed.")
+        message_id = _store(
+            source,
+            body,
+            headers,
+            remote,
+            now,
+            auth,
+            expendable=True,
+            outcome=DUPLICATE,
+            reason=f"The same message was handled as inbox #{first}; nothing changed.",
+        )
         return HookResponse(200, {"status": "duplicate", "inbox_id": message_id})
     message_id = _store(source, body, headers, remote, now, auth)
     return _process(message_id, source, body, auth, now, check_age=True)
@@ -286,18 +329,35 @@ def _store(source, raw, headers, remote, now, auth, *, expendable=False, outcome
     kept = raw[:KEEP_EXPENDABLE] if expendable else raw
     with write_tx():
         message = InboxMessage.create(
-            source=source, received_at=now, remote=str(remote)[:64] if remote else None,
-            authenticated=auth.authentic, expendable=expendable,
+            source=source,
+            received_at=now,
+            remote=str(remote)[:64] if remote else None,
+            authenticated=auth.authentic,
+            expendable=expendable,
             headers=json.dumps({k: headers[k][:200] for k in HEADERS_KEPT if k in headers}, sort_keys=True),
-            body=kept, body_bytes=len(raw), body_sha256=hashlib.sha256(raw).hexdigest(),
-            truncated=len(kept) < len(raw), event_id=auth.event_id if auth.authentic else None,
-            outcome=outcome, reason=reason, processed_at=None if outcome == RECEIVED else now)
+            body=kept,
+            body_bytes=len(raw),
+            body_sha256=hashlib.sha256(raw).hexdigest(),
+            truncated=len(kept) < len(raw),
+            event_id=auth.event_id if auth.authentic else None,
+            outcome=outcome,
+            reason=reason,
+            processed_at=None if outcome == RECEIVED else now,
+        )
         if expendable:
-            cutoff = (InboxMessage.select(InboxMessage.id).where(InboxMessage.expendable == True)  # noqa: E712
-                      .order_by(InboxMessage.id.desc()).offset(MAX_EXPENDABLE_ROWS).limit(1).scalar())
+            cutoff = (
+                InboxMessage.select(InboxMessage.id)
+                .where(InboxMessage.expendable == True)  # noqa: E712
+                .order_by(InboxMessage.id.desc())
+                .offset(MAX_EXPENDABLE_ROWS)
+                .limit(1)
+                .scalar()
+            )
             if cutoff:
-                InboxMessage.delete().where((InboxMessage.expendable == True)  # noqa: E712
-                                            & (InboxMessage.id <= cutoff)).execute()
+                InboxMessage.delete().where(
+                    (InboxMessage.expendable == True)  # noqa: E712
+                    & (InboxMessage.id <= cutoff)
+                ).execute()
     return message.id
 
 
@@ -324,8 +384,9 @@ def _process(message_id: int, source: str, raw: bytes, auth: _Auth, now: datetim
             _finish(message_id, source, auth.keys, refusal.outcome, refusal.reason, info, now)
         if refusal.status >= 400:
             return _error(refusal.status, refusal.reason, inbox_id=message_id)
-        return HookResponse(refusal.status, {"status": refusal.outcome, "reason": refusal.reason,
-                                             "inbox_id": message_id})
+        return HookResponse(
+            refusal.status, {"status": refusal.outcome, "reason": refusal.reason, "inbox_id": message_id}
+        )
     except NotFound as error:  # no draw to record it in yet: keep it for a retry
         _note(message_id, f"Not processed yet: {error.message}")
         return _error(503, f"{error.message} The message is kept in the inbox.", 60, inbox_id=message_id)
@@ -342,7 +403,8 @@ def _note(message_id: int, reason: str) -> None:
     try:
         with write_tx():
             InboxMessage.update(reason=reason).where(
-                (InboxMessage.id == message_id) & (InboxMessage.outcome == RECEIVED)).execute()
+                (InboxMessage.id == message_id) & (InboxMessage.outcome == RECEIVED)
+            ).execute()
     except Exception:  # noqa: BLE001 - the note is a courtesy; the row already says "received"
         log.exception("could not annotate inbox message %s", message_id)
 
@@ -352,25 +414,49 @@ def _record(message_id, source, credit: _Credit, auth: _Auth, info: dict, now: d
     with write_tx():
         first = _first_handled(source, keys, excluding=message_id)
         if first is not None:
-            _finish(message_id, source, keys, DUPLICATE, f"Already handled as inbox #{first}; nothing changed.",
-                    info, now)
+            _finish(
+                message_id, source, keys, DUPLICATE, f"Already handled as inbox #{first}; nothing changed.", info, now
+            )
             return HookResponse(200, {"status": DUPLICATE, "inbox_id": message_id})
         try:
-            result = record_payment(credit.amount_paise, credit.utr, reference=credit.reference, payer=credit.payer,
-                                    payer_vpa=credit.payer_vpa, source=source, received_at=credit.received_at,
-                                    now=now, quick=credit.utr is None)
+            result = record_payment(
+                credit.amount_paise,
+                credit.utr,
+                reference=credit.reference,
+                payer=credit.payer,
+                payer_vpa=credit.payer_vpa,
+                source=source,
+                received_at=credit.received_at,
+                now=now,
+                quick=credit.utr is None,
+            )
         except DuplicateUTR as error:
             _finish(message_id, source, keys, DUPLICATE, error.message, info, now)
             return HookResponse(200, {"status": DUPLICATE, "inbox_id": message_id})
         outcome = RECORDED_MATCHED if result.confirmed else RECORDED_UNMATCHED
         reason = result.message if credit.utr else f"{result.message} (No UTR came with it: recorded as {result.utr}.)"
-        _finish(message_id, source, keys, outcome, reason, info, now, payment=result.payment_id,
-                match_outcome=result.outcome)
+        _finish(
+            message_id,
+            source,
+            keys,
+            outcome,
+            reason,
+            info,
+            now,
+            payment=result.payment_id,
+            match_outcome=result.outcome,
+        )
         digest = InboxMessage.select(InboxMessage.body_sha256).where(InboxMessage.id == message_id).scalar()
-        InboxMessage.update(outcome=DUPLICATE, processed_at=now,
-                            reason=f"A later copy of this message was processed as inbox #{message_id}.").where(
-            (InboxMessage.source == source) & (InboxMessage.body_sha256 == digest)
-            & (InboxMessage.outcome == RECEIVED) & (InboxMessage.id < message_id)).execute()
+        InboxMessage.update(
+            outcome=DUPLICATE,
+            processed_at=now,
+            reason=f"A later copy of this message was processed as inbox #{message_id}.",
+        ).where(
+            (InboxMessage.source == source)
+            & (InboxMessage.body_sha256 == digest)
+            & (InboxMessage.outcome == RECEIVED)
+            & (InboxMessage.id < message_id)
+        ).execute()
     return HookResponse(200, {"status": "recorded", "confirmed": result.confirmed, "inbox_id": message_id})
 
 
@@ -379,11 +465,13 @@ def _finish(message_id, source, keys, outcome, reason, info, now, payment=None, 
     for key in keys:
         if not InboxKey.select().where((InboxKey.source == source) & (InboxKey.key == key)).exists():
             InboxKey.create(source=source, key=key[:120], message=message_id, created_at=now)
-    InboxMessage.update(outcome=outcome, reason=reason, processed_at=now, payment=payment,
-                        match_outcome=match_outcome, **info).where(InboxMessage.id == message_id).execute()
+    InboxMessage.update(
+        outcome=outcome, reason=reason, processed_at=now, payment=payment, match_outcome=match_outcome, **info
+    ).where(InboxMessage.id == message_id).execute()
 
 
 # ---------------------------------------------------------------- reading the two kinds of message
+
 
 def _json_object(raw: bytes) -> dict:
     try:
@@ -431,8 +519,9 @@ def _read_sms(data: dict, auth: _Auth, now: datetime, info: dict, check_age: boo
     if sent is not None:
         sent_at = _parse_time(sent)
         if sent_at is None:
-            raise _Refusal(400, REJECTED, '"sent_at" must be ISO 8601 with a time zone '
-                                          '(2025-01-05T10:31:00+05:30) or Unix time.')
+            raise _Refusal(
+                400, REJECTED, '"sent_at" must be ISO 8601 with a time zone (2025-01-05T10:31:00+05:30) or Unix time.'
+            )
         info["sent_at"] = sent_at
     if auth.timestamp is None:
         if sent_at is None:
@@ -441,16 +530,25 @@ def _read_sms(data: dict, auth: _Auth, now: datetime, info: dict, check_age: boo
         if problem:
             raise _Refusal(401, REJECTED, problem)
     if not is_known_sender(sender):
-        raise _Refusal(200, REJECTED, f"'{sender.strip()[:40]}' is not a known bank sender id, so the message "
-                                      f"is not read as a payment.")
+        raise _Refusal(
+            200,
+            REJECTED,
+            f"'{sender.strip()[:40]}' is not a known bank sender id, so the message is not read as a payment.",
+        )
     try:
         parsed = parse_credit_sms(text)
     except SmsRejected as error:
         raise _Refusal(200, REJECTED, error.message) from None
     info.update(amount_paise=parsed.amount_paise, utr=parsed.utr)
     found = _REFERENCE_IN_TEXT.search(text)
-    return _Credit(parsed.amount_paise, parsed.utr, normalise_reference(found.group()) if found else None,
-                   _payer(parsed.payer), _vpa(parsed.payer_vpa), min(sent_at or now, now))
+    return _Credit(
+        parsed.amount_paise,
+        parsed.utr,
+        normalise_reference(found.group()) if found else None,
+        _payer(parsed.payer),
+        _vpa(parsed.payer_vpa),
+        min(sent_at or now, now),
+    )
 
 
 def _dig(data, *path):
@@ -515,8 +613,15 @@ def _read_razorpay(data: dict, auth: _Auth, now: datetime, info: dict, check_age
     info["utr"] = utr
     received = _from_epoch(payment["created_at"]) if _whole(payment.get("created_at")) else None
     reference = _booking_reference(payment.get("notes"), _dig(data, "payload", "qr_code", "entity", "notes"))
-    return _Credit(amount, utr, reference, None, _vpa(payment.get("vpa") or _dig(payment, "upi", "vpa")),
-                   min(received or now, now), (f"payment:{payment_id}",))
+    return _Credit(
+        amount,
+        utr,
+        reference,
+        None,
+        _vpa(payment.get("vpa") or _dig(payment, "upi", "vpa")),
+        min(received or now, now),
+        (f"payment:{payment_id}",),
+    )
 
 
 def retry_item(inbox_id: int, now: datetime | None = None) -> InboxItem:
@@ -526,23 +631,48 @@ def retry_item(inbox_id: int, now: datetime | None = None) -> InboxItem:
     item = inbox_item(inbox_id)
     if not item.retryable:
         if not item.authenticated or item.expendable:
-            raise Conflict(f"Inbox message #{item.id} did not come with a valid signature, or is a repeat; "
-                           f"it cannot be processed.")
+            raise Conflict(
+                f"Inbox message #{item.id} did not come with a valid signature, or is a repeat; it cannot be processed."
+            )
         raise Conflict(f"Inbox message #{item.id} was already handled ({item.outcome.replace('_', ' ')}).")
     message = InboxMessage.get_by_id(item.id)
     stamp = json.loads(message.headers or "{}").get("x-timestamp")
-    auth = _Auth(message.source, True, authentic=True, event_id=message.event_id,
-                 timestamp=stamp if message.source == "sms" else None)
+    auth = _Auth(
+        message.source,
+        True,
+        authentic=True,
+        event_id=message.event_id,
+        timestamp=stamp if message.source == "sms" else None,
+    )
     _process(message.id, message.source, bytes(message.body), auth, now or utcnow(), check_age=False)
     return inbox_item(item.id)
 
 
 __all__ = [
     # receiving
-    "HookResponse", "MAX_BODY", "PATHS", "TokenBucket", "razorpay_signature", "receive", "reset_rate_limits",
-    "set_rate_limit", "sms_signature",
+    "HookResponse",
+    "MAX_BODY",
+    "PATHS",
+    "TokenBucket",
+    "razorpay_signature",
+    "receive",
+    "reset_rate_limits",
+    "set_rate_limit",
+    "sms_signature",
     # for the console (from shared.inbox)
-    "HookSettings", "InboxItem", "disable_razorpay_hook", "disable_sms_hook", "enable_razorpay_hook",
-    "enable_sms_hook", "hook_secret", "hook_settings", "inbox_counts", "inbox_item", "inbox_items",
-    "razorpay_hook_settings", "retry_item", "sms_hook_settings", "sms_setup_payload",
+    "HookSettings",
+    "InboxItem",
+    "disable_razorpay_hook",
+    "disable_sms_hook",
+    "enable_razorpay_hook",
+    "enable_sms_hook",
+    "hook_secret",
+    "hook_settings",
+    "inbox_counts",
+    "inbox_item",
+    "inbox_items",
+    "razorpay_hook_settings",
+    "retry_item",
+    "sms_hook_settings",
+    "sms_setup_payload",
 ]

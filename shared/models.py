@@ -152,5 +152,11 @@ ALL_MODELS = [Draw, Order, Ticket, Payment, Event, Setting, SchemaVersion]
 
 
 def record_event(kind: str, *, draw=None, order=None, payment=None, at=None, **detail) -> None:
-    Event.create(kind=kind, draw=draw, order=order, payment=payment, at=at or utcnow(),
-                 detail=json.dumps(detail, default=str, sort_keys=True))
+    Event.create(
+        kind=kind,
+        draw=draw,
+        order=order,
+        payment=payment,
+        at=at or utcnow(),
+        detail=json.dumps(detail, default=str, sort_keys=True),
+    )

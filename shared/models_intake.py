@@ -20,11 +20,11 @@ SOURCES = ("sms", "razorpay")
 
 # What became of a message. "received" means stored but not (yet) processed.
 RECEIVED = "received"
-RECORDED_MATCHED = "recorded_matched"      # a payment was recorded and confirmed a booking
+RECORDED_MATCHED = "recorded_matched"  # a payment was recorded and confirmed a booking
 RECORDED_UNMATCHED = "recorded_unmatched"  # a payment was recorded; unmatched or needs attention
-DUPLICATE = "duplicate"                    # same UTR, event or payment seen before: nothing changed
-REJECTED = "rejected"                      # not accepted; `reason` says why
-IGNORED = "ignored"                        # authentic, but not about money received (other events)
+DUPLICATE = "duplicate"  # same UTR, event or payment seen before: nothing changed
+REJECTED = "rejected"  # not accepted; `reason` says why
+IGNORED = "ignored"  # authentic, but not about money received (other events)
 OUTCOMES = (RECEIVED, RECORDED_MATCHED, RECORDED_UNMATCHED, DUPLICATE, REJECTED, IGNORED)
 
 
@@ -33,16 +33,16 @@ class InboxMessage(BaseModel):
     source = CharField(max_length=12)
     received_at = DateTimeField(default=utcnow)
     remote = CharField(max_length=64, null=True)
-    authenticated = BooleanField(default=False)       # the signature checked out
-    expendable = BooleanField(default=False)          # unsigned, stale or a repeat: kept bounded
-    headers = TextField(default="{}")          # the headers that matter, as JSON
-    body = BlobField()                          # the bytes as received (cut to 2 KiB if expendable)
-    body_bytes = IntegerField()                 # size of the whole body
+    authenticated = BooleanField(default=False)  # the signature checked out
+    expendable = BooleanField(default=False)  # unsigned, stale or a repeat: kept bounded
+    headers = TextField(default="{}")  # the headers that matter, as JSON
+    body = BlobField()  # the bytes as received (cut to 2 KiB if expendable)
+    body_bytes = IntegerField()  # size of the whole body
     body_sha256 = CharField(max_length=64)
     truncated = BooleanField(default=False)
-    sender = CharField(max_length=40, null=True)       # SMS sender id, or "razorpay"
-    event_id = CharField(max_length=80, null=True)     # x-razorpay-event-id, or the SMS signature
-    event_type = CharField(max_length=40, null=True)   # e.g. payment.captured
+    sender = CharField(max_length=40, null=True)  # SMS sender id, or "razorpay"
+    event_id = CharField(max_length=80, null=True)  # x-razorpay-event-id, or the SMS signature
+    event_type = CharField(max_length=40, null=True)  # e.g. payment.captured
     external_id = CharField(max_length=40, null=True)  # e.g. Razorpay's pay_… id
     sent_at = DateTimeField(null=True)
     amount_paise = IntegerField(null=True)

@@ -19,13 +19,13 @@ from .validation import clean_name, parse_mobile, parse_ticket_list, parse_utr
 SOURCES = ("manual", "quick", "sms", "webhook", "razorpay", "cash", "cli")
 
 # Outcomes of matching one payment.
-MATCHED = "matched"                # rule 1 or 2: a pending order is now paid
-LATE_MATCHED = "late_matched"      # rule 3: an expired order re-held and paid
-LATE_TAKEN = "late_taken"          # rule 3: expired order's numbers were taken since → attention
+MATCHED = "matched"  # rule 1 or 2: a pending order is now paid
+LATE_MATCHED = "late_matched"  # rule 3: an expired order re-held and paid
+LATE_TAKEN = "late_taken"  # rule 3: expired order's numbers were taken since → attention
 DOUBLE_PAYMENT = "double_payment"  # rule 4: the order was already paid → attention (refund)
-AFTER_DRAW = "after_draw"          # rule 3 after the winners were drawn → attention (refund)
-AMBIGUOUS = "ambiguous"            # several candidates: organiser decides
-UNMATCHED = "unmatched"            # no candidate
+AFTER_DRAW = "after_draw"  # rule 3 after the winners were drawn → attention (refund)
+AMBIGUOUS = "ambiguous"  # several candidates: organiser decides
+UNMATCHED = "unmatched"  # no candidate
 
 
 @dataclass(frozen=True)
@@ -58,23 +58,36 @@ def _settle(order: Order, payment: Payment, now: datetime, late: bool = False) -
     lock = Order.select(Order.amount_lock).where(Order.id == order.id).scalar()
     if lock is None and order.amount_unique:
         _release_amounts(order.draw_id, now, order.payable_paise, order.payable_paise)
-        if not Order.select().where((Order.draw == order.draw_id)
-                                    & (Order.amount_lock == order.payable_paise)).exists():
+        if (
+            not Order.select()
+            .where((Order.draw == order.draw_id) & (Order.amount_lock == order.payable_paise))
+            .exists()
+        ):
             lock = order.payable_paise
-    Order.update(state="paid", paid_at=now, ended_at=now, amount_lock=lock,
-                 amount_lock_until=now + timedelta(minutes=draw.late_window_minutes)).where(Order.id == order.id).execute()
+    Order.update(
+        state="paid",
+        paid_at=now,
+        ended_at=now,
+        amount_lock=lock,
+        amount_lock_until=now + timedelta(minutes=draw.late_window_minutes),
+    ).where(Order.id == order.id).execute()
     Ticket.update(state="sold", held_until=None).where(Ticket.order == order.id).execute()
     Payment.update(status="matched", order=order.id, candidate=None, attention_reason=None).where(
-        Payment.id == payment.id).execute()
-    record_event("order_paid", draw=order.draw_id, order=order.id, payment=payment.id, at=now, late=late,
-                 utr=payment.utr)
+        Payment.id == payment.id
+    ).execute()
+    record_event(
+        "order_paid", draw=order.draw_id, order=order.id, payment=payment.id, at=now, late=late, utr=payment.utr
+    )
 
 
 def _rehold(order: Order, now: datetime) -> bool:
     """Give a late payer back their numbers if every one is still free."""
     numbers = order_numbers(order)
-    claimed = Ticket.update(state="held", order=order.id, held_until=None).where(
-        free_tickets(order.draw_id, numbers)).execute()
+    claimed = (
+        Ticket.update(state="held", order=order.id, held_until=None)
+        .where(free_tickets(order.draw_id, numbers))
+        .execute()
+    )
     if claimed != len(numbers):
         Ticket.update(state="free", order=None).where((Ticket.order == order.id) & (Ticket.state == "held")).execute()
         return False
@@ -83,15 +96,25 @@ def _rehold(order: Order, now: datetime) -> bool:
 
 def _flag(payment: Payment, order: Order, reason: str, now: datetime) -> None:
     Payment.update(status="attention", attention_reason=reason, candidate=order.id).where(
-        Payment.id == payment.id).execute()
-    record_event("payment_needs_attention", draw=payment.draw_id, payment=payment.id, order=order.id, at=now,
-                 reason=reason)
+        Payment.id == payment.id
+    ).execute()
+    record_event(
+        "payment_needs_attention", draw=payment.draw_id, payment=payment.id, order=order.id, at=now, reason=reason
+    )
 
 
 def _result(payment, outcome, rule, order=None, candidates=(), message=""):
-    return MatchResult(payment.id, payment.utr, payment.amount_paise, outcome, rule,
-                       order.reference if order else None, order.session_id if order else None,
-                       tuple(candidates), message)
+    return MatchResult(
+        payment.id,
+        payment.utr,
+        payment.amount_paise,
+        outcome,
+        rule,
+        order.reference if order else None,
+        order.session_id if order else None,
+        tuple(candidates),
+        message,
+    )
 
 
 def _match(payment: Payment, draw: Draw, now: datetime) -> MatchResult:
@@ -105,23 +128,39 @@ def _match(payment: Payment, draw: Draw, now: datetime) -> MatchResult:
     named = Order.get_or_none(known & (Order.reference == reference)) if reference else None
     if named is not None and named.state == "pending" and named.payable_paise == amount:
         _settle(named, payment, now)
-        return _result(payment, MATCHED, 1, named, message=f"{shown} confirmed booking {named.reference} by its reference.")
+        return _result(
+            payment, MATCHED, 1, named, message=f"{shown} confirmed booking {named.reference} by its reference."
+        )
     # Rules 2–4 go by the amount alone, so only when exactly one booking that could still receive
     # this amount has it: pending, or ended within the late-payment window (cash sales never do).
     # Two share an amount only when all 100 offsets were in use; then the reference or the
     # organiser decides.
     window = _window(draw, now)
-    in_play = sorted(Order.select().where(  # no ORDER BY: it would steer SQLite off the amount index
-        same_amount & Order.state.in_(("pending", "expired", "paid", "cancelled")) & (Order.source != "cash")
-        & ((Order.state == "pending") | (Order.ended_at > window))).limit(5), key=lambda o: o.id)
+    in_play = sorted(
+        Order.select()
+        .where(  # no ORDER BY: it would steer SQLite off the amount index
+            same_amount
+            & Order.state.in_(("pending", "expired", "paid", "cancelled"))
+            & (Order.source != "cash")
+            & ((Order.state == "pending") | (Order.ended_at > window))
+        )
+        .limit(5),
+        key=lambda o: o.id,
+    )
     if len(in_play) > 1:
-        return _leave(payment, AMBIGUOUS, None, in_play, now,
-                      f"{shown} fits {len(in_play)} bookings; assign it by hand.")
+        return _leave(
+            payment, AMBIGUOUS, None, in_play, now, f"{shown} fits {len(in_play)} bookings; assign it by hand."
+        )
     order = in_play[0] if in_play else None
     if order is not None and named is not None and named.id != order.id:
-        return _leave(payment, AMBIGUOUS, None, [named, order], now,
-                      f"{shown} fits booking {order.reference}, but its reference names {named.reference}; "
-                      f"assign it by hand.")
+        return _leave(
+            payment,
+            AMBIGUOUS,
+            None,
+            [named, order],
+            now,
+            f"{shown} fits booking {order.reference}, but its reference names {named.reference}; assign it by hand.",
+        )
     # 2. The one pending order with exactly that payable amount.
     if order is not None and order.state == "pending":
         _settle(order, payment, now)
@@ -130,43 +169,91 @@ def _match(payment: Payment, draw: Draw, now: datetime) -> MatchResult:
     if order is not None and order.state == "expired":
         if draw.state not in ("open", "closed"):  # winners drawn: its numbers were not in the draw
             _flag(payment, order, AFTER_DRAW, now)
-            return _result(payment, AFTER_DRAW, 3, order,
-                           message=f"{shown} is a late payment for expired booking {order.reference}, but the "
-                                   f"winners are already drawn: refund it.")
+            return _result(
+                payment,
+                AFTER_DRAW,
+                3,
+                order,
+                message=f"{shown} is a late payment for expired booking {order.reference}, but the "
+                f"winners are already drawn: refund it.",
+            )
         if _rehold(order, now):
             _settle(order, payment, now, late=True)
-            return _result(payment, LATE_MATCHED, 3, order,
-                           message=f"{shown} arrived after booking {order.reference} expired; its numbers were "
-                                   f"still free, so it is confirmed.")
+            return _result(
+                payment,
+                LATE_MATCHED,
+                3,
+                order,
+                message=f"{shown} arrived after booking {order.reference} expired; its numbers were "
+                f"still free, so it is confirmed.",
+            )
         _flag(payment, order, LATE_TAKEN, now)
-        return _result(payment, LATE_TAKEN, 3, order,
-                       message=f"{shown} is a late payment for expired booking {order.reference}, but some of its "
-                               f"numbers were taken since: refund or reassign it.")
+        return _result(
+            payment,
+            LATE_TAKEN,
+            3,
+            order,
+            message=f"{shown} is a late payment for expired booking {order.reference}, but some of its "
+            f"numbers were taken since: refund or reassign it.",
+        )
     # 4. The one order paid within the window: a possible double payment.
     if order is not None and order.state == "paid":
         _flag(payment, order, DOUBLE_PAYMENT, now)
-        return _result(payment, DOUBLE_PAYMENT, 4, order,
-                       message=f"{shown} matches booking {order.reference}, which is already paid: a possible "
-                               f"double payment to refund.")
+        return _result(
+            payment,
+            DOUBLE_PAYMENT,
+            4,
+            order,
+            message=f"{shown} matches booking {order.reference}, which is already paid: a possible "
+            f"double payment to refund.",
+        )
     if order is not None:  # cancelled within the window: the organiser decides
-        return _leave(payment, UNMATCHED, None, [order], now,
-                      f"{shown} fits booking {order.reference}, which was cancelled; assign or refund it by hand.")
+        return _leave(
+            payment,
+            UNMATCHED,
+            None,
+            [order],
+            now,
+            f"{shown} fits booking {order.reference}, which was cancelled; assign or refund it by hand.",
+        )
     if named is not None:
-        return _leave(payment, UNMATCHED, None, [named], now,
-                      f"{shown} matches no booking; its reference names {named.reference} "
-                      f"({format_rupees(named.payable_paise)}, {named.state}): assign or refund it by hand.")
+        return _leave(
+            payment,
+            UNMATCHED,
+            None,
+            [named],
+            now,
+            f"{shown} matches no booking; its reference names {named.reference} "
+            f"({format_rupees(named.payable_paise)}, {named.state}): assign or refund it by hand.",
+        )
     # 5. Nothing: unmatched, for the organiser.
     return _leave(payment, UNMATCHED, None, [], now, f"{shown} matches no booking; it is kept as UNMATCHED.")
 
 
 def _leave(payment, outcome, rule, candidates, now, message) -> MatchResult:
-    record_event("payment_unmatched", draw=payment.draw_id, payment=payment.id, at=now, outcome=outcome,
-                 candidates=[o.reference for o in candidates])
+    record_event(
+        "payment_unmatched",
+        draw=payment.draw_id,
+        payment=payment.id,
+        at=now,
+        outcome=outcome,
+        candidates=[o.reference for o in candidates],
+    )
     return _result(payment, outcome, rule, candidates=[o.reference for o in candidates], message=message)
 
 
-def record_payment(amount, utr=None, *, reference=None, payer=None, payer_vpa=None, source="manual",
-                   received_at=None, now=None, quick=False) -> MatchResult:
+def record_payment(
+    amount,
+    utr=None,
+    *,
+    reference=None,
+    payer=None,
+    payer_vpa=None,
+    source="manual",
+    received_at=None,
+    now=None,
+    quick=False,
+) -> MatchResult:
     """Keep a payment and match it. Without a UTR only when `quick` (or a cash/quick source):
     it then gets an internal id, flagged `utr_missing`. A UTR seen before raises DuplicateUTR and
     changes nothing. `amount` is paise when an int (as automatic sources give it), else rupees text."""
@@ -189,12 +276,27 @@ def record_payment(amount, utr=None, *, reference=None, payer=None, payer_vpa=No
             draw = current_draw()
             expire_due(now)
             payment = Payment.create(
-                draw=draw.id, amount_paise=amount_paise, utr=utr_value or new_internal_payment_id(),
-                utr_missing=utr_value is None, reference=_typed_text(reference, 40),
-                payer=payer, payer_vpa=_typed_text(payer_vpa, 260), source=source if not (quick and source == "manual") else "quick",
-                received_at=received_at or now, recorded_at=now, status="unmatched")
-            record_event("payment_recorded", draw=draw, payment=payment, at=now, amount_paise=amount_paise,
-                         utr=payment.utr, source=payment.source)
+                draw=draw.id,
+                amount_paise=amount_paise,
+                utr=utr_value or new_internal_payment_id(),
+                utr_missing=utr_value is None,
+                reference=_typed_text(reference, 40),
+                payer=payer,
+                payer_vpa=_typed_text(payer_vpa, 260),
+                source=source if not (quick and source == "manual") else "quick",
+                received_at=received_at or now,
+                recorded_at=now,
+                status="unmatched",
+            )
+            record_event(
+                "payment_recorded",
+                draw=draw,
+                payment=payment,
+                at=now,
+                amount_paise=amount_paise,
+                utr=payment.utr,
+                source=payment.source,
+            )
             return _match(payment, draw, now)
     except IntegrityError:
         if utr_value:
@@ -223,7 +325,9 @@ def find_payment(key) -> Payment:
     key = str(key or "").strip()
     if key.replace(" ", "").isdigit() and len(key.replace(" ", "")) == 12:
         key = key.replace(" ", "")
-    payment = Payment.get_or_none(Payment.utr == key.upper() if key.upper().startswith("NOUTR-") else Payment.utr == key)
+    payment = Payment.get_or_none(
+        Payment.utr == key.upper() if key.upper().startswith("NOUTR-") else Payment.utr == key
+    )
     if payment is None and key.isdigit() and len(key) < 12:
         payment = Payment.get_or_none(Payment.id == int(key))
     if payment is None:
@@ -236,8 +340,12 @@ def check_payments(now=None) -> list[MatchResult]:
     now = now or utcnow()
     draw = current_draw()
     results = []
-    for (payment_id,) in Payment.select(Payment.id).where(
-            (Payment.draw == draw.id) & (Payment.status == "unmatched")).order_by(Payment.id).tuples():
+    for (payment_id,) in (
+        Payment.select(Payment.id)
+        .where((Payment.draw == draw.id) & (Payment.status == "unmatched"))
+        .order_by(Payment.id)
+        .tuples()
+    ):
         with write_tx():
             expire_due(now)
             payment = Payment.get_by_id(payment_id)
@@ -263,23 +371,38 @@ def assign_payment(payment_key, order_key, *, force=False, now=None) -> MatchRes
         if order.state == "paid":
             raise Conflict(f"Booking {order.reference} is already paid.")
         if order.draw_id != payment.draw_id:
-            raise Conflict(f"Booking {order.reference} belongs to another draw than payment {payment.utr}; "
-                           f"refund the payment instead.")
+            raise Conflict(
+                f"Booking {order.reference} belongs to another draw than payment {payment.utr}; "
+                f"refund the payment instead."
+            )
         if payment.amount_paise < order.payable_paise and not force:
-            raise Conflict(f"Payment {format_rupees(payment.amount_paise)} is less than booking {order.reference}'s "
-                           f"{format_rupees(order.payable_paise)}; use force to confirm it anyway.")
+            raise Conflict(
+                f"Payment {format_rupees(payment.amount_paise)} is less than booking {order.reference}'s "
+                f"{format_rupees(order.payable_paise)}; use force to confirm it anyway."
+            )
         late = order.state in ("expired", "cancelled")
         if late and Draw.get_by_id(order.draw_id).state not in ("open", "closed"):
-            raise Conflict(f"The winners are already drawn, so booking {order.reference} cannot be confirmed "
-                           f"now; refund the payment instead.")
+            raise Conflict(
+                f"The winners are already drawn, so booking {order.reference} cannot be confirmed "
+                f"now; refund the payment instead."
+            )
         if late and not _rehold(order, now):
-            taken = [t.number for t in Ticket.select(Ticket.number).where(
-                (Ticket.draw == order.draw_id) & Ticket.number.in_(order_numbers(order)) & (Ticket.state != "free"))]
+            taken = [
+                t.number
+                for t in Ticket.select(Ticket.number).where(
+                    (Ticket.draw == order.draw_id) & Ticket.number.in_(order_numbers(order)) & (Ticket.state != "free")
+                )
+            ]
             raise TicketsTaken(taken, Draw.get_by_id(order.draw_id).width)
         _settle(order, payment, now, late=late)
         record_event("payment_assigned", draw=order.draw_id, payment=payment.id, order=order.id, at=now, forced=force)
-        return _result(payment, MATCHED, None, order,
-                       message=f"{format_rupees(payment.amount_paise)} assigned to booking {order.reference}.")
+        return _result(
+            payment,
+            MATCHED,
+            None,
+            order,
+            message=f"{format_rupees(payment.amount_paise)} assigned to booking {order.reference}.",
+        )
 
 
 def refund_payment(payment_key, *, note=None, now=None) -> Payment:
@@ -288,7 +411,9 @@ def refund_payment(payment_key, *, note=None, now=None) -> Payment:
     with write_tx():
         payment = find_payment(payment_key)
         if payment.status not in ("unmatched", "attention"):
-            raise Conflict(f"Only unmatched or needs-attention payments can be refunded; {payment.utr} is {payment.status}.")
+            raise Conflict(
+                f"Only unmatched or needs-attention payments can be refunded; {payment.utr} is {payment.status}."
+            )
         Payment.update(status="refunded", note=note).where(Payment.id == payment.id).execute()
         record_event("payment_refunded", draw=payment.draw_id, payment=payment.id, at=now, note=note)
     return Payment.get_by_id(payment.id)
@@ -306,21 +431,54 @@ def sell_cash(name, mobile, tickets, *, now=None) -> MatchResult:
             raise Conflict("This draw is finished; no more sales.")
         numbers = parse_ticket_list(tickets, draw.ticket_count, draw.ticket_count)
         expire_due(now)
-        taken = [t.number for t in Ticket.select(Ticket.number).where(
-            (Ticket.draw == draw.id) & Ticket.number.in_(numbers) & (Ticket.state != "free"))]
+        taken = [
+            t.number
+            for t in Ticket.select(Ticket.number).where(
+                (Ticket.draw == draw.id) & Ticket.number.in_(numbers) & (Ticket.state != "free")
+            )
+        ]
         if taken:
             raise TicketsTaken(taken, draw.width)
         base = draw.price_paise * len(numbers)
-        order = Order.create(draw=draw.id, session_id=new_session_id(), reference=new_reference(), name=name,
-                             mobile=mobile, tickets=",".join(map(str, numbers)), ticket_count=len(numbers),
-                             base_paise=base, payable_paise=base, amount_unique=False, amount_lock=None,
-                             state="pending", source="cash", created_at=now, expires_at=now)
+        order = Order.create(
+            draw=draw.id,
+            session_id=new_session_id(),
+            reference=new_reference(),
+            name=name,
+            mobile=mobile,
+            tickets=",".join(map(str, numbers)),
+            ticket_count=len(numbers),
+            base_paise=base,
+            payable_paise=base,
+            amount_unique=False,
+            amount_lock=None,
+            state="pending",
+            source="cash",
+            created_at=now,
+            expires_at=now,
+        )
         Ticket.update(state="held", order=order.id).where(free_tickets(draw.id, numbers)).execute()
-        record_event("order_created", draw=draw, order=order, at=now, tickets=numbers, payable_paise=base, source="cash")
-        payment = Payment.create(draw=draw.id, amount_paise=base, utr=new_internal_payment_id(), utr_missing=True,
-                                 reference=order.reference, payer=name, source="cash", received_at=now,
-                                 recorded_at=now, status="unmatched")
+        record_event(
+            "order_created", draw=draw, order=order, at=now, tickets=numbers, payable_paise=base, source="cash"
+        )
+        payment = Payment.create(
+            draw=draw.id,
+            amount_paise=base,
+            utr=new_internal_payment_id(),
+            utr_missing=True,
+            reference=order.reference,
+            payer=name,
+            source="cash",
+            received_at=now,
+            recorded_at=now,
+            status="unmatched",
+        )
         record_event("payment_recorded", draw=draw, payment=payment, at=now, amount_paise=base, source="cash")
         _settle(order, payment, now)
-        return _result(payment, MATCHED, None, order,
-                       message=f"Cash sale: {len(numbers)} tickets for {name}, booking {order.reference}.")
+        return _result(
+            payment,
+            MATCHED,
+            None,
+            order,
+            message=f"Cash sale: {len(numbers)} tickets for {name}, booking {order.reference}.",
+        )

@@ -15,11 +15,37 @@ from .validation import parse_utr, parse_vpa
 
 MAX_SMS_CHARS = 2000
 
-KNOWN_SENDER_IDS = frozenset({
-    "HDFCBK", "ICICIB", "ICICIT", "SBIINB", "SBIUPI", "CBSSBI", "ATMSBI", "AXISBK", "KOTAKB",
-    "PNBSMS", "BOIIND", "CANBNK", "UNIONB", "IDFCFB", "INDUSB", "YESBNK", "PAYTMB", "AIRBNK",
-    "FEDBNK", "IDBIBK", "BOBTXN", "BOBSMS", "CENTBK", "UCOBNK", "IOBCHN", "AUBANK", "RBLBNK",
-})
+KNOWN_SENDER_IDS = frozenset(
+    {
+        "HDFCBK",
+        "ICICIB",
+        "ICICIT",
+        "SBIINB",
+        "SBIUPI",
+        "CBSSBI",
+        "ATMSBI",
+        "AXISBK",
+        "KOTAKB",
+        "PNBSMS",
+        "BOIIND",
+        "CANBNK",
+        "UNIONB",
+        "IDFCFB",
+        "INDUSB",
+        "YESBNK",
+        "PAYTMB",
+        "AIRBNK",
+        "FEDBNK",
+        "IDBIBK",
+        "BOBTXN",
+        "BOBSMS",
+        "CENTBK",
+        "UCOBNK",
+        "IOBCHN",
+        "AUBANK",
+        "RBLBNK",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -52,18 +78,27 @@ def is_known_sender(sender_id) -> bool:
 _I = re.IGNORECASE
 _SHARE_OTP = re.compile(r"share\W+(?:\w+\W+){0,3}?(?:otp|one[\s-]*time\s+password)", _I)
 _OTP = re.compile(r"\botp\b|one[\s-]*time\s+pass(?:word|code)", _I)
-_DEBIT = re.compile(r"\bdebited\b|\bdebit\s+(?:alert|of|for)\b|\bsent\b|\bpaid\s+to\b|\bwithdrawn\b"
-                    r"|\bwithdrawal\b|\bspent\b|transferred\s+from\s+your\b", _I)
+_DEBIT = re.compile(
+    r"\bdebited\b|\bdebit\s+(?:alert|of|for)\b|\bsent\b|\bpaid\s+to\b|\bwithdrawn\b"
+    r"|\bwithdrawal\b|\bspent\b|transferred\s+from\s+your\b",
+    _I,
+)
 _CREDIT = re.compile(r"\bcredit(?:ed)?\b|\breceived\b|\bdeposited\b|\badded\s+to\b", _I)
 _AMOUNT = re.compile(r"(?:₹|\bRs(?![A-Za-z])\.?|\bINR(?![A-Za-z]))\s*(\d[\d,]*(?:\.\d+)?)", _I)
 _BALANCE = re.compile(r"\b(?:avl|avbl|avail|available|bal|balance|limit|outstanding)\b", _I)
 _UTR_RUN = re.compile(r"(?<!\d)\d{12}(?!\d)")
 _LONG_RUN = re.compile(r"\d{13,}")
-_UTR_LABEL = re.compile(r"(?:upi|ref(?:erence)?|utr|rrn|txn|trans(?:action)?|imps|p2[am]|cr)"
-                        r"(?:\s*(?:no|num|number|id|ref))*\.?\s*[:#/-]?\s*$", _I)
+_UTR_LABEL = re.compile(
+    r"(?:upi|ref(?:erence)?|utr|rrn|txn|trans(?:action)?|imps|p2[am]|cr)"
+    r"(?:\s*(?:no|num|number|id|ref))*\.?\s*[:#/-]?\s*$",
+    _I,
+)
 _ACCOUNT_LABEL = re.compile(r"(?:a/c|acct|account|ac)\.?\s*(?:no\.?|number)?\s*[:.-]?\s*$", _I)
-_ACCOUNT_HINT = re.compile(r"\b(?:a/c|acct|account|ac)\.?\s*(?:no\.?|number)?\s*[:.-]?\s*"
-                           r"(\d*[Xx*]+\d{2,8})\b", _I)
+_ACCOUNT_HINT = re.compile(
+    r"\b(?:a/c|acct|account|ac)\.?\s*(?:no\.?|number)?\s*[:.-]?\s*"
+    r"(\d*[Xx*]+\d{2,8})\b",
+    _I,
+)
 _VPA_FIND = re.compile(r"[A-Za-z0-9._-]+@[A-Za-z0-9.-]+")
 _TO_BEFORE = re.compile(r"\bto\s+(?:your\s+)?(?:vpa|upi\s+id)?\s*$", _I)
 _FROM_BEFORE = re.compile(r"\b(?:from|by)\s+(?:vpa|upi\s+id)?\s*:?\s*$", _I)
@@ -71,9 +106,45 @@ _UPI_PATH = re.compile(r"UPI/(?:P2[AM]|CR)/\d{12}/([^/\n]+)(?:/[^/\n]*?(?=\s+-\s
 _PAYER_KEY = re.compile(r"\bfrom\b|\bby(?=\s*\()", _I)
 _NAME_WORD = re.compile(r"[A-Za-z][A-Za-z'&-]*$")
 _TITLES = {"dr", "mr", "mrs", "ms", "smt", "shri", "sri", "km"}
-_NAME_STOP = {"on", "via", "upi", "ref", "to", "at", "in", "with", "for", "vpa", "your", "a/c", "ac",
-              "acct", "account", "rs", "inr", "info", "imps", "neft", "rtgs", "id", "is", "has", "and",
-              "the", "dated", "date", "txn", "utr", "rrn", "no", "avl", "bal", "new", "not", "transfer"}
+_NAME_STOP = {
+    "on",
+    "via",
+    "upi",
+    "ref",
+    "to",
+    "at",
+    "in",
+    "with",
+    "for",
+    "vpa",
+    "your",
+    "a/c",
+    "ac",
+    "acct",
+    "account",
+    "rs",
+    "inr",
+    "info",
+    "imps",
+    "neft",
+    "rtgs",
+    "id",
+    "is",
+    "has",
+    "and",
+    "the",
+    "dated",
+    "date",
+    "txn",
+    "utr",
+    "rrn",
+    "no",
+    "avl",
+    "bal",
+    "new",
+    "not",
+    "transfer",
+}
 
 _BANKS = [
     (r"state\s+bank\s+of\s+india|\bsbi\b", "State Bank of India"),
@@ -105,7 +176,7 @@ def _normalise(text: str) -> str:
 def _amount(text: str) -> int:
     credited, balances = set(), 0
     for match in _AMOUNT.finditer(text):
-        before = re.split(r"[;!\n()]|\.\s", text[max(0, match.start() - 40):match.start()])[-1]
+        before = re.split(r"[;!\n()]|\.\s", text[max(0, match.start() - 40) : match.start()])[-1]
         if _BALANCE.search(before):
             balances += 1
             continue
@@ -126,7 +197,7 @@ def _amount(text: str) -> int:
 def _utr(text: str) -> str:
     candidates, labelled = [], []
     for match in _UTR_RUN.finditer(text):
-        before = text[max(0, match.start() - 20):match.start()]
+        before = text[max(0, match.start() - 20) : match.start()]
         if before.endswith("+") or re.search(r"[Xx*]{2,}$", before) or _ACCOUNT_LABEL.search(before):
             continue
         run = match.group()
@@ -154,7 +225,7 @@ def _payer_vpa(text: str) -> str | None:
             vpa = parse_vpa(vpa)
         except InvalidInput:
             continue
-        before = text[max(0, match.start() - 20):match.start()]
+        before = text[max(0, match.start() - 20) : match.start()]
         if _TO_BEFORE.search(before):
             continue
         if vpa not in found:
@@ -191,7 +262,7 @@ def _payer_name(text: str) -> str | None:
         if name and not name.isdigit():
             return name
     for key in _PAYER_KEY.finditer(text):
-        name = _name_from(text[key.end():])
+        name = _name_from(text[key.end() :])
         if name:
             return name
     return None
@@ -202,7 +273,7 @@ def _bank(text: str) -> str | None:
     found = []
     for match in _BANK_RE.finditer(text):
         name = _BANKS[match.lastindex - 1][1]
-        if re.match(r"\s*(?:a/c|acct|account|ac)\b", text[match.end():], _I):
+        if re.match(r"\s*(?:a/c|acct|account|ac)\b", text[match.end() :], _I):
             return name
         found.append(name)
     return found[-1] if found else None

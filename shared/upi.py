@@ -10,11 +10,11 @@ from .money import rupees
 
 def upi_uri(payee_vpa: str, payee_name: str, amount_paise: int, note: str) -> str:
     """pa, pn, am (2 decimals), cu=INR, tn — and nothing a personal UPI ID would be refused for."""
+
     def enc(value: str) -> str:
         return quote(value, safe="@.-_")
 
-    return (f"upi://pay?pa={enc(payee_vpa)}&pn={enc(payee_name)}&am={rupees(amount_paise)}"
-            f"&cu=INR&tn={enc(note)}")
+    return f"upi://pay?pa={enc(payee_vpa)}&pn={enc(payee_name)}&am={rupees(amount_paise)}&cu=INR&tn={enc(note)}"
 
 
 def _matrix(data: str, border: int) -> list[list[bool]]:
@@ -40,10 +40,12 @@ def qr_svg(data: str) -> str:
                 path.append(f"M{start},{y}h{x - start}v1h-{x - start}z")
             else:
                 x += 1
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {size} {size}" '
-            f'shape-rendering="crispEdges" role="img" aria-label="UPI payment QR code">'
-            f'<rect width="{size}" height="{size}" fill="#fff"/>'
-            f'<path fill="#000" d="{"".join(path)}"/></svg>')
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {size} {size}" '
+        f'shape-rendering="crispEdges" role="img" aria-label="UPI payment QR code">'
+        f'<rect width="{size}" height="{size}" fill="#fff"/>'
+        f'<path fill="#000" d="{"".join(path)}"/></svg>'
+    )
 
 
 def qr_text(data: str) -> str:

@@ -38,7 +38,7 @@ from dataclasses import asdict, dataclass, field
 from .errors import Conflict, InvalidInput
 
 VERSION = 1
-_LIMIT = 2 ** 256
+_LIMIT = 2**256
 
 
 @dataclass(frozen=True)
@@ -105,18 +105,24 @@ def _digest(prefix: bytes, counter: int) -> bytes:
     return hashlib.sha256(prefix + counter.to_bytes(8, "big")).digest()
 
 
-def pick_winners(seed_hex: str, public_value: str, sold: list[int], prizes: list[str], *,
-                 owners: dict[int, str] | None = None, one_prize_per_buyer: bool = False,
-                 drawing_number: int = 1, exclude=frozenset()) -> list[Winner]:
+def pick_winners(
+    seed_hex: str,
+    public_value: str,
+    sold: list[int],
+    prizes: list[str],
+    *,
+    owners: dict[int, str] | None = None,
+    one_prize_per_buyer: bool = False,
+    drawing_number: int = 1,
+    exclude=frozenset(),
+) -> list[Winner]:
     """The winners of one drawing, exactly as the module docstring describes."""
     seed = _seed_bytes(seed_hex)
     if not isinstance(public_value, str):
         raise InvalidInput("The public value must be text (it may be empty).")
-    if isinstance(drawing_number, bool) or not isinstance(drawing_number, int) \
-            or not 1 <= drawing_number < 2 ** 32:
+    if isinstance(drawing_number, bool) or not isinstance(drawing_number, int) or not 1 <= drawing_number < 2**32:
         raise InvalidInput("The drawing number must be 1 for the first draw, 2, 3, ... for redraws.")
-    if not isinstance(prizes, (list, tuple)) or not prizes \
-            or not all(isinstance(p, str) and p.strip() for p in prizes):
+    if not isinstance(prizes, (list, tuple)) or not prizes or not all(isinstance(p, str) and p.strip() for p in prizes):
         raise InvalidInput("Give at least one prize, each with a name.")
     pool = _tickets(sold)
     if not pool:
@@ -135,8 +141,13 @@ def pick_winners(seed_hex: str, public_value: str, sold: list[int], prizes: list
     if len(prizes) > can_win:
         raise Conflict(f"There are {len(prizes)} prizes but only {can_win} {unit}.")
     pv = public_value.encode("utf-8")
-    prefix = (seed + len(pv).to_bytes(4, "big") + pv + bytes.fromhex(ticket_list_hash(sold))
-              + drawing_number.to_bytes(4, "big"))
+    prefix = (
+        seed
+        + len(pv).to_bytes(4, "big")
+        + pv
+        + bytes.fromhex(ticket_list_hash(sold))
+        + drawing_number.to_bytes(4, "big")
+    )
     winners, counter = [], 0
     for prize_index, prize in enumerate(prizes):
         while True:
@@ -164,8 +175,7 @@ def _owners(owners, sold: list[int], required: bool) -> dict[int, str]:
         if not isinstance(buyer, str) or not buyer.strip():
             raise InvalidInput(f"Ticket {ticket} needs a buyer id (text).")
         if buyer.lstrip("+").isdigit() and len(buyer.lstrip("+")) >= 10:
-            raise InvalidInput(f"Ticket {ticket}: buyer ids are published, so use an opaque id, "
-                               "not a mobile number.")
+            raise InvalidInput(f"Ticket {ticket}: buyer ids are published, so use an opaque id, not a mobile number.")
     if required and len(owners) != len(sold):
         missing = [t for t in sold if t not in owners]
         raise InvalidInput(f"One prize per buyer needs the buyer of every sold ticket; missing for {missing[:10]}.")
@@ -176,25 +186,52 @@ def _winner_dicts(winners: list[Winner]) -> list[dict]:
     return [asdict(w) for w in winners]
 
 
-def results_document(name: str, seed_hex: str, public_value: str, sold: list[int], prizes: list[str], *,
-                     public_value_description: str = "", owners: dict[int, str] | None = None,
-                     one_prize_per_buyer: bool = False, redraws: list[list[str]] = ()) -> dict:
+def results_document(
+    name: str,
+    seed_hex: str,
+    public_value: str,
+    sold: list[int],
+    prizes: list[str],
+    *,
+    public_value_description: str = "",
+    owners: dict[int, str] | None = None,
+    one_prize_per_buyer: bool = False,
+    redraws: list[list[str]] = (),
+) -> dict:
     """The published results: drawing 1 for `prizes`, then one redraw per entry of `redraws`
     (each a list of prize names), each excluding every earlier winner."""
     if not isinstance(name, str) or not name.strip():
         raise InvalidInput("The draw needs a name.")
     drawings, earlier = [], []
     for number, these in enumerate([prizes, *redraws], start=1):
-        won = pick_winners(seed_hex, public_value, sold, these, owners=owners,
-                           one_prize_per_buyer=one_prize_per_buyer, drawing_number=number, exclude=earlier)
-        drawings.append({"number": number, "prizes": list(these), "exclude": sorted(earlier),
-                         "winners": _winner_dicts(won)})
+        won = pick_winners(
+            seed_hex,
+            public_value,
+            sold,
+            these,
+            owners=owners,
+            one_prize_per_buyer=one_prize_per_buyer,
+            drawing_number=number,
+            exclude=earlier,
+        )
+        drawings.append(
+            {"number": number, "prizes": list(these), "exclude": sorted(earlier), "winners": _winner_dicts(won)}
+        )
         earlier = earlier + [w.ticket for w in won]
-    return {"version": VERSION, "name": name, "commitment": commitment(seed_hex), "seed": seed_hex.lower(),
-            "public_value": public_value, "public_value_description": public_value_description,
-            "sold": _tickets(sold), "list_hash": ticket_list_hash(sold), "prizes": list(prizes),
-            "one_prize_per_buyer": one_prize_per_buyer,
-            "owners": {str(t): b for t, b in sorted((owners or {}).items())}, "drawings": drawings}
+    return {
+        "version": VERSION,
+        "name": name,
+        "commitment": commitment(seed_hex),
+        "seed": seed_hex.lower(),
+        "public_value": public_value,
+        "public_value_description": public_value_description,
+        "sold": _tickets(sold),
+        "list_hash": ticket_list_hash(sold),
+        "prizes": list(prizes),
+        "one_prize_per_buyer": one_prize_per_buyer,
+        "owners": {str(t): b for t, b in sorted((owners or {}).items())},
+        "drawings": drawings,
+    }
 
 
 def verify_results(doc: dict) -> VerifyOutcome:
@@ -213,13 +250,13 @@ def _verify(doc: dict, problems: list[str]) -> None:
     seed, sold = doc["seed"], doc["sold"]
     if not check_commitment(seed, doc["commitment"]):
         shown = commitment(seed) if len(seed) == 64 else "(seed is not 64 hex characters)"
-        problems.append(f"commitment mismatch: published {doc['commitment']}, SHA-256 of the revealed "
-                        f"seed is {shown}")
+        problems.append(f"commitment mismatch: published {doc['commitment']}, SHA-256 of the revealed seed is {shown}")
     if sold != _tickets(sold):
         problems.append("the sold ticket list is not sorted and distinct")
     if doc["list_hash"] != ticket_list_hash(sold):
-        problems.append(f"list hash mismatch: published {doc['list_hash']}, the sold list hashes to "
-                        f"{ticket_list_hash(sold)}")
+        problems.append(
+            f"list hash mismatch: published {doc['list_hash']}, the sold list hashes to {ticket_list_hash(sold)}"
+        )
     owners = {int(t): b for t, b in doc["owners"].items()} if doc["owners"] else None
     drawings = doc["drawings"]
     if not drawings or drawings[0]["prizes"] != doc["prizes"]:
@@ -229,19 +266,30 @@ def _verify(doc: dict, problems: list[str]) -> None:
         if drawing["number"] != position:
             problems.append(f"drawing {position} is numbered {drawing['number']}; number them 1, 2, 3, ...")
         if sorted(drawing["exclude"]) != sorted(earlier):
-            problems.append(f"drawing {position} excludes {sorted(drawing['exclude'])} but must exclude exactly "
-                            f"the earlier winners {sorted(earlier)}")
-        expected = pick_winners(seed, doc["public_value"], sold, drawing["prizes"], owners=owners,
-                                one_prize_per_buyer=doc["one_prize_per_buyer"], drawing_number=position,
-                                exclude=earlier)
+            problems.append(
+                f"drawing {position} excludes {sorted(drawing['exclude'])} but must exclude exactly "
+                f"the earlier winners {sorted(earlier)}"
+            )
+        expected = pick_winners(
+            seed,
+            doc["public_value"],
+            sold,
+            drawing["prizes"],
+            owners=owners,
+            one_prize_per_buyer=doc["one_prize_per_buyer"],
+            drawing_number=position,
+            exclude=earlier,
+        )
         published = drawing["winners"]
         if len(published) != len(expected):
             problems.append(f"drawing {position} publishes {len(published)} winners, expected {len(expected)}")
         for want, got in zip(_winner_dicts(expected), published):
             if got != want:
-                problems.append(f"drawing {position}, prize {want['prize_index'] + 1} ({want['prize']!r}): "
-                                f"published ticket {got.get('ticket')!r} (counter {got.get('counter')!r}), "
-                                f"expected ticket {want['ticket']} (counter {want['counter']})")
+                problems.append(
+                    f"drawing {position}, prize {want['prize_index'] + 1} ({want['prize']!r}): "
+                    f"published ticket {got.get('ticket')!r} (counter {got.get('counter')!r}), "
+                    f"expected ticket {want['ticket']} (counter {want['counter']})"
+                )
         earlier += [w["ticket"] for w in _winner_dicts(expected)]
 
 

@@ -33,7 +33,7 @@ from .db import utcnow, write_tx
 from .draws import current_draw, get_draw, set_sales_open
 from .errors import Conflict, InvalidInput
 from .models import Draw, Order, Payment, Ticket, record_event
-from .models_winners import DrawingWinner, Drawing, DrawResultMeta, Prize
+from .models_winners import Drawing, DrawingWinner, DrawResultMeta, Prize
 from .winner_algorithm import pick_winners, results_document, ticket_list_hash
 
 MAX_PRIZES = 100
@@ -102,6 +102,7 @@ class DrawingResult:
 
 # --- what people type -------------------------------------------------------------------------
 
+
 def clean_text(value, what: str, *, required: bool = True, limit: int = MAX_TEXT) -> str:
     """Trimmed text with runs of spaces collapsed; no control characters; at most `limit` long."""
     if value is None:
@@ -166,6 +167,7 @@ def _iso(value: datetime | None) -> str | None:
 
 # --- closing and opening sales ----------------------------------------------------------------
 
+
 def _meta(draw_id: int) -> DrawResultMeta | None:
     return DrawResultMeta.get_or_none(DrawResultMeta.draw == draw_id)
 
@@ -197,14 +199,15 @@ def close_sales(announcement: str | None = None, *, now=None) -> Draw:
         if draw.state == "closed" and text is None:
             raise Conflict(f"Sales for draw #{draw.id} are already closed.")
         if text is not None and made:
-            raise Conflict(f"The public value was already announced as '{made}' "
-                           f"({_iso(meta.announced_at)}); an announcement cannot be changed.")
+            raise Conflict(
+                f"The public value was already announced as '{made}' "
+                f"({_iso(meta.announced_at)}); an announcement cannot be changed."
+            )
         if draw.state == "open":
             set_sales_open(False, now=now)
         if text is not None:
             _meta_for_write(draw.id)
-            DrawResultMeta.update(announcement=text, announced_at=now).where(
-                DrawResultMeta.draw == draw.id).execute()
+            DrawResultMeta.update(announcement=text, announced_at=now).where(DrawResultMeta.draw == draw.id).execute()
             record_event("public_value_announced", draw=draw, at=now, announcement=text)
     return Draw.get_by_id(draw.id)
 
@@ -222,6 +225,7 @@ def open_sales(*, now=None) -> Draw:
 
 
 # --- prizes -----------------------------------------------------------------------------------
+
 
 def set_prizes(prizes, one_prize_per_buyer: bool = False, *, now=None) -> PrizePlan:
     """Plan the prizes of the current draw before the draw (shown to buyers; used by the draw
@@ -252,14 +256,24 @@ def prize_plan(draw_id: int | None = None) -> PrizePlan:
 
 # --- the draw ---------------------------------------------------------------------------------
 
+
 def _counts(draw: Draw, now: datetime) -> dict:
-    pending = Order.select().where((Order.draw == draw.id) & (Order.state == "pending")
-                                   & (Order.expires_at > now)).count()
-    payments = dict(Payment.select(Payment.status, fn.COUNT(Payment.id)).where(
-        (Payment.draw == draw.id) & Payment.status.in_(("attention", "unmatched"))).group_by(Payment.status).tuples())
+    pending = (
+        Order.select().where((Order.draw == draw.id) & (Order.state == "pending") & (Order.expires_at > now)).count()
+    )
+    payments = dict(
+        Payment.select(Payment.status, fn.COUNT(Payment.id))
+        .where((Payment.draw == draw.id) & Payment.status.in_(("attention", "unmatched")))
+        .group_by(Payment.status)
+        .tuples()
+    )
     sold = Ticket.select().where((Ticket.draw == draw.id) & (Ticket.state == "sold")).count()
-    return {"pending": pending, "attention": payments.get("attention", 0),
-            "unmatched": payments.get("unmatched", 0), "sold": sold}
+    return {
+        "pending": pending,
+        "attention": payments.get("attention", 0),
+        "unmatched": payments.get("unmatched", 0),
+        "sold": sold,
+    }
 
 
 def _plural(n: int, one: str, many: str) -> str:
@@ -279,18 +293,23 @@ def _state_problem(draw: Draw) -> str | None:
 def _payment_problems(counts: dict) -> list[str]:
     problems = []
     if counts["attention"]:
-        problems.append(_plural(counts["attention"], "payment needs", "payments need")
-                        + " attention: refund or assign them first.")
+        problems.append(
+            _plural(counts["attention"], "payment needs", "payments need") + " attention: refund or assign them first."
+        )
     if counts["unmatched"]:
-        problems.append(_plural(counts["unmatched"], "payment is", "payments are")
-                        + " unmatched: assign them to a booking or refund them first.")
+        problems.append(
+            _plural(counts["unmatched"], "payment is", "payments are")
+            + " unmatched: assign them to a booking or refund them first."
+        )
     return problems
 
 
 def _pending_problem(counts: dict) -> str | None:
     if counts["pending"]:
-        return (_plural(counts["pending"], "booking is", "bookings are") + " still pending and may be paid: "
-                "wait for them, or let them expire now.")
+        return (
+            _plural(counts["pending"], "booking is", "bookings are") + " still pending and may be paid: "
+            "wait for them, or let them expire now."
+        )
     return None
 
 
@@ -303,20 +322,28 @@ def draw_readiness(*, now=None) -> Readiness:
     problems = [_state_problem(draw), *_payment_problems(counts), _pending_problem(counts)]
     if counts["sold"] == 0:
         problems.append("No tickets were sold, so there is nobody to draw.")
-    return Readiness(draw.id, draw.state, counts["sold"], counts["pending"], counts["attention"],
-                     counts["unmatched"], meta.announcement if meta else None,
-                     tuple(p for p in problems if p))
+    return Readiness(
+        draw.id,
+        draw.state,
+        counts["sold"],
+        counts["pending"],
+        counts["attention"],
+        counts["unmatched"],
+        meta.announcement if meta else None,
+        tuple(p for p in problems if p),
+    )
 
 
 def _public_value(value, meta: DrawResultMeta | None) -> str:
     text = clean_text(value, "Public value", required=False)
     announced = meta.announcement if meta else None
     if announced and not text:
-        raise InvalidInput(f"Sales were closed with the announcement '{announced}': type that public value "
-                           f"to draw.")
+        raise InvalidInput(f"Sales were closed with the announcement '{announced}': type that public value to draw.")
     if text and not announced:
-        raise Conflict("No public value was announced when sales closed, so none can be mixed in now: a value "
-                       "chosen at the draw could be picked to favour a ticket. Draw without one.")
+        raise Conflict(
+            "No public value was announced when sales closed, so none can be mixed in now: a value "
+            "chosen at the draw could be picked to favour a ticket. Draw without one."
+        )
     return text
 
 
@@ -324,29 +351,45 @@ def _cancel_pending(draw: Draw, now: datetime) -> list[str]:
     """Let every remaining pending booking expire now (cancelled, numbers freed, an event each)."""
     references = []
     for order in Order.select().where((Order.draw == draw.id) & (Order.state == "pending")).order_by(Order.id):
-        Order.update(state="cancelled", ended_at=now,
-                     amount_lock_until=now + timedelta(minutes=draw.late_window_minutes)).where(
-            (Order.id == order.id) & (Order.state == "pending")).execute()
+        Order.update(
+            state="cancelled", ended_at=now, amount_lock_until=now + timedelta(minutes=draw.late_window_minutes)
+        ).where((Order.id == order.id) & (Order.state == "pending")).execute()
         Ticket.update(state="free", order=None, held_until=None).where(
-            (Ticket.order == order.id) & (Ticket.state == "held")).execute()
-        record_event("order_cancelled", draw=draw, order=order, at=now,
-                     reason="pending when the winners were drawn; let expire by the organiser")
+            (Ticket.order == order.id) & (Ticket.state == "held")
+        ).execute()
+        record_event(
+            "order_cancelled",
+            draw=draw,
+            order=order,
+            at=now,
+            reason="pending when the winners were drawn; let expire by the organiser",
+        )
         references.append(order.reference)
     return references
 
 
 def _sold_with_buyers(draw: Draw) -> list[tuple]:
-    rows = list(Ticket.select(Ticket.number, Order.id, Order.mobile)
-                .join(Order, on=(Ticket.order == Order.id), join_type=JOIN.LEFT_OUTER)
-                .where((Ticket.draw == draw.id) & (Ticket.state == "sold")).order_by(Ticket.number).tuples())
+    rows = list(
+        Ticket.select(Ticket.number, Order.id, Order.mobile)
+        .join(Order, on=(Ticket.order == Order.id), join_type=JOIN.LEFT_OUTER)
+        .where((Ticket.draw == draw.id) & (Ticket.state == "sold"))
+        .order_by(Ticket.number)
+        .tuples()
+    )
     orphans = [number for number, order_id, _ in rows if order_id is None]
     if orphans:
         raise Conflict(f"Ticket(s) {orphans[:10]} are sold but belong to no booking; fix that before the draw.")
     return rows
 
 
-def draw_winners(prizes=None, public_value: str | None = None, one_prize_per_buyer: bool | None = None,
-                 expire_pending: bool = False, *, now=None) -> DrawingResult:
+def draw_winners(
+    prizes=None,
+    public_value: str | None = None,
+    one_prize_per_buyer: bool | None = None,
+    expire_pending: bool = False,
+    *,
+    now=None,
+) -> DrawingResult:
     """Drawing 1 of the current draw. `prizes` defaults to the planned prizes, and
     `one_prize_per_buyer` to the plan's rule. Refuses (Conflict / InvalidInput, nothing changed)
     unless sales are closed, nothing is pending (or `expire_pending`), no payment is unmatched or
@@ -383,32 +426,57 @@ def draw_winners(prizes=None, public_value: str | None = None, one_prize_per_buy
             owners = {number: ids[mobile] for number, _, mobile in rows}
         won = pick_winners(draw.seed, value, sold, names, owners=owners, one_prize_per_buyer=one, drawing_number=1)
         list_hash = ticket_list_hash(sold)
-        last_sale = Order.select(fn.MAX(Order.paid_at)).where(
-            (Order.draw == draw.id) & (Order.state == "paid")).scalar()
+        last_sale = (
+            Order.select(fn.MAX(Order.paid_at)).where((Order.draw == draw.id) & (Order.state == "paid")).scalar()
+        )
         _store_plan(draw, names, one)
         DrawResultMeta.update(
-            public_value=value, sold=",".join(map(str, sold)), list_hash=list_hash, last_sale_at=last_sale,
-            owners=json.dumps({str(t): b for t, b in owners.items()}) if one else None, drawn_at=now,
+            public_value=value,
+            sold=",".join(map(str, sold)),
+            list_hash=list_hash,
+            last_sale_at=last_sale,
+            owners=json.dumps({str(t): b for t, b in owners.items()}) if one else None,
+            drawn_at=now,
         ).where(DrawResultMeta.draw == draw.id).execute()
         drawing = _store_drawing(draw, 1, names, "", now, won)
         Draw.update(state="drawn").where(Draw.id == draw.id).execute()
-        record_event("winners_drawn", draw=draw, at=now, drawing=1, prizes=names,
-                     winners=[w.ticket for w in won], public_value=value, list_hash=list_hash,
-                     sold=len(sold), one_prize_per_buyer=one, cancelled_pending=cancelled)
+        record_event(
+            "winners_drawn",
+            draw=draw,
+            at=now,
+            drawing=1,
+            prizes=names,
+            winners=[w.ticket for w in won],
+            public_value=value,
+            list_hash=list_hash,
+            sold=len(sold),
+            one_prize_per_buyer=one,
+            cancelled_pending=cancelled,
+        )
         return _result(draw, drawing, DrawResultMeta.get_by_id(draw.id), cancelled)
 
 
 def _store_drawing(draw: Draw, number: int, names: list[str], reason: str, now: datetime, won) -> Drawing:
     drawing = Drawing.create(draw=draw.id, number=number, prizes=json.dumps(names), reason=reason, drawn_at=now)
     tickets = [w.ticket for w in won]
-    buyers = dict(Ticket.select(Ticket.number, Order.id).join(Order, on=(Ticket.order == Order.id))
-                  .where((Ticket.draw == draw.id) & Ticket.number.in_(tickets)).tuples())
+    buyers = dict(
+        Ticket.select(Ticket.number, Order.id)
+        .join(Order, on=(Ticket.order == Order.id))
+        .where((Ticket.draw == draw.id) & Ticket.number.in_(tickets))
+        .tuples()
+    )
     names_by_order = dict(Order.select(Order.id, Order.name).where(Order.id.in_(list(buyers.values()))).tuples())
     for w in won:
         order_id = buyers.get(w.ticket)
-        DrawingWinner.create(drawing=drawing.id, prize_index=w.prize_index, prize=w.prize, ticket=w.ticket,
-                             counter=w.counter, order=order_id,
-                             public_name=public_name(names_by_order.get(order_id)))
+        DrawingWinner.create(
+            drawing=drawing.id,
+            prize_index=w.prize_index,
+            prize=w.prize,
+            ticket=w.ticket,
+            counter=w.counter,
+            order=order_id,
+            public_name=public_name(names_by_order.get(order_id)),
+        )
     return drawing
 
 
@@ -426,8 +494,11 @@ def _redraw_names(prizes, first: list[str]) -> list[str]:
         else:
             name = by_key.get(text.casefold())
         if name is None:
-            raise InvalidInput(f"'{text}' is not a prize of this draw; the prizes are: "
-                               + "; ".join(f"{i}. {p}" for i, p in enumerate(first, start=1)) + ".")
+            raise InvalidInput(
+                f"'{text}' is not a prize of this draw; the prizes are: "
+                + "; ".join(f"{i}. {p}" for i, p in enumerate(first, start=1))
+                + "."
+            )
         if name in names:
             raise InvalidInput(f"'{name}' is named twice; redraw each prize once per drawing.")
         names.append(name)
@@ -447,28 +518,69 @@ def redraw(prizes, reason: str = "", *, now=None) -> DrawingResult:
         history = list(Drawing.select().where(Drawing.draw == draw.id).order_by(Drawing.number))
         names = _redraw_names(prizes, history[0].prize_names)
         meta = DrawResultMeta.get_by_id(draw.id)
-        earlier = [t for (t,) in DrawingWinner.select(DrawingWinner.ticket).join(Drawing)
-                   .where(Drawing.draw == draw.id).tuples()]
+        earlier = [
+            t
+            for (t,) in DrawingWinner.select(DrawingWinner.ticket).join(Drawing).where(Drawing.draw == draw.id).tuples()
+        ]
         number = history[-1].number + 1
-        won = pick_winners(draw.seed, meta.public_value, meta.sold_numbers, names, owners=meta.owner_map,
-                           one_prize_per_buyer=meta.one_prize_per_buyer, drawing_number=number, exclude=earlier)
+        won = pick_winners(
+            draw.seed,
+            meta.public_value,
+            meta.sold_numbers,
+            names,
+            owners=meta.owner_map,
+            one_prize_per_buyer=meta.one_prize_per_buyer,
+            drawing_number=number,
+            exclude=earlier,
+        )
         drawing = _store_drawing(draw, number, names, reason, now, won)
-        record_event("winners_redrawn", draw=draw, at=now, drawing=number, prizes=names, reason=reason,
-                     winners=[w.ticket for w in won], excluded=sorted(earlier))
+        record_event(
+            "winners_redrawn",
+            draw=draw,
+            at=now,
+            drawing=number,
+            prizes=names,
+            reason=reason,
+            winners=[w.ticket for w in won],
+            excluded=sorted(earlier),
+        )
         return _result(draw, drawing, meta)
 
 
 def _result(draw: Draw, drawing: Drawing, meta: DrawResultMeta, cancelled=()) -> DrawingResult:
-    rows = (DrawingWinner.select(DrawingWinner.prize_index, DrawingWinner.prize, DrawingWinner.ticket,
-                                 DrawingWinner.counter, DrawingWinner.public_name, Order.name, Order.mobile,
-                                 Order.reference)
-            .join(Order, on=(DrawingWinner.order == Order.id), join_type=JOIN.LEFT_OUTER)
-            .where(DrawingWinner.drawing == drawing.id).order_by(DrawingWinner.prize_index).tuples())
-    winners = tuple(DrawnWinner(index, prize, ticket, draw.label(ticket), counter, shown, name, mobile, reference)
-                    for index, prize, ticket, counter, shown, name, mobile, reference in rows)
-    return DrawingResult(draw.id, drawing.number, tuple(drawing.prize_names), drawing.reason, drawing.drawn_at,
-                         meta.public_value or "", meta.list_hash, len(meta.sold_numbers), meta.one_prize_per_buyer,
-                         winners, tuple(cancelled))
+    rows = (
+        DrawingWinner.select(
+            DrawingWinner.prize_index,
+            DrawingWinner.prize,
+            DrawingWinner.ticket,
+            DrawingWinner.counter,
+            DrawingWinner.public_name,
+            Order.name,
+            Order.mobile,
+            Order.reference,
+        )
+        .join(Order, on=(DrawingWinner.order == Order.id), join_type=JOIN.LEFT_OUTER)
+        .where(DrawingWinner.drawing == drawing.id)
+        .order_by(DrawingWinner.prize_index)
+        .tuples()
+    )
+    winners = tuple(
+        DrawnWinner(index, prize, ticket, draw.label(ticket), counter, shown, name, mobile, reference)
+        for index, prize, ticket, counter, shown, name, mobile, reference in rows
+    )
+    return DrawingResult(
+        draw.id,
+        drawing.number,
+        tuple(drawing.prize_names),
+        drawing.reason,
+        drawing.drawn_at,
+        meta.public_value or "",
+        meta.list_hash,
+        len(meta.sold_numbers),
+        meta.one_prize_per_buyer,
+        winners,
+        tuple(cancelled),
+    )
 
 
 def drawings(draw_id: int | None = None) -> list[DrawingResult]:
@@ -492,11 +604,20 @@ def public_commitment(draw_id: int | None = None) -> dict:
     draw = get_draw(draw_id)
     meta = _meta(draw.id)
     plan = prize_plan(draw.id)
-    return {"draw_id": draw.id, "name": draw.name, "state": draw.state, "sales_open": draw.state == "open",
-            "commitment": draw.seed_hash, "announcement": meta.announcement if meta else None,
-            "announced_at": _iso(meta.announced_at) if meta else None, "closed_at": _iso(draw.closed_at),
-            "prizes": list(plan.prizes), "one_prize_per_buyer": plan.one_prize_per_buyer,
-            "drawn": bool(meta and meta.drawn_at), "drawn_at": _iso(meta.drawn_at) if meta else None}
+    return {
+        "draw_id": draw.id,
+        "name": draw.name,
+        "state": draw.state,
+        "sales_open": draw.state == "open",
+        "commitment": draw.seed_hash,
+        "announcement": meta.announcement if meta else None,
+        "announced_at": _iso(meta.announced_at) if meta else None,
+        "closed_at": _iso(draw.closed_at),
+        "prizes": list(plan.prizes),
+        "one_prize_per_buyer": plan.one_prize_per_buyer,
+        "drawn": bool(meta and meta.drawn_at),
+        "drawn_at": _iso(meta.drawn_at) if meta else None,
+    }
 
 
 def _document(draw_id: int | None) -> tuple[dict, str] | None:
@@ -510,34 +631,56 @@ def _document(draw_id: int | None) -> tuple[dict, str] | None:
         return cached[1], cached[2]
     meta = DrawResultMeta.get_by_id(draw.id)
     sold = meta.sold_numbers
-    base = results_document(draw.name, draw.seed, meta.public_value or "", sold, history[0].prize_names,
-                            public_value_description=meta.announcement or "",
-                            owners=meta.owner_map if meta.one_prize_per_buyer else None,
-                            one_prize_per_buyer=meta.one_prize_per_buyer,
-                            redraws=[d.prize_names for d in history[1:]])
+    base = results_document(
+        draw.name,
+        draw.seed,
+        meta.public_value or "",
+        sold,
+        history[0].prize_names,
+        public_value_description=meta.announcement or "",
+        owners=meta.owner_map if meta.one_prize_per_buyer else None,
+        one_prize_per_buyer=meta.one_prize_per_buyer,
+        redraws=[d.prize_names for d in history[1:]],
+    )
     stored = {}
-    for row in (DrawingWinner.select(DrawingWinner, Drawing.number).join(Drawing)
-                .where(Drawing.draw == draw.id).order_by(Drawing.number, DrawingWinner.prize_index)):
+    for row in (
+        DrawingWinner.select(DrawingWinner, Drawing.number)
+        .join(Drawing)
+        .where(Drawing.draw == draw.id)
+        .order_by(Drawing.number, DrawingWinner.prize_index)
+    ):
         stored.setdefault(row.drawing.number, []).append(row)
     drawings_out = []
     for d, published in zip(history, base["drawings"]):
         rows = stored.get(d.number, [])
         # Publish what was announced at the draw; a verifier recomputes and compares.
-        published["winners"] = [{"prize_index": r.prize_index, "prize": r.prize, "ticket": r.ticket,
-                                 "counter": r.counter} for r in rows]
+        published["winners"] = [
+            {"prize_index": r.prize_index, "prize": r.prize, "ticket": r.ticket, "counter": r.counter} for r in rows
+        ]
         published["drawn_at"] = _iso(d.drawn_at)
         published["reason"] = d.reason
         drawings_out.append((d, rows))
     doc = {
-        "version": base["version"], "name": base["name"], "draw_id": draw.id,
-        "commitment": draw.seed_hash, "seed": base["seed"],
-        "public_value": base["public_value"], "public_value_description": base["public_value_description"],
-        "announced_at": _iso(meta.announced_at), "closed_at": _iso(draw.closed_at),
-        "last_sale_at": _iso(meta.last_sale_at), "drawn_at": _iso(meta.drawn_at),
-        "list_hash": base["list_hash"], "sold_count": len(sold), "ticket_digits": draw.width,
-        "prizes": base["prizes"], "one_prize_per_buyer": base["one_prize_per_buyer"],
-        "drawings": base["drawings"], "winners_by_prize": _standings(draw, drawings_out),
-        "sold": base["sold"], "owners": base["owners"],
+        "version": base["version"],
+        "name": base["name"],
+        "draw_id": draw.id,
+        "commitment": draw.seed_hash,
+        "seed": base["seed"],
+        "public_value": base["public_value"],
+        "public_value_description": base["public_value_description"],
+        "announced_at": _iso(meta.announced_at),
+        "closed_at": _iso(draw.closed_at),
+        "last_sale_at": _iso(meta.last_sale_at),
+        "drawn_at": _iso(meta.drawn_at),
+        "list_hash": base["list_hash"],
+        "sold_count": len(sold),
+        "ticket_digits": draw.width,
+        "prizes": base["prizes"],
+        "one_prize_per_buyer": base["one_prize_per_buyer"],
+        "drawings": base["drawings"],
+        "winners_by_prize": _standings(draw, drawings_out),
+        "sold": base["sold"],
+        "owners": base["owners"],
     }
     text = _to_json(doc)
     _cache[draw.id] = (key, doc, text)
@@ -548,8 +691,9 @@ def _to_json(doc: dict) -> str:
     """Readable header, then the long lists (sold tickets, buyer ids) each on one line."""
     head = {k: v for k, v in doc.items() if k not in ("sold", "owners")}
     text = json.dumps(head, ensure_ascii=False, indent=1)
-    tail = "".join(f',\n "{k}": {json.dumps(doc[k], ensure_ascii=False, separators=(",", ":"))}'
-                   for k in ("sold", "owners"))
+    tail = "".join(
+        f',\n "{k}": {json.dumps(doc[k], ensure_ascii=False, separators=(",", ":"))}' for k in ("sold", "owners")
+    )
     return text[:-2] + tail + "\n}\n"
 
 
@@ -560,17 +704,31 @@ def _standings(draw: Draw, drawings_out) -> list[dict]:
     standing = {name: [] for name in first}
     for drawing, rows in drawings_out:
         for r in rows:
-            standing.setdefault(r.prize, []).append({
-                "drawing": drawing.number, "ticket": r.ticket, "label": draw.label(r.ticket),
-                "name": r.public_name, "reason": drawing.reason})
+            standing.setdefault(r.prize, []).append(
+                {
+                    "drawing": drawing.number,
+                    "ticket": r.ticket,
+                    "label": draw.label(r.ticket),
+                    "name": r.public_name,
+                    "reason": drawing.reason,
+                }
+            )
     out = []
     for index, name in enumerate(first):
         entries = standing[name]
         current = entries[-1]
-        out.append({"prize_index": index, "prize": name, "drawing": current["drawing"], "ticket": current["ticket"],
-                    "label": current["label"], "name": current["name"],
-                    "redraw_reason": current["reason"] if current["drawing"] > 1 else "",
-                    "earlier": [{k: e[k] for k in ("drawing", "ticket", "label", "name")} for e in entries[:-1]]})
+        out.append(
+            {
+                "prize_index": index,
+                "prize": name,
+                "drawing": current["drawing"],
+                "ticket": current["ticket"],
+                "label": current["label"],
+                "name": current["name"],
+                "redraw_reason": current["reason"] if current["drawing"] > 1 else "",
+                "earlier": [{k: e[k] for k in ("drawing", "ticket", "label", "name")} for e in entries[:-1]],
+            }
+        )
     return out
 
 

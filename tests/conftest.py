@@ -56,7 +56,9 @@ def make_url(kind: str, tmp_path):
     if not PG_URL:
         if PG_REQUIRED:
             pytest.fail("LUCKYDRAW_REQUIRE_POSTGRES=1 but LUCKYDRAW_TEST_POSTGRES_URL is not set")
-        pytest.skip("PostgreSQL half skipped: set LUCKYDRAW_TEST_POSTGRES_URL=postgresql://postgres@127.0.0.1:5432/test")
+        pytest.skip(
+            "PostgreSQL half skipped: set LUCKYDRAW_TEST_POSTGRES_URL=postgresql://postgres@127.0.0.1:5432/test"
+        )
     url, schema = pg_schema_url(PG_URL)
     _create_schema(schema)
     return url, lambda: _drop_schema(schema)
@@ -92,8 +94,15 @@ def sqlite_db(sqlite_url):
     database.close()
 
 
-DEFAULT_DRAW = dict(name="Diwali Mela", ticket_count=100, price="10", payee_vpa="organiser@okaxis",
-                    payee_name="Asha Stores", hold_minutes=10, max_per_order=20)
+DEFAULT_DRAW = dict(
+    name="Diwali Mela",
+    ticket_count=100,
+    price="10",
+    payee_vpa="organiser@okaxis",
+    payee_name="Asha Stores",
+    hold_minutes=10,
+    max_per_order=20,
+)
 
 
 def new_draw(tmp_path=None, **overrides):
@@ -111,8 +120,19 @@ def sqlite_draw(sqlite_db, tmp_path):
     return new_draw(tmp_path)
 
 
-CLI_NEW_DRAW = ("new-draw", "--name", "Ganesh Utsav", "--tickets", "50", "--price", "10",
-                "--upi-id", "utsav@okhdfc", "--payee", "Utsav Samiti")
+CLI_NEW_DRAW = (
+    "new-draw",
+    "--name",
+    "Ganesh Utsav",
+    "--tickets",
+    "50",
+    "--price",
+    "10",
+    "--upi-id",
+    "utsav@okhdfc",
+    "--payee",
+    "Utsav Samiti",
+)
 
 
 @pytest.fixture

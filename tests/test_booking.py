@@ -4,10 +4,10 @@ payable amount kept through the late-payment window, expiry with no admin action
 from datetime import timedelta
 
 import pytest
-from peewee import IntegrityError
-
 from concurrency.core_invariants import assert_core_invariants
 from conftest import new_draw
+from peewee import IntegrityError
+
 from shared import booking
 from shared.booking import availability, cancel_order, expire_due, find_order, hold_tickets, order_status
 from shared.db import database, utcnow
@@ -37,8 +37,7 @@ def mob():
 
 
 def counts():
-    return (Order.select().count(), Event.select().count(),
-            Ticket.select().where(Ticket.state != "free").count())
+    return (Order.select().count(), Event.select().count(), Ticket.select().where(Ticket.state != "free").count())
 
 
 def ticket_rows(draw, numbers):
@@ -52,8 +51,7 @@ def test_hold_holds_every_ticket_and_says_how_to_pay(draw, t0):
     assert hold.expires_at == t0 + 10 * MIN
     assert len(hold.session_id) == 12 and hold.session_id.isdigit()
     assert hold.reference.startswith("LD-") and len(hold.reference) == 9
-    assert hold.upi_uri == (f"upi://pay?pa=organiser@okaxis&pn=Asha%20Stores&am=30.00&cu=INR"
-                            f"&tn={hold.reference}")
+    assert hold.upi_uri == (f"upi://pay?pa=organiser@okaxis&pn=Asha%20Stores&am=30.00&cu=INR&tn={hold.reference}")
     order = Order.get_by_id(hold.order_id)
     assert (order.name, order.mobile, order.tickets, order.state) == ("Asha Rao", "9876543210", "3,7,9", "pending")
     assert order.amount_lock == 3000 and order.source == "web"
@@ -85,18 +83,21 @@ def test_all_or_nothing_names_exactly_the_taken_numbers(draw, t0, mob):
     assert_core_invariants(draw.id)
 
 
-@pytest.mark.parametrize("name, mobile, tickets, message", [
-    ("", "9876543210", [1], "Please enter a name"),
-    ("Asha", "12345", [1], "10 digits"),
-    ("Asha", "5876543210", [1], "starts with 6"),
-    ("Asha", "9876543210", [], "at least one"),
-    ("Asha", "9876543210", [0], "no ticket 0"),
-    ("Asha", "9876543210", [101], "no ticket 101"),
-    ("Asha", "9876543210", [4, 4], "more than once"),
-    ("Asha", "9876543210", list(range(1, 22)), "At most 20 tickets"),
-    ("Asha", "9876543210", [True], "whole numbers"),
-    ("Asha", "9876543210", "1;2", "not a ticket number"),
-])
+@pytest.mark.parametrize(
+    "name, mobile, tickets, message",
+    [
+        ("", "9876543210", [1], "Please enter a name"),
+        ("Asha", "12345", [1], "10 digits"),
+        ("Asha", "5876543210", [1], "starts with 6"),
+        ("Asha", "9876543210", [], "at least one"),
+        ("Asha", "9876543210", [0], "no ticket 0"),
+        ("Asha", "9876543210", [101], "no ticket 101"),
+        ("Asha", "9876543210", [4, 4], "more than once"),
+        ("Asha", "9876543210", list(range(1, 22)), "At most 20 tickets"),
+        ("Asha", "9876543210", [True], "whole numbers"),
+        ("Asha", "9876543210", "1;2", "not a ticket number"),
+    ],
+)
 def test_bad_input_changes_nothing(draw, t0, name, mobile, tickets, message):
     before = counts()
     with pytest.raises(InvalidInput) as caught:
@@ -144,7 +145,7 @@ def test_offset_stays_in_use_through_the_late_window_after_payment(draw, t0, mob
     assert record_payment(1000, "100000000001", now=t0 + MIN).confirmed
     expire_due(t0 + 2 * MIN)
     assert hold_tickets("Ravi", next(mob), [2], now=t0 + 2 * MIN).payable_paise == 1001
-    expire_due(t0 + 60 * MIN)   # paid at +1: reserved until +61
+    expire_due(t0 + 60 * MIN)  # paid at +1: reserved until +61
     assert hold_tickets("Mina", next(mob), [3], now=t0 + 60 * MIN).payable_paise == 1002
     assert hold_tickets("Zoya", next(mob), [4], now=t0 + 61 * MIN).payable_paise == 1000
     assert Order.get_by_id(first.order_id).amount_lock is None
@@ -187,8 +188,20 @@ def test_database_refuses_a_shared_payable_amount_behind_the_codes_back(draw, t0
     a = hold_tickets("Asha", next(mob), [1], now=t0)
     b = hold_tickets("Ravi", next(mob), [2], now=t0)
     order_a = Order.get_by_id(a.order_id)
-    fields = {f: getattr(order_a, f) for f in ("name", "mobile", "tickets", "ticket_count", "base_paise",
-                                               "payable_paise", "amount_lock", "state", "expires_at")}
+    fields = {
+        f: getattr(order_a, f)
+        for f in (
+            "name",
+            "mobile",
+            "tickets",
+            "ticket_count",
+            "base_paise",
+            "payable_paise",
+            "amount_lock",
+            "state",
+            "expires_at",
+        )
+    }
     with pytest.raises(IntegrityError):
         with database.atomic():
             Order.insert(draw=draw.id, session_id="000000000001", reference="LD-222222", **fields).execute()
@@ -211,7 +224,7 @@ def test_holds_expire_without_any_admin_action(draw, t0, mob):
     assert availability(now=t0 + 10 * MIN)["states"][:3] == "000"
     assert availability(now=t0 + 9 * MIN)["states"][:3] == "110"
     # and the next buyer simply gets them
-    booking._last_sweep["at"] = float("inf")   # even when the periodic sweep has not come round
+    booking._last_sweep["at"] = float("inf")  # even when the periodic sweep has not come round
     try:
         second = hold_tickets("Ravi", next(mob), [2, 3], now=t0 + 10 * MIN)
     finally:

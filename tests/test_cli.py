@@ -5,11 +5,9 @@ import subprocess
 import sys
 
 import pytest
-
-from shared.models import Event, Order, Payment
-
 from conftest import CLI_NEW_DRAW
 
+from shared.models import Event, Order, Payment
 
 NEW_DRAW = CLI_NEW_DRAW
 
@@ -40,17 +38,20 @@ def test_pay_confirms_the_booking_with_that_amount(cli):
     assert Order.get(Order.reference == first.reference).state == "pending"
 
 
-@pytest.mark.parametrize("args, message", [
-    (("pay", "--amount", "10.005", "--utr", "123456789012"), "more than two decimal places"),
-    (("pay", "--amount", "abc", "--utr", "123456789012"), "is not an amount"),
-    (("pay", "--amount", "0", "--utr", "123456789012"), "more than zero"),
-    (("pay", "--amount", "10", "--utr", "12345"), "UTR must be exactly 12 digits"),
-    (("pay", "--amount", "10"), "A UTR (12 digits) is needed"),
-    (("sell", "--name", "X", "--mobile", "12345", "--tickets", "1"), "Mobile number must have 10 digits"),
-    (("sell", "--name", "X", "--mobile", "9876543210", "--tickets", "51"), "There is no ticket 51"),
-    (("assign", "--utr", "999999999999", "--order", "LD-ABCDEF"), "No payment with UTR"),
-    (("new-draw", "--name", "Y", "--upi-id", "not a vpa", "--payee", "P"), "is not a UPI ID"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (("pay", "--amount", "10.005", "--utr", "123456789012"), "more than two decimal places"),
+        (("pay", "--amount", "abc", "--utr", "123456789012"), "is not an amount"),
+        (("pay", "--amount", "0", "--utr", "123456789012"), "more than zero"),
+        (("pay", "--amount", "10", "--utr", "12345"), "UTR must be exactly 12 digits"),
+        (("pay", "--amount", "10"), "A UTR (12 digits) is needed"),
+        (("sell", "--name", "X", "--mobile", "12345", "--tickets", "1"), "Mobile number must have 10 digits"),
+        (("sell", "--name", "X", "--mobile", "9876543210", "--tickets", "51"), "There is no ticket 51"),
+        (("assign", "--utr", "999999999999", "--order", "LD-ABCDEF"), "No payment with UTR"),
+        (("new-draw", "--name", "Y", "--upi-id", "not a vpa", "--payee", "P"), "is not a UPI ID"),
+    ],
+)
 def test_bad_input_is_one_line_exit_2_and_changes_nothing(cli, args, message):
     cli(*NEW_DRAW)
     before = (Payment.select().count(), Order.select().count(), Event.select().count())

@@ -6,14 +6,13 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from conftest import CLI_NEW_DRAW
 
 from console.cli import main
 from shared.booking import hold_tickets
 from shared.models import Draw, Order
 from shared.payments import sell_cash
 from shared.winner_algorithm import commitment
-
-from conftest import CLI_NEW_DRAW
 
 ROOT = Path(__file__).resolve().parents[1]
 LUCKYDRAW = ROOT / ".venv" / "bin" / "luckydraw"
@@ -74,13 +73,14 @@ def test_public_value_rules_on_the_command_line(sold):
 def test_draw_expire_pending_prints_winners_with_contacts(sold):
     pending = hold_tickets("Pending Buyer", "9123456789", [40])
     sold("close-sales")
-    code, out, _ = sold("draw-winners", "--prize", "1st: scooter", "--prize", "2nd: phone", "--expire-pending",
-                        "--one-prize-per-buyer")
+    code, out, _ = sold(
+        "draw-winners", "--prize", "1st: scooter", "--prize", "2nd: phone", "--expire-pending", "--one-prize-per-buyer"
+    )
     assert code == 0, out
     assert "Drawing 1 of draw #1: 12 sold tickets" in out and "no public value" in out
     assert f"Let expire: 1 pending bookings ({pending.reference})" in out
     lines = [line for line in out.splitlines() if "ticket " in line]
-    assert len(lines) == 2 and lines[0].lstrip().startswith("1st: scooter") and "published as \"" in lines[0]
+    assert len(lines) == 2 and lines[0].lstrip().startswith("1st: scooter") and 'published as "' in lines[0]
     assert Order.get_by_id(pending.order_id).state == "cancelled"
     mobiles = [m for m in ("9876543210", "9876543211", "9876543212") if any(m in line for line in lines)]
     assert len(mobiles) == 2  # one prize per buyer: two different buyers, shown to the organiser
@@ -132,11 +132,14 @@ def results_file(sold, tmp_path):
     return path
 
 
-@pytest.mark.parametrize("change, says", [
-    (lambda d: d.update(public_value="f00e"), "MISMATCH: drawing 1, prize "),
-    (lambda d: d.update(commitment="0" * 64), "MISMATCH: commitment mismatch"),
-    (lambda d: d["sold"].remove(12), "MISMATCH: list hash mismatch"),
-])
+@pytest.mark.parametrize(
+    "change, says",
+    [
+        (lambda d: d.update(public_value="f00e"), "MISMATCH: drawing 1, prize "),
+        (lambda d: d.update(commitment="0" * 64), "MISMATCH: commitment mismatch"),
+        (lambda d: d["sold"].remove(12), "MISMATCH: list hash mismatch"),
+    ],
+)
 def test_verify_prints_each_problem_and_exits_1(sold, results_file, change, says):
     doc = json.loads(results_file.read_text(encoding="utf-8"))
     change(doc)
@@ -154,13 +157,23 @@ def test_verify_needs_no_database(results_file, tmp_path, capsys):
 
 
 def test_verify_as_a_separate_program(results_file):
-    run = subprocess.run([str(LUCKYDRAW), "verify", str(results_file)], capture_output=True, text=True,
-                         cwd=results_file.parent, timeout=60)
+    run = subprocess.run(
+        [str(LUCKYDRAW), "verify", str(results_file)],
+        capture_output=True,
+        text=True,
+        cwd=results_file.parent,
+        timeout=60,
+    )
     assert run.returncode == 0, run.stdout + run.stderr
     assert "matches" in run.stdout
     doc = json.loads(results_file.read_text(encoding="utf-8"))
     doc["seed"] = "ab" * 32
     results_file.write_text(json.dumps(doc), encoding="utf-8")
-    run = subprocess.run([str(LUCKYDRAW), "verify", str(results_file)], capture_output=True, text=True,
-                         cwd=results_file.parent, timeout=60)
+    run = subprocess.run(
+        [str(LUCKYDRAW), "verify", str(results_file)],
+        capture_output=True,
+        text=True,
+        cwd=results_file.parent,
+        timeout=60,
+    )
     assert run.returncode == 1 and "MISMATCH: commitment mismatch" in run.stdout

@@ -9,10 +9,13 @@ from shared.payments import find_payment, record_payment
 from shared.validation import clean_name
 
 
-@pytest.mark.parametrize("typed, kept", [
-    ("श्री\u200dमती", "श्री\u200dमती"),          # a zero-width joiner inside a Devanagari name
-    ("ಕನ್ನ\u200cಡ", "ಕನ್ನ\u200cಡ"),                # a zero-width non-joiner
-])
+@pytest.mark.parametrize(
+    "typed, kept",
+    [
+        ("श्री\u200dमती", "श्री\u200dमती"),  # a zero-width joiner inside a Devanagari name
+        ("ಕನ್ನ\u200cಡ", "ಕನ್ನ\u200cಡ"),  # a zero-width non-joiner
+    ],
+)
 def test_indic_names_with_joiners_are_kept(typed, kept):
     assert clean_name(typed) == kept
 

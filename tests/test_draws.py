@@ -7,11 +7,19 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-
 from conftest import DEFAULT_DRAW, new_draw
+
 from shared.booking import hold_tickets
-from shared.draws import (DrawSettings, create_draw, current_draw, get_draw, list_draws, set_sales_open,
-                          update_settings, validate_settings)
+from shared.draws import (
+    DrawSettings,
+    create_draw,
+    current_draw,
+    get_draw,
+    list_draws,
+    set_sales_open,
+    update_settings,
+    validate_settings,
+)
 from shared.errors import Conflict, DuplicateUTR, InvalidInput, NotFound, SalesClosed
 from shared.models import Draw, Event, Order, Payment, Ticket
 from shared.payments import record_payment
@@ -21,44 +29,58 @@ GOOD = dict(name="Diwali Mela", ticket_count=500, price="5", payee_vpa="organise
 
 def test_validate_settings_defaults():
     s = validate_settings(**GOOD)
-    assert s == DrawSettings(name="Diwali Mela", ticket_count=500, price_paise=500, payee_vpa="organiser@okaxis",
-                             payee_name="Asha Stores", hold_minutes=10, max_per_order=20,
-                             max_pending_per_mobile=2, late_window_minutes=60)
+    assert s == DrawSettings(
+        name="Diwali Mela",
+        ticket_count=500,
+        price_paise=500,
+        payee_vpa="organiser@okaxis",
+        payee_name="Asha Stores",
+        hold_minutes=10,
+        max_per_order=20,
+        max_pending_per_mobile=2,
+        late_window_minutes=60,
+    )
 
 
-@pytest.mark.parametrize("field, value, expected", [
-    ("price", "₹10.50", ("price_paise", 1050)),
-    ("price", 700, ("price_paise", 700)),          # an int is already paise
-    ("ticket_count", " 1000 ", ("ticket_count", 1000)),
-    ("ticket_count", 20, ("ticket_count", 20)),
-    ("ticket_count", 100000, ("ticket_count", 100000)),
-    ("name", "  Ganesh   Mela ", ("name", "Ganesh Mela")),
-    ("hold_minutes", "240", ("hold_minutes", 240)),
-    ("late_window_minutes", 0, ("late_window_minutes", 0)),
-    ("max_pending_per_mobile", 50, ("max_pending_per_mobile", 50)),
-])
+@pytest.mark.parametrize(
+    "field, value, expected",
+    [
+        ("price", "₹10.50", ("price_paise", 1050)),
+        ("price", 700, ("price_paise", 700)),  # an int is already paise
+        ("ticket_count", " 1000 ", ("ticket_count", 1000)),
+        ("ticket_count", 20, ("ticket_count", 20)),
+        ("ticket_count", 100000, ("ticket_count", 100000)),
+        ("name", "  Ganesh   Mela ", ("name", "Ganesh Mela")),
+        ("hold_minutes", "240", ("hold_minutes", 240)),
+        ("late_window_minutes", 0, ("late_window_minutes", 0)),
+        ("max_pending_per_mobile", 50, ("max_pending_per_mobile", 50)),
+    ],
+)
 def test_validate_settings_accepts(field, value, expected):
     s = validate_settings(**{**GOOD, field: value})
     assert getattr(s, expected[0]) == expected[1]
 
 
-@pytest.mark.parametrize("field, value, message", [
-    ("name", "", "Please enter a draw name"),
-    ("ticket_count", 0, "Ticket count must be between 1 and 100000; got 0"),
-    ("ticket_count", 100001, "between 1 and 100000"),
-    ("ticket_count", "lots", "Ticket count must be a whole number"),
-    ("ticket_count", "10.5", "whole number"),
-    ("price", "0", "more than zero"),
-    ("price", "ten", "is not an amount"),
-    ("payee_vpa", "organiser", "is not a UPI ID"),
-    ("payee_name", "", "Please enter a payee name"),
-    ("hold_minutes", 0, "Hold minutes must be between 1 and 240"),
-    ("hold_minutes", 241, "Hold minutes"),
-    ("max_per_order", 0, "Max tickets per order"),
-    ("max_per_order", 501, "Max tickets per order must be between 1 and 500"),
-    ("max_pending_per_mobile", 0, "Pending bookings per mobile"),
-    ("late_window_minutes", -1, "Late-payment window"),
-])
+@pytest.mark.parametrize(
+    "field, value, message",
+    [
+        ("name", "", "Please enter a draw name"),
+        ("ticket_count", 0, "Ticket count must be between 1 and 100000; got 0"),
+        ("ticket_count", 100001, "between 1 and 100000"),
+        ("ticket_count", "lots", "Ticket count must be a whole number"),
+        ("ticket_count", "10.5", "whole number"),
+        ("price", "0", "more than zero"),
+        ("price", "ten", "is not an amount"),
+        ("payee_vpa", "organiser", "is not a UPI ID"),
+        ("payee_name", "", "Please enter a payee name"),
+        ("hold_minutes", 0, "Hold minutes must be between 1 and 240"),
+        ("hold_minutes", 241, "Hold minutes"),
+        ("max_per_order", 0, "Max tickets per order"),
+        ("max_per_order", 501, "Max tickets per order must be between 1 and 500"),
+        ("max_pending_per_mobile", 0, "Pending bookings per mobile"),
+        ("late_window_minutes", -1, "Late-payment window"),
+    ],
+)
 def test_validate_settings_rejects(field, value, message):
     with pytest.raises(InvalidInput) as caught:
         validate_settings(**{**GOOD, field: value})
@@ -96,20 +118,27 @@ def test_update_settings(draw):
     # the price may change while nothing is booked
     assert update_settings({"price_paise": 1200}).price_paise == 1200
     hold = hold_tickets("Asha", "9876543210", [120])
-    assert hold.base_paise == 1200 and hold.expires_at - Order.get_by_id(hold.order_id).created_at == timedelta(minutes=15)
+    assert hold.base_paise == 1200 and hold.expires_at - Order.get_by_id(hold.order_id).created_at == timedelta(
+        minutes=15
+    )
 
 
-@pytest.mark.parametrize("changes, error, message", [
-    ({"ticket_count": 99}, Conflict, "can only grow"),
-    ({"price_paise": 2000}, Conflict, "price cannot change once bookings exist"),
-    ({"hold_minutes": 0}, InvalidInput, "Hold minutes"),
-    ({"payee_vpa": "nope"}, InvalidInput, "is not a UPI ID"),
-    ({"max_per_order": 101}, InvalidInput, "Max tickets per order"),
-])
+@pytest.mark.parametrize(
+    "changes, error, message",
+    [
+        ({"ticket_count": 99}, Conflict, "can only grow"),
+        ({"price_paise": 2000}, Conflict, "price cannot change once bookings exist"),
+        ({"hold_minutes": 0}, InvalidInput, "Hold minutes"),
+        ({"payee_vpa": "nope"}, InvalidInput, "is not a UPI ID"),
+        ({"max_per_order": 101}, InvalidInput, "Max tickets per order"),
+    ],
+)
 def test_update_settings_refusals_change_nothing(draw, changes, error, message):
     hold_tickets("Asha", "9876543210", [1])
-    before = {f: getattr(Draw.get_by_id(draw.id), f) for f in ("ticket_count", "price_paise", "hold_minutes",
-                                                                "payee_vpa", "max_per_order")}
+    before = {
+        f: getattr(Draw.get_by_id(draw.id), f)
+        for f in ("ticket_count", "price_paise", "hold_minutes", "payee_vpa", "max_per_order")
+    }
     tickets = Ticket.select().count()
     with pytest.raises(error) as caught:
         update_settings(changes)
@@ -126,7 +155,7 @@ def test_sales_closed_and_opened(draw):
         hold_tickets("Ravi", "9123456789", [2])
     # a pending booking can still be paid after sales close
     assert record_payment(hold.payable_paise, "123456789012").confirmed
-    assert set_sales_open(False).state == "closed"      # idempotent, one event
+    assert set_sales_open(False).state == "closed"  # idempotent, one event
     assert Event.select().where(Event.kind == "sales_closed").count() == 1
     opened = set_sales_open(True)
     assert opened.state == "open" and opened.closed_at is None
@@ -142,8 +171,10 @@ def test_new_draw_archives_and_exports_the_old_one(db, tmp_path):
     record_payment(paid.payable_paise, "123456789012")
     pending = hold_tickets("Ravi", "9123456789", [3])
     record_payment(4321, "210987654321")
-    fresh = create_draw(validate_settings(**{**DEFAULT_DRAW, "name": "Holi Mela", "ticket_count": 50}),
-                        exports_dir=str(tmp_path / "exports"))
+    fresh = create_draw(
+        validate_settings(**{**DEFAULT_DRAW, "name": "Holi Mela", "ticket_count": 50}),
+        exports_dir=str(tmp_path / "exports"),
+    )
     archived = Draw.get_by_id(old.id)
     assert archived.state == "archived" and archived.archived_at is not None
     assert archived.export_path and (tmp_path / "exports").exists()

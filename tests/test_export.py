@@ -10,9 +10,9 @@ from zoneinfo import ZoneInfo
 
 import openpyxl
 import pytest
+from conftest import new_draw
 
 import shared.export as export_module
-from conftest import new_draw
 from shared import winner_draw
 from shared.booking import expire_due, hold_tickets
 from shared.db import utcnow
@@ -37,26 +37,31 @@ class Scenario:
         self.draw = new_draw(tmp_path, name="Diwali Mela", ticket_count=1000, price="10")
         t0 = self.t0 = utcnow().replace(microsecond=0)
         at = self.at = lambda minute: t0 + minute * MIN
-        self.a = hold_tickets(EVIL, "9876543210", [7, 8], now=at(0))         # ₹20.00, paid by UPI
-        self.b = hold_tickets("Late Buyer", "9876543211", [1], now=at(0))     # ₹10.00, will expire
-        self.c = hold_tickets("-2", "9876543212", [2], now=at(0))             # ₹10.01, paid by reference
+        self.a = hold_tickets(EVIL, "9876543210", [7, 8], now=at(0))  # ₹20.00, paid by UPI
+        self.b = hold_tickets("Late Buyer", "9876543211", [1], now=at(0))  # ₹10.00, will expire
+        self.c = hold_tickets("-2", "9876543212", [2], now=at(0))  # ₹10.01, paid by reference
         self.pay_a = record_payment(2000, "098765432101", payer="ASHA K", payer_vpa="asha@okicici", now=at(1))
         self.pay_c = record_payment("10.01", "333344445555", reference=self.c.reference, now=at(2))
         self.cash = sell_cash("+1", "9123456789", [10, 11], now=at(2))
-        self.e = hold_tickets("#N/A", "9876543213", [20], now=at(3))          # paid by a quick mark
+        self.e = hold_tickets("#N/A", "9876543213", [20], now=at(3))  # paid by a quick mark
         self.quick = record_payment(self.e.payable_paise, None, quick=True, now=at(4))
-        self.stray = record_payment("7.77", "111122223333", payer='=HYPERLINK("http://x")',
-                                    reference="-LD 7K", now=at(5))
-        self.double = record_payment(2000, "222233334444", now=at(6))         # A paid twice
+        self.stray = record_payment(
+            "7.77", "111122223333", payer='=HYPERLINK("http://x")', reference="-LD 7K", now=at(5)
+        )
+        self.double = record_payment(2000, "222233334444", now=at(6))  # A paid twice
         expire_due(at(12))
-        self.d = hold_tickets("@SUM(1)", "9876543214", [3], now=at(20))       # still held at export
+        self.d = hold_tickets("@SUM(1)", "9876543214", [3], now=at(20))  # still held at export
         self.refunded = record_payment("5.55", "444455556666", now=at(21))
         refund_payment("444455556666", note="-sent back by GPay", now=at(22))
         self.now = at(25)
         self.calls = []
-        self.path = export_draw(self.draw.id, tmp_path / "out" / "nested" / "draw.xlsx",
-                                progress=lambda done, total: self.calls.append((done, total)),
-                                now=self.now, zone=IST)
+        self.path = export_draw(
+            self.draw.id,
+            tmp_path / "out" / "nested" / "draw.xlsx",
+            progress=lambda done, total: self.calls.append((done, total)),
+            now=self.now,
+            zone=IST,
+        )
         self.wb = openpyxl.load_workbook(self.path)
 
 
@@ -91,11 +96,10 @@ def test_sheets_headers_are_bold_frozen_filtered_and_sized(scenario):
         assert ws.auto_filter.ref == f"A1:{ws.cell(1, ws.max_column).column_letter}{ws.max_row}"
     bookings = wb["Bookings"]
     headers = [c.value for c in bookings[1]]
-    assert headers[:8] == ["Reference", "Name", "Mobile", "Tickets", "Ticket count", "Amount", "UTR",
-                           "Payment source"]
+    assert headers[:8] == ["Reference", "Name", "Mobile", "Tickets", "Ticket count", "Amount", "UTR", "Payment source"]
     assert headers[8:] == ["Booked at (IST)", "Paid at (IST)"]
     width = {c.value: bookings.column_dimensions[c.column_letter].width for c in bookings[1]}
-    assert width["Name"] >= len(EVIL) + 1          # fits the longest name, quote included
+    assert width["Name"] >= len(EVIL) + 1  # fits the longest name, quote included
     assert width["UTR"] >= len("NO UTR (internal id NOUTR-XXXXXXXXXX)")
     assert width["Mobile"] >= 10
 
@@ -124,7 +128,7 @@ def test_bookings_has_every_paid_order_with_its_utr(scenario):
     assert cash["Payment source"].value == "cash" and cash["Tickets"].value == "0010, 0011"
     assert cash["Name"].value == "'+1" and cash["Mobile"].value == "9123456789"
     e = found[s.e.reference]
-    assert e["Name"].value == "#N/A" and e["Name"].data_type == "s"   # a name, not an error value
+    assert e["Name"].value == "#N/A" and e["Name"].data_type == "s"  # a name, not an error value
     assert e["UTR"].value == f"NO UTR (internal id {s.quick.utr})" and e["Payment source"].value == "quick"
 
 
@@ -167,7 +171,7 @@ def test_payments_lists_every_payment_with_status_and_flags(scenario):
     stray = found["111122223333"]
     assert stray["Status"].value == "UNMATCHED" and stray["Booking"].value is None
     assert stray["Amount"].value == pytest.approx(7.77) and stray["Amount"].number_format == RUPEES
-    assert stray["Payer"].value == "'=HYPERLINK(\"http://x\")" and stray["Payer"].data_type == "s"
+    assert stray["Payer"].value == '\'=HYPERLINK("http://x")' and stray["Payer"].data_type == "s"
     assert stray["Reference typed"].value == "'-LD 7K"
     double = found["222233334444"]
     assert double["Status"].value == "NEEDS ATTENTION"
@@ -197,8 +201,12 @@ def test_summary_has_settings_commitment_and_reconciled_statistics(scenario):
     assert items["State"].value == "open" and items["Archived"].value is None
     assert items["Created"].value.endswith(" IST")
     assert items["Draw commitment (SHA-256 of the secret seed)"].value == get_draw(s.draw.id).seed_hash
-    assert (items["Tickets total"].value, items["Tickets sold"].value, items["Tickets held"].value,
-            items["Tickets free"].value) == (1000, 6, 1, 993)
+    assert (
+        items["Tickets total"].value,
+        items["Tickets sold"].value,
+        items["Tickets held"].value,
+        items["Tickets free"].value,
+    ) == (1000, 6, 1, 993)
     assert items["Paid bookings"].value == 4
     assert Decimal(str(items["Revenue (matched payments)"].value)) == Decimal("60.03")  # 20 + 10.01 + 20 + 10.02
     assert items["Revenue (matched payments)"].number_format == RUPEES
@@ -223,18 +231,30 @@ def test_progress_ends_at_total_and_no_temporary_file_is_left(scenario):
     assert s.path == s.path.parent / "draw.xlsx" and s.path.stat().st_size > 0
 
 
-WINNER_HEADERS = ["Drawing", "Prize", "Ticket", "Buyer name", "Mobile", "Booking reference",
-                  "Name as published", "Redraw reason", "Drawn at (IST)"]
+WINNER_HEADERS = [
+    "Drawing",
+    "Prize",
+    "Ticket",
+    "Buyer name",
+    "Mobile",
+    "Booking reference",
+    "Name as published",
+    "Redraw reason",
+    "Drawn at (IST)",
+]
 PRIZES = ["1st: scooter", "2nd: phone", "3rd: mixer"]
 # With one prize per buyer, three prizes go to three different buyers and the redraw of one goes
 # to the fourth: every buyer below is a winner, whatever the seed.
-BUYERS = [("=Asha Patel", "9876543210", [1, 2, 3]), ("Ravi Kumar", "9876543211", [4, 5]),
-          ("Meena Iyer", "9876543212", [10]), ("Farhan Sheikh", "9876543213", [11, 12, 40])]
+BUYERS = [
+    ("=Asha Patel", "9876543210", [1, 2, 3]),
+    ("Ravi Kumar", "9876543211", [4, 5]),
+    ("Meena Iyer", "9876543212", [10]),
+    ("Farhan Sheikh", "9876543213", [11, 12, 40]),
+]
 
 
 def every_text(wb):
-    return [str(cell.value) for ws in wb.worksheets for row in ws.iter_rows() for cell in row
-            if cell.value is not None]
+    return [str(cell.value) for ws in wb.worksheets for row in ws.iter_rows() for cell in row if cell.value is not None]
 
 
 class DrawnScenario:
@@ -251,14 +271,20 @@ class DrawnScenario:
         self.seed = Draw.get_by_id(self.draw.id).seed
 
     def draw_and_redraw(self):
-        self.first = winner_draw.draw_winners(PRIZES, public_value="abc", one_prize_per_buyer=True,
-                                          now=self.t0 + 2 * MIN)
+        self.first = winner_draw.draw_winners(
+            PRIZES, public_value="abc", one_prize_per_buyer=True, now=self.t0 + 2 * MIN
+        )
         self.second = winner_draw.redraw(["2nd: phone"], reason="unclaimed", now=self.t0 + 3 * MIN)
 
     def export(self, name):
         self.calls = []
-        path = export_draw(self.draw.id, self.tmp_path / name, now=self.t0 + 4 * MIN, zone=IST,
-                           progress=lambda done, total: self.calls.append((done, total)))
+        path = export_draw(
+            self.draw.id,
+            self.tmp_path / name,
+            now=self.t0 + 4 * MIN,
+            zone=IST,
+            progress=lambda done, total: self.calls.append((done, total)),
+        )
         return openpyxl.load_workbook(path)
 
 
@@ -314,14 +340,25 @@ def test_winners_sheet_lists_every_drawing_with_contact_details(drawn):
     assert [c.value for c in ws[1]] == WINNER_HEADERS
     assert ws.freeze_panes == "A2" and all(c.font.bold for c in ws[1])
     assert ws.auto_filter.ref == f"A1:I{ws.max_row}"
-    expected = [(d.number, w.prize, f"{w.ticket:02d}", w.buyer_name, w.mobile, w.reference, w.public_name,
-                 d.reason or None, d.drawn_at + timedelta(hours=5, minutes=30))
-                for d in winner_draw.drawings(drawn.draw.id) for w in d.winners]
+    expected = [
+        (
+            d.number,
+            w.prize,
+            f"{w.ticket:02d}",
+            w.buyer_name,
+            w.mobile,
+            w.reference,
+            w.public_name,
+            d.reason or None,
+            d.drawn_at + timedelta(hours=5, minutes=30),
+        )
+        for d in winner_draw.drawings(drawn.draw.id)
+        for w in d.winners
+    ]
     assert len(expected) == 4
     found = [tuple(cell.value for cell in row) for row in ws.iter_rows(min_row=2)]
     # Names a spreadsheet could run as a formula carry the guarding apostrophe.
-    assert [tuple("'" + v if isinstance(v, str) and v.startswith("=") else v for v in row)
-            for row in expected] == found
+    assert [tuple("'" + v if isinstance(v, str) and v.startswith("=") else v for v in row) for row in expected] == found
     assert [row[0] for row in found] == [1, 1, 1, 2]
     assert found[3][1] == "2nd: phone" and found[3][7] == "unclaimed"
     assert [row[7] for row in found[:3]] == [None, None, None]
@@ -410,9 +447,12 @@ def test_new_draw_exports_the_old_one_into_the_exports_folder(db, tmp_path):
     record_payment(hold.payable_paise, "555566667777")
     waiting = hold_tickets("Ravi", "9876543219", [9])
     exports = tmp_path / "exports-here"
-    fresh = create_draw(validate_settings(name="Holi Draw", ticket_count=50, price="5",
-                                          payee_vpa="organiser@okaxis", payee_name="Asha Stores"),
-                        exports_dir=exports)
+    fresh = create_draw(
+        validate_settings(
+            name="Holi Draw", ticket_count=50, price="5", payee_vpa="organiser@okaxis", payee_name="Asha Stores"
+        ),
+        exports_dir=exports,
+    )
     files = list(exports.iterdir())
     assert len(files) == 1 and files[0].suffix == ".xlsx" and files[0].name.startswith(f"draw-{old.id}-")
     assert get_draw(old.id).export_path == str(files[0])
@@ -425,22 +465,26 @@ def test_new_draw_exports_the_old_one_into_the_exports_folder(db, tmp_path):
     assert waiting.reference not in [b["Reference"].value for b in by_header(wb["Bookings"])]
     booked = by_header(wb["Bookings"])
     assert [(b["Reference"].value, b["Tickets"].value, b["UTR"].value) for b in booked] == [
-        (hold.reference, "004, 005", "555566667777")]
+        (hold.reference, "004, 005", "555566667777")
+    ]
     assert get_draw(fresh.id).state == "open"
 
 
-@pytest.mark.parametrize("typed, written", [
-    ("=1+2", "'=1+2"),
-    ("+91 98765", "'+91 98765"),
-    ("-5", "'-5"),
-    ("@SUM(A1)", "'@SUM(A1)"),
-    ("\tTab", "'\tTab"),
-    ("\rReturn", "'\rReturn"),
-    ("Priya = Sharma", "Priya = Sharma"),
-    ("O'Brien", "O'Brien"),
-    ("bell\x07here", "bell\ufffdhere"),
-    (9876543210, "9876543210"),
-])
+@pytest.mark.parametrize(
+    "typed, written",
+    [
+        ("=1+2", "'=1+2"),
+        ("+91 98765", "'+91 98765"),
+        ("-5", "'-5"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\tTab", "'\tTab"),
+        ("\rReturn", "'\rReturn"),
+        ("Priya = Sharma", "Priya = Sharma"),
+        ("O'Brien", "O'Brien"),
+        ("bell\x07here", "bell\ufffdhere"),
+        (9876543210, "9876543210"),
+    ],
+)
 def test_safe_text(typed, written):
     assert safe_text(typed) == written
 

@@ -7,8 +7,8 @@ import time
 from datetime import datetime, timedelta
 
 import pytest
-
 from conftest import new_draw
+
 from shared import intake
 from shared.booking import expire_due, hold_tickets
 from shared.db import utcnow
@@ -17,10 +17,10 @@ from shared.models import Order, Payment, Setting
 from shared.models_intake import InboxKey, InboxMessage
 from shared.stats import reconcile
 
-CREDIT = ("Credit Alert!\nRs.{amount} credited to HDFC Bank A/c xx2536 on 07-12-24 from VPA user34@axisbank "
-          "(UPI {utr})")
-CREDIT_ICICI = ("Dear Customer, Acct XX910 is credited with Rs {amount} on 25-Jul-26 from PAYER NAME. "
-                "UPI:{utr}-ICICI Bank.")
+CREDIT = "Credit Alert!\nRs.{amount} credited to HDFC Bank A/c xx2536 on 07-12-24 from VPA user34@axisbank (UPI {utr})"
+CREDIT_ICICI = (
+    "Dear Customer, Acct XX910 is credited with Rs {amount} on 25-Jul-26 from PAYER NAME. UPI:{utr}-ICICI Bank."
+)
 DEBIT = "Rs 10.00 debited from A/c XX1234 on 01-01-25. UPI Ref 412345678901."
 
 
@@ -54,38 +54,94 @@ def post_sms(secret, body, *, stamp=None, headers=None, now=None, sign=True):
     return intake.receive("sms", {k: v for k, v in sent.items() if v is not None}, body, remote="10.0.0.7", now=now)
 
 
-def razorpay_event(event, amount, *, rrn="116812981837", pay_id="pay_HO2fEpc9JeOQU5", notes=None,
-                   qr_notes=None, status="captured", currency="INR", created_at=None) -> dict:
+def razorpay_event(
+    event,
+    amount,
+    *,
+    rrn="116812981837",
+    pay_id="pay_HO2fEpc9JeOQU5",
+    notes=None,
+    qr_notes=None,
+    status="captured",
+    currency="INR",
+    created_at=None,
+) -> dict:
     """Shaped like Razorpay's documented payment.captured / qr_code.credited payloads."""
     created_at = created_at or int(time.time())
     payment = {
-        "id": pay_id, "entity": "payment", "amount": amount, "currency": currency, "status": status,
-        "order_id": None, "invoice_id": None, "international": False, "method": "upi", "amount_refunded": 0,
-        "refund_status": None, "captured": status == "captured", "description": "QRv2 Payment", "card_id": None,
-        "bank": None, "wallet": None, "vpa": "gauri.kumar@okhdfcbank", "email": "gauri.kumari@example.com",
-        "contact": "+919999999999", "customer_id": "cust_HKsR5se84c5LTO",
-        "notes": notes if notes is not None else [], "fee": 0, "tax": 0, "error_code": None,
-        "error_description": None, "error_source": None, "error_step": None, "error_reason": None,
-        "acquirer_data": {"rrn": rrn}, "created_at": created_at,
+        "id": pay_id,
+        "entity": "payment",
+        "amount": amount,
+        "currency": currency,
+        "status": status,
+        "order_id": None,
+        "invoice_id": None,
+        "international": False,
+        "method": "upi",
+        "amount_refunded": 0,
+        "refund_status": None,
+        "captured": status == "captured",
+        "description": "QRv2 Payment",
+        "card_id": None,
+        "bank": None,
+        "wallet": None,
+        "vpa": "gauri.kumar@okhdfcbank",
+        "email": "gauri.kumari@example.com",
+        "contact": "+919999999999",
+        "customer_id": "cust_HKsR5se84c5LTO",
+        "notes": notes if notes is not None else [],
+        "fee": 0,
+        "tax": 0,
+        "error_code": None,
+        "error_description": None,
+        "error_source": None,
+        "error_step": None,
+        "error_reason": None,
+        "acquirer_data": {"rrn": rrn},
+        "created_at": created_at,
     }
     payload, contains = {"payment": {"entity": payment}}, ["payment"]
     if event == "qr_code.credited":
         contains.append("qr_code")
-        payload["qr_code"] = {"entity": {
-            "id": "qr_HO2e0813YlchUn", "entity": "qr_code", "created_at": created_at - 70, "name": "Diwali Mela",
-            "usage": "multiple_use", "type": "upi_qr", "image_url": "https://rzp.io/i/X6QM7LL",
-            "payment_amount": None, "status": "active", "description": "Tickets", "fixed_amount": False,
-            "payments_amount_received": 0, "payments_count_received": 0,
-            "notes": qr_notes if qr_notes is not None else [], "customer_id": "cust_HKsR5se84c5LTO",
-            "close_by": created_at + 86400, "closed_at": None, "close_reason": None}}
-    return {"entity": "event", "account_id": "acc_CJoeHMNpi0nC7k", "event": event, "contains": contains,
-            "payload": payload, "created_at": created_at}
+        payload["qr_code"] = {
+            "entity": {
+                "id": "qr_HO2e0813YlchUn",
+                "entity": "qr_code",
+                "created_at": created_at - 70,
+                "name": "Diwali Mela",
+                "usage": "multiple_use",
+                "type": "upi_qr",
+                "image_url": "https://rzp.io/i/X6QM7LL",
+                "payment_amount": None,
+                "status": "active",
+                "description": "Tickets",
+                "fixed_amount": False,
+                "payments_amount_received": 0,
+                "payments_count_received": 0,
+                "notes": qr_notes if qr_notes is not None else [],
+                "customer_id": "cust_HKsR5se84c5LTO",
+                "close_by": created_at + 86400,
+                "closed_at": None,
+                "close_reason": None,
+            }
+        }
+    return {
+        "entity": "event",
+        "account_id": "acc_CJoeHMNpi0nC7k",
+        "event": event,
+        "contains": contains,
+        "payload": payload,
+        "created_at": created_at,
+    }
 
 
 def post_razorpay(secret, event: dict | bytes, *, event_id="evt_Ny1qWmzN6JtbLw", signature=None, now=None):
     raw = event if isinstance(event, bytes) else json.dumps(event, indent=2).encode()
-    headers = {"Content-Type": "application/json", "X-Razorpay-Event-Id": event_id,
-               "X-Razorpay-Signature": signature if signature is not None else intake.razorpay_signature(secret, raw)}
+    headers = {
+        "Content-Type": "application/json",
+        "X-Razorpay-Event-Id": event_id,
+        "X-Razorpay-Signature": signature if signature is not None else intake.razorpay_signature(secret, raw),
+    }
     return intake.receive("razorpay", {k: v for k, v in headers.items() if v is not None}, raw, now=now)
 
 
@@ -99,6 +155,7 @@ def outcomes() -> list[str]:
 
 
 # ------------------------------------------------------------------ switched off
+
 
 @pytest.mark.parametrize("source", ["sms", "razorpay"])
 def test_a_hook_without_a_secret_does_not_exist(draw, source):
@@ -121,6 +178,7 @@ def test_disabling_removes_the_hook_and_enabling_again_rotates_the_secret(draw):
 
 # ------------------------------------------------------------------ SMS forwarder
 
+
 def test_a_signed_bank_sms_confirms_the_booking_with_that_amount(sms_secret):
     first = hold_tickets("Asha", "9876543210", [1])
     second = hold_tickets("Bala", "9876543211", [2])
@@ -136,7 +194,11 @@ def test_a_signed_bank_sms_confirms_the_booking_with_that_amount(sms_secret):
     assert Order.get(Order.reference == first.reference).state == "pending"
     message = only_message()
     assert (message.outcome, message.sender, message.utr, message.amount_paise) == (
-        "recorded_matched", "VM-HDFCBK", "526830463424", 1001)
+        "recorded_matched",
+        "VM-HDFCBK",
+        "526830463424",
+        1001,
+    )
     assert message.payment_id == payment.id and message.authenticated and not message.expendable
     assert json.loads(message.headers)["x-timestamp"] and message.remote == "10.0.0.7"
     item = intake.inbox_items(10)[0]
@@ -162,8 +224,9 @@ def test_a_reference_in_the_text_is_used_for_matching(sms_secret):
 @pytest.mark.parametrize("case", ["wrong_secret", "missing", "reserialised", "bad_timestamp", "tampered_stamp"])
 def test_a_bad_signature_is_refused_stored_and_records_nothing(sms_secret, case):
     hold_tickets("Asha", "9876543210", [1])
-    raw = json.dumps({"sender": "VM-HDFCBK", "text": CREDIT.format(amount="10.00", utr="526830463424")},
-                     indent=1).encode()
+    raw = json.dumps(
+        {"sender": "VM-HDFCBK", "text": CREDIT.format(amount="10.00", utr="526830463424")}, indent=1
+    ).encode()
     stamp = str(int(time.time()))
     signature = intake.sms_signature(sms_secret, raw, stamp)
     headers = {"X-Signature": signature}
@@ -201,8 +264,12 @@ def test_refused_messages_are_kept_bounded(sms_secret, monkeypatch):
     assert signed.status == 200
     for n in range(6):
         assert post_sms("wrong", sms_body(f"junk {n}")).status == 401
-    junk = [bytes(m.body) for m in InboxMessage.select().where(InboxMessage.expendable == True)  # noqa: E712
-            .order_by(InboxMessage.id)]
+    junk = [
+        bytes(m.body)
+        for m in InboxMessage.select()
+        .where(InboxMessage.expendable == True)  # noqa: E712
+        .order_by(InboxMessage.id)
+    ]
     assert [json.loads(b)["text"] for b in junk] == ["junk 3", "junk 4", "junk 5"]
     assert InboxMessage.select().where(InboxMessage.expendable == False).count() == 1  # noqa: E712
 
@@ -292,21 +359,34 @@ def test_unsigned_messages_cannot_be_retried(sms_secret):
     assert response.status == 401 and Payment.select().count() == 0
 
 
-@pytest.mark.parametrize("raw, status, reason", [
-    (b'{"text": "Rs 10 credited', 400, "The body is not valid JSON."),
-    (b'["VM-HDFCBK", "Rs 10 credited"]', 400, "The body must be a JSON object."),
-    (b"[" * 5000 + b"]" * 5000, 400, "The body is not valid JSON."),
-    (b'{"sender": "VM-HDFCBK"}', 400, 'The body needs "text": the SMS as a string.'),
-    (b'{"text": "Rs 10 credited", "sender": 7}', 400, 'The body needs "sender"'),
-    (b'{"text": "x", "sender": "VM-HDFCBK", "sent_at": "5 Jan 10:31"}', 400, '"sent_at" must be ISO 8601'),
-    (b'{"text": "x", "sender": "VM-HDFCBK", "sent_at": "2025-01-05T10:31:00"}', 400, '"sent_at" must be ISO'),
-    (json.dumps({"text": DEBIT, "sender": "VM-HDFCBK"}).encode(), 200, "This is a debit message, not money received."),
-    (json.dumps({"text": "Your OTP is 123456 for Rs 10.00", "sender": "VM-HDFCBK"}).encode(), 200, "OTP"),
-    (json.dumps({"text": CREDIT.format(amount="10.00", utr="526830463424"), "sender": "VM-FRIEND"}).encode(), 200,
-     "'VM-FRIEND' is not a known bank sender id"),
-    (json.dumps({"text": CREDIT.format(amount="10.00", utr="526830463424"), "sender": "9876543210"}).encode(), 200,
-     "not a known bank sender id"),
-])
+@pytest.mark.parametrize(
+    "raw, status, reason",
+    [
+        (b'{"text": "Rs 10 credited', 400, "The body is not valid JSON."),
+        (b'["VM-HDFCBK", "Rs 10 credited"]', 400, "The body must be a JSON object."),
+        (b"[" * 5000 + b"]" * 5000, 400, "The body is not valid JSON."),
+        (b'{"sender": "VM-HDFCBK"}', 400, 'The body needs "text": the SMS as a string.'),
+        (b'{"text": "Rs 10 credited", "sender": 7}', 400, 'The body needs "sender"'),
+        (b'{"text": "x", "sender": "VM-HDFCBK", "sent_at": "5 Jan 10:31"}', 400, '"sent_at" must be ISO 8601'),
+        (b'{"text": "x", "sender": "VM-HDFCBK", "sent_at": "2025-01-05T10:31:00"}', 400, '"sent_at" must be ISO'),
+        (
+            json.dumps({"text": DEBIT, "sender": "VM-HDFCBK"}).encode(),
+            200,
+            "This is a debit message, not money received.",
+        ),
+        (json.dumps({"text": "Your OTP is 123456 for Rs 10.00", "sender": "VM-HDFCBK"}).encode(), 200, "OTP"),
+        (
+            json.dumps({"text": CREDIT.format(amount="10.00", utr="526830463424"), "sender": "VM-FRIEND"}).encode(),
+            200,
+            "'VM-FRIEND' is not a known bank sender id",
+        ),
+        (
+            json.dumps({"text": CREDIT.format(amount="10.00", utr="526830463424"), "sender": "9876543210"}).encode(),
+            200,
+            "not a known bank sender id",
+        ),
+    ],
+)
 def test_signed_messages_that_are_not_a_readable_credit_record_nothing(sms_secret, raw, status, reason):
     hold_tickets("Asha", "9876543210", [1])
     response = post_sms(sms_secret, raw)
@@ -392,6 +472,7 @@ def test_a_later_copy_settles_an_unprocessed_one(db, tmp_path):
 
 # ------------------------------------------------------------------ Razorpay
 
+
 def test_payment_captured_with_a_reference_in_notes_confirms_that_booking(rzp_secret):
     hold_tickets("Asha", "9876543210", [1])
     second = hold_tickets("Bala", "9876543211", [2])
@@ -400,11 +481,19 @@ def test_payment_captured_with_a_reference_in_notes_confirms_that_booking(rzp_se
     assert response.status == 200 and response.body["confirmed"] is True
     payment = Payment.get()
     assert (payment.source, payment.utr, payment.reference, payment.payer_vpa) == (
-        "razorpay", "116812981837", second.reference, "gauri.kumar@okhdfcbank")
+        "razorpay",
+        "116812981837",
+        second.reference,
+        "gauri.kumar@okhdfcbank",
+    )
     assert payment.order.reference == second.reference
     message = only_message()
     assert (message.event_type, message.event_id, message.external_id, message.sender) == (
-        "payment.captured", "evt_Ny1qWmzN6JtbLw", "pay_HO2fEpc9JeOQU5", "razorpay")
+        "payment.captured",
+        "evt_Ny1qWmzN6JtbLw",
+        "pay_HO2fEpc9JeOQU5",
+        "razorpay",
+    )
 
 
 def test_qr_code_credited_matches_by_the_unique_amount_or_a_session_id(rzp_secret):
@@ -412,8 +501,13 @@ def test_qr_code_credited_matches_by_the_unique_amount_or_a_session_id(rzp_secre
     second = hold_tickets("Bala", "9876543211", [2])
     by_amount = razorpay_event("qr_code.credited", first.payable_paise, qr_notes={"Branch": "Pune"})
     assert post_razorpay(rzp_secret, by_amount).body["confirmed"] is True
-    by_session = razorpay_event("qr_code.credited", second.payable_paise, rrn="116812981838",
-                                pay_id="pay_HO2fEpc9JeOQU6", qr_notes={"session_id": second.session_id})
+    by_session = razorpay_event(
+        "qr_code.credited",
+        second.payable_paise,
+        rrn="116812981838",
+        pay_id="pay_HO2fEpc9JeOQU6",
+        qr_notes={"session_id": second.session_id},
+    )
     assert post_razorpay(rzp_secret, by_session, event_id="evt_2").body["confirmed"] is True
     assert Payment.get(Payment.utr == "116812981838").reference == second.reference
     assert {o.state for o in Order.select()} == {"paid"}
@@ -426,8 +520,8 @@ def test_razorpay_retries_and_out_of_order_events_change_nothing(rzp_secret):
     authorized = razorpay_event("payment.authorized", hold.payable_paise, status="authorized")
     answers = [
         post_razorpay(rzp_secret, captured, event_id="evt_A").body["status"],
-        post_razorpay(rzp_secret, captured, event_id="evt_A").body["status"],   # Razorpay's retry
-        post_razorpay(rzp_secret, credited, event_id="evt_B").body["status"],   # same payment, other event
+        post_razorpay(rzp_secret, captured, event_id="evt_A").body["status"],  # Razorpay's retry
+        post_razorpay(rzp_secret, credited, event_id="evt_B").body["status"],  # same payment, other event
         post_razorpay(rzp_secret, authorized, event_id="evt_C").body["status"],  # arrives late
         post_razorpay(rzp_secret, razorpay_event("order.paid", 1000), event_id="evt_D").body["status"],
     ]
@@ -467,11 +561,14 @@ def test_razorpay_signature_must_be_over_the_raw_body(rzp_secret, case):
     assert not only_message().authenticated
 
 
-@pytest.mark.parametrize("changes, reason", [
-    (dict(currency="USD"), "not in INR"),
-    (dict(status="failed"), "'failed', not captured"),
-    (dict(created_at=int(time.time()) - 9 * 86400), "older than 8 days"),
-])
+@pytest.mark.parametrize(
+    "changes, reason",
+    [
+        (dict(currency="USD"), "not in INR"),
+        (dict(status="failed"), "'failed', not captured"),
+        (dict(created_at=int(time.time()) - 9 * 86400), "older than 8 days"),
+    ],
+)
 def test_razorpay_payments_that_cannot_be_recorded_are_answered_2xx(rzp_secret, changes, reason):
     hold = hold_tickets("Asha", "9876543210", [1])
     response = post_razorpay(rzp_secret, razorpay_event("payment.captured", hold.payable_paise, **changes))
@@ -494,6 +591,7 @@ def test_a_razorpay_body_that_is_not_json_is_a_400(rzp_secret):
 
 
 # ------------------------------------------------------------------ settings and the inbox for the console
+
 
 def test_settings_and_setup_payload(draw):
     with pytest.raises(Conflict, match="turn it on first"):
@@ -543,6 +641,7 @@ def test_the_migration_brings_the_inbox_tables(db):
 
 # ------------------------------------------------------------------ the command line
 
+
 def test_cli_hooks_and_inbox(cli):
     run = cli
     assert run("hooks") == (0, "sms: off\nrazorpay: off\n", "")
@@ -556,8 +655,19 @@ def test_cli_hooks_and_inbox(cli):
     assert intake.razorpay_hook_settings().secret == "whsec-0123456789"
     assert run("inbox") == (0, "The inbox is empty.\n", "")
 
-    run("new-draw", "--name", "Mela", "--tickets", "20", "--price", "10", "--upi-id", "mela@okaxis",
-        "--payee", "Mela Samiti")
+    run(
+        "new-draw",
+        "--name",
+        "Mela",
+        "--tickets",
+        "20",
+        "--price",
+        "10",
+        "--upi-id",
+        "mela@okaxis",
+        "--payee",
+        "Mela Samiti",
+    )
     hold = hold_tickets("Asha", "9876543210", [1])
     post_sms(secret, sms_body(CREDIT.format(amount="10.00", utr="526830463424")))
     post_sms(secret, sms_body(DEBIT))

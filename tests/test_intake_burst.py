@@ -13,11 +13,11 @@ from concurrent.futures import ThreadPoolExecutor
 
 import bottle
 import pytest
+from conftest import new_draw
 from waitress import wasyncore
 from waitress.server import create_server
 
 from buyerweb.hooks import install_hooks
-from conftest import new_draw
 from shared import db as shared_db
 from shared import intake
 from shared.booking import hold_tickets
@@ -27,8 +27,7 @@ from shared.stats import reconcile
 
 pytestmark = pytest.mark.slow
 
-HDFC = ("Credit Alert!\nRs.{amount} credited to HDFC Bank A/c xx2536 on 07-12-24 from VPA buyer{n}@okaxis "
-        "(UPI {utr})")
+HDFC = "Credit Alert!\nRs.{amount} credited to HDFC Bank A/c xx2536 on 07-12-24 from VPA buyer{n}@okaxis (UPI {utr})"
 ICICI = "Dear Customer, Acct XX910 is credited with Rs {amount} on 25-Jul-26 from PAYER NAME. UPI:{utr}-ICICI Bank."
 DEBIT = "Rs {amount} debited from A/c XX1234 on 01-01-25. UPI Ref {utr}."
 
@@ -66,9 +65,16 @@ def post(port: int, secret: str, text: str, sender: str) -> dict:
     for _ in range(200):
         stamp = str(int(time.time()))
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        connection.request("POST", "/hooks/sms", body, {
-            "Content-Type": "application/json", "X-Timestamp": stamp,
-            "X-Signature": intake.sms_signature(secret, body, stamp)})
+        connection.request(
+            "POST",
+            "/hooks/sms",
+            body,
+            {
+                "Content-Type": "application/json",
+                "X-Timestamp": stamp,
+                "X-Signature": intake.sms_signature(secret, body, stamp),
+            },
+        )
         response = connection.getresponse()
         status, data = response.status, json.loads(response.read())
         connection.close()
@@ -86,11 +92,23 @@ def test_500_parallel_sms_with_buyers_booking_at_the_same_time(server, draw):
     waiting += [hold_tickets(f"Pair {n}", f"8{n:09d}", [101 + 2 * n, 102 + 2 * n]) for n in range(80)]
     messages = []  # (text, sender, utr, expected outcome)
     for n, hold in enumerate(waiting):
-        messages.append((HDFC.format(amount=rupees(hold.payable_paise), n=n, utr=f"5{n:011d}"), "VM-HDFCBK",
-                         f"5{n:011d}", "recorded_matched"))
+        messages.append(
+            (
+                HDFC.format(amount=rupees(hold.payable_paise), n=n, utr=f"5{n:011d}"),
+                "VM-HDFCBK",
+                f"5{n:011d}",
+                "recorded_matched",
+            )
+        )
     for n in range(290):  # money that fits no booking (₹1000 and up)
-        messages.append((HDFC.format(amount=rupees(100000 + n), n=n, utr=f"6{n:011d}"), "JD-HDFCBK-S",
-                         f"6{n:011d}", "recorded_unmatched"))
+        messages.append(
+            (
+                HDFC.format(amount=rupees(100000 + n), n=n, utr=f"6{n:011d}"),
+                "JD-HDFCBK-S",
+                f"6{n:011d}",
+                "recorded_unmatched",
+            )
+        )
     for n in range(15):  # the same payments again, as another bank's SMS text: duplicates
         for utr, amount in ((f"5{n:011d}", waiting[n].payable_paise), (f"6{n:011d}", 100000 + n)):
             messages.append((ICICI.format(amount=rupees(amount), utr=utr), "AD-ICICIB", utr, "duplicate"))
@@ -122,7 +140,8 @@ def test_500_parallel_sms_with_buyers_booking_at_the_same_time(server, draw):
     assert errors == [] and len(booked) == 80
     assert {a["http"] for a in answers} == {200}
     assert Counter(a["status"] for a in answers) == Counter(
-        {"recorded_matched": "recorded", "recorded_unmatched": "recorded"}.get(m[3], m[3]) for m in messages)
+        {"recorded_matched": "recorded", "recorded_unmatched": "recorded"}.get(m[3], m[3]) for m in messages
+    )
     assert Counter(m.outcome for m in InboxMessage.select()) == Counter(m[3] for m in messages)
     assert InboxMessage.select().count() == 500
     assert len({m.body_sha256 for m in InboxMessage.select()}) == 500  # each message once, none lost

@@ -6,9 +6,9 @@ import itertools
 from datetime import timedelta
 
 import pytest
-
 from concurrency.core_invariants import assert_core_invariants
 from conftest import new_draw
+
 from shared.booking import cancel_order, expire_due, hold_tickets
 from shared.db import utcnow
 from shared.errors import Conflict, DuplicateUTR, InvalidInput, NotFound, TicketsTaken
@@ -37,8 +37,9 @@ class Shop:
 
     def pay(self, amount, minute, ref=None, **kw):
         reference = self.orders[ref].reference if ref in self.orders else ref
-        return record_payment(amount, kw.pop("utr", None) or next(self._utrs), reference=reference,
-                              now=self.at(minute), **kw)
+        return record_payment(
+            amount, kw.pop("utr", None) or next(self._utrs), reference=reference, now=self.at(minute), **kw
+        )
 
     def order(self, key):
         return Order.get_by_id(self.orders[key].order_id)
@@ -56,9 +57,12 @@ def shop(draw):
 
 
 def snapshot():
-    return (Payment.select().count(), Event.select().count(),
-            sorted(Order.select(Order.id, Order.state).tuples()),
-            sorted(Ticket.select(Ticket.number, Ticket.state, Ticket.order).where(Ticket.state != "free").tuples()))
+    return (
+        Payment.select().count(),
+        Event.select().count(),
+        sorted(Order.select(Order.id, Order.state).tuples()),
+        sorted(Ticket.select(Ticket.number, Ticket.state, Ticket.order).where(Ticket.state != "free").tuples()),
+    )
 
 
 def events_of_payment(payment_id):
@@ -70,69 +74,173 @@ def events_of_payment(payment_id):
 # / ("book", key, tickets, minute).
 SCENARIOS = [
     pytest.param(
-        [("A", [1], 0), ("B", [2], 0)], [], (1000, 1, "A"),
-        ("matched", 1, "A", "paid", "matched"), {"A": "paid", "B": "pending"}, id="1-reference-same-amount"),
+        [("A", [1], 0), ("B", [2], 0)],
+        [],
+        (1000, 1, "A"),
+        ("matched", 1, "A", "paid", "matched"),
+        {"A": "paid", "B": "pending"},
+        id="1-reference-same-amount",
+    ),
     pytest.param(
-        [("A", [1], 0), ("B", [2], 0)], [], (1000, 1, "ld 7x"),   # a reference that names nothing is only a hint
-        ("matched", 2, "A", "paid", "matched"), {"A": "paid", "B": "pending"}, id="2-bad-reference-ignored"),
+        [("A", [1], 0), ("B", [2], 0)],
+        [],
+        (1000, 1, "ld 7x"),  # a reference that names nothing is only a hint
+        ("matched", 2, "A", "paid", "matched"),
+        {"A": "paid", "B": "pending"},
+        id="2-bad-reference-ignored",
+    ),
     pytest.param(
-        [("A", [1], 0), ("B", [2], 0)], [], (1001, 1, None),
-        ("matched", 2, "B", "paid", "matched"), {"A": "pending", "B": "paid"}, id="2-unique-amount"),
+        [("A", [1], 0), ("B", [2], 0)],
+        [],
+        (1001, 1, None),
+        ("matched", 2, "B", "paid", "matched"),
+        {"A": "pending", "B": "paid"},
+        id="2-unique-amount",
+    ),
     pytest.param(
-        [("A", [1, 2], 0), ("B", [3, 4], 0)], [], (2001, 9, None),
-        ("matched", 2, "B", "paid", "matched"), {"A": "pending", "B": "paid"}, id="2-two-tickets"),
+        [("A", [1, 2], 0), ("B", [3, 4], 0)],
+        [],
+        (2001, 9, None),
+        ("matched", 2, "B", "paid", "matched"),
+        {"A": "pending", "B": "paid"},
+        id="2-two-tickets",
+    ),
     pytest.param(
-        [("A", [1], 0)], [], (1001, 1, None),
-        ("unmatched", None, None, None, "unmatched"), {"A": "pending"}, id="5-no-such-amount"),
+        [("A", [1], 0)],
+        [],
+        (1001, 1, None),
+        ("unmatched", None, None, None, "unmatched"),
+        {"A": "pending"},
+        id="5-no-such-amount",
+    ),
     pytest.param(
-        [("A", [1], 0)], [], (999, 1, "A"),                       # underpaid with the right reference
-        ("unmatched", None, None, None, "unmatched"), {"A": "pending"}, id="1-reference-wrong-amount"),
+        [("A", [1], 0)],
+        [],
+        (999, 1, "A"),  # underpaid with the right reference
+        ("unmatched", None, None, None, "unmatched"),
+        {"A": "pending"},
+        id="1-reference-wrong-amount",
+    ),
     pytest.param(
-        [("A", [1], 0), ("B", [2], 0)], [], (1000, 1, "B"),       # amount fits A, reference names B
-        ("ambiguous", None, None, None, "unmatched"), {"A": "pending", "B": "pending"},
-        id="reference-and-amount-disagree"),
+        [("A", [1], 0), ("B", [2], 0)],
+        [],
+        (1000, 1, "B"),  # amount fits A, reference names B
+        ("ambiguous", None, None, None, "unmatched"),
+        {"A": "pending", "B": "pending"},
+        id="reference-and-amount-disagree",
+    ),
     pytest.param(
-        [("A", [1], 0)], [], (1000, 15, None),                    # hold ended at 10, paid at 15
-        ("late_matched", 3, "A", "paid", "matched"), {"A": "paid"}, id="3-late-numbers-free"),
+        [("A", [1], 0)],
+        [],
+        (1000, 15, None),  # hold ended at 10, paid at 15
+        ("late_matched", 3, "A", "paid", "matched"),
+        {"A": "paid"},
+        id="3-late-numbers-free",
+    ),
     pytest.param(
-        [("A", [1], 0)], [], (1000, 15, "A"),
-        ("late_matched", 3, "A", "paid", "matched"), {"A": "paid"}, id="3-late-with-reference"),
+        [("A", [1], 0)],
+        [],
+        (1000, 15, "A"),
+        ("late_matched", 3, "A", "paid", "matched"),
+        {"A": "paid"},
+        id="3-late-with-reference",
+    ),
     pytest.param(
-        [("A", [1, 2], 0)], [("book", "B", [2, 3], 12)], (2000, 15, None),
-        ("late_taken", 3, "A", "expired", "attention"), {"A": "expired", "B": "pending"}, id="3-late-number-taken"),
+        [("A", [1, 2], 0)],
+        [("book", "B", [2, 3], 12)],
+        (2000, 15, None),
+        ("late_taken", 3, "A", "expired", "attention"),
+        {"A": "expired", "B": "pending"},
+        id="3-late-number-taken",
+    ),
     pytest.param(
-        [("A", [1], 0)], [], (1000, 69, None),                    # window: 60 min after the expiry at 10
-        ("late_matched", 3, "A", "paid", "matched"), {"A": "paid"}, id="3-late-window-edge"),
+        [("A", [1], 0)],
+        [],
+        (1000, 69, None),  # window: 60 min after the expiry at 10
+        ("late_matched", 3, "A", "paid", "matched"),
+        {"A": "paid"},
+        id="3-late-window-edge",
+    ),
     pytest.param(
-        [("A", [1], 0)], [], (1000, 70, None),                    # the window is [10, 70): the amount is free again at 70
-        ("unmatched", None, None, None, "unmatched"), {"A": "expired"}, id="5-late-window-end"),
+        [("A", [1], 0)],
+        [],
+        (1000, 70, None),  # the window is [10, 70): the amount is free again at 70
+        ("unmatched", None, None, None, "unmatched"),
+        {"A": "expired"},
+        id="5-late-window-end",
+    ),
     pytest.param(
-        [("A", [1], 0)], [], (1000, 71, None),
-        ("unmatched", None, None, None, "unmatched"), {"A": "expired"}, id="5-after-late-window"),
+        [("A", [1], 0)],
+        [],
+        (1000, 71, None),
+        ("unmatched", None, None, None, "unmatched"),
+        {"A": "expired"},
+        id="5-after-late-window",
+    ),
     pytest.param(
-        [("A", [1], 0)], [("pay", 1000, 1, None)], (1000, 30, None),
-        ("double_payment", 4, "A", "paid", "attention"), {"A": "paid"}, id="4-double-payment"),
+        [("A", [1], 0)],
+        [("pay", 1000, 1, None)],
+        (1000, 30, None),
+        ("double_payment", 4, "A", "paid", "attention"),
+        {"A": "paid"},
+        id="4-double-payment",
+    ),
     pytest.param(
-        [("A", [1], 0)], [("pay", 1000, 1, None)], (1000, 30, "A"),
-        ("double_payment", 4, "A", "paid", "attention"), {"A": "paid"}, id="4-double-payment-with-reference"),
+        [("A", [1], 0)],
+        [("pay", 1000, 1, None)],
+        (1000, 30, "A"),
+        ("double_payment", 4, "A", "paid", "attention"),
+        {"A": "paid"},
+        id="4-double-payment-with-reference",
+    ),
     pytest.param(
-        [("A", [1], 0)], [("pay", 1000, 1, None)], (1000, 60, None),
-        ("double_payment", 4, "A", "paid", "attention"), {"A": "paid"}, id="4-double-payment-window-edge"),
+        [("A", [1], 0)],
+        [("pay", 1000, 1, None)],
+        (1000, 60, None),
+        ("double_payment", 4, "A", "paid", "attention"),
+        {"A": "paid"},
+        id="4-double-payment-window-edge",
+    ),
     pytest.param(
-        [("A", [1], 0)], [("pay", 1000, 1, None)], (1000, 61, None),
-        ("unmatched", None, None, None, "unmatched"), {"A": "paid"}, id="5-double-payment-window-end"),
+        [("A", [1], 0)],
+        [("pay", 1000, 1, None)],
+        (1000, 61, None),
+        ("unmatched", None, None, None, "unmatched"),
+        {"A": "paid"},
+        id="5-double-payment-window-end",
+    ),
     pytest.param(
-        [("A", [1], 0)], [("pay", 1000, 1, None)], (1000, 62, None),
-        ("unmatched", None, None, None, "unmatched"), {"A": "paid"}, id="5-double-payment-after-window"),
+        [("A", [1], 0)],
+        [("pay", 1000, 1, None)],
+        (1000, 62, None),
+        ("unmatched", None, None, None, "unmatched"),
+        {"A": "paid"},
+        id="5-double-payment-after-window",
+    ),
     pytest.param(
-        [("A", [1], 0)], [("cancel", "A", 1)], (1000, 5, None),   # a cancelled booking is never confirmed by amount
-        ("unmatched", None, None, None, "unmatched"), {"A": "cancelled"}, id="5-cancelled"),
+        [("A", [1], 0)],
+        [("cancel", "A", 1)],
+        (1000, 5, None),  # a cancelled booking is never confirmed by amount
+        ("unmatched", None, None, None, "unmatched"),
+        {"A": "cancelled"},
+        id="5-cancelled",
+    ),
     pytest.param(
-        [("A", [1], 0)], [("pay", 1000, 1, None), ("book", "B", [2], 2)], (1001, 3, None),
-        ("matched", 2, "B", "paid", "matched"), {"A": "paid", "B": "paid"}, id="2-next-offset-after-paid"),
+        [("A", [1], 0)],
+        [("pay", 1000, 1, None), ("book", "B", [2], 2)],
+        (1001, 3, None),
+        ("matched", 2, "B", "paid", "matched"),
+        {"A": "paid", "B": "paid"},
+        id="2-next-offset-after-paid",
+    ),
     pytest.param(
-        [("A", [1], 0)], [("cancel", "A", 1), ("book", "B", [1], 2)], (1001, 3, None),
-        ("matched", 2, "B", "paid", "matched"), {"A": "cancelled", "B": "paid"}, id="2-rebooked-number"),
+        [("A", [1], 0)],
+        [("cancel", "A", 1), ("book", "B", [1], 2)],
+        (1001, 3, None),
+        ("matched", 2, "B", "paid", "matched"),
+        {"A": "cancelled", "B": "paid"},
+        id="2-rebooked-number",
+    ),
 ]
 
 
@@ -148,7 +256,7 @@ def test_matching_rules(shop, bookings, steps, payment, expected, states):
         else:
             shop.book(*step[1:])
     amount, minute, ref = payment
-    expire_due(shop.at(minute))       # holds that end by then end whatever the payment does
+    expire_due(shop.at(minute))  # holds that end by then end whatever the payment does
     before_orders = {k: shop.state(k) for k in shop.orders}
     result = shop.pay(amount, minute, ref=ref)
     outcome, rule, order_key, order_state, payment_status = expected
@@ -167,9 +275,17 @@ def test_matching_rules(shop, bookings, steps, payment, expected, states):
     assert {k: shop.state(k) for k in shop.orders} == states
     kinds = events_of_payment(paid.id)
     assert kinds[0] == "payment_recorded"
-    assert kinds[1:] == {"matched": ["order_paid"], "late_matched": ["order_paid"],
-                         "late_taken": ["payment_needs_attention"], "double_payment": ["payment_needs_attention"],
-                         "ambiguous": ["payment_unmatched"], "unmatched": ["payment_unmatched"]}[outcome]
+    assert (
+        kinds[1:]
+        == {
+            "matched": ["order_paid"],
+            "late_matched": ["order_paid"],
+            "late_taken": ["payment_needs_attention"],
+            "double_payment": ["payment_needs_attention"],
+            "ambiguous": ["payment_unmatched"],
+            "unmatched": ["payment_unmatched"],
+        }[outcome]
+    )
     if outcome in ("matched", "late_matched"):
         assert paid.order_id == order.id
         numbers = [int(n) for n in order.tickets.split(",")]
@@ -177,7 +293,7 @@ def test_matching_rules(shop, bookings, steps, payment, expected, states):
         assert {(t.state, t.order_id) for t in rows} == {("sold", order.id)}
         assert order.paid_at == shop.at(minute)
         changed = [k for k in shop.orders if before_orders[k] != shop.state(k)]
-        assert changed == [order_key]      # exactly one booking changed
+        assert changed == [order_key]  # exactly one booking changed
     else:
         assert paid.order_id is None
         assert {k: shop.state(k) for k in shop.orders} == before_orders
@@ -188,9 +304,9 @@ def test_matching_rules(shop, bookings, steps, payment, expected, states):
 
 def test_at_the_end_of_the_window_the_amount_belongs_to_the_new_booking(shop):
     """The late window of A and the reuse of its amount meet at one instant without overlapping."""
-    shop.book("A", [1], 0)                 # ₹10.00, expires at 10, amount kept until 70
+    shop.book("A", [1], 0)  # ₹10.00, expires at 10, amount kept until 70
     expire_due(shop.at(70))
-    b = shop.book("B", [2], 70)            # gets ₹10.00 again
+    b = shop.book("B", [2], 70)  # gets ₹10.00 again
     assert b.payable_paise == 1000
     result = shop.pay(1000, 70)
     assert result.outcome == "matched" and result.order_reference == b.reference
@@ -236,9 +352,9 @@ def test_several_candidates_confirm_nothing(db, tmp_path):
 
 
 def test_a_payment_never_confirms_a_booking_made_after_it(shop):
-    early = shop.pay(1000, 0)                       # money that fits nothing yet
+    early = shop.pay(1000, 0)  # money that fits nothing yet
     assert early.outcome == "unmatched"
-    shop.book("A", [1], 1)                          # a stranger is then offered ₹10.00
+    shop.book("A", [1], 1)  # a stranger is then offered ₹10.00
     assert shop.orders["A"].payable_paise == 1000
     results = check_payments(now=shop.at(2))
     assert [r.payment_id for r in results] == [early.payment_id]
@@ -267,7 +383,8 @@ def test_check_payments_rematches_once_a_rival_is_gone(db, tmp_path):
     # N's window is over; booking 1 expired at 10 and is still in its own window: a late payment
     results = check_payments(now=shop.at(64))
     assert [(r.payment_id, r.outcome, r.order_reference) for r in results] == [
-        (waiting.payment_id, "late_matched", shop.orders[1].reference)]
+        (waiting.payment_id, "late_matched", shop.orders[1].reference)
+    ]
     assert shop.state(1) == "paid"
     assert check_payments(now=shop.at(65)) == []
     assert_core_invariants(draw.id)
@@ -297,7 +414,7 @@ def test_duplicate_utr_changes_nothing(shop):
     before = snapshot()
     for utr in ("123456789012", " 1234 5678 9012 "):
         with pytest.raises(DuplicateUTR) as caught:
-            shop.pay(1001, 2, utr=utr)           # even with another amount that would fit B
+            shop.pay(1001, 2, utr=utr)  # even with another amount that would fit B
         assert "123456789012 was already recorded" in caught.value.message
         assert "nothing was changed" in caught.value.message
         assert caught.value.status == 409
@@ -320,21 +437,24 @@ def test_quick_mark_gets_an_internal_id(shop):
     assert not Payment.get_by_id(record_payment(5, "111122223333", quick=True, now=shop.at(2)).payment_id).utr_missing
 
 
-@pytest.mark.parametrize("amount, utr, kw, message", [
-    ("10", None, {}, "A UTR (12 digits) is needed"),
-    ("10", "", {}, "A UTR (12 digits) is needed"),
-    ("10", "12345", {}, "UTR must be exactly 12 digits"),
-    ("10", "१२३४५६७८९०१२", {}, "UTR must be exactly 12 digits"),
-    ("0", "123456789012", {}, "more than zero"),
-    (0, "123456789012", {}, "more than zero"),
-    (-100, "123456789012", {}, "more than zero"),
-    ("ten", "123456789012", {}, "is not an amount"),
-    ("10.001", "123456789012", {}, "two decimal places"),
-    (True, "123456789012", {}, "number of rupees"),
-    ("10", "123456789012", {"source": "bank"}, "Unknown payment source"),
-    ("10", "123456789012", {"payer": "x" * 200}, "too long"),
-    ("10", "123456789012", {"payer": "bad\x00name"}, "cannot be used"),
-])
+@pytest.mark.parametrize(
+    "amount, utr, kw, message",
+    [
+        ("10", None, {}, "A UTR (12 digits) is needed"),
+        ("10", "", {}, "A UTR (12 digits) is needed"),
+        ("10", "12345", {}, "UTR must be exactly 12 digits"),
+        ("10", "१२३४५६७८९०१२", {}, "UTR must be exactly 12 digits"),
+        ("0", "123456789012", {}, "more than zero"),
+        (0, "123456789012", {}, "more than zero"),
+        (-100, "123456789012", {}, "more than zero"),
+        ("ten", "123456789012", {}, "is not an amount"),
+        ("10.001", "123456789012", {}, "two decimal places"),
+        (True, "123456789012", {}, "number of rupees"),
+        ("10", "123456789012", {"source": "bank"}, "Unknown payment source"),
+        ("10", "123456789012", {"payer": "x" * 200}, "too long"),
+        ("10", "123456789012", {"payer": "bad\x00name"}, "cannot be used"),
+    ],
+)
 def test_bad_payment_changes_nothing(shop, amount, utr, kw, message):
     shop.book("A", [1], 0)
     before = snapshot()
@@ -347,8 +467,8 @@ def test_bad_payment_changes_nothing(shop, amount, utr, kw, message):
 def test_amount_forms(shop):
     shop.book("A", [1], 0)
     shop.book("B", [2], 0)
-    assert shop.pay("₹10.01", 1).order_reference == shop.orders["B"].reference   # rupees text
-    assert shop.pay(1000, 1).order_reference == shop.orders["A"].reference       # an int is paise
+    assert shop.pay("₹10.01", 1).order_reference == shop.orders["B"].reference  # rupees text
+    assert shop.pay(1000, 1).order_reference == shop.orders["A"].reference  # an int is paise
 
 
 def test_cash_sale(shop):
@@ -360,7 +480,12 @@ def test_cash_sale(shop):
     assert (payment.source, payment.utr_missing, payment.status) == ("cash", True, "matched")
     order = payment.order
     assert (order.state, order.source, order.name, order.mobile, order.amount_unique) == (
-        "paid", "cash", "Mohan Lal", "9988776655", False)
+        "paid",
+        "cash",
+        "Mohan Lal",
+        "9988776655",
+        False,
+    )
     assert payment.reference == order.reference
     rows = Ticket.select().where(Ticket.number.in_([5, 6]))
     assert {(t.state, t.order_id) for t in rows} == {("sold", order.id)}
@@ -405,7 +530,7 @@ def test_assign_by_hand_to_an_expired_booking_with_free_numbers(shop):
 def test_assign_by_hand_refuses_an_expired_booking_whose_numbers_were_taken(shop):
     shop.book("A", [1, 2], 0)
     shop.book("B", [2], 20)
-    lost = shop.pay(2000, 25)          # fits A's late window: the numbers are taken → attention
+    lost = shop.pay(2000, 25)  # fits A's late window: the numbers are taken → attention
     assert lost.outcome == "late_taken"
     before = snapshot()
     with pytest.raises(TicketsTaken) as caught:
@@ -441,8 +566,13 @@ def test_assign_by_hand_refusals(shop):
     assert snapshot() == before
     result = assign_payment(small.utr, shop.orders["B"].reference, force=True, now=shop.at(2))
     assert result.confirmed and shop.state("B") == "paid"
-    assert Event.select().where((Event.kind == "payment_assigned") & (Event.payment == small.payment_id)).get().data[
-        "forced"] is True
+    assert (
+        Event.select()
+        .where((Event.kind == "payment_assigned") & (Event.payment == small.payment_id))
+        .get()
+        .data["forced"]
+        is True
+    )
     assert_core_invariants(shop.draw.id)
 
 
@@ -459,7 +589,7 @@ def test_refund(shop):
             refund_payment(utr, now=shop.at(4))
     assert shop.state("A") == "paid"
     assert events_of_payment(stray.payment_id)[-1] == "payment_refunded"
-    assert Payment.select().count() == 3   # a refund keeps the payment
+    assert Payment.select().count() == 3  # a refund keeps the payment
     assert_core_invariants(shop.draw.id)
 
 

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 
 from shared.booking import cancel_order, hold_tickets
-from shared.db import database, utcnow
+from shared.db import database
 from shared.models import Order, Payment, Ticket
 from shared.payments import record_payment, refund_payment, sell_cash
 from shared.stats import draw_stats, reconcile, sales_over_time
@@ -22,19 +22,19 @@ def busy_draw(draw):
     mob = (f"9{n:09d}" for n in itertools.count(1))
     utr = (f"{n:012d}" for n in itertools.count(700000000001))
     at = lambda minute: t0 + minute * MIN  # noqa: E731
-    paid1 = hold_tickets("Paid One", next(mob), [1, 2], now=at(0))          # ₹20.00
-    paid2 = hold_tickets("Paid Two", next(mob), [3], now=at(0))             # ₹10.00
-    hold_tickets("Lapsed", next(mob), [4, 5], now=at(1))                    # ₹20.01, ends at 11
-    cancelled = hold_tickets("Cancelled", next(mob), [6], now=at(2))        # ₹10.01
-    hold_tickets("Waiting", next(mob), [7, 8, 9], now=at(15))               # ₹30.00, pending
-    record_payment(2000, next(utr), now=at(3))                              # → paid1
-    record_payment(1000, next(utr), reference=paid2.reference, now=at(4))   # → paid2
-    record_payment(1000, next(utr), now=at(5))                              # double payment of paid2
-    record_payment(4321, next(utr), now=at(6))                              # unmatched
-    record_payment(999, next(utr), now=at(6))                               # unmatched, then refunded
+    paid1 = hold_tickets("Paid One", next(mob), [1, 2], now=at(0))  # ₹20.00
+    paid2 = hold_tickets("Paid Two", next(mob), [3], now=at(0))  # ₹10.00
+    hold_tickets("Lapsed", next(mob), [4, 5], now=at(1))  # ₹20.01, ends at 11
+    cancelled = hold_tickets("Cancelled", next(mob), [6], now=at(2))  # ₹10.01
+    hold_tickets("Waiting", next(mob), [7, 8, 9], now=at(15))  # ₹30.00, pending
+    record_payment(2000, next(utr), now=at(3))  # → paid1
+    record_payment(1000, next(utr), reference=paid2.reference, now=at(4))  # → paid2
+    record_payment(1000, next(utr), now=at(5))  # double payment of paid2
+    record_payment(4321, next(utr), now=at(6))  # unmatched
+    record_payment(999, next(utr), now=at(6))  # unmatched, then refunded
     refund_payment(Payment.get(Payment.amount_paise == 999).utr, now=at(7))
     cancel_order(cancelled.session_id, now=at(8))
-    sell_cash("Cash Buyer", next(mob), [10, 11, 12], now=at(9))            # ₹30.00 cash
+    sell_cash("Cash Buyer", next(mob), [10, 11, 12], now=at(9))  # ₹30.00 cash
     draw.t_now = at(20)
     draw.paid = (paid1, paid2)
     return draw
@@ -61,7 +61,7 @@ def test_draw_stats_add_up(busy_draw):
 
 def test_a_lapsed_hold_counts_as_free_before_any_sweep(busy_draw):
     before = draw_stats(busy_draw.id, now=busy_draw.t_now)
-    later = draw_stats(busy_draw.id, now=busy_draw.t_now + 10 * MIN)    # "Waiting" ends at 25
+    later = draw_stats(busy_draw.id, now=busy_draw.t_now + 10 * MIN)  # "Waiting" ends at 25
     assert (later.tickets_held, later.tickets_free) == (0, before.tickets_free + 3)
     assert (later.pending_orders, later.expired_orders) == (0, 2)
 
@@ -84,28 +84,60 @@ def _paid_order_ids(draw):
 
 
 TAMPERING = [
-    pytest.param(lambda d: _sql(f"UPDATE booking SET state = 'pending' WHERE id = {_paid_order_ids(d)[0]}"),
-                 "not paid", id="paid-order-set-back-to-pending"),
-    pytest.param(lambda d: _sql(f"UPDATE booking SET state = 'expired' WHERE id = {_paid_order_ids(d)[1]}"),
-                 "not paid", id="paid-order-set-to-expired"),
-    pytest.param(lambda d: _sql("UPDATE payment SET status = 'unmatched', order_id = NULL "
-                                f"WHERE order_id = {_paid_order_ids(d)[0]}"),
-                 "payments settling them", id="matched-payment-unlinked"),
-    pytest.param(lambda d: _sql(f"UPDATE payment SET order_id = {_paid_order_ids(d)[0]} "
-                                f"WHERE order_id = {_paid_order_ids(d)[1]}"),
-                 "exactly one", id="payment-moved-to-another-paid-order"),
-    pytest.param(lambda d: _sql(f"UPDATE payment SET status = 'gone' WHERE amount_paise = 4321"),
-                 "unknown status", id="payment-status-garbled"),
-    pytest.param(lambda d: _sql(f"UPDATE ticket SET state = 'held' WHERE number = 1 AND draw_id = {d.id}"),
-                 "not marked sold", id="sold-ticket-set-to-held"),
-    pytest.param(lambda d: _sql(f"UPDATE ticket SET state = 'free', order_id = NULL WHERE number = 1 AND draw_id = {d.id}"),
-                 "not marked sold", id="sold-ticket-freed"),
-    pytest.param(lambda d: _sql(f"UPDATE ticket SET state = 'sold' WHERE number = 50 AND draw_id = {d.id}"),
-                 "sold without a paid booking", id="free-ticket-set-to-sold"),
-    pytest.param(lambda d: _sql(f"UPDATE ticket SET state = 'sold' WHERE number = 7 AND draw_id = {d.id}"),
-                 "sold without a paid booking", id="held-ticket-set-to-sold"),
-    pytest.param(lambda d: _sql(f"UPDATE booking SET state = 'paid' WHERE name = 'Waiting'"),
-                 "payments settling them", id="pending-order-set-to-paid"),
+    pytest.param(
+        lambda d: _sql(f"UPDATE booking SET state = 'pending' WHERE id = {_paid_order_ids(d)[0]}"),
+        "not paid",
+        id="paid-order-set-back-to-pending",
+    ),
+    pytest.param(
+        lambda d: _sql(f"UPDATE booking SET state = 'expired' WHERE id = {_paid_order_ids(d)[1]}"),
+        "not paid",
+        id="paid-order-set-to-expired",
+    ),
+    pytest.param(
+        lambda d: _sql(
+            f"UPDATE payment SET status = 'unmatched', order_id = NULL WHERE order_id = {_paid_order_ids(d)[0]}"
+        ),
+        "payments settling them",
+        id="matched-payment-unlinked",
+    ),
+    pytest.param(
+        lambda d: _sql(
+            f"UPDATE payment SET order_id = {_paid_order_ids(d)[0]} WHERE order_id = {_paid_order_ids(d)[1]}"
+        ),
+        "exactly one",
+        id="payment-moved-to-another-paid-order",
+    ),
+    pytest.param(
+        lambda d: _sql("UPDATE payment SET status = 'gone' WHERE amount_paise = 4321"),
+        "unknown status",
+        id="payment-status-garbled",
+    ),
+    pytest.param(
+        lambda d: _sql(f"UPDATE ticket SET state = 'held' WHERE number = 1 AND draw_id = {d.id}"),
+        "not marked sold",
+        id="sold-ticket-set-to-held",
+    ),
+    pytest.param(
+        lambda d: _sql(f"UPDATE ticket SET state = 'free', order_id = NULL WHERE number = 1 AND draw_id = {d.id}"),
+        "not marked sold",
+        id="sold-ticket-freed",
+    ),
+    pytest.param(
+        lambda d: _sql(f"UPDATE ticket SET state = 'sold' WHERE number = 50 AND draw_id = {d.id}"),
+        "sold without a paid booking",
+        id="free-ticket-set-to-sold",
+    ),
+    pytest.param(
+        lambda d: _sql(f"UPDATE ticket SET state = 'sold' WHERE number = 7 AND draw_id = {d.id}"),
+        "sold without a paid booking",
+        id="held-ticket-set-to-sold",
+    ),
+    pytest.param(
+        lambda d: _sql("UPDATE booking SET state = 'paid' WHERE name = 'Waiting'"),
+        "payments settling them",
+        id="pending-order-set-to-paid",
+    ),
 ]
 
 

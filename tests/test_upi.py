@@ -9,20 +9,28 @@ import qrcode
 from shared.upi import qr_svg, qr_text, upi_uri
 
 LINKS = [
-    (("organiser@okaxis", "Asha Stores", 1001, "LD-7K3Q2P"),
-     "upi://pay?pa=organiser@okaxis&pn=Asha%20Stores&am=10.01&cu=INR&tn=LD-7K3Q2P"),
-    (("organiser@okaxis", "Asha Stores", 1000, "LD-7K3Q2P"),
-     "upi://pay?pa=organiser@okaxis&pn=Asha%20Stores&am=10.00&cu=INR&tn=LD-7K3Q2P"),
-    (("asha.stores@ybl", "Asha", 5, "LD-AAAAAA"),
-     "upi://pay?pa=asha.stores@ybl&pn=Asha&am=0.05&cu=INR&tn=LD-AAAAAA"),
-    (("shop_1@paytm", "Ram & Sons", 10000000, "LD-ZZZZZZ"),
-     "upi://pay?pa=shop_1@paytm&pn=Ram%20%26%20Sons&am=100000.00&cu=INR&tn=LD-ZZZZZZ"),
-    (("m-2@upi", "Shri Ganesh Mela 2024", 12345, "LD-23456X"),
-     "upi://pay?pa=m-2@upi&pn=Shri%20Ganesh%20Mela%202024&am=123.45&cu=INR&tn=LD-23456X"),
-    (("a@ok", "आशा", 2000, "LD-7K3Q2P"),
-     "upi://pay?pa=a@ok&pn=%E0%A4%86%E0%A4%B6%E0%A4%BE&am=20.00&cu=INR&tn=LD-7K3Q2P"),
-    (("a@ok", "A+B=C?", 100, "LD 7K3Q2P"),
-     "upi://pay?pa=a@ok&pn=A%2BB%3DC%3F&am=1.00&cu=INR&tn=LD%207K3Q2P"),
+    (
+        ("organiser@okaxis", "Asha Stores", 1001, "LD-7K3Q2P"),
+        "upi://pay?pa=organiser@okaxis&pn=Asha%20Stores&am=10.01&cu=INR&tn=LD-7K3Q2P",
+    ),
+    (
+        ("organiser@okaxis", "Asha Stores", 1000, "LD-7K3Q2P"),
+        "upi://pay?pa=organiser@okaxis&pn=Asha%20Stores&am=10.00&cu=INR&tn=LD-7K3Q2P",
+    ),
+    (("asha.stores@ybl", "Asha", 5, "LD-AAAAAA"), "upi://pay?pa=asha.stores@ybl&pn=Asha&am=0.05&cu=INR&tn=LD-AAAAAA"),
+    (
+        ("shop_1@paytm", "Ram & Sons", 10000000, "LD-ZZZZZZ"),
+        "upi://pay?pa=shop_1@paytm&pn=Ram%20%26%20Sons&am=100000.00&cu=INR&tn=LD-ZZZZZZ",
+    ),
+    (
+        ("m-2@upi", "Shri Ganesh Mela 2024", 12345, "LD-23456X"),
+        "upi://pay?pa=m-2@upi&pn=Shri%20Ganesh%20Mela%202024&am=123.45&cu=INR&tn=LD-23456X",
+    ),
+    (
+        ("a@ok", "आशा", 2000, "LD-7K3Q2P"),
+        "upi://pay?pa=a@ok&pn=%E0%A4%86%E0%A4%B6%E0%A4%BE&am=20.00&cu=INR&tn=LD-7K3Q2P",
+    ),
+    (("a@ok", "A+B=C?", 100, "LD 7K3Q2P"), "upi://pay?pa=a@ok&pn=A%2BB%3DC%3F&am=1.00&cu=INR&tn=LD%207K3Q2P"),
 ]
 
 
@@ -40,7 +48,7 @@ def test_upi_uri_has_only_personal_fields(args):
     assert keys == ["pa", "pn", "am", "cu", "tn"]
     for merchant_only in ("tr", "mc", "mode", "purpose", "sign", "url", "tid", "orgid"):
         assert f"&{merchant_only}=" not in link and f"?{merchant_only}=" not in link
-    assert "+" not in parts.query.replace("%2B", "")     # spaces are %20, never '+'
+    assert "+" not in parts.query.replace("%2B", "")  # spaces are %20, never '+'
     assert " " not in link
     assert re.search(r"&am=\d+\.\d{2}&", link)
     fields = dict(parse_qsl(parts.query))
@@ -89,5 +97,5 @@ def test_qr_text_draws_exactly_the_modules_of_the_link():
         assert len(line) == len(matrix[0])
         decoded.append([ch in "█▀" for ch in line])
         decoded.append([ch in "█▄" for ch in line])
-    assert decoded[:len(matrix)] == matrix
-    assert not any(decoded[len(matrix):][0]) if len(decoded) > len(matrix) else True
+    assert decoded[: len(matrix)] == matrix
+    assert not any(decoded[len(matrix) :][0]) if len(decoded) > len(matrix) else True

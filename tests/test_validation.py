@@ -3,8 +3,7 @@
 import pytest
 
 from shared.errors import InvalidInput
-from shared.ids import (REFERENCE_ALPHABET, new_internal_payment_id, new_reference, new_session_id,
-                        normalise_reference)
+from shared.ids import REFERENCE_ALPHABET, new_internal_payment_id, new_reference, new_session_id, normalise_reference
 from shared.validation import SESSION_RE, clean_name, parse_mobile, parse_ticket_list, parse_utr, parse_vpa
 
 # --- names -------------------------------------------------------------------------------------
@@ -36,8 +35,8 @@ BAD_NAMES = [
     ("Asha\rRao", "cannot be used"),
     ("Asha\x00", "cannot be used"),
     ("Asha\x1b[31m", "cannot be used"),
-    ("\u202eahsA", "cannot be used"),       # right-to-left override
-    ("Asha\u200b", "cannot be used"),       # zero-width space
+    ("\u202eahsA", "cannot be used"),  # right-to-left override
+    ("Asha\u200b", "cannot be used"),  # zero-width space
     (None, "must be text"),
     (42, "must be text"),
     (["Asha"], "must be text"),
@@ -73,7 +72,7 @@ MOBILES = [
     ("6000000000", "6000000000"),
     ("7012345678", "7012345678"),
     ("8123456789", "8123456789"),
-    ("9198765432", "9198765432"),   # ten digits that happen to start with 91 stay as they are
+    ("9198765432", "9198765432"),  # ten digits that happen to start with 91 stay as they are
     (9876543210, "9876543210"),
 ]
 
@@ -93,7 +92,7 @@ BAD_MOBILES = [
     ("+9198765432", "has 8"),
     ("+1 9876543210", "is not a mobile number"),
     ("98765x3210", "is not a mobile number"),
-    ("९८७६५४३२१०", "is not a mobile number"),   # Devanagari digits are not stored as a mobile
+    ("९८७६५४३२१०", "is not a mobile number"),  # Devanagari digits are not stored as a mobile
     ("", "10 digits"),
     ("   ", "10 digits"),
     (None, "10 digits"),
@@ -112,24 +111,38 @@ def test_parse_mobile_rejects(text, message):
 
 # --- UTRs --------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("text, utr", [
-    ("123456789012", "123456789012"),
-    (" 123456789012 ", "123456789012"),
-    ("1234 5678 9012", "123456789012"),
-    ("012345678901", "012345678901"),   # leading zero kept: a UTR is text, not a number
-    (123456789012, "123456789012"),
-])
+
+@pytest.mark.parametrize(
+    "text, utr",
+    [
+        ("123456789012", "123456789012"),
+        (" 123456789012 ", "123456789012"),
+        ("1234 5678 9012", "123456789012"),
+        ("012345678901", "012345678901"),  # leading zero kept: a UTR is text, not a number
+        (123456789012, "123456789012"),
+    ],
+)
 def test_parse_utr(text, utr):
     assert parse_utr(text) == utr
 
 
-@pytest.mark.parametrize("text", [
-    "12345678901", "1234567890123", "12345678901a", "ABCDEFGHIJKL", "", None, "1234-5678-9012",
-    "+23456789012", "12345678901.",
-    "१२३४५६७८९०१२",     # Devanagari digits: would dodge the duplicate-UTR check if stored as typed
-    "١٢٣٤٥٦٧٨٩٠١٢",     # Arabic-Indic digits
-    "１２３４５６７８９０１２",  # full-width digits
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "12345678901",
+        "1234567890123",
+        "12345678901a",
+        "ABCDEFGHIJKL",
+        "",
+        None,
+        "1234-5678-9012",
+        "+23456789012",
+        "12345678901.",
+        "१२३४५६७८९०१२",  # Devanagari digits: would dodge the duplicate-UTR check if stored as typed
+        "١٢٣٤٥٦٧٨٩٠١٢",  # Arabic-Indic digits
+        "１２３４５６７８９０１２",  # full-width digits
+    ],
+)
 def test_parse_utr_rejects(text):
     with pytest.raises(InvalidInput, match="UTR must be exactly 12 digits"):
         parse_utr(text)
@@ -142,14 +155,17 @@ def test_session_pattern_is_ascii_only():
 
 # --- UPI IDs -----------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("text", ["organiser@okaxis", "asha.stores@ybl", "98765-43210@paytm", "a_b@upi",
-                                  " shop@oksbi "])
+
+@pytest.mark.parametrize(
+    "text", ["organiser@okaxis", "asha.stores@ybl", "98765-43210@paytm", "a_b@upi", " shop@oksbi "]
+)
 def test_parse_vpa(text):
     assert parse_vpa(text) == text.strip()
 
 
-@pytest.mark.parametrize("text", ["", "organiser", "@okaxis", "a@", "a@1bank", "a b@okaxis", "a@ok axis",
-                                  "x@y", None, "a@b@c"])
+@pytest.mark.parametrize(
+    "text", ["", "organiser", "@okaxis", "a@", "a@1bank", "a b@okaxis", "a@ok axis", "x@y", None, "a@b@c"]
+)
 def test_parse_vpa_rejects(text):
     with pytest.raises(InvalidInput, match="is not a UPI ID"):
         parse_vpa(text)
@@ -187,9 +203,9 @@ BAD_TICKETS = [
     ([7, "7"], "Ticket 7 is listed more than once"),
     ("7,8,7,8", "Ticket 7, 8 is listed more than once"),
     (list(range(1, 22)), "At most 20 tickets per booking; you picked 21"),
-    (list(range(1, 10_000)), "Too many tickets"),          # a huge array is refused before it is read
+    (list(range(1, 10_000)), "Too many tickets"),  # a huge array is refused before it is read
     ([1] * 1_000_000, "Too many tickets"),
-    (",".join(["1"] * 200_000), "Too many tickets"),      # the same as text
+    (",".join(["1"] * 200_000), "Too many tickets"),  # the same as text
     (" ".join(map(str, range(1, 100_000))), "Too many tickets"),
     ([True], "whole numbers"),
     ([1, False], "whole numbers"),
@@ -234,8 +250,8 @@ REFERENCES = [
     ("LD - 7K3 Q2P", "LD-7K3Q2P"),
     ("7K3Q2P", "LD-7K3Q2P"),
     ("7k3q2p", "LD-7K3Q2P"),
-    ("LD-7K3Q2O", None),      # O is not in the alphabet (looks like 0)
-    ("LD-7K3Q21", None),      # 1 is not in the alphabet (looks like I)
+    ("LD-7K3Q2O", None),  # O is not in the alphabet (looks like 0)
+    ("LD-7K3Q21", None),  # 1 is not in the alphabet (looks like I)
     ("LD-7K3Q2", None),
     ("LD-7K3Q2PP", None),
     ("LD-", None),

@@ -1,6 +1,5 @@
 """Tests for shared/winner_algorithm.py and the standalone buyerweb/static/verify_draw.py."""
 
-import copy
 import hashlib
 import json
 import os
@@ -9,7 +8,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from shared import winner_algorithm as W
 from shared.errors import Conflict, InvalidInput
@@ -32,6 +32,7 @@ def big_doc(**kw):
 
 
 # --- seed, commitment, list hash -------------------------------------------------------------
+
 
 def test_new_seed_is_64_lowercase_hex_and_fresh():
     a, b = W.new_seed(), W.new_seed()
@@ -67,6 +68,7 @@ def test_ticket_list_hash_canonical_form():
 
 # --- known answer: an independent re-implementation -------------------------------------------
 
+
 def reference_draw(seed_hex, public, sold, prizes, drawing=1, exclude=()):
     canonical = b"".join(str(t).encode() + b"\n" for t in sorted(set(sold)))
     list_hash = hashlib.sha256(canonical).digest()
@@ -75,12 +77,18 @@ def reference_draw(seed_hex, public, sold, prizes, drawing=1, exclude=()):
     out, counter = [], 0
     for i, prize in enumerate(prizes):
         while True:
-            data = (bytes.fromhex(seed_hex) + len(pub).to_bytes(4, "big") + pub + list_hash
-                    + drawing.to_bytes(4, "big") + counter.to_bytes(8, "big"))
+            data = (
+                bytes.fromhex(seed_hex)
+                + len(pub).to_bytes(4, "big")
+                + pub
+                + list_hash
+                + drawing.to_bytes(4, "big")
+                + counter.to_bytes(8, "big")
+            )
             x = int.from_bytes(hashlib.sha256(data).digest(), "big")
             n = len(pool)
             counter += 1
-            if x < (2 ** 256 // n) * n:
+            if x < (2**256 // n) * n:
                 break
         out.append((i, prize, pool.pop(x % n), counter - 1))
     return out
@@ -104,11 +112,13 @@ def test_known_answer_redraw_and_unicode_public_value():
 
 # --- determinism ------------------------------------------------------------------------------
 
+
 def test_same_inputs_same_winners():
     owners = {t: f"B{t % 37}" for t in BIG_SOLD}
     a = W.pick_winners("cd" * 32, "", BIG_SOLD, PRIZES, owners=owners, one_prize_per_buyer=True)
-    b = W.pick_winners("cd" * 32, "", list(reversed(BIG_SOLD)) + [7], PRIZES, owners=dict(owners),
-                       one_prize_per_buyer=True)
+    b = W.pick_winners(
+        "cd" * 32, "", list(reversed(BIG_SOLD)) + [7], PRIZES, owners=dict(owners), one_prize_per_buyer=True
+    )
     assert a == b and len(set(tickets(a))) == 3
 
 
@@ -121,8 +131,9 @@ def test_same_winners_in_another_process():
         "print(json.dumps([[w.prize_index, w.prize, w.ticket, w.counter] for w in ws]))\n"
     )
     env = dict(os.environ, PYTHONHASHSEED="4242")
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True,
-                         text=True, check=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True
+    ).stdout
     owners = {t: f"B{t % 37}" for t in range(1, 501)}
     here = W.pick_winners("cd" * 32, "drand:9", BIG_SOLD, PRIZES, owners=owners, one_prize_per_buyer=True)
     assert json.loads(out) == [[w.prize_index, w.prize, w.ticket, w.counter] for w in here]
@@ -138,6 +149,7 @@ def test_every_input_changes_the_result():
 
 # --- fairness and rejection sampling ----------------------------------------------------------
 
+
 def test_no_bias_chi_square():
     sold, counts = [3, 9, 14, 20, 21, 40, 77], {}
     for i in range(6000):
@@ -152,15 +164,15 @@ def test_no_bias_chi_square():
 
 def test_pick_index_rejects_the_top_of_the_range():
     n = 3
-    limit = (2 ** 256 // n) * n  # = 2**256 - 1 because 2**256 % 3 == 1
-    assert limit == 2 ** 256 - 1
+    limit = (2**256 // n) * n  # = 2**256 - 1 because 2**256 % 3 == 1
+    assert limit == 2**256 - 1
     assert W.pick_index(limit - 1, n) == (limit - 1) % n
     assert W.pick_index(limit, n) is None
     assert W.pick_index(0, n) == 0 and W.pick_index(5, n) == 2
     n = 7
-    limit = (2 ** 256 // n) * n
+    limit = (2**256 // n) * n
     assert W.pick_index(limit - 1, n) == (limit - 1) % 7 and W.pick_index(limit, n) is None
-    assert W.pick_index(2 ** 256 - 1, 1) == 0  # one ticket: never reject
+    assert W.pick_index(2**256 - 1, 1) == 0  # one ticket: never reject
 
 
 def test_rejected_digest_moves_to_the_next_counter(monkeypatch):
@@ -176,8 +188,9 @@ def test_rejected_digest_moves_to_the_next_counter(monkeypatch):
     sold = [1, 2, 3, 4, 5, 6, 7]
     got = W.pick_winners(SEED, "x", sold, ["1st", "2nd"])
     assert [w.counter for w in got] == [1, 3] and calls == [0, 1, 2, 3]
-    prefix = (bytes(32) + b"\x00\x00\x00\x01x" + hashlib.sha256(b"1\n2\n3\n4\n5\n6\n7\n").digest()
-              + (1).to_bytes(4, "big"))
+    prefix = (
+        bytes(32) + b"\x00\x00\x00\x01x" + hashlib.sha256(b"1\n2\n3\n4\n5\n6\n7\n").digest() + (1).to_bytes(4, "big")
+    )
     pool = list(sold)
     first = pool.pop(int.from_bytes(real(prefix, 1), "big") % 7)
     second = pool.pop(int.from_bytes(real(prefix, 3), "big") % 6)
@@ -192,6 +205,7 @@ def test_all_ones_digest_is_accepted_when_n_is_a_power_of_two(monkeypatch):
 
 # --- rules ------------------------------------------------------------------------------------
 
+
 def test_one_prize_per_buyer():
     sold = list(range(1, 31))
     owners = {t: ("WHALE" if t <= 27 else f"B{t}") for t in sold}  # one buyer holds 27 of 30
@@ -200,8 +214,9 @@ def test_one_prize_per_buyer():
         won = W.pick_winners(seed, "", sold, ["a", "b", "c", "d"], owners=owners, one_prize_per_buyer=True)
         assert len({owners[t] for t in tickets(won)}) == 4
     with pytest.raises(Conflict, match="4 prizes but only 3 buyers"):
-        W.pick_winners(SEED, "", [1, 2, 3, 4], list("abcd"), owners={1: "A", 2: "A", 3: "B", 4: "C"},
-                       one_prize_per_buyer=True)
+        W.pick_winners(
+            SEED, "", [1, 2, 3, 4], list("abcd"), owners={1: "A", 2: "A", 3: "B", 4: "C"}, one_prize_per_buyer=True
+        )
     with pytest.raises(InvalidInput, match="buyer of every sold ticket"):
         W.pick_winners(SEED, "", [1, 2], ["a"], owners={1: "A"}, one_prize_per_buyer=True)
     with pytest.raises(InvalidInput, match="buyer of every sold ticket"):
@@ -259,18 +274,31 @@ def test_redraw_with_one_prize_per_buyer_excludes_the_earlier_winners_buyers():
     sold = list(range(1, 13))
     owners = {t: f"B{(t - 1) // 3}" for t in sold}  # 4 buyers, 3 tickets each
     first = W.pick_winners(SEED, "", sold, ["a", "b", "c"], owners=owners, one_prize_per_buyer=True)
-    redraw = W.pick_winners(SEED, "", sold, ["b"], owners=owners, one_prize_per_buyer=True,
-                            drawing_number=2, exclude=set(tickets(first)))
+    redraw = W.pick_winners(
+        SEED, "", sold, ["b"], owners=owners, one_prize_per_buyer=True, drawing_number=2, exclude=set(tickets(first))
+    )
     winners_buyers = {owners[t] for t in tickets(first)}
     assert owners[redraw[0].ticket] not in winners_buyers
     with pytest.raises(Conflict, match="2 prizes but only 1 buyers"):
-        W.pick_winners(SEED, "", sold, ["b", "c"], owners=owners, one_prize_per_buyer=True,
-                       drawing_number=2, exclude=set(tickets(first)))
+        W.pick_winners(
+            SEED,
+            "",
+            sold,
+            ["b", "c"],
+            owners=owners,
+            one_prize_per_buyer=True,
+            drawing_number=2,
+            exclude=set(tickets(first)),
+        )
 
 
 @settings(max_examples=80, deadline=None)
-@given(sold=st.sets(st.integers(0, 10 ** 6), min_size=1, max_size=40),
-       public=st.text(max_size=20), seed=st.binary(min_size=32, max_size=32), data=st.data())
+@given(
+    sold=st.sets(st.integers(0, 10**6), min_size=1, max_size=40),
+    public=st.text(max_size=20),
+    seed=st.binary(min_size=32, max_size=32),
+    data=st.data(),
+)
 def test_property_winners_are_distinct_sold_tickets_and_match_reference(sold, public, seed, data):
     k = data.draw(st.integers(1, len(sold)))
     prizes = [f"P{i}" for i in range(k)]
@@ -280,6 +308,7 @@ def test_property_winners_are_distinct_sold_tickets_and_match_reference(sold, pu
 
 
 # --- results document and verification ------------------------------------------------------
+
 
 def test_results_document_round_trips_and_verifies():
     owners = {t: f"buyer-{t % 50}" for t in BIG_SOLD}
@@ -296,7 +325,8 @@ def test_results_document_round_trips_and_verifies():
     assert d2["number"] == 2 and d2["exclude"] == sorted(w["ticket"] for w in d1["winners"])
     assert d2["winners"][0]["ticket"] not in d2["exclude"]
     assert [w["ticket"] for w in d1["winners"]] == tickets(
-        W.pick_winners("ab" * 32, "drand:1234", BIG_SOLD, PRIZES, owners=owners, one_prize_per_buyer=True))
+        W.pick_winners("ab" * 32, "drand:1234", BIG_SOLD, PRIZES, owners=owners, one_prize_per_buyer=True)
+    )
     assert W.verify_results(doc) == W.VerifyOutcome(True, [])
 
 
@@ -337,6 +367,7 @@ def test_verify_catches_added_and_removed_ticket():
     def forge(d):  # add a ticket and publish the matching list hash: the winners then disagree
         d["sold"].append(501)
         d["list_hash"] = W.ticket_list_hash(d["sold"])
+
     text = only(tamper(forge), "drawing 1, prize 1 ('1st'): published ticket")
     assert "list hash" not in text
 
@@ -347,8 +378,9 @@ def test_verify_catches_edited_winner():
     wrong = 1 if right != 1 else 2
     doc["drawings"][0]["winners"][1]["ticket"] = wrong
     out = W.verify_results(doc)
-    assert out.problems == [f"drawing 1, prize 2 ('2nd'): published ticket {wrong} (counter 1), "
-                            f"expected ticket {right} (counter 1)"]
+    assert out.problems == [
+        f"drawing 1, prize 2 ('2nd'): published ticket {wrong} (counter 1), expected ticket {right} (counter 1)"
+    ]
 
 
 def test_verify_catches_redraw_problems():
@@ -373,9 +405,11 @@ def test_verify_reports_malformed_files(tmp_path):
 
 # --- the standalone script agrees ---------------------------------------------------------
 
+
 def run_script(path):
-    return subprocess.run([sys.executable, "-I", str(SCRIPT), str(path)], capture_output=True, text=True,
-                          cwd=path.parent)
+    return subprocess.run(
+        [sys.executable, "-I", str(SCRIPT), str(path)], capture_output=True, text=True, cwd=path.parent
+    )
 
 
 def test_script_is_standalone_and_short():
@@ -399,19 +433,24 @@ def test_script_agrees_with_module(tmp_path, one_per_buyer):
             assert line in run.stdout
 
 
-@pytest.mark.parametrize("change, says", [
-    (lambda d: d.update(seed="ac" * 32), "commitment mismatch"),
-    (lambda d: d.update(commitment="0" * 64), "commitment mismatch"),
-    (lambda d: d.update(public_value="drand:1235"), "drawing 1 prize '1st': expected"),
-    (lambda d: d.update(list_hash="0" * 64), "list hash mismatch"),
-    (lambda d: d["sold"].append(501), "list hash mismatch"),
-    (lambda d: d["sold"].remove(250), "list hash mismatch"),
-    (lambda d: d["drawings"][0]["winners"][1].update(ticket=d["drawings"][0]["winners"][0]["ticket"]),
-     "drawing 1 prize '2nd': expected"),
-    (lambda d: d["drawings"][1].update(exclude=[]), "drawing 2: wrong number or exclude list"),
-    (lambda d: d.pop("drawings"), "cannot check this file"),
-    (lambda d: d.update(sold=[str(t) for t in d["sold"]]), "list hash mismatch"),
-])
+@pytest.mark.parametrize(
+    "change, says",
+    [
+        (lambda d: d.update(seed="ac" * 32), "commitment mismatch"),
+        (lambda d: d.update(commitment="0" * 64), "commitment mismatch"),
+        (lambda d: d.update(public_value="drand:1235"), "drawing 1 prize '1st': expected"),
+        (lambda d: d.update(list_hash="0" * 64), "list hash mismatch"),
+        (lambda d: d["sold"].append(501), "list hash mismatch"),
+        (lambda d: d["sold"].remove(250), "list hash mismatch"),
+        (
+            lambda d: d["drawings"][0]["winners"][1].update(ticket=d["drawings"][0]["winners"][0]["ticket"]),
+            "drawing 1 prize '2nd': expected",
+        ),
+        (lambda d: d["drawings"][1].update(exclude=[]), "drawing 2: wrong number or exclude list"),
+        (lambda d: d.pop("drawings"), "cannot check this file"),
+        (lambda d: d.update(sold=[str(t) for t in d["sold"]]), "list hash mismatch"),
+    ],
+)
 def test_script_exits_1_after_tampering_like_the_module(tmp_path, change, says):
     doc = json.loads(json.dumps(big_doc()))
     change(doc)
@@ -427,6 +466,7 @@ def test_script_exits_1_after_tampering_like_the_module(tmp_path, change, says):
 def test_script_also_rejects_the_top_of_the_range(monkeypatch):
     """Same forced all-ones digests at counters 0 and 2 in the script and the module: same winners."""
     import importlib.util
+
     spec = importlib.util.spec_from_file_location("verify_draw_under_test", SCRIPT)
     script = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(script)
@@ -436,8 +476,14 @@ def test_script_also_rejects_the_top_of_the_range(monkeypatch):
         def sha256(data=b""):
             real = hashlib.sha256(data)
             forced = len(data) > 64 and int.from_bytes(data[-8:], "big") in (0, 2)
-            return type("H", (), {"digest": lambda self: b"\xff" * 32 if forced else real.digest(),
-                                  "hexdigest": lambda self: real.hexdigest()})()
+            return type(
+                "H",
+                (),
+                {
+                    "digest": lambda self: b"\xff" * 32 if forced else real.digest(),
+                    "hexdigest": lambda self: real.hexdigest(),
+                },
+            )()
 
     monkeypatch.setattr(script, "hashlib", FakeHashlib)
     real_digest = W._digest

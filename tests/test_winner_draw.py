@@ -11,23 +11,27 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from conftest import new_draw
 
-from shared import winner_draw
 from shared import db as shared_db
+from shared import winner_draw
 from shared.booking import hold_tickets
 from shared.db import utcnow
 from shared.errors import Conflict, InvalidInput, SalesClosed
-from shared.models import Draw, Event, Order, Payment, SchemaVersion, Ticket
 from shared.migrations import CURRENT_VERSION
-from shared.models_winners import DRAW_MODELS, DrawingWinner, Drawing
+from shared.models import Draw, Event, Order, Payment, SchemaVersion, Ticket
+from shared.models_winners import DRAW_MODELS, Drawing, DrawingWinner
 from shared.payments import record_payment, refund_payment, sell_cash
 from shared.winner_algorithm import commitment, pick_winners, ticket_list_hash, verify_results
 
-from conftest import new_draw
-
 ROOT = Path(__file__).resolve().parents[1]
-BUYERS = [("Asha Patel", "9876543210"), ("Ravi Kumar", "9876543211"), ("Meena Iyer", "9876543212"),
-          ("Farhan Sheikh", "9876543213"), ("Lakshmi Narayanan", "9876543214")]
+BUYERS = [
+    ("Asha Patel", "9876543210"),
+    ("Ravi Kumar", "9876543211"),
+    ("Meena Iyer", "9876543212"),
+    ("Farhan Sheikh", "9876543213"),
+    ("Lakshmi Narayanan", "9876543214"),
+]
 PRIZES = ["1st: scooter", "2nd: phone", "3rd: mixer"]
 
 
@@ -54,6 +58,7 @@ def verify(doc):
 
 
 # --- closing and opening sales -----------------------------------------------------------------
+
 
 def test_close_sales_stops_holds_but_pending_bookings_can_still_pay(draw):
     pending = hold_tickets("Asha Patel", "9876543210", [5, 6])
@@ -100,11 +105,14 @@ def test_reopening_keeps_the_announcement_and_closing_again_cannot_replace_it(dr
     assert winner_draw.public_commitment()["announcement"] == "drand round 1"
 
 
-@pytest.mark.parametrize("text, message", [
-    ("x" * 201, "too long"),
-    ("round\x00 1", "cannot be used"),
-    (42, "must be text"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("x" * 201, "too long"),
+        ("round\x00 1", "cannot be used"),
+        (42, "must be text"),
+    ],
+)
 def test_bad_announcement_changes_nothing(draw, text, message):
     with pytest.raises(InvalidInput, match=message):
         winner_draw.close_sales(text)
@@ -112,6 +120,7 @@ def test_bad_announcement_changes_nothing(draw, text, message):
 
 
 # --- the refusal to draw -------------------------------------------------------------------------
+
 
 def test_draw_refuses_while_sales_are_open(draw):
     sell_some()
@@ -139,8 +148,10 @@ def test_expire_pending_lets_them_expire_with_an_event_then_draws(draw):
     result = winner_draw.draw_winners(PRIZES, expire_pending=True)
     order = Order.get_by_id(pending.order_id)
     assert order.state == "cancelled" and result.cancelled_pending == (pending.reference,)
-    assert [t.state for t in Ticket.select().where((Ticket.draw == draw.id) & Ticket.number.in_([40, 41]))] \
-        == ["free", "free"]
+    assert [t.state for t in Ticket.select().where((Ticket.draw == draw.id) & Ticket.number.in_([40, 41]))] == [
+        "free",
+        "free",
+    ]
     event = Event.get((Event.kind == "order_cancelled") & (Event.order == order.id))
     assert "winners were drawn" in event.data["reason"]
     doc = winner_draw.published_results()
@@ -199,6 +210,7 @@ def test_more_prizes_than_tickets_refuses_and_changes_nothing(draw):
 
 # --- public value ------------------------------------------------------------------------------
 
+
 def test_announced_public_value_is_required(draw):
     sell_some()
     winner_draw.close_sales("drand round 123456")
@@ -228,14 +240,16 @@ def test_public_value_changes_the_winners(draw):
 
 # --- drawing and publishing ------------------------------------------------------------------
 
+
 def test_draw_picks_what_the_algorithm_picks_and_marks_the_draw_drawn(draw):
     sold = sell_some()
     winner_draw.close_sales("drand round 5")
     result = winner_draw.draw_winners(PRIZES, public_value="abc")
     stored = Draw.get_by_id(draw.id)
     expected = pick_winners(stored.seed, "abc", sold, PRIZES)
-    assert [(w.prize, w.ticket, w.counter) for w in result.winners] == \
-        [(w.prize, w.ticket, w.counter) for w in expected]
+    assert [(w.prize, w.ticket, w.counter) for w in result.winners] == [
+        (w.prize, w.ticket, w.counter) for w in expected
+    ]
     assert stored.state == "drawn" and result.number == 1 and result.sold_count == len(sold)
     assert result.list_hash == ticket_list_hash(sold)
     winner = result.winners[0]
@@ -287,16 +301,26 @@ def test_published_results_hold_no_mobiles_or_full_names(draw):
     assert names == {"Asha P.", "Ravi K.", "Meena I.", "Farhan S.", "Lakshmi N.", "Ticket holder"}
 
 
-@pytest.mark.parametrize("change, problem", [
-    (lambda d: d.update(seed="ab" * 32, commitment=hashlib.sha256(bytes.fromhex("ab" * 32)).hexdigest()),
-     "drawing 1, prize"),
-    (lambda d: d.update(public_value=d["public_value"] + "x"), "drawing 1, prize"),
-    (lambda d: (d["sold"].append(99), d.update(list_hash=ticket_list_hash(d["sold"]))), "drawing 1, prize"),
-    (lambda d: (d["sold"].remove(d["drawings"][0]["winners"][0]["ticket"] % 20 + 1),
-                d.update(list_hash=ticket_list_hash(d["sold"]))), "drawing 1, prize"),
-    (lambda d: d.update(commitment="0" * 64), "commitment mismatch"),
-    (lambda d: d["sold"].append(99), "list hash mismatch"),
-])
+@pytest.mark.parametrize(
+    "change, problem",
+    [
+        (
+            lambda d: d.update(seed="ab" * 32, commitment=hashlib.sha256(bytes.fromhex("ab" * 32)).hexdigest()),
+            "drawing 1, prize",
+        ),
+        (lambda d: d.update(public_value=d["public_value"] + "x"), "drawing 1, prize"),
+        (lambda d: (d["sold"].append(99), d.update(list_hash=ticket_list_hash(d["sold"]))), "drawing 1, prize"),
+        (
+            lambda d: (
+                d["sold"].remove(d["drawings"][0]["winners"][0]["ticket"] % 20 + 1),
+                d.update(list_hash=ticket_list_hash(d["sold"])),
+            ),
+            "drawing 1, prize",
+        ),
+        (lambda d: d.update(commitment="0" * 64), "commitment mismatch"),
+        (lambda d: d["sold"].append(99), "list hash mismatch"),
+    ],
+)
 def test_verification_fails_when_any_single_input_changes(draw, change, problem):
     sell_some()
     winner_draw.close_sales("drand round 5")
@@ -342,8 +366,10 @@ def test_same_winners_recomputed_in_another_process(draw, tmp_path):
     result = winner_draw.draw_winners(PRIZES, public_value="abc")
     path = tmp_path / "results.json"
     path.write_text(winner_draw.results_json(), encoding="utf-8")
-    code = ("import json, sys; from shared.winner_algorithm import pick_winners; d = json.load(open(sys.argv[1])); "
-            "print(json.dumps([w.ticket for w in pick_winners(d['seed'], d['public_value'], d['sold'], d['prizes'])]))")
+    code = (
+        "import json, sys; from shared.winner_algorithm import pick_winners; d = json.load(open(sys.argv[1])); "
+        "print(json.dumps([w.ticket for w in pick_winners(d['seed'], d['public_value'], d['sold'], d['prizes'])]))"
+    )
     run = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, check=True)
     assert json.loads(run.stdout) == [w.ticket for w in result.winners]
 
@@ -356,21 +382,26 @@ def test_the_script_in_the_readme_recomputes_every_winner(draw, tmp_path):
     winner_draw.redraw(["2nd: phone"], reason="unclaimed")
     winner_draw.redraw(["1"], reason="unclaimed")
     doc = winner_draw.published_results()
-    scripts = [(ROOT / name).read_text(encoding="utf-8").split("```python\n", 1)[1].split("```", 1)[0]
-               for name in ("README.md", "docs/winners.md")]
+    scripts = [
+        (ROOT / name).read_text(encoding="utf-8").split("```python\n", 1)[1].split("```", 1)[0]
+        for name in ("README.md", "docs/winners.md")
+    ]
     assert scripts[0] == scripts[1], "README.md and docs/winners.md show the same script"
     script = scripts[0]
     (tmp_path / "recompute.py").write_text(script, encoding="utf-8")
     (tmp_path / "results.json").write_text(winner_draw.results_json(), encoding="utf-8")
-    run = subprocess.run([sys.executable, "-I", "recompute.py", "results.json"], cwd=tmp_path,
-                         capture_output=True, text=True, timeout=60)
+    run = subprocess.run(
+        [sys.executable, "-I", "recompute.py", "results.json"], cwd=tmp_path, capture_output=True, text=True, timeout=60
+    )
     assert run.returncode == 0, run.stderr
     expected = ["commitment matches: True", "list hash matches: True"] + [
-        f"drawing {d['number']}, {w['prize']}: ticket {w['ticket']}" for d in doc["drawings"] for w in d["winners"]]
+        f"drawing {d['number']}, {w['prize']}: ticket {w['ticket']}" for d in doc["drawings"] for w in d["winners"]
+    ]
     assert run.stdout.splitlines() == expected
 
 
 # --- prizes and one prize per buyer ------------------------------------------------------------
+
 
 def test_planned_prizes_are_public_and_used_by_the_draw(draw):
     sell_some()
@@ -400,14 +431,17 @@ def test_draw_without_any_prizes_asks_for_them(draw):
         winner_draw.draw_winners()
 
 
-@pytest.mark.parametrize("prizes, message", [
-    ([], "at least one prize"),
-    ("1st", "must be a list"),
-    (["1st", " "], "enter the prize name"),
-    (["Scooter", "scooter"], "both called"),
-    (["x" * 81], "too long"),
-    ([f"p{i}" for i in range(101)], "At most 100"),
-])
+@pytest.mark.parametrize(
+    "prizes, message",
+    [
+        ([], "at least one prize"),
+        ("1st", "must be a list"),
+        (["1st", " "], "enter the prize name"),
+        (["Scooter", "scooter"], "both called"),
+        (["x" * 81], "too long"),
+        ([f"p{i}" for i in range(101)], "At most 100"),
+    ],
+)
 def test_bad_prize_lists(prizes, message):
     with pytest.raises(InvalidInput, match=message):
         winner_draw.clean_prizes(prizes)
@@ -440,6 +474,7 @@ def test_without_the_rule_owners_are_not_published(draw):
 
 # --- redraw --------------------------------------------------------------------------------------
 
+
 def test_redraw_keeps_history_and_excludes_earlier_winners(draw):
     sell_some(per_buyer=10)
     winner_draw.close_sales("drand round 5")
@@ -448,14 +483,20 @@ def test_redraw_keeps_history_and_excludes_earlier_winners(draw):
     second = winner_draw.redraw(["2nd: phone"], reason="unclaimed")
     assert second.number == 2 and second.reason == "unclaimed" and second.prizes == ("2nd: phone",)
     assert second.winners[0].ticket not in [w.ticket for w in first.winners]
-    assert list(DrawingWinner.select().where(DrawingWinner.id.in_([r[0] for r in rows_before]))
-                .order_by(DrawingWinner.id).tuples()) == rows_before
+    assert (
+        list(
+            DrawingWinner.select()
+            .where(DrawingWinner.id.in_([r[0] for r in rows_before]))
+            .order_by(DrawingWinner.id)
+            .tuples()
+        )
+        == rows_before
+    )
     third = winner_draw.redraw(["2", "3rd: MIXER"], reason="not collected")
     assert third.number == 3 and third.prizes == ("2nd: phone", "3rd: mixer")
     doc = winner_draw.published_results()
     assert [d["number"] for d in doc["drawings"]] == [1, 2, 3]
-    assert doc["drawings"][2]["exclude"] == sorted(
-        [w.ticket for w in first.winners] + [second.winners[0].ticket])
+    assert doc["drawings"][2]["exclude"] == sorted([w.ticket for w in first.winners] + [second.winners[0].ticket])
     assert verify(doc).ok, verify(doc).problems
     standing = {row["prize"]: row for row in doc["winners_by_prize"]}
     assert standing["1st: scooter"]["drawing"] == 1 and standing["1st: scooter"]["earlier"] == []
@@ -482,20 +523,24 @@ def test_redraw_refusals(draw):
 
 # --- names, schema -------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("full, shown", [
-    ("Asha Patel", "Asha P."),
-    ("asha patel", "Asha P."),
-    ("Asha", "Asha"),
-    ("Dr. Meena Iyer", "Meena I."),
-    ("Shri Ram Prasad Sharma", "Ram S."),
-    ("आशा पटेल", "आशा प."),
-    ("9876543210", "Ticket holder"),
-    ("Ravi 9876543210", "Ravi"),
-    ("", "Ticket holder"),
-    (None, "Ticket holder"),
-    ("Mr", "Mr"),
-    ("Bartholomew-Alexander-Maximilian Smith", "Bartholomew-Alexande S."),
-])
+
+@pytest.mark.parametrize(
+    "full, shown",
+    [
+        ("Asha Patel", "Asha P."),
+        ("asha patel", "Asha P."),
+        ("Asha", "Asha"),
+        ("Dr. Meena Iyer", "Meena I."),
+        ("Shri Ram Prasad Sharma", "Ram S."),
+        ("आशा पटेल", "आशा प."),
+        ("9876543210", "Ticket holder"),
+        ("Ravi 9876543210", "Ravi"),
+        ("", "Ticket holder"),
+        (None, "Ticket holder"),
+        ("Mr", "Mr"),
+        ("Bartholomew-Alexander-Maximilian Smith", "Bartholomew-Alexande S."),
+    ],
+)
 def test_public_name(full, shown):
     assert winner_draw.public_name(full) == shown
 
@@ -507,8 +552,9 @@ def test_a_version_1_database_gains_the_draw_tables(db_url, db, tmp_path):
     SchemaVersion.delete().where(SchemaVersion.version > 1).execute()  # as a version 1 database was
     shared_db.close()
     reopened = shared_db.connect(db_url)
-    assert [v.version for v in SchemaVersion.select().order_by(SchemaVersion.version)] == \
-        list(range(1, CURRENT_VERSION + 1))
+    assert [v.version for v in SchemaVersion.select().order_by(SchemaVersion.version)] == list(
+        range(1, CURRENT_VERSION + 1)
+    )
     assert all(reopened.table_exists(m._meta.table_name) for m in DRAW_MODELS)
     assert Order.select().count() == 1 and Payment.select().count() == 1
     winner_draw.close_sales()
@@ -528,6 +574,7 @@ def test_a_late_payment_after_the_draw_never_sells_tickets_that_were_not_in_it(d
     assert payment.status in ("attention", "unmatched")  # kept for a refund, never dropped
     assert Ticket.select().where((Ticket.draw == draw.id) & (Ticket.state == "sold")).count() == len(sold)
     from shared.payments import assign_payment
+
     with pytest.raises(Conflict):
         assign_payment("444444444444", late.reference, now=start + timedelta(minutes=13))
     assert Ticket.get((Ticket.draw == draw.id) & (Ticket.number == 60)).state == "free"

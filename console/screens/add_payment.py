@@ -21,11 +21,21 @@ from .base import DbModal
 class AddPaymentScreen(DbModal):
     """Dismissed with the `MatchResult` once the payment is saved (None when closed)."""
 
-    BINDINGS = [Binding("escape", "cancel", "Close"), Binding("ctrl+s", "save", "Save", priority=True),
-                Binding("ctrl+r", "read_sms", "Read SMS", priority=True)]
+    BINDINGS = [
+        Binding("escape", "cancel", "Close"),
+        Binding("ctrl+s", "save", "Save", priority=True),
+        Binding("ctrl+r", "read_sms", "Read SMS", priority=True),
+    ]
 
-    def __init__(self, *, sms: bool = False, amount: str = "", reference: str = "",
-                 pending: tuple[PendingRow, ...] = (), width_digits: int = 1) -> None:
+    def __init__(
+        self,
+        *,
+        sms: bool = False,
+        amount: str = "",
+        reference: str = "",
+        pending: tuple[PendingRow, ...] = (),
+        width_digits: int = 1,
+    ) -> None:
         super().__init__()
         self.pending = pending
         self.width_digits = width_digits
@@ -73,13 +83,17 @@ class AddPaymentScreen(DbModal):
         fits = [row for row in self.pending if row.payable_paise == amount]
         if len(fits) == 1:
             row = fits[0]
-            text = f"Fits pending booking {row.reference}: {row.name}; tickets " \
-                   f"{ticket_labels(row.tickets, self.width_digits, 30)}."
+            text = (
+                f"Fits pending booking {row.reference}: {row.name}; tickets "
+                f"{ticket_labels(row.tickets, self.width_digits, 30)}."
+            )
         elif fits:
             text = f"{len(fits)} pending bookings have {format_rupees(amount)}: give the reference."
         else:
-            text = f"No pending booking is for {format_rupees(amount)}; matching also checks late and double " \
-                   f"payments, else it is kept as UNMATCHED."
+            text = (
+                f"No pending booking is for {format_rupees(amount)}; matching also checks late and double "
+                f"payments, else it is kept as UNMATCHED."
+            )
         self.query_one("#preview", Static).update(text)
 
     @on(TextArea.Changed, "#sms")
@@ -109,8 +123,11 @@ class AddPaymentScreen(DbModal):
         self.payer_vpa = parsed.payer_vpa
         self.from_sms = True
         bank = f" ({parsed.bank})" if parsed.bank else ""
-        self.say(f"Read from SMS{bank}: {format_rupees(parsed.amount_paise)}, UTR {parsed.utr}. "
-                 f"Check, then press ctrl+s to save.", "ok")
+        self.say(
+            f"Read from SMS{bank}: {format_rupees(parsed.amount_paise)}, UTR {parsed.utr}. "
+            f"Check, then press ctrl+s to save.",
+            "ok",
+        )
 
     @on(Input.Submitted)
     @on(Button.Pressed, "#save")
@@ -129,9 +146,16 @@ class AddPaymentScreen(DbModal):
             self.query_one("#utr").focus()
             return
         source = "sms" if self.from_sms else "manual"
-        self.start("record", record_payment, amount, utr, reference=fields["reference"] or None,
-                   payer=fields["payer"] or None, payer_vpa=self.payer_vpa if self.from_sms else None,
-                   source=source)
+        self.start(
+            "record",
+            record_payment,
+            amount,
+            utr,
+            reference=fields["reference"] or None,
+            payer=fields["payer"] or None,
+            payer_vpa=self.payer_vpa if self.from_sms else None,
+            source=source,
+        )
 
     @on(Button.Pressed, "#read-sms")
     def read_pressed(self) -> None:

@@ -20,8 +20,15 @@ class BookingPickerScreen(ModalScreen[BookingRow | None]):
 
     BINDINGS = [Binding("escape", "cancel", "Close"), Binding("down", "to_table", show=False)]
 
-    def __init__(self, draw_id: int, width_digits: int, *, search: str = "", title: str = "Pick a booking",
-                 states: tuple[str, ...] = ASSIGNABLE) -> None:
+    def __init__(
+        self,
+        draw_id: int,
+        width_digits: int,
+        *,
+        search: str = "",
+        title: str = "Pick a booking",
+        states: tuple[str, ...] = ASSIGNABLE,
+    ) -> None:
         super().__init__()
         self.draw_id = draw_id
         self.width_digits = width_digits
@@ -55,8 +62,9 @@ class BookingPickerScreen(ModalScreen[BookingRow | None]):
         rows, total = message.result
         self.query_one(BookingsTable).show(rows, self.width_digits)
         shown = f"{len(rows)} of {total}" if total > len(rows) else f"{total}"
-        self.query_one("#status", Static).update(f"{shown} booking{'s' if total != 1 else ''} "
-                                                 f"({', '.join(self.states)})")
+        self.query_one("#status", Static).update(
+            f"{shown} booking{'s' if total != 1 else ''} ({', '.join(self.states)})"
+        )
 
     @on(Input.Submitted, "#search")
     def pick_first(self) -> None:

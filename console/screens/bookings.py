@@ -11,13 +11,22 @@ from ..messages import DbDone
 from ..snapshot import list_draw_infos, search_bookings
 from ..widgets.bookings_table import BookingsTable
 
-STATE_CHOICES = (("all states", ""), ("paid", "paid"), ("pending", "pending"), ("expired", "expired"),
-                 ("cancelled", "cancelled"))
+STATE_CHOICES = (
+    ("all states", ""),
+    ("paid", "paid"),
+    ("pending", "pending"),
+    ("expired", "expired"),
+    ("cancelled", "cancelled"),
+)
 
 
 class BookingsScreen(Screen):
-    BINDINGS = [Binding("escape", "app.pop_screen", "Back"), Binding("slash", "focus_search", "Search"),
-                Binding("e", "export", "Export this draw"), Binding("f5", "reload", "Reload")]
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "Back"),
+        Binding("slash", "focus_search", "Search"),
+        Binding("e", "export", "Export this draw"),
+        Binding("f5", "reload", "Reload"),
+    ]
 
     def __init__(self, draw_id: int | None = None) -> None:
         super().__init__()
@@ -61,8 +70,9 @@ class BookingsScreen(Screen):
             select.value = self.draw_id if self.draw_id in {d.id for d in self.draws} else self.draws[0].id
             return
         key, (rows, total) = message.result
-        current = self.search_key(self.draw_id, self.query_one("#bookings-search", Input).value,
-                                  self.query_one("#state-select", Select).value)
+        current = self.search_key(
+            self.draw_id, self.query_one("#bookings-search", Input).value, self.query_one("#state-select", Select).value
+        )
         if key != current:
             return  # an earlier search finishing late: no longer what is asked
         draw = self.draw
@@ -70,7 +80,8 @@ class BookingsScreen(Screen):
         shown = f"first {len(rows)} of {total:,}" if total > len(rows) else f"{total:,}"
         self.query_one("#bookings-status", Static).update(
             f"{shown} booking{'s' if total != 1 else ''}  ·  / search  ·  enter: to the list, then e to export "
-            f"this draw  ·  esc back")
+            f"this draw  ·  esc back"
+        )
 
     @property
     def draw(self):
@@ -81,8 +92,9 @@ class BookingsScreen(Screen):
         if isinstance(event.value, int):
             self.draw_id = event.value
             draw = self.draw
-            archived = f" · archived, exported to {draw.export_path}" if draw.state == "archived" and \
-                draw.export_path else ""
+            archived = (
+                f" · archived, exported to {draw.export_path}" if draw.state == "archived" and draw.export_path else ""
+            )
             self.query_one("#bookings-title", Static).update(f"Bookings of “{draw.name}” ({draw.state}){archived}")
             self.action_reload()
 
@@ -90,8 +102,13 @@ class BookingsScreen(Screen):
     @on(Input.Changed, "#bookings-search")
     def action_reload(self) -> None:
         if self.draw_id is not None and self.draws:
-            self.find(*self.search_key(self.draw_id, self.query_one("#bookings-search", Input).value,
-                                       self.query_one("#state-select", Select).value))
+            self.find(
+                *self.search_key(
+                    self.draw_id,
+                    self.query_one("#bookings-search", Input).value,
+                    self.query_one("#state-select", Select).value,
+                )
+            )
 
     @on(Input.Submitted, "#bookings-search")
     def to_table(self) -> None:

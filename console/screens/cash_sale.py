@@ -50,7 +50,8 @@ class CashSaleScreen(DbModal):
             return
         self.query_one("#total", Static).update(
             f"{len(numbers)} ticket{'s' if len(numbers) != 1 else ''}: collect "
-            f"{format_rupees(len(numbers) * self.draw.price_paise)} in cash")
+            f"{format_rupees(len(numbers) * self.draw.price_paise)} in cash"
+        )
 
     @on(Input.Submitted)
     @on(Button.Pressed, "#save")

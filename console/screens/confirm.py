@@ -20,11 +20,13 @@ class ConfirmScreen(ModalScreen[bool]):
     ConfirmScreen .buttons > Button { margin: 0 1; }
     """
 
-    BINDINGS = [Binding("escape", "no", "Cancel"), Binding("y", "yes", "Yes", show=False),
-                Binding("n", "no", "No", show=False)]
+    BINDINGS = [
+        Binding("escape", "no", "Cancel"),
+        Binding("y", "yes", "Yes", show=False),
+        Binding("n", "no", "No", show=False),
+    ]
 
-    def __init__(self, message: str, *, title: str = "Confirm", typed: str | None = None,
-                 yes: str = "Yes") -> None:
+    def __init__(self, message: str, *, title: str = "Confirm", typed: str | None = None, yes: str = "Yes") -> None:
         super().__init__()
         self.message = message
         self.title_text = title
@@ -38,8 +40,13 @@ class ConfirmScreen(ModalScreen[bool]):
             if self.typed:
                 yield Input(placeholder=f"type {self.typed} to confirm", id="confirm-typed", compact=True)
             with Horizontal(classes="buttons"):
-                yield Button(f"{self.yes}" if self.typed else f"{self.yes}  y", id="yes", variant="warning",
-                             compact=True, disabled=bool(self.typed))
+                yield Button(
+                    f"{self.yes}" if self.typed else f"{self.yes}  y",
+                    id="yes",
+                    variant="warning",
+                    compact=True,
+                    disabled=bool(self.typed),
+                )
                 yield Button("Cancel  esc" if self.typed else "No  n", id="no", compact=True)
 
     def on_mount(self) -> None:

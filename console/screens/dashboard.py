@@ -15,7 +15,7 @@ from ..widgets.payments_table import PaymentsTable
 from ..widgets.pending_table import PendingTable
 from ..widgets.stats_panel import StatsPanel
 
-WIDE_COLUMNS = 150   # pending and payments side by side from here on; stacked below
+WIDE_COLUMNS = 150  # pending and payments side by side from here on; stacked below
 ROOMY_COLUMNS = 100  # the sales sparkline from here on
 
 

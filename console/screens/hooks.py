@@ -14,8 +14,16 @@ from textual.containers import Center, Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Footer, Input, Label, Static
 
 from shared.errors import LuckyDrawError
-from shared.intake import (HookSettings, disable_razorpay_hook, disable_sms_hook, enable_razorpay_hook,
-                           enable_sms_hook, razorpay_hook_settings, sms_hook_settings, sms_setup_payload)
+from shared.intake import (
+    HookSettings,
+    disable_razorpay_hook,
+    disable_sms_hook,
+    enable_razorpay_hook,
+    enable_sms_hook,
+    razorpay_hook_settings,
+    sms_hook_settings,
+    sms_setup_payload,
+)
 from shared.upi import qr_text
 
 from ..snapshot import local_time
@@ -29,7 +37,7 @@ from .live_screen import LiveScreen
 class HooksView:
     sms: HookSettings
     razorpay: HookSettings
-    setup: str | None          # the forwarder's setup JSON, when the SMS hook is on
+    setup: str | None  # the forwarder's setup JSON, when the SMS hook is on
     setup_problem: str | None  # why it has no full address
 
 
@@ -49,8 +57,12 @@ def address(web_url: str | None, path: str) -> str:
 
 
 class HooksScreen(LiveScreen):
-    BINDINGS = [Binding("escape", "app.pop_screen", "Back"), Binding("s", "sms_on", "SMS on / new secret"),
-                Binding("x", "sms_off", "SMS off"), Binding("r", "razorpay", "Razorpay secret")]
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "Back"),
+        Binding("s", "sms_on", "SMS on / new secret"),
+        Binding("x", "sms_off", "SMS off"),
+        Binding("r", "razorpay", "Razorpay secret"),
+    ]
     REFRESH_SECONDS = 5.0
 
     def __init__(self, web_url: str | None) -> None:
@@ -101,8 +113,12 @@ class HooksScreen(LiveScreen):
         self.refresh_bindings()
 
     def show_setup(self, view: HooksView) -> None:
-        hint, qr, box, blob = (self.query_one("#sms-hint", Label), self.query_one("#sms-qr", QrView),
-                               self.query_one("#sms-qr-box"), self.query_one("#sms-setup", Static))
+        hint, qr, box, blob = (
+            self.query_one("#sms-hint", Label),
+            self.query_one("#sms-qr", QrView),
+            self.query_one("#sms-qr-box"),
+            self.query_one("#sms-setup", Static),
+        )
         with_qr = view.setup is not None and bool(self.web_url)
         if with_qr and qr.data != view.setup:
             qr.data = view.setup
@@ -114,18 +130,25 @@ class HooksScreen(LiveScreen):
         if view.setup_problem:
             hint.update(f"{view.setup_problem} Set LUCKYDRAW_WEB_URL to the buyer web's public address.")
         elif not self.web_url:
-            hint.update("SMS forwarder setup: the buyer web is not running from this console, so its address is "
-                        "not known here: in the forwarder app enter the address buyers use followed by /hooks/sms, "
-                        "and the secret above. (Start both with 'luckydraw up', or set LUCKYDRAW_WEB_URL, to get a "
-                        "QR code here.)")
+            hint.update(
+                "SMS forwarder setup: the buyer web is not running from this console, so its address is "
+                "not known here: in the forwarder app enter the address buyers use followed by /hooks/sms, "
+                "and the secret above. (Start both with 'luckydraw up', or set LUCKYDRAW_WEB_URL, to get a "
+                "QR code here.)"
+            )
         else:
             rows = len(qr_text(view.setup).splitlines()) + 2
             small = self.app.size.height < rows + 2
-            hint.update("SMS forwarder setup: scan this with the forwarder app (or type the address and secret). "
-                        "The phone must reach this address. Anyone with the secret can post payments to your "
-                        "inbox — they are still only matched by the rules."
-                        + (f" Scroll down, or make the terminal at least {rows + 2} lines tall to scan the whole "
-                           f"code." if small else ""))
+            hint.update(
+                "SMS forwarder setup: scan this with the forwarder app (or type the address and secret). "
+                "The phone must reach this address. Anyone with the secret can post payments to your "
+                "inbox — they are still only matched by the rules."
+                + (
+                    f" Scroll down, or make the terminal at least {rows + 2} lines tall to scan the whole code."
+                    if small
+                    else ""
+                )
+            )
 
     def razorpay_text(self, settings: HookSettings) -> Text:
         text = Text()
@@ -133,8 +156,9 @@ class HooksScreen(LiveScreen):
         if settings.enabled:
             text.append(" ON ", style="bold black on green")
             text.append(f"  since {local_time(settings.enabled_at, '%d %b %H:%M')}", style="dim")
-            text.append(f"\nWebhook URL  {address(self.web_url, settings.path)}  "
-                        f"(events payment.captured, qr_code.credited)")
+            text.append(
+                f"\nWebhook URL  {address(self.web_url, settings.path)}  (events payment.captured, qr_code.credited)"
+            )
             text.append("\nSecret  ", style="dim")
             text.append(settings.secret, style="bold")
         else:
@@ -156,18 +180,30 @@ class HooksScreen(LiveScreen):
             if yes:
                 self.act("sms on", enable_sms_hook, waiting="Making a new secret…")
 
-        self.app.push_screen(ConfirmScreen(
-            "Make a new secret for the SMS hook?\n\nThe current secret stops working at once: set up the forwarder "
-            "app again with the new one.", title="New SMS secret", yes="New secret"), confirmed)
+        self.app.push_screen(
+            ConfirmScreen(
+                "Make a new secret for the SMS hook?\n\nThe current secret stops working at once: set up the forwarder "
+                "app again with the new one.",
+                title="New SMS secret",
+                yes="New secret",
+            ),
+            confirmed,
+        )
 
     def action_sms_off(self) -> None:
         def confirmed(yes: bool | None) -> None:
             if yes:
                 self.act("sms off", disable_sms_hook, waiting="Turning the SMS hook off…")
 
-        self.app.push_screen(ConfirmScreen(
-            "Turn the SMS hook off?\n\nMessages the forwarder sends are then refused (the address answers 404) "
-            "and payments must be added by hand again.", title="SMS hook off", yes="Turn off"), confirmed)
+        self.app.push_screen(
+            ConfirmScreen(
+                "Turn the SMS hook off?\n\nMessages the forwarder sends are then refused (the address answers 404) "
+                "and payments must be added by hand again.",
+                title="SMS hook off",
+                yes="Turn off",
+            ),
+            confirmed,
+        )
 
     def action_razorpay(self) -> None:
         enabled = self.view is not None and self.view.razorpay.enabled
@@ -180,16 +216,22 @@ class HooksScreen(LiveScreen):
         self.reload()
 
     def acted(self, label: str, result) -> None:
-        text = ("SMS hook on. Set up the forwarder app with the secret (or the QR code) below."
-                if label == "sms on" else "SMS hook off: the forwarder's messages are now refused.")
+        text = (
+            "SMS hook on. Set up the forwarder app with the secret (or the QR code) below."
+            if label == "sms on"
+            else "SMS hook off: the forwarder's messages are now refused."
+        )
         self.say(text, "ok")
         self.app.notify(text, title="SMS hook", markup=False)
 
 
 def save_razorpay(secret: str | None) -> str:
     saved = enable_razorpay_hook(secret)
-    return (f"Razorpay hook on with a new secret: {saved} — enter it in Razorpay's dashboard for the webhook."
-            if secret is None else "Razorpay hook on with the secret from Razorpay's dashboard.")
+    return (
+        f"Razorpay hook on with a new secret: {saved} — enter it in Razorpay's dashboard for the webhook."
+        if secret is None
+        else "Razorpay hook on with the secret from Razorpay's dashboard."
+    )
 
 
 def clear_razorpay() -> str:
@@ -200,8 +242,11 @@ def clear_razorpay() -> str:
 class RazorpayScreen(DbModal):
     """Set the webhook secret, make one, or turn the hook off. Dismissed with what happened."""
 
-    BINDINGS = [Binding("escape", "cancel", "Close"), Binding("ctrl+g", "generate", "Make a secret", priority=True),
-                Binding("ctrl+o", "turn_off", "Turn off", priority=True)]
+    BINDINGS = [
+        Binding("escape", "cancel", "Close"),
+        Binding("ctrl+g", "generate", "Make a secret", priority=True),
+        Binding("ctrl+o", "turn_off", "Turn off", priority=True),
+    ]
 
     def __init__(self, enabled: bool) -> None:
         super().__init__()
@@ -210,8 +255,11 @@ class RazorpayScreen(DbModal):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="razorpay") as box:
             box.border_title = "Razorpay webhook secret"
-            yield Label("The secret you entered for the webhook in Razorpay's dashboard (12 to 200 characters, no "
-                        "spaces). Entering a new one replaces the old one.", classes="hint")
+            yield Label(
+                "The secret you entered for the webhook in Razorpay's dashboard (12 to 200 characters, no "
+                "spaces). Entering a new one replaces the old one.",
+                classes="hint",
+            )
             yield Input(placeholder="webhook secret", password=False, id="secret", compact=True)
             yield Static("", id="status")
             with Horizontal(classes="buttons"):
@@ -242,9 +290,17 @@ class RazorpayScreen(DbModal):
             if yes:
                 self.start("off", clear_razorpay, waiting="Turning the Razorpay hook off…")
 
-        self.app.push_screen(ConfirmScreen(escape(
-            "Turn the Razorpay hook off?\n\nRazorpay's webhooks are then refused (the address answers 404); "
-            "Razorpay retries them for a day."), title="Razorpay hook off", yes="Turn off"), confirmed)
+        self.app.push_screen(
+            ConfirmScreen(
+                escape(
+                    "Turn the Razorpay hook off?\n\nRazorpay's webhooks are then refused (the address answers 404); "
+                    "Razorpay retries them for a day."
+                ),
+                title="Razorpay hook off",
+                yes="Turn off",
+            ),
+            confirmed,
+        )
 
     @on(Button.Pressed, "#cancel")
     def cancel_pressed(self) -> None:

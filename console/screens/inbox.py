@@ -20,9 +20,14 @@ from .hooks import HooksScreen
 from .live_screen import LiveScreen
 
 LIMIT = 200
-COUNT_WORDS = (("recorded_matched", "recorded and matched"), ("recorded_unmatched", "recorded unmatched"),
-               ("received", "not processed"), ("duplicate", "duplicate"), ("rejected", "rejected"),
-               ("ignored", "ignored"))
+COUNT_WORDS = (
+    ("recorded_matched", "recorded and matched"),
+    ("recorded_unmatched", "recorded unmatched"),
+    ("received", "not processed"),
+    ("duplicate", "duplicate"),
+    ("rejected", "rejected"),
+    ("ignored", "ignored"),
+)
 
 
 @dataclass(frozen=True)
@@ -35,8 +40,12 @@ class InboxView:
 
 def load_inbox(limit: int = LIMIT) -> InboxView:
     counts = inbox_counts()
-    return InboxView(tuple(inbox_items(limit)), tuple(sorted(counts.items())), sms_hook_settings().enabled,
-                     razorpay_hook_settings().enabled)
+    return InboxView(
+        tuple(inbox_items(limit)),
+        tuple(sorted(counts.items())),
+        sms_hook_settings().enabled,
+        razorpay_hook_settings().enabled,
+    )
 
 
 def summary_text(view: InboxView) -> Text:
@@ -56,8 +65,12 @@ def summary_text(view: InboxView) -> Text:
 
 
 class InboxScreen(LiveScreen):
-    BINDINGS = [Binding("escape", "app.pop_screen", "Back"), Binding("r", "retry", "Retry"),
-                Binding("h", "hooks", "Hooks"), Binding("f5", "reload", "Reload", show=False)]
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "Back"),
+        Binding("r", "retry", "Retry"),
+        Binding("h", "hooks", "Hooks"),
+        Binding("f5", "reload", "Reload", show=False),
+    ]
 
     def __init__(self) -> None:
         super().__init__()
@@ -107,9 +120,17 @@ class InboxScreen(LiveScreen):
                 self.act("retry", retry_item, item.id, waiting=f"Processing inbox #{item.id} again…")
 
         was = f"\n\nIt was: {item.reason}" if item.reason else ""
-        self.app.push_screen(ConfirmScreen(escape(
-            f"Process inbox message #{item.id} ({item.source}) again? If it is a payment it is recorded and "
-            f"matched by the usual rules; a repeat changes nothing.{was}"), title="Retry", yes="Process"), confirmed)
+        self.app.push_screen(
+            ConfirmScreen(
+                escape(
+                    f"Process inbox message #{item.id} ({item.source}) again? If it is a payment it is recorded and "
+                    f"matched by the usual rules; a repeat changes nothing.{was}"
+                ),
+                title="Retry",
+                yes="Process",
+            ),
+            confirmed,
+        )
 
     def acted(self, label: str, result: InboxItem) -> None:
         line = Text(f"Inbox #{result.id}: ")
@@ -117,8 +138,12 @@ class InboxScreen(LiveScreen):
         if result.reason:
             line.append(f". {result.reason}")
         self.say(line.plain, "ok" if result.outcome == "recorded_matched" else "warning")
-        self.app.notify(line.plain, title="Inbox", markup=False,
-                        severity="information" if result.outcome == "recorded_matched" else "warning")
+        self.app.notify(
+            line.plain,
+            title="Inbox",
+            markup=False,
+            severity="information" if result.outcome == "recorded_matched" else "warning",
+        )
 
     def action_hooks(self) -> None:
         self.app.push_screen(HooksScreen(self.app.web_url))

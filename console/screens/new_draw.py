@@ -41,20 +41,38 @@ class NewDrawResult:
 def form_values(draw: DrawInfo | None) -> dict[str, str]:
     """What the form starts with: the current draw's settings, or the defaults."""
     if draw is None:
-        return {"name": "", "ticket_count": "500", "price": "5", "payee_vpa": "", "payee_name": "",
-                "hold_minutes": "10", "max_per_order": "20"}
-    return {"name": draw.name, "ticket_count": str(draw.ticket_count), "price": rupees(draw.price_paise),
-            "payee_vpa": draw.payee_vpa, "payee_name": draw.payee_name, "hold_minutes": str(draw.hold_minutes),
-            "max_per_order": str(draw.max_per_order)}
+        return {
+            "name": "",
+            "ticket_count": "500",
+            "price": "5",
+            "payee_vpa": "",
+            "payee_name": "",
+            "hold_minutes": "10",
+            "max_per_order": "20",
+        }
+    return {
+        "name": draw.name,
+        "ticket_count": str(draw.ticket_count),
+        "price": rupees(draw.price_paise),
+        "payee_vpa": draw.payee_vpa,
+        "payee_name": draw.payee_name,
+        "hold_minutes": str(draw.hold_minutes),
+        "max_per_order": str(draw.max_per_order),
+    }
 
 
 def field_for(message: str) -> str:
     """The form field an InvalidInput message is about, to put the cursor there."""
     lowered = message.lower()
-    for key, words in (("name", ("draw name",)), ("ticket_count", ("ticket count",)),
-                       ("price", ("amount", "rupees")), ("payee_vpa", ("upi id",)),
-                       ("payee_name", ("payee",)), ("hold_minutes", ("hold minutes",)),
-                       ("max_per_order", ("max tickets",))):
+    for key, words in (
+        ("name", ("draw name",)),
+        ("ticket_count", ("ticket count",)),
+        ("price", ("amount", "rupees")),
+        ("payee_vpa", ("upi id",)),
+        ("payee_name", ("payee",)),
+        ("hold_minutes", ("hold minutes",)),
+        ("max_per_order", ("max tickets",)),
+    ):
         if any(word in lowered for word in words):
             return key
     return "name"
@@ -95,9 +113,11 @@ class NewDrawScreen(DbModal):
             if self.current is None:
                 yield Label("Buyers pay these amounts by UPI straight to this UPI ID.", classes="hint")
             else:
-                yield Label(f"“{self.current.name}” will be archived (kept, viewable under Bookings; its unpaid "
-                            f"bookings cancelled) and exported to Excel in {self.exports_dir}/.",
-                            classes="hint warning")
+                yield Label(
+                    f"“{self.current.name}” will be archived (kept, viewable under Bookings; its unpaid "
+                    f"bookings cancelled) and exported to Excel in {self.exports_dir}/.",
+                    classes="hint warning",
+                )
             with Grid(classes="form"):
                 for key, label, _attr, placeholder in FIELDS:
                     yield Label(label)
@@ -134,19 +154,27 @@ class NewDrawScreen(DbModal):
             self.start("create", start_new_draw, settings, self.exports_dir, waiting="Creating the draw…")
             return
         s = self.snapshot
-        message = (f"Start “{settings.name}” ({settings.ticket_count:,} tickets at ₹{rupees(settings.price_paise)})?\n\n"
-                   f"The current draw “{self.current.name}” ({s.tickets_sold:,} sold, {s.paid_bookings:,} paid "
-                   f"bookings, {s.pending_count:,} pending) is ARCHIVED — nothing is deleted, but its pending "
-                   f"bookings are cancelled and buyers can no longer book it — and its final state EXPORTED to "
-                   f"Excel in {self.exports_dir}/.\n\nType {CONFIRM_WORD} to go ahead.")
+        message = (
+            f"Start “{settings.name}” ({settings.ticket_count:,} tickets at ₹{rupees(settings.price_paise)})?\n\n"
+            f"The current draw “{self.current.name}” ({s.tickets_sold:,} sold, {s.paid_bookings:,} paid "
+            f"bookings, {s.pending_count:,} pending) is ARCHIVED — nothing is deleted, but its pending "
+            f"bookings are cancelled and buyers can no longer book it — and its final state EXPORTED to "
+            f"Excel in {self.exports_dir}/.\n\nType {CONFIRM_WORD} to go ahead."
+        )
 
         def confirmed(yes: bool | None) -> None:
             if yes:
-                self.start("create", start_new_draw, settings, self.exports_dir,
-                           waiting="Archiving the current draw, creating the new one, exporting the old one…")
+                self.start(
+                    "create",
+                    start_new_draw,
+                    settings,
+                    self.exports_dir,
+                    waiting="Archiving the current draw, creating the new one, exporting the old one…",
+                )
 
-        self.app.push_screen(ConfirmScreen(message, title="New draw", typed=CONFIRM_WORD, yes="Start new draw"),
-                             confirmed)
+        self.app.push_screen(
+            ConfirmScreen(message, title="New draw", typed=CONFIRM_WORD, yes="Start new draw"), confirmed
+        )
 
     def refused(self, label: str, message: str) -> None:
         self.query_one(f"#{field_for(message)}").focus()

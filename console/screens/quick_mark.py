@@ -18,9 +18,11 @@ class QuickMarkScreen(DbModal):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="quick-mark") as box:
             box.border_title = "Quick mark by amount (no UTR)"
-            yield Label("Only when you saw the money arrive but have no UTR: the payment is flagged NO UTR "
-                        "in every list and the export. Add the UTR later by recording it properly.",
-                        classes="hint")
+            yield Label(
+                "Only when you saw the money arrive but have no UTR: the payment is flagged NO UTR "
+                "in every list and the export. Add the UTR later by recording it properly.",
+                classes="hint",
+            )
             with Grid(classes="form"):
                 yield Label("Amount ₹")
                 yield Input(placeholder="10.01", id="amount", compact=True)

@@ -20,8 +20,12 @@ from .confirm import ConfirmScreen
 
 
 class ResolveScreen(DbModal):
-    BINDINGS = [Binding("escape", "cancel", "Close"), Binding("a", "assign", "Assign to booking"),
-                Binding("r", "refund", "Mark refunded"), Binding("f5", "reload", "Reload", show=False)]
+    BINDINGS = [
+        Binding("escape", "cancel", "Close"),
+        Binding("a", "assign", "Assign to booking"),
+        Binding("r", "refund", "Mark refunded"),
+        Binding("f5", "reload", "Reload", show=False),
+    ]
 
     def __init__(self, draw: DrawInfo, payment_id: int | None = None) -> None:
         super().__init__()
@@ -51,8 +55,11 @@ class ResolveScreen(DbModal):
             if self.focus_payment is not None and any(r.payment_id == self.focus_payment for r in result):
                 table.move_cursor(row=table.get_row_index(str(self.focus_payment)), animate=False)
                 self.focus_payment = None
-            count = f"{len(result)} payment{'s' if len(result) != 1 else ''} left to sort out." if result else \
-                "Nothing left to sort out: every payment is on a booking or refunded."
+            count = (
+                f"{len(result)} payment{'s' if len(result) != 1 else ''} left to sort out."
+                if result
+                else "Nothing left to sort out: every payment is on a booking or refunded."
+            )
             self.say(f"{self.notice}  {count}" if self.notice else count, "ok" if self.notice else "")
             self.notice = ""
             return
@@ -77,19 +84,32 @@ class ResolveScreen(DbModal):
             if booking is None:
                 return
             if payment.amount_paise < booking.payable_paise:
+
                 def forced(yes: bool | None) -> None:
                     if yes:
                         self.start("assign", assign_payment, payment.utr, booking.reference, force=True)
-                self.app.push_screen(ConfirmScreen(
-                    f"This payment of {format_rupees(payment.amount_paise)} is less than booking "
-                    f"{booking.reference}'s {format_rupees(booking.payable_paise)}. Confirm the booking anyway?",
-                    title="Less than the amount due", yes="Confirm anyway"), forced)
+
+                self.app.push_screen(
+                    ConfirmScreen(
+                        f"This payment of {format_rupees(payment.amount_paise)} is less than booking "
+                        f"{booking.reference}'s {format_rupees(booking.payable_paise)}. Confirm the booking anyway?",
+                        title="Less than the amount due",
+                        yes="Confirm anyway",
+                    ),
+                    forced,
+                )
                 return
             self.start("assign", assign_payment, payment.utr, booking.reference)
 
-        self.app.push_screen(BookingPickerScreen(
-            self.draw.id, self.draw.width, search=search,
-            title=f"Assign {format_rupees(payment.amount_paise)} (UTR {payment.utr}) to…"), chosen)
+        self.app.push_screen(
+            BookingPickerScreen(
+                self.draw.id,
+                self.draw.width,
+                search=search,
+                title=f"Assign {format_rupees(payment.amount_paise)} (UTR {payment.utr}) to…",
+            ),
+            chosen,
+        )
 
     def action_refund(self) -> None:
         payment = self.query_one(PaymentsTable).selected()
@@ -100,6 +120,12 @@ class ResolveScreen(DbModal):
             if yes:
                 self.start("refund", refund_payment, payment.utr, note="refunded from the console")
 
-        self.app.push_screen(ConfirmScreen(
-            f"Mark {format_rupees(payment.amount_paise)} (UTR {payment.utr}) as refunded?\n"
-            f"Do this only after the money has gone back to the payer.", title="Refund", yes="Refunded"), confirmed)
+        self.app.push_screen(
+            ConfirmScreen(
+                f"Mark {format_rupees(payment.amount_paise)} (UTR {payment.utr}) as refunded?\n"
+                f"Do this only after the money has gone back to the payer.",
+                title="Refund",
+                yes="Refunded",
+            ),
+            confirmed,
+        )

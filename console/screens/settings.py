@@ -30,8 +30,10 @@ class SettingsScreen(DbModal):
 
     def compose(self) -> ComposeResult:
         values = form_values(self.draw)
-        values.update(max_pending_per_mobile=str(self.draw.max_pending_per_mobile),
-                      late_window_minutes=str(self.draw.late_window_minutes))
+        values.update(
+            max_pending_per_mobile=str(self.draw.max_pending_per_mobile),
+            late_window_minutes=str(self.draw.late_window_minutes),
+        )
         with Vertical(classes="dialog", id="settings") as box:
             box.border_title = f"Settings of “{self.draw.name}”"
             yield Label("Tickets can only be added; the price is fixed once bookings exist.", classes="hint")
@@ -50,15 +52,23 @@ class SettingsScreen(DbModal):
     @on(Input.Submitted)
     @on(Button.Pressed, "#save")
     def action_save(self) -> None:
-        changes = {key: self.query_one(f"#{key}", Input).value
-                   for key in [k for k, *_ in FIELDS] + [k for k, _ in EXTRA]}
+        changes = {
+            key: self.query_one(f"#{key}", Input).value for key in [k for k, *_ in FIELDS] + [k for k, _ in EXTRA]
+        }
         changes["price_paise"] = changes.pop("price")
         self.start("settings", save_settings, changes)
 
     def refused(self, label: str, message: str) -> None:
         lowered = message.lower()
-        key = ("max_pending_per_mobile" if "per mobile" in lowered else "late_window_minutes"
-               if "late-payment" in lowered else "price" if "price" in lowered else field_for(message))
+        key = (
+            "max_pending_per_mobile"
+            if "per mobile" in lowered
+            else "late_window_minutes"
+            if "late-payment" in lowered
+            else "price"
+            if "price" in lowered
+            else field_for(message)
+        )
         self.query_one(f"#{key}").focus()
 
     @on(Button.Pressed, "#cancel")

@@ -22,14 +22,16 @@ class ShareScreen(ModalScreen[None]):
             box.border_title = "Buyer page"
             if self.web_url:
                 yield Static(self.web_url, id="share-url")
-                yield Label("Buyers scan this with the phone camera (same Wi-Fi), or type the address.",
-                            classes="hint")
+                yield Label("Buyers scan this with the phone camera (same Wi-Fi), or type the address.", classes="hint")
                 with Center():
                     yield QrView(self.web_url, id="share-qr")
             else:
                 yield Static("The buyer web is not running from this console.", id="share-url")
-                yield Label("Start both with 'luckydraw up', or set LUCKYDRAW_WEB_URL to the address of the "
-                            "buyer web that runs elsewhere to show it here.", classes="hint")
+                yield Label(
+                    "Start both with 'luckydraw up', or set LUCKYDRAW_WEB_URL to the address of the "
+                    "buyer web that runs elsewhere to show it here.",
+                    classes="hint",
+                )
             with Center():
                 yield Button("Close  esc", id="close", compact=True)
 

@@ -15,9 +15,16 @@ from textual.binding import Binding
 from textual.widgets import Footer, Static
 
 from shared.draws import current_draw
-from shared.winner_draw import (DrawingResult, Readiness, draw_readiness, drawings, open_sales, public_commitment,
-                            results_json)
 from shared.errors import Conflict, ExportFailed
+from shared.winner_draw import (
+    DrawingResult,
+    Readiness,
+    draw_readiness,
+    drawings,
+    open_sales,
+    public_commitment,
+    results_json,
+)
 
 from ..snapshot import DrawInfo, draw_info, local_time
 from ..widgets.draw_reveal import DrawReveal
@@ -52,9 +59,17 @@ class DrawView:
 def load_view() -> DrawView:
     draw = current_draw()
     public = public_commitment(draw.id)
-    return DrawView(draw_info(draw), public["commitment"], public["announcement"], public["announced_at"],
-                    public["closed_at"], tuple(public["prizes"]), public["one_prize_per_buyer"], draw_readiness(),
-                    tuple(drawings(draw.id)))
+    return DrawView(
+        draw_info(draw),
+        public["commitment"],
+        public["announcement"],
+        public["announced_at"],
+        public["closed_at"],
+        tuple(public["prizes"]),
+        public["one_prize_per_buyer"],
+        draw_readiness(),
+        tuple(drawings(draw.id)),
+    )
 
 
 def write_results(path: Path) -> Path:
@@ -116,8 +131,11 @@ def readiness_text(view: DrawView) -> Text:
     if view.drawings:
         first = view.drawings[0]
         value = f"public value “{first.public_value}”" if first.public_value else "no public value"
-        text.append(f"Drawn {local_time(first.drawn_at, '%d %b %H:%M')}: {first.sold_count:,} sold tickets, "
-                    f"list hash {first.list_hash[:16]}…, {value}.", style="bold green")
+        text.append(
+            f"Drawn {local_time(first.drawn_at, '%d %b %H:%M')}: {first.sold_count:,} sold tickets, "
+            f"list hash {first.list_hash[:16]}…, {value}.",
+            style="bold green",
+        )
         return text
     if view.readiness.ok:
         text.append("Ready to draw: press d.", style="bold green")
@@ -226,8 +244,12 @@ class WinnersScreen(LiveScreen):
                 self.act("open", reopen_sales, waiting="Opening sales…")
 
         note = f" The announcement “{self.view.announcement}” stays on record." if self.view.announcement else ""
-        self.app.push_screen(ConfirmScreen(escape(f"Take bookings for “{self.view.draw.name}” again?{note}"),
-                                           title="Open sales", yes="Open sales"), confirmed)
+        self.app.push_screen(
+            ConfirmScreen(
+                escape(f"Take bookings for “{self.view.draw.name}” again?{note}"), title="Open sales", yes="Open sales"
+            ),
+            confirmed,
+        )
 
     def action_prizes(self) -> None:
         self.app.push_screen(PrizesScreen(self.view.prizes, self.view.one_prize_per_buyer), self.after_dialog)
@@ -263,8 +285,10 @@ class WinnersScreen(LiveScreen):
         kind = "Winners drawn" if result.number == 1 else f"Prize redrawn (drawing {result.number})"
         expired = ""
         if result.cancelled_pending:
-            expired = (f" {len(result.cancelled_pending)} pending booking(s) let expire: "
-                       f"{', '.join(result.cancelled_pending[:5])}{' …' if len(result.cancelled_pending) > 5 else ''}.")
+            expired = (
+                f" {len(result.cancelled_pending)} pending booking(s) let expire: "
+                f"{', '.join(result.cancelled_pending[:5])}{' …' if len(result.cancelled_pending) > 5 else ''}."
+            )
         self.say(f"{kind}.{expired}  space: show all", "ok")
         self.refresh_bindings()
         self.reload()
@@ -272,8 +296,11 @@ class WinnersScreen(LiveScreen):
     def on_draw_reveal_finished(self, message: DrawReveal.Finished) -> None:
         if self.revealing == message.number:
             self.revealing = None
-            self.say("Winners by prize below, with whom to call. r redraws an unclaimed prize; f writes the "
-                     "results file to publish.", "ok")
+            self.say(
+                "Winners by prize below, with whom to call. r redraws an unclaimed prize; f writes the "
+                "results file to publish.",
+                "ok",
+            )
             if self.view is not None:
                 self.show(self.view)
             self.reload()

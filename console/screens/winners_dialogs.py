@@ -48,20 +48,36 @@ class CloseSalesScreen(DbModal):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="close-sales") as box:
-            box.border_title = ("Announce the public value" if self.announce_only
-                                else f"Close sales of “{self.draw_name}”")
+            box.border_title = (
+                "Announce the public value" if self.announce_only else f"Close sales of “{self.draw_name}”"
+            )
             if not self.announce_only:
-                yield Label("No new bookings after this; bookings still pending may be paid. You can open "
-                            "sales again until the draw.", classes="hint")
-            yield Label("Optional: a public value, known only after sales end, to mix into the draw — "
-                        "e.g. “drand round 4512000”. It is recorded now and can never be changed; without "
-                        "one the draw uses none.", classes="hint")
-            yield Input(placeholder="announcement (leave empty for none)" if not self.announce_only
-                        else "e.g. drand round 4512000", id="announcement", compact=True)
+                yield Label(
+                    "No new bookings after this; bookings still pending may be paid. You can open "
+                    "sales again until the draw.",
+                    classes="hint",
+                )
+            yield Label(
+                "Optional: a public value, known only after sales end, to mix into the draw — "
+                "e.g. “drand round 4512000”. It is recorded now and can never be changed; without "
+                "one the draw uses none.",
+                classes="hint",
+            )
+            yield Input(
+                placeholder="announcement (leave empty for none)"
+                if not self.announce_only
+                else "e.g. drand round 4512000",
+                id="announcement",
+                compact=True,
+            )
             yield Static("", id="status")
             with Horizontal(classes="buttons"):
-                yield Button("Announce  enter" if self.announce_only else "Close sales  enter", id="save",
-                             variant="primary", compact=True)
+                yield Button(
+                    "Announce  enter" if self.announce_only else "Close sales  enter",
+                    id="save",
+                    variant="primary",
+                    compact=True,
+                )
                 yield Button("Cancel  esc", id="cancel", compact=True)
 
     def on_mount(self) -> None:
@@ -79,10 +95,17 @@ class CloseSalesScreen(DbModal):
             if yes:
                 self.start("close", close_and_describe, text, waiting="Recording the announcement…")
 
-        self.app.push_screen(ConfirmScreen(escape(
-            f"Announce “{text}” as the public value of the draw?\n\nIt is published with the time, and the "
-            f"draw will need that value once it is known. It can never be changed."),
-            title="Public value", yes="Announce"), confirmed)
+        self.app.push_screen(
+            ConfirmScreen(
+                escape(
+                    f"Announce “{text}” as the public value of the draw?\n\nIt is published with the time, and the "
+                    f"draw will need that value once it is known. It can never be changed."
+                ),
+                title="Public value",
+                yes="Announce",
+            ),
+            confirmed,
+        )
 
     @on(Button.Pressed, "#cancel")
     def cancel_pressed(self) -> None:
@@ -105,12 +128,24 @@ class PrizesScreen(DbModal):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="prizes") as box:
             box.border_title = "Prizes"
-            yield Label("One prize per line, in drawing order (the first line is drawn first). Buyers see "
-                        "these on the buyer page.", classes="hint")
-            yield TextArea("\n".join(self.prizes), id="prize-lines", show_line_numbers=True, soft_wrap=False,
-                           placeholder="1st: scooter\n2nd: phone\n3rd: dinner set")
-            yield Checkbox("One prize per buyer (a buyer's other tickets leave the draw once they win)",
-                           self.one, id="one-per-buyer", compact=True)
+            yield Label(
+                "One prize per line, in drawing order (the first line is drawn first). Buyers see "
+                "these on the buyer page.",
+                classes="hint",
+            )
+            yield TextArea(
+                "\n".join(self.prizes),
+                id="prize-lines",
+                show_line_numbers=True,
+                soft_wrap=False,
+                placeholder="1st: scooter\n2nd: phone\n3rd: dinner set",
+            )
+            yield Checkbox(
+                "One prize per buyer (a buyer's other tickets leave the draw once they win)",
+                self.one,
+                id="one-per-buyer",
+                compact=True,
+            )
             yield Static("", id="status")
             with Horizontal(classes="buttons"):
                 yield Button("Save  ctrl+s", id="save", variant="primary", compact=True)
@@ -148,25 +183,33 @@ class DrawScreen(DbModal):
             box.border_title = f"Draw the winners of “{view.draw.name}”"
             if view.prizes:
                 rule = "one prize per buyer" if view.one_prize_per_buyer else "a buyer may win more than one prize"
-                yield Static(f"Prizes in drawing order: {numbered(view.prizes)}  ({rule})", id="draw-prizes",
-                             markup=False)
+                yield Static(
+                    f"Prizes in drawing order: {numbered(view.prizes)}  ({rule})", id="draw-prizes", markup=False
+                )
             else:
-                yield Static("No prizes are planned yet: close this and press p to name them.", id="draw-prizes",
-                             classes="warning")
+                yield Static(
+                    "No prizes are planned yet: close this and press p to name them.",
+                    id="draw-prizes",
+                    classes="warning",
+                )
             yield Static(f"{ready.sold_tickets:,} sold tickets take part.", classes="hint")
             if ready.problems:
                 yield Static("\n".join(ready.problems), id="draw-problems", classes="warning", markup=False)
             if view.announcement:
-                yield Static(f"Public value announced as “{view.announcement}”. Type it exactly as published:",
-                             markup=False)
+                yield Static(
+                    f"Public value announced as “{view.announcement}”. Type it exactly as published:", markup=False
+                )
                 yield Input(placeholder="the public value", id="public-value", compact=True)
             else:
-                yield Label("No public value was announced when sales closed, so the draw uses none.",
-                            classes="hint")
+                yield Label("No public value was announced when sales closed, so the draw uses none.", classes="hint")
             if ready.pending_orders:
-                yield Checkbox(f"Let the {ready.pending_orders:,} pending booking"
-                               f"{'s' if ready.pending_orders != 1 else ''} expire now", False, id="expire",
-                               compact=True)
+                yield Checkbox(
+                    f"Let the {ready.pending_orders:,} pending booking"
+                    f"{'s' if ready.pending_orders != 1 else ''} expire now",
+                    False,
+                    id="expire",
+                    compact=True,
+                )
             yield Static("", id="status")
             with Horizontal(classes="buttons"):
                 yield Button("Draw  ctrl+s", id="draw", variant="warning", compact=True)
@@ -186,16 +229,25 @@ class DrawScreen(DbModal):
         name = self.view.draw.name
         if expire:
             count = self.view.readiness.pending_orders
-            message = (f"Let {count:,} pending booking{'s' if count != 1 else ''} of “{name}” expire now?\n\n"
-                       f"They are CANCELLED in the same step as the draw and their numbers take no part; money "
-                       f"that still arrives for one is kept, for you to refund. Then the winners are drawn; "
-                       f"that cannot be undone.\n\nType {EXPIRE_WORD} to let them expire and draw.")
-            confirm = ConfirmScreen(escape(message), title="Let pending bookings expire", typed=EXPIRE_WORD,
-                                    yes="Expire and draw")
+            message = (
+                f"Let {count:,} pending booking{'s' if count != 1 else ''} of “{name}” expire now?\n\n"
+                f"They are CANCELLED in the same step as the draw and their numbers take no part; money "
+                f"that still arrives for one is kept, for you to refund. Then the winners are drawn; "
+                f"that cannot be undone.\n\nType {EXPIRE_WORD} to let them expire and draw."
+            )
+            confirm = ConfirmScreen(
+                escape(message), title="Let pending bookings expire", typed=EXPIRE_WORD, yes="Expire and draw"
+            )
         else:
-            confirm = ConfirmScreen(escape(f"Draw the winners of “{name}” now?\n\nThe result is final: a prize "
-                                           f"that is not claimed can only be drawn again as a new drawing, with "
-                                           f"the first one kept on record."), title="Draw the winners", yes="Draw")
+            confirm = ConfirmScreen(
+                escape(
+                    f"Draw the winners of “{name}” now?\n\nThe result is final: a prize "
+                    f"that is not claimed can only be drawn again as a new drawing, with "
+                    f"the first one kept on record."
+                ),
+                title="Draw the winners",
+                yes="Draw",
+            )
 
         def confirmed(yes: bool | None) -> None:
             if yes:
@@ -225,10 +277,18 @@ class RedrawScreen(DbModal):
         first = self.view.drawings[0]
         with Vertical(classes="dialog", id="redraw-dialog") as box:
             box.border_title = "Redraw a prize"
-            yield Label("For a prize that was not claimed. The earlier winner stays on record; the new winner is "
-                        "drawn from the same inputs, leaving out every earlier winner.", classes="hint")
-            yield Select([(f"{i}. {p}", p) for i, p in enumerate(first.prizes, start=1)], prompt="prize",
-                         value=self.prize if self.prize else Select.NULL, id="redraw-prize", compact=True)
+            yield Label(
+                "For a prize that was not claimed. The earlier winner stays on record; the new winner is "
+                "drawn from the same inputs, leaving out every earlier winner.",
+                classes="hint",
+            )
+            yield Select(
+                [(f"{i}. {p}", p) for i, p in enumerate(first.prizes, start=1)],
+                prompt="prize",
+                value=self.prize if self.prize else Select.NULL,
+                id="redraw-prize",
+                compact=True,
+            )
             yield Input(placeholder="reason, e.g. not collected within 7 days", id="reason", compact=True)
             yield Static("", id="status")
             with Horizontal(classes="buttons"):
@@ -255,9 +315,17 @@ class RedrawScreen(DbModal):
             if yes:
                 self.start("redraw", redraw, [prize], reason, waiting="Drawing again…")
 
-        self.app.push_screen(ConfirmScreen(escape(
-            f"Draw “{prize}” again?\n\n{current} stays on record; the new winner is drawing "
-            f"{self.view.drawings[-1].number + 1}. This cannot be undone."), title="Redraw", yes="Redraw"), confirmed)
+        self.app.push_screen(
+            ConfirmScreen(
+                escape(
+                    f"Draw “{prize}” again?\n\n{current} stays on record; the new winner is drawing "
+                    f"{self.view.drawings[-1].number + 1}. This cannot be undone."
+                ),
+                title="Redraw",
+                yes="Redraw",
+            ),
+            confirmed,
+        )
 
     def current_winner(self, prize: str) -> str:
         for drawing in reversed(self.view.drawings):

@@ -7,8 +7,16 @@ from shared.money import format_rupees
 
 from ..snapshot import BookingRow, local_time, ticket_labels
 
-COLUMNS = (("Reference", "ref", 9), ("State", "state", 9), ("Name", "name", 14), ("Mobile", "mobile", 10),
-           ("Tickets", "tickets", 14), ("Amount", "amount", 10), ("Booked", "booked", 12), ("UTR", "utr", 12))
+COLUMNS = (
+    ("Reference", "ref", 9),
+    ("State", "state", 9),
+    ("Name", "name", 14),
+    ("Mobile", "mobile", 10),
+    ("Tickets", "tickets", 14),
+    ("Amount", "amount", 10),
+    ("Booked", "booked", 12),
+    ("UTR", "utr", 12),
+)
 STATE_STYLES = {"paid": "bold green", "pending": "bold yellow", "expired": "dim", "cancelled": "dim"}
 
 
@@ -27,10 +35,17 @@ class BookingsTable(DataTable):
             utr = "CASH" if row.source == "cash" else (row.utr or "")
             if utr.startswith("NOUTR-"):
                 utr = "NO UTR"
-            self.add_row(row.reference, Text(row.state, style=STATE_STYLES.get(row.state, "")), row.name,
-                         row.mobile, ticket_labels(row.tickets, width_digits, 14),
-                         Text(format_rupees(row.payable_paise), justify="right"),
-                         local_time(row.created_at, "%d %b %H:%M"), utr, key=row.reference)
+            self.add_row(
+                row.reference,
+                Text(row.state, style=STATE_STYLES.get(row.state, "")),
+                row.name,
+                row.mobile,
+                ticket_labels(row.tickets, width_digits, 14),
+                Text(format_rupees(row.payable_paise), justify="right"),
+                local_time(row.created_at, "%d %b %H:%M"),
+                utr,
+                key=row.reference,
+            )
         self.rows_shown = rows
 
     def selected(self) -> BookingRow | None:

@@ -22,8 +22,10 @@ class DrawHeader(Static):
         else:
             draw = snapshot.draw
             text.append(f"  {draw.name}  ", style="bold")
-            text.append(f" {draw.state.upper()} ", style="bold black on green" if draw.state == "open"
-                        else "bold black on yellow")
+            text.append(
+                f" {draw.state.upper()} ",
+                style="bold black on green" if draw.state == "open" else "bold black on yellow",
+            )
         text.append("  buyers: ")
         text.append(self.web_url or "web not started here", style="bold underline" if self.web_url else "dim")
         if snapshot is not None:

@@ -27,7 +27,7 @@ class DrawReveal(Static):
         super().__init__("", **kwargs)
         self.border_title = "The draw"
         self.result: DrawingResult | None = None
-        self.shown = 0            # prizes whose winner is on screen
+        self.shown = 0  # prizes whose winner is on screen
         self.seconds = 1.5
         self._prize_started = 0.0
         self._timer = None
@@ -101,7 +101,7 @@ class DrawReveal(Static):
                 text.append(f"ticket {winner.label}", style="bold green")
                 text.append(f"  {winner.public_name}", style="green")
             elif index == self.shown:
-                top = self.ticket_count or 10 ** digits - 1
+                top = self.ticket_count or 10**digits - 1
                 text.append(f"ticket {self._digits.randint(1, top):0{digits}d}", style="bold yellow")
             else:
                 text.append("ticket " + "·" * digits, style="dim")

@@ -10,8 +10,13 @@ from shared.money import format_rupees
 
 from ..snapshot import local_time
 
-COLUMNS = (("Time", "time", 12), ("Source", "source", 8), ("Amount", "amount", 9), ("Outcome", "outcome", 20),
-           ("Reason", "reason", 90))
+COLUMNS = (
+    ("Time", "time", 12),
+    ("Source", "source", 8),
+    ("Amount", "amount", 9),
+    ("Outcome", "outcome", 20),
+    ("Reason", "reason", 90),
+)
 ATTENTION = ("late_taken", "double_payment")
 
 
@@ -82,8 +87,14 @@ class InboxTable(DataTable):
         for item in items:
             amount = format_rupees(item.amount_paise) if item.amount_paise is not None else ""
             reason = " ".join((item.reason or "").split())
-            self.add_row(local_time(item.received_at, "%d %b %H:%M"), item.source, Text(amount, justify="right"),
-                         outcome_text(item), reason, key=str(item.id))
+            self.add_row(
+                local_time(item.received_at, "%d %b %H:%M"),
+                item.source,
+                Text(amount, justify="right"),
+                outcome_text(item),
+                reason,
+                key=str(item.id),
+            )
         self.rows_shown = items
         if keep is not None and any(i.id == keep.id for i in items):
             self.move_cursor(row=self.get_row_index(str(keep.id)), animate=False)

@@ -7,8 +7,13 @@ from shared.money import format_rupees
 
 from ..snapshot import PaymentRow, local_time
 
-COLUMNS = (("Time", "time", 8), ("Amount", "amount", 10), ("UTR", "utr", 12), ("Booking", "booking", 25),
-           ("Payer", "payer", 11))
+COLUMNS = (
+    ("Time", "time", 8),
+    ("Amount", "amount", 10),
+    ("UTR", "utr", 12),
+    ("Booking", "booking", 25),
+    ("Payer", "payer", 11),
+)
 DETAILED_BOOKING_WIDTH = 37
 REASONS = {"double_payment": "paid twice", "late_taken": "late, taken"}
 
@@ -62,8 +67,14 @@ class PaymentsTable(DataTable):
         keep = self.selected()
         self.clear()
         for row in rows:
-            self.add_row(local_time(row.received_at), Text(format_rupees(row.amount_paise), justify="right"),
-                         utr_text(row), booking_text(row, self.detailed), row.payer or "", key=str(row.payment_id))
+            self.add_row(
+                local_time(row.received_at),
+                Text(format_rupees(row.amount_paise), justify="right"),
+                utr_text(row),
+                booking_text(row, self.detailed),
+                row.payer or "",
+                key=str(row.payment_id),
+            )
         self.rows_shown = rows
         if keep is not None and any(r.payment_id == keep.payment_id for r in rows):
             self.move_cursor(row=self.get_row_index(str(keep.payment_id)), animate=False)

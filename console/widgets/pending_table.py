@@ -9,8 +9,14 @@ from shared.money import format_rupees
 from ..snapshot import PendingRow, seconds_until, ticket_labels, time_left
 
 # Fixed widths: columns never jump as rows come and go, and 80 columns hold them all.
-COLUMNS = (("Reference", "ref", 9), ("Name", "name", 14), ("Mobile", "mobile", 10), ("Tickets", "tickets", 14),
-           ("Pay", "amount", 10), ("Left", "left", 5))
+COLUMNS = (
+    ("Reference", "ref", 9),
+    ("Name", "name", 14),
+    ("Mobile", "mobile", 10),
+    ("Tickets", "tickets", 14),
+    ("Pay", "amount", 10),
+    ("Left", "left", 5),
+)
 
 
 class PendingTable(DataTable):
@@ -40,8 +46,15 @@ class PendingTable(DataTable):
             amount = Text(format_rupees(row.payable_paise), style="bold", justify="right")
             if not row.amount_unique:
                 amount.append("*", style="bold red")
-            self.add_row(row.reference, row.name[:14], row.mobile, ticket_labels(row.tickets, width_digits, 14),
-                         amount, self._left(row, now), key=row.reference)
+            self.add_row(
+                row.reference,
+                row.name[:14],
+                row.mobile,
+                ticket_labels(row.tickets, width_digits, 14),
+                amount,
+                self._left(row, now),
+                key=row.reference,
+            )
         self.rows_shown = rows
         if keep is not None and keep in {r.reference for r in rows}:
             self.move_cursor(row=self.get_row_index(keep), animate=False)

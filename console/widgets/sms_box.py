@@ -7,8 +7,13 @@ from textual.widgets import TextArea
 
 class SmsBox(TextArea):
     def __init__(self, **kwargs) -> None:
-        super().__init__(soft_wrap=True, show_line_numbers=False, highlight_cursor_line=False,
-                         placeholder="e.g. Rs.10.01 credited to a/c XX1234 … UPI Ref 512345678901", **kwargs)
+        super().__init__(
+            soft_wrap=True,
+            show_line_numbers=False,
+            highlight_cursor_line=False,
+            placeholder="e.g. Rs.10.01 credited to a/c XX1234 … UPI Ref 512345678901",
+            **kwargs,
+        )
 
     async def _on_paste(self, event: events.Paste) -> None:
         # Runs before TextArea's own paste handler (Textual calls each class's handler in turn),

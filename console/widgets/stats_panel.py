@@ -28,11 +28,15 @@ def stats_text(s: Snapshot) -> Text:
     text.append("  pending ", style="dim")
     text.append(f"{s.pending_count:,}\n", style="bold yellow")
     text.append("Unmatched ", style="dim")
-    text.append(f"{s.unmatched_count:,} · {format_rupees(s.unmatched_paise)}",
-                style="bold white on red" if s.unmatched_count else "bold")
+    text.append(
+        f"{s.unmatched_count:,} · {format_rupees(s.unmatched_paise)}",
+        style="bold white on red" if s.unmatched_count else "bold",
+    )
     text.append("  needs attention ", style="dim")
-    text.append(f"{s.attention_count:,} · {format_rupees(s.attention_paise)}",
-                style="bold black on yellow" if s.attention_count else "bold")
+    text.append(
+        f"{s.attention_count:,} · {format_rupees(s.attention_paise)}",
+        style="bold black on yellow" if s.attention_count else "bold",
+    )
     return text
 
 

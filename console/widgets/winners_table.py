@@ -9,8 +9,16 @@ from shared.winner_draw import DrawingResult, DrawnWinner
 
 # Drawing ("1", "2", or "1→2" for a winner whose prize drawing 2 drew again) first, so that the
 # columns needed to reach a winner fit 80 columns; the public name and the redraw's reason follow.
-COLUMNS = (("#", "drawing", 4), ("Prize", "prize", 18), ("Ticket", "ticket", 6), ("Winner", "name", 15),
-           ("Mobile", "mobile", 10), ("Booking", "ref", 9), ("Published as", "public", 12), ("Note", "note", 30))
+COLUMNS = (
+    ("#", "drawing", 4),
+    ("Prize", "prize", 18),
+    ("Ticket", "ticket", 6),
+    ("Winner", "name", 15),
+    ("Mobile", "mobile", 10),
+    ("Booking", "ref", 9),
+    ("Published as", "public", 12),
+    ("Note", "note", 30),
+)
 
 
 def replaced_by(drawings: tuple[DrawingResult, ...]) -> dict[tuple[int, str], int]:
@@ -45,11 +53,17 @@ class WinnersTable(DataTable):
             by = replaced.get((number, w.prize))
             style = "dim" if by else ""
             note = f"redrawn in drawing {by}" if by else reasons.get(number, "") if number > 1 else ""
-            self.add_row(Text(f"{number}→{by}" if by else str(number), style=style),
-                         Text(w.prize, style=style or "bold"), Text(w.label, style=style or "bold green"),
-                         Text(w.buyer_name or "", style=style), Text(w.mobile or "", style=style),
-                         Text(w.reference or "", style=style), Text(w.public_name, style=style),
-                         Text(note, style=style), key=f"{number}:{w.prize_index}")
+            self.add_row(
+                Text(f"{number}→{by}" if by else str(number), style=style),
+                Text(w.prize, style=style or "bold"),
+                Text(w.label, style=style or "bold green"),
+                Text(w.buyer_name or "", style=style),
+                Text(w.mobile or "", style=style),
+                Text(w.reference or "", style=style),
+                Text(w.public_name, style=style),
+                Text(note, style=style),
+                key=f"{number}:{w.prize_index}",
+            )
         self.rows_shown = rows
         if keep is not None:
             key = f"{keep[0]}:{keep[1].prize_index}"

@@ -48,16 +48,17 @@ def check_core_invariants(draw_id: int) -> list[str]:
         order = orders.get(order_id)
         expected = {"held": "pending", "sold": "paid"}.get(state)
         if order is None or expected is None or order.state != expected:
-            problems.append(f"ticket {number} is {state} by order {order_id} in state "
-                            f"{order.state if order else None}")
+            problems.append(f"ticket {number} is {state} by order {order_id} in state {order.state if order else None}")
             continue
         if number not in order_numbers(order):
             problems.append(f"ticket {number} is {state} by order {order_id}, which does not list it")
         by_order[order_id].add(number)
     for oid, order in live.items():
         if by_order.get(oid, set()) != order_numbers(order):
-            problems.append(f"{order.state} order {oid} lists {sorted(order_numbers(order))} but holds "
-                            f"{sorted(by_order.get(oid, set()))}")
+            problems.append(
+                f"{order.state} order {oid} lists {sorted(order_numbers(order))} but holds "
+                f"{sorted(by_order.get(oid, set()))}"
+            )
 
     # 3. Payable amounts that may still receive money are distinct.
     locks = Counter(o.amount_lock for o in orders.values() if o.amount_lock is not None)
@@ -80,8 +81,9 @@ def check_core_invariants(draw_id: int) -> list[str]:
         if order.state == "paid" and settled.get(oid, 0) != 1:
             problems.append(f"paid order {oid} has {settled.get(oid, 0)} matched payments")
     for p in payments:
-        if p.status == "matched" and (p.order_id is None or orders.get(p.order_id) is None
-                                      or orders[p.order_id].state != "paid"):
+        if p.status == "matched" and (
+            p.order_id is None or orders.get(p.order_id) is None or orders[p.order_id].state != "paid"
+        ):
             problems.append(f"matched payment {p.id} settles order {p.order_id}, which is not paid")
         if p.status != "matched" and p.order_id is not None:
             problems.append(f"{p.status} payment {p.id} points at order {p.order_id}")
@@ -92,19 +94,31 @@ def check_core_invariants(draw_id: int) -> list[str]:
 
     # 5. The journal has an entry for every state an order or payment is in.
     kinds = defaultdict(set)
-    for kind, order_id, payment_id in Event.select(Event.kind, Event.order, Event.payment).where(
-            Event.draw == draw_id).tuples():
+    for kind, order_id, payment_id in (
+        Event.select(Event.kind, Event.order, Event.payment).where(Event.draw == draw_id).tuples()
+    ):
         kinds[("order", order_id)].add(kind)
         kinds[("payment", payment_id)].add(kind)
-    needs = {"pending": "order_created", "expired": "order_expired", "cancelled": "order_cancelled", "paid": "order_paid"}
+    needs = {
+        "pending": "order_created",
+        "expired": "order_expired",
+        "cancelled": "order_cancelled",
+        "paid": "order_paid",
+    }
     for oid, order in orders.items():
         for kind in {"order_created", needs[order.state]}:
             if kind not in kinds[("order", oid)]:
                 problems.append(f"{order.state} order {oid} has no {kind} event")
     for p in payments:
-        wanted = {"payment_recorded", {"matched": "order_paid", "unmatched": "payment_unmatched",
-                                       "attention": "payment_needs_attention",
-                                       "refunded": "payment_refunded"}[p.status]}
+        wanted = {
+            "payment_recorded",
+            {
+                "matched": "order_paid",
+                "unmatched": "payment_unmatched",
+                "attention": "payment_needs_attention",
+                "refunded": "payment_refunded",
+            }[p.status],
+        }
         if p.status == "unmatched" and p.source == "cash":
             wanted.discard("payment_unmatched")
         missing = wanted - kinds[("payment", p.id)]

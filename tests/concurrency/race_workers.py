@@ -20,16 +20,16 @@ def run_ops(ops) -> list[tuple]:
                 _, name, mobile, tickets = op
                 try:
                     hold = hold_tickets(name, mobile, tickets)
-                    results.append(("held", tuple(sorted(tickets)), hold.order_id, hold.payable_paise,
-                                    hold.amount_unique))
+                    results.append(
+                        ("held", tuple(sorted(tickets)), hold.order_id, hold.payable_paise, hold.amount_unique)
+                    )
                 except TicketsTaken as exc:
                     results.append(("taken", tuple(sorted(tickets)), tuple(exc.taken)))
             elif op[0] == "pay":
                 _, amount, utr, reference = op
                 try:
                     result = record_payment(amount, utr, reference=reference)
-                    results.append(("recorded", utr, amount, result.outcome, result.order_reference,
-                                    result.payment_id))
+                    results.append(("recorded", utr, amount, result.outcome, result.order_reference, result.payment_id))
                 except DuplicateUTR:
                     results.append(("duplicate", utr, amount))
             else:

@@ -2,11 +2,10 @@
 test that passes means something."""
 
 import pytest
-
 from core_invariants import check_core_invariants
+
 from shared.booking import hold_tickets
 from shared.db import database
-from shared.models import Event, Order, Payment, Ticket
 from shared.payments import record_payment
 
 
@@ -27,21 +26,27 @@ def _sql(statement):
 
 
 TAMPERING = [
-    (lambda a, b: _sql(f"UPDATE booking SET tickets = '1,2,3', ticket_count = 3 WHERE id = {a.order_id}"),
-     "ticket 3 is in live orders"),
-    (lambda a, b: _sql("UPDATE ticket SET state = 'free', order_id = NULL WHERE number = 4"),
-     "is free but live order"),
-    (lambda a, b: _sql(f"UPDATE ticket SET order_id = {a.order_id} WHERE number = 3"),
-     "which does not list it"),
-    (lambda a, b: _sql(f"UPDATE booking SET amount_lock = NULL, payable_paise = {a.payable_paise} "
-                       f"WHERE name = 'Mina'"),
-     "share the unique amount"),
-    (lambda a, b: _sql(f"UPDATE payment SET order_id = {a.order_id} WHERE order_id = {b.order_id}"),
-     "matched payments"),
-    (lambda a, b: _sql(f"DELETE FROM event WHERE kind = 'order_paid' AND order_id = {b.order_id}"),
-     "has no order_paid event"),
-    (lambda a, b: _sql(f"UPDATE booking SET state = 'expired' WHERE name = 'Mina'"),
-     "held by order"),
+    (
+        lambda a, b: _sql(f"UPDATE booking SET tickets = '1,2,3', ticket_count = 3 WHERE id = {a.order_id}"),
+        "ticket 3 is in live orders",
+    ),
+    (lambda a, b: _sql("UPDATE ticket SET state = 'free', order_id = NULL WHERE number = 4"), "is free but live order"),
+    (lambda a, b: _sql(f"UPDATE ticket SET order_id = {a.order_id} WHERE number = 3"), "which does not list it"),
+    (
+        lambda a, b: _sql(
+            f"UPDATE booking SET amount_lock = NULL, payable_paise = {a.payable_paise} WHERE name = 'Mina'"
+        ),
+        "share the unique amount",
+    ),
+    (
+        lambda a, b: _sql(f"UPDATE payment SET order_id = {a.order_id} WHERE order_id = {b.order_id}"),
+        "matched payments",
+    ),
+    (
+        lambda a, b: _sql(f"DELETE FROM event WHERE kind = 'order_paid' AND order_id = {b.order_id}"),
+        "has no order_paid event",
+    ),
+    (lambda a, b: _sql("UPDATE booking SET state = 'expired' WHERE name = 'Mina'"), "held by order"),
 ]
 
 

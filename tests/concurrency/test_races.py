@@ -9,10 +9,10 @@ import random
 import threading
 
 import pytest
-
 from conftest import new_draw
 from core_invariants import assert_core_invariants, order_numbers
 from race_workers import process_main, thread_main
+
 from shared.models import Order, Payment, Ticket
 from shared.stats import reconcile
 
@@ -24,16 +24,19 @@ def hold_ops(rng, worker: int, count: int, low=1, high=TICKETS, max_size=4):
     ops = []
     for attempt in range(count):
         size = rng.randint(1, max_size)
-        ops.append(("hold", f"Racer {worker}-{attempt}", f"9{worker:03d}{attempt:06d}",
-                    rng.sample(range(low, high + 1), size)))
+        ops.append(
+            ("hold", f"Racer {worker}-{attempt}", f"9{worker:03d}{attempt:06d}", rng.sample(range(low, high + 1), size))
+        )
     return ops
 
 
 def run_threads(op_lists):
     barrier = threading.Barrier(len(op_lists))
     outputs = [[] for _ in op_lists]
-    threads = [threading.Thread(target=thread_main, args=(barrier, outputs[i], ops), daemon=True)
-               for i, ops in enumerate(op_lists)]
+    threads = [
+        threading.Thread(target=thread_main, args=(barrier, outputs[i], ops), daemon=True)
+        for i, ops in enumerate(op_lists)
+    ]
     for t in threads:
         t.start()
     for t in threads:
@@ -46,8 +49,10 @@ def run_processes(url, op_lists):
     ctx = multiprocessing.get_context("spawn")
     barrier = ctx.Barrier(len(op_lists))
     queue = ctx.Queue()
-    procs = [ctx.Process(target=process_main, args=(url, barrier, queue, i, ops), daemon=True)
-             for i, ops in enumerate(op_lists)]
+    procs = [
+        ctx.Process(target=process_main, args=(url, barrier, queue, i, ops), daemon=True)
+        for i, ops in enumerate(op_lists)
+    ]
     for p in procs:
         p.start()
     outputs = [None] * len(op_lists)
@@ -102,7 +107,8 @@ def check_holds(draw, outputs, already=()):
         if who != "before":
             assert rows[n].state == "held" and rows[n].order_id == who, (n, rows[n].state, rows[n].order_id, who)
     assert sum(1 for t in rows.values() if t.state == "held" and t.number not in set(already)) == sum(
-        len(r[1]) for r in held)
+        len(r[1]) for r in held
+    )
 
     # Every "taken" answer named exactly the requested numbers that other buyers had at that
     # moment. Writers are serialised, so "that moment" is some point in the order in which the
@@ -115,7 +121,8 @@ def check_holds(draw, outputs, already=()):
         assert named and set(named) <= set(requested), (requested, named)
         assert all(n in owner for n in named), f"{named} named a number nobody had"
         assert any(set(named) == set(requested) & p for p in prefixes), (
-            f"asked for {requested}, told {named} were taken: not what anyone held at any moment")
+            f"asked for {requested}, told {named} were taken: not what anyone held at any moment"
+        )
 
     # No two live orders share a unique payable amount.
     amounts = [r[3] for r in held if r[4]]
@@ -186,7 +193,7 @@ def check_payments_race(draw, outputs, orders, workers):
         outcomes.setdefault(r[4], []).append(r[3])
     for order in orders[:10]:
         assert outcomes[order.reference] == ["matched"]
-    for order in orders[10:20]:   # one confirms; every other payment is a double payment of it
+    for order in orders[10:20]:  # one confirms; every other payment is a double payment of it
         assert sorted(outcomes[order.reference]) == ["double_payment"] * (workers - 1) + ["matched"]
     for order in orders[:20]:
         fresh = Order.get_by_id(order.id)
@@ -197,8 +204,7 @@ def check_payments_race(draw, outputs, orders, workers):
     assert Payment.select().where(Payment.status == "unmatched").count() == workers
     sold = {t.number for t in Ticket.select().where((Ticket.draw == draw.id) & (Ticket.state == "sold"))}
     assert sold == set(range(1, 21))
-    check_holds(draw, [[r for r in out if r[0] in ("held", "taken")] for out in outputs],
-                already=range(1, 31))
+    check_holds(draw, [[r for r in out if r[0] in ("held", "taken")] for out in outputs], already=range(1, 31))
 
 
 @pytest.fixture

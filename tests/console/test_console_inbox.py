@@ -8,9 +8,9 @@ import json
 import time
 
 import pytest
+from conftest import new_draw
 from console_pilot import RecordingApp, run, settle, started, table_rows, type_text, until
 
-from conftest import new_draw
 from shared import intake
 from shared.booking import hold_tickets
 from shared.models import Order, Payment
@@ -18,8 +18,7 @@ from shared.models_intake import InboxMessage
 from shared.upi import qr_text
 
 WEB = "http://192.168.1.5:8080/"
-CREDIT = ("Credit Alert!\nRs.{amount} credited to HDFC Bank A/c xx2536 on 07-12-24 from VPA user34@axisbank "
-          "(UPI {utr})")
+CREDIT = "Credit Alert!\nRs.{amount} credited to HDFC Bank A/c xx2536 on 07-12-24 from VPA user34@axisbank (UPI {utr})"
 
 
 @pytest.fixture(autouse=True)
@@ -43,9 +42,9 @@ def test_inbox_shows_what_each_message_became(draw, db_url):
     secret = intake.enable_sms_hook()
     hold = hold_tickets("Ravi Kumar", "9876543210", [7])
     assert post_sms(secret, "10.00", "526830463424").body["status"] == "recorded"
-    assert post_sms(secret, "10.00", "526830463424").body["status"] == "duplicate"   # the phone sent it twice
-    assert post_sms(secret, "7.77", "526830463425").body["status"] == "recorded"     # nobody owes ₹7.77
-    assert post_sms(secret, "10.00", "526830463426", sign=False).status == 401        # not from the phone
+    assert post_sms(secret, "10.00", "526830463424").body["status"] == "duplicate"  # the phone sent it twice
+    assert post_sms(secret, "7.77", "526830463425").body["status"] == "recorded"  # nobody owes ₹7.77
+    assert post_sms(secret, "10.00", "526830463426", sign=False).status == 401  # not from the phone
 
     async def scenario():
         app = RecordingApp(db_url)
@@ -59,7 +58,7 @@ def test_inbox_shows_what_each_message_became(draw, db_url):
             rows = table_rows(table)
             assert [r[1] for r in rows] == ["sms"] * 4
             assert [r[3] for r in rows] == ["rejected", "recorded unmatched", "duplicate", "recorded and matched"]
-            assert [r[2] for r in rows] == ["", "₹7.77", "", "₹10.00"]         # a repeat is not read again
+            assert [r[2] for r in rows] == ["", "₹7.77", "", "₹10.00"]  # a repeat is not read again
             assert rows[0][4] == "The X-Signature header is missing."
             assert rows[3][4] == f"₹10.00 confirmed booking {hold.reference}."
             assert rows[1][4] == "₹7.77 matches no booking; it is kept as UNMATCHED."
@@ -68,18 +67,19 @@ def test_inbox_shows_what_each_message_became(draw, db_url):
             assert "4 messages: 1 recorded and matched · 1 recorded unmatched · 1 duplicate · 1 rejected" in title
             assert "SMS on" in title and "Razorpay off" in title
             detail = str(screen.query_one("#inbox-detail").content)
-            assert detail.startswith("#") and "NOT signed" in detail          # the selected (newest) message
+            assert detail.startswith("#") and "NOT signed" in detail  # the selected (newest) message
 
-            hold2 = hold_tickets("Meena Iyer", "9876543211", [8])             # while the inbox is open
+            hold2 = hold_tickets("Meena Iyer", "9876543211", [8])  # while the inbox is open
             post_sms(secret, "10.01", "526830463427")
             await until(pilot, lambda: table.row_count == 5, timeout=5, what="the new message (refresh ~2 s)")
             assert table_rows(table)[0][3:] == ["recorded and matched", f"₹10.01 confirmed booking {hold2.reference}."]
-            assert screen.query_one("#inbox-table").selected().outcome == "rejected"   # the cursor stayed put
-            await pilot.press("r")                                             # unsigned: cannot be processed
+            assert screen.query_one("#inbox-table").selected().outcome == "rejected"  # the cursor stayed put
+            await pilot.press("r")  # unsigned: cannot be processed
             await settle(pilot)
-            assert screen.status_text.endswith("did not come with a valid signature, or is a repeat; it cannot "
-                                               "be processed.")
-            await pilot.press("up")                                           # the newest, already recorded
+            assert screen.status_text.endswith(
+                "did not come with a valid signature, or is a repeat; it cannot be processed."
+            )
+            await pilot.press("up")  # the newest, already recorded
             await pilot.press("r")
             await settle(pilot)
             assert screen.status_text.endswith("was already handled (recorded matched).")
@@ -93,7 +93,7 @@ def test_inbox_shows_what_each_message_became(draw, db_url):
 
 def test_a_message_kept_while_there_was_no_draw_is_processed_on_request(sqlite_db, sqlite_url, tmp_path):
     secret = intake.enable_sms_hook()
-    assert post_sms(secret, "10.00", "526830463424").status == 503              # no draw yet: kept
+    assert post_sms(secret, "10.00", "526830463424").status == 503  # no draw yet: kept
     new_draw(tmp_path)
     hold = hold_tickets("Ravi Kumar", "9876543210", [7])
 
@@ -145,9 +145,9 @@ def test_enabling_the_sms_hook_shows_its_secret_and_setup_qr(sqlite_draw, sqlite
             assert json.loads(payload)["secret"] == secret and json.loads(payload)["url"] == WEB + "hooks/sms"
             assert str(qr.content) == qr_text(payload) and screen.query_one("#sms-qr-box").display
             assert qr.styles.color.hex == "#000000" and qr.styles.background.hex == "#FFFFFF"
-            assert qr.region.bottom <= 49                                # the whole code on a 50-line terminal
+            assert qr.region.bottom <= 49  # the whole code on a 50-line terminal
 
-            await pilot.press("s")                                       # a new secret: asks first
+            await pilot.press("s")  # a new secret: asks first
             assert "stops working at once" in str(app.screen.query_one("#confirm-message").content)
             await pilot.press("y")
             await settle(pilot)
@@ -200,12 +200,13 @@ def test_razorpay_secret_is_set_refused_when_unusable_cleared_and_made(sqlite_dr
             await until(pilot, lambda: not screen.view.razorpay.enabled, what="the hook off")
             assert not intake.razorpay_hook_settings().enabled
 
-            await pilot.press("r", "ctrl+g")                           # one made here, to enter in Razorpay
+            await pilot.press("r", "ctrl+g")  # one made here, to enter in Razorpay
             await settle(pilot)
             made = intake.razorpay_hook_settings().secret
             assert made and made != "whsec-test-0123456789"
-            assert screen.status_text == (f"Razorpay hook on with a new secret: {made} — enter it in Razorpay's "
-                                          f"dashboard for the webhook.")
+            assert screen.status_text == (
+                f"Razorpay hook on with a new secret: {made} — enter it in Razorpay's dashboard for the webhook."
+            )
 
     run(scenario)
 
@@ -215,8 +216,11 @@ def test_command_palette_opens_the_inbox_and_the_winner_draw(sqlite_draw, sqlite
         app = RecordingApp(sqlite_url)
         async with app.run_test(size=(100, 30)) as pilot:
             await started(pilot)
-            for words, screen_name in (("inbox", "InboxScreen"), ("winner dr", "WinnersScreen"),
-                                       ("hooks", "HooksScreen")):
+            for words, screen_name in (
+                ("inbox", "InboxScreen"),
+                ("winner dr", "WinnersScreen"),
+                ("hooks", "HooksScreen"),
+            ):
                 await pilot.press("ctrl+p")
                 await type_text(pilot, words)
                 await pilot.pause(0.3)
@@ -225,9 +229,9 @@ def test_command_palette_opens_the_inbox_and_the_winner_draw(sqlite_draw, sqlite
                 assert type(app.screen).__name__ == screen_name, words
                 await pilot.press("escape")
                 assert app.screen is app.dashboard
-            await pilot.press("b")                                     # elsewhere the main screen's keys rest
+            await pilot.press("b")  # elsewhere the main screen's keys rest
             await settle(pilot)
-            await pilot.press("enter")                                 # from the search to the list
+            await pilot.press("enter")  # from the search to the list
             assert app.screen.focused.id == "bookings-table"
             await pilot.press("i", "d", "h")
             assert type(app.screen).__name__ == "BookingsScreen"
@@ -236,8 +240,9 @@ def test_command_palette_opens_the_inbox_and_the_winner_draw(sqlite_draw, sqlite
 
 
 def test_the_inbox_says_when_the_database_cannot_be_read_and_keeps_trying(sqlite_draw, sqlite_url, monkeypatch):
-    import console.screens.inbox as inbox_screen
     from peewee import OperationalError
+
+    import console.screens.inbox as inbox_screen
 
     monkeypatch.setattr(inbox_screen.InboxScreen, "REFRESH_SECONDS", 0.2)
     real, calls = inbox_screen.load_inbox, []
@@ -256,8 +261,11 @@ def test_the_inbox_says_when_the_database_cannot_be_read_and_keeps_trying(sqlite
             await started(pilot)
             await pilot.press("i")
             screen = app.screen
-            await until(pilot, lambda: screen.status_text == "database: OperationalError: database is locked",
-                        what="the problem on screen")
+            await until(
+                pilot,
+                lambda: screen.status_text == "database: OperationalError: database is locked",
+                what="the problem on screen",
+            )
             await until(pilot, lambda: screen.status_text.startswith("No messages yet."), what="the next good read")
             assert len(calls) >= 3
 

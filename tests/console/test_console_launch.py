@@ -62,8 +62,18 @@ def test_sqlite_path_is_made_absolute_for_the_web(tmp_path, monkeypatch):
     monkeypatch.delenv("LUCKYDRAW_DATABASE_URL", raising=False)
     assert launch.shared_url(None) == str(tmp_path / "luckydraw.db")
     assert launch.shared_url("postgresql://u@h/db") == "postgresql://u@h/db"
-    assert launch.web_command("x.db", "0.0.0.0", 8080, 3)[1:] == \
-        ["-m", "buyerweb", "--db", "x.db", "--host", "0.0.0.0", "--port", "8080", "--workers", "3"]
+    assert launch.web_command("x.db", "0.0.0.0", 8080, 3)[1:] == [
+        "-m",
+        "buyerweb",
+        "--db",
+        "x.db",
+        "--host",
+        "0.0.0.0",
+        "--port",
+        "8080",
+        "--workers",
+        "3",
+    ]
 
 
 def test_up_says_clearly_that_the_port_is_taken(tmp_path, capsys):
@@ -72,18 +82,37 @@ def test_up_says_clearly_that_the_port_is_taken(tmp_path, capsys):
         taken.listen()
         port = taken.getsockname()[1]
         assert not launch.port_is_free("127.0.0.1", port)
-        code = launch.run_up(str(tmp_path / "x.db"), "127.0.0.1", port, None, log_path=tmp_path / "web.log",
-                             console=lambda *a: pytest.fail("the console must not open"))
+        code = launch.run_up(
+            str(tmp_path / "x.db"),
+            "127.0.0.1",
+            port,
+            None,
+            log_path=tmp_path / "web.log",
+            console=lambda *a: pytest.fail("the console must not open"),
+        )
     assert code == 2
     assert capsys.readouterr().err == f"luckydraw: Port {port} is already in use; try --port {port + 1}\n"
     assert not (tmp_path / "web.log").exists()
 
 
 def test_up_reports_a_web_that_dies_while_starting(tmp_path, capsys, monkeypatch):
-    monkeypatch.setattr(launch, "web_command", lambda *a: [
-        sys.executable, "-c", "import sys; print('luckydraw web: cannot start: database is locked'); sys.exit(3)"])
-    code = launch.run_up(str(tmp_path / "x.db"), "127.0.0.1", free_port(), None, log_path=tmp_path / "web.log",
-                         console=lambda *a: pytest.fail("the console must not open"))
+    monkeypatch.setattr(
+        launch,
+        "web_command",
+        lambda *a: [
+            sys.executable,
+            "-c",
+            "import sys; print('luckydraw web: cannot start: database is locked'); sys.exit(3)",
+        ],
+    )
+    code = launch.run_up(
+        str(tmp_path / "x.db"),
+        "127.0.0.1",
+        free_port(),
+        None,
+        log_path=tmp_path / "web.log",
+        console=lambda *a: pytest.fail("the console must not open"),
+    )
     err = capsys.readouterr().err
     assert code == 1
     assert "the buyer web stopped while starting (exit code 3)" in err
@@ -94,8 +123,9 @@ def test_up_reports_a_web_that_dies_while_starting(tmp_path, capsys, monkeypatch
 def test_up_runs_the_web_behind_the_console_and_stops_it(tmp_path, monkeypatch, ending):
     pids_file = tmp_path / "pids"
     monkeypatch.setenv("FAKE_WEB_PIDS", str(pids_file))
-    monkeypatch.setattr(launch, "web_command", lambda db, host, port, workers: [
-        sys.executable, "-c", FAKE_WEB, "--port", str(port)])
+    monkeypatch.setattr(
+        launch, "web_command", lambda db, host, port, workers: [sys.executable, "-c", FAKE_WEB, "--port", str(port)]
+    )
     port = free_port()
     seen = {}
 
@@ -110,11 +140,16 @@ def test_up_runs_the_web_behind_the_console_and_stops_it(tmp_path, monkeypatch, 
 
     if ending == "crash":
         with pytest.raises(RuntimeError):
-            launch.run_up(str(tmp_path / "x.db"), "127.0.0.1", port, None, log_path=tmp_path / "web.log",
-                          console=console)
+            launch.run_up(
+                str(tmp_path / "x.db"), "127.0.0.1", port, None, log_path=tmp_path / "web.log", console=console
+            )
     else:
-        assert launch.run_up(str(tmp_path / "x.db"), "127.0.0.1", port, None, log_path=tmp_path / "web.log",
-                             console=console) == 0
+        assert (
+            launch.run_up(
+                str(tmp_path / "x.db"), "127.0.0.1", port, None, log_path=tmp_path / "web.log", console=console
+            )
+            == 0
+        )
     assert seen == {"address": f"http://127.0.0.1:{port}/", "status": None, "health": 200}
     server, worker = map(int, pids_file.read_text().split())
     assert gone(server) and gone(worker)
@@ -144,8 +179,10 @@ def test_console_reports_a_database_it_cannot_open(capsys):
 def test_console_never_imports_the_buyer_web():
     import subprocess
 
-    code = ("import sys, console.app, console.launch, console.snapshot; "
-            "import console.screens.dashboard, console.screens.resolve, console.screens.new_draw; "
-            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('buyerweb', 'bottle')))")
+    code = (
+        "import sys, console.app, console.launch, console.snapshot; "
+        "import console.screens.dashboard, console.screens.resolve, console.screens.new_draw; "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('buyerweb', 'bottle')))"
+    )
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"

@@ -39,7 +39,7 @@ def test_add_payment_confirms_the_booking(draw, db_url):
             assert "Ravi Kumar; tickets 007, 008" in outcome(app)
             await until(pilot, lambda: app.dashboard.query_one("#pending").row_count == 0, what="pending row gone")
             await app.wait_for_refresh()
-            assert [t[0] for t in app.toasts] == ["Payment matched"]     # once, not again by the refresh
+            assert [t[0] for t in app.toasts] == ["Payment matched"]  # once, not again by the refresh
             row = table_rows(app.dashboard.query_one("#payments"))[0]
             assert row[1:3] == ["₹20.00", "512345678901"] and hold.reference in row[3]
 
@@ -119,7 +119,7 @@ def test_pasted_sms_fills_the_fields_for_a_check_before_saving(sqlite_draw, sqli
             values = {n: dialog.query_one(f"#{n}", Input).value for n in ("amount", "utr", "payer")}
             assert values == {"amount": "20.00", "utr": "421987654321", "payer": "SUNITA DEVI"}
             assert "Check, then press ctrl+s" in dialog.status_text
-            assert Payment.select().count() == 0          # nothing saved before the organiser looks
+            assert Payment.select().count() == 0  # nothing saved before the organiser looks
             await pilot.press("ctrl+s")
             await settle(pilot)
             assert app.screen is app.dashboard
@@ -144,7 +144,7 @@ def test_sms_that_cannot_be_read_says_why_and_fills_nothing(sqlite_draw, sqlite_
             debit = "Rs 500.00 debited from A/c XX1234 on 01-01-25. UPI Ref 412345678901."
             app.post_message(events.Paste(debit))
             await pilot.pause()
-            assert dialog.query_one("#sms").text == debit                 # the paste replaced the old SMS
+            assert dialog.query_one("#sms").text == debit  # the paste replaced the old SMS
             assert "SMS not read: This is a debit message" in dialog.status_text
             assert [dialog.query_one(f"#{n}", Input).value for n in ("amount", "utr", "payer")] == ["", "", ""]
             await pilot.press("ctrl+s")
@@ -190,8 +190,7 @@ def test_check_payments_matches_a_payment_that_raced_its_booking(sqlite_draw, sq
             await started(pilot)
             await pilot.press("c")
             await settle(pilot)
-            assert outcome(app) == (f"Checked 2 unmatched payments: 1 confirmed ({hold.reference}), "
-                                    f"1 still need you.")
+            assert outcome(app) == (f"Checked 2 unmatched payments: 1 confirmed ({hold.reference}), 1 still need you.")
 
     run(scenario)
     assert Order.get(Order.reference == hold.reference).state == "paid"
@@ -218,10 +217,10 @@ def test_assign_an_unmatched_payment_by_hand(sqlite_draw, sqlite_url):
             assert picker.query_one("#search", Input).value == "15.00"
             assert picker.query_one("#picker-table").row_count == 0
             await pilot.press(*["backspace"] * 5)
-            await type_text(pilot, "99887")          # by mobile
+            await type_text(pilot, "99887")  # by mobile
             await settle(pilot)
             assert [r[0] for r in table_rows(picker.query_one("#picker-table"))] == [hold.reference]
-            await pilot.press("enter")               # the one match is picked
+            await pilot.press("enter")  # the one match is picked
             await settle(pilot)
             assert "less than booking" in app.screen.query_one("#confirm-message").content
             await pilot.press("y")
@@ -242,10 +241,10 @@ def test_assign_an_unmatched_payment_by_hand(sqlite_draw, sqlite_url):
 def test_needs_attention_refund_and_move(sqlite_draw, sqlite_url):
     first = hold_tickets("Ravi", "9876543210", [1])
     record_payment("10.00", "111111111111")
-    double = record_payment("10.00", "222222222222")            # paid twice: needs attention
+    double = record_payment("10.00", "222222222222")  # paid twice: needs attention
     assert double.outcome == "double_payment"
-    other = hold_tickets("Kiran", "9876543219", [2])            # ₹10.01: a different booking
-    record_payment("10.00", "333333333333")                     # again a double payment
+    other = hold_tickets("Kiran", "9876543219", [2])  # ₹10.01: a different booking
+    record_payment("10.00", "333333333333")  # again a double payment
 
     async def scenario():
         app = RecordingApp(sqlite_url)
@@ -259,8 +258,8 @@ def test_needs_attention_refund_and_move(sqlite_draw, sqlite_url):
             rows = table_rows(resolve.query_one("#open-payments"))
             assert [r[2] for r in rows] == ["333333333333", "222222222222"]
             assert rows[0][3] == f"NEEDS ATTENTION paid twice {first.reference}"
-            await pilot.press("r")                              # newest first: 3333…
-            await pilot.press("n")                              # not yet
+            await pilot.press("r")  # newest first: 3333…
+            await pilot.press("n")  # not yet
             await settle(pilot)
             assert Payment.get(Payment.utr == "333333333333").status == "attention"
             await pilot.press("r")
@@ -268,14 +267,14 @@ def test_needs_attention_refund_and_move(sqlite_draw, sqlite_url):
             await settle(pilot)
             assert "(UTR 333333333333) marked refunded" in resolve.status_text
             assert [r[2] for r in table_rows(resolve.query_one("#open-payments"))] == ["222222222222"]
-            await pilot.press("a")                              # move 2222… to Kiran's booking
+            await pilot.press("a")  # move 2222… to Kiran's booking
             await settle(pilot)
             await type_text(pilot, "Kiran")
             await settle(pilot)
             await pilot.press("enter")
             await settle(pilot)
             assert "₹10.00 is less than booking" in app.screen.query_one("#confirm-message").content
-            await pilot.press("y")                              # ₹10.01 due: one paisa short, confirm
+            await pilot.press("y")  # ₹10.01 due: one paisa short, confirm
             await settle(pilot)
             assert f"assigned to booking {other.reference}" in resolve.status_text
 

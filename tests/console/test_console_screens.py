@@ -43,30 +43,41 @@ def test_main_screen_shows_figures_pending_and_payments(sqlite_draw, sqlite_url)
             payments = table_rows(dash.query_one("#payments"))
             assert [p[2] for p in payments] == ["612345678901", "512345678901"]
             assert payments[0][3] == "UNMATCHED" and payments[1][3] == f"→ {paid.reference} Ravi Kumar"
-            assert app.toasts == []                      # nothing new happened since the console opened
+            assert app.toasts == []  # nothing new happened since the console opened
 
     run(scenario)
 
 
 def test_payment_recorded_by_another_process_shows_within_two_seconds(draw, db_url):
     hold = hold_tickets("Asha", "9876543210", [3])
-    script = ("import sys; from shared.db import connect; from shared.payments import record_payment; "
-              "connect(sys.argv[1]); print(record_payment('10.00', '998877665544', source='cli').outcome)")
+    script = (
+        "import sys; from shared.db import connect; from shared.payments import record_payment; "
+        "connect(sys.argv[1]); print(record_payment('10.00', '998877665544', source='cli').outcome)"
+    )
 
     async def scenario():
         app = RecordingApp(db_url, refresh_seconds=1.0)
         async with app.run_test() as pilot:
             await started(pilot)
             assert app.dashboard.query_one("#pending").row_count == 1
-            done = subprocess.run([sys.executable, "-c", script, db_url], cwd=ROOT, capture_output=True,
-                                  text=True, timeout=60)
+            done = subprocess.run(
+                [sys.executable, "-c", script, db_url], cwd=ROOT, capture_output=True, text=True, timeout=60
+            )
             assert done.stdout.strip() == "matched", done.stderr
             payments = app.dashboard.query_one("#payments")
-            await until(pilot, lambda: any(r[2] == "998877665544" for r in table_rows(payments)), timeout=2.0,
-                        what="the other process's payment on screen")
+            await until(
+                pilot,
+                lambda: any(r[2] == "998877665544" for r in table_rows(payments)),
+                timeout=2.0,
+                what="the other process's payment on screen",
+            )
             assert f"→ {hold.reference} Asha" in table_rows(payments)[0][3]
-            await until(pilot, lambda: app.dashboard.query_one("#pending").row_count == 0, timeout=2.0,
-                        what="the paid booking to leave the pending table")
+            await until(
+                pilot,
+                lambda: app.dashboard.query_one("#pending").row_count == 0,
+                timeout=2.0,
+                what="the paid booking to leave the pending table",
+            )
             assert f"₹10.00 confirmed {hold.reference} (Asha)" in app.toast_text()
 
     run(scenario)
@@ -112,11 +123,11 @@ def test_bookings_of_current_and_archived_draws(sqlite_draw, sqlite_url, tmp_pat
             await settle(pilot)
             await until(pilot, lambda: names() == ["Ravi Kumar"], what="the search result")
             await pilot.press(*["backspace"] * 4)
-            await pilot.press("shift+tab", "shift+tab")          # to the draw chooser
+            await pilot.press("shift+tab", "shift+tab")  # to the draw chooser
             assert screen.focused.id == "draw-select"
             await pilot.press("enter")
             await pilot.pause(0.2)
-            await pilot.press("down", "enter")                    # the archived draw, listed second
+            await pilot.press("down", "enter")  # the archived draw, listed second
             await settle(pilot)
             title = screen.query_one("#bookings-title")
             await until(pilot, lambda: "Diwali Mela" in str(title.content), what="the archived draw chosen")
@@ -172,10 +183,10 @@ def test_new_draw_validates_then_needs_the_typed_word(sqlite_draw, sqlite_url, t
             await pilot.press("n")
             form = app.screen
             await type_text(pilot, "Holi Draw")
-            await pilot.press("enter")                               # to the ticket count
+            await pilot.press("enter")  # to the ticket count
             await pilot.press(*["backspace"] * 3)
             await type_text(pilot, "250")
-            await pilot.press("tab", "tab")                          # to the UPI ID
+            await pilot.press("tab", "tab")  # to the UPI ID
             await pilot.press("ctrl+a", "ctrl+k")
             await type_text(pilot, "not-a-upi-id")
             await pilot.press("ctrl+s")
@@ -187,7 +198,7 @@ def test_new_draw_validates_then_needs_the_typed_word(sqlite_draw, sqlite_url, t
             confirm = app.screen
             message = str(confirm.query_one("#confirm-message").content)
             assert "“Diwali Mela”" in message and "EXPORTED to Excel" in message and "ARCHIVED" in message
-            await pilot.press("enter")                               # Enter alone does nothing
+            await pilot.press("enter")  # Enter alone does nothing
             assert app.screen is confirm
             await type_text(pilot, "NEW")
             await pilot.press("enter")
@@ -224,7 +235,7 @@ def test_new_draw_whose_export_fails_is_not_started_twice(sqlite_draw, sqlite_ur
             await type_text(pilot, "NEW")
             await pilot.press("enter")
             await settle(pilot, 5)
-            assert app.screen is app.dashboard                      # the form is gone: nothing to retry
+            assert app.screen is app.dashboard  # the form is gone: nothing to retry
             text = app.dashboard.query_one("#outcome").text
             assert "New draw “Holi Draw” started" in text and "“Diwali Mela” archived" in text
             assert "its export failed: Cannot write the export: disk full." in text
@@ -246,7 +257,7 @@ def test_first_run_opens_the_new_draw_form(sqlite_db, sqlite_url, tmp_path):
             for field, text in (("payee_vpa", "asha@okicici"), ("payee_name", "Asha Stores")):
                 form.query_one(f"#{field}").focus()
                 await type_text(pilot, text)
-            await pilot.press("ctrl+s")                              # no old draw: no confirmation needed
+            await pilot.press("ctrl+s")  # no old draw: no confirmation needed
             await settle(pilot, 5)
             assert app.screen is app.dashboard
             await until(pilot, lambda: app.snapshot.draw is not None, what="the draw on screen")
@@ -254,8 +265,13 @@ def test_first_run_opens_the_new_draw_form(sqlite_db, sqlite_url, tmp_path):
 
     run(scenario)
     draw = current_draw()
-    assert (draw.name, draw.ticket_count, draw.price_paise, draw.hold_minutes, draw.max_per_order) == \
-        ("Diwali Mela", 500, 500, 10, 20)
+    assert (draw.name, draw.ticket_count, draw.price_paise, draw.hold_minutes, draw.max_per_order) == (
+        "Diwali Mela",
+        500,
+        500,
+        10,
+        20,
+    )
 
 
 def test_settings_change_the_current_draw(sqlite_draw, sqlite_url):
@@ -306,7 +322,7 @@ def test_buyer_page_address_and_qr(sqlite_draw, sqlite_url):
             assert str(qr.content) == qr_text("http://192.168.1.5:8080/")
             assert qr.styles.color.hex == "#000000" and qr.styles.background.hex == "#FFFFFF"
             lines = qr_text("http://192.168.1.5:8080/").splitlines()
-            assert qr.region.bottom <= 24 and qr.region.height == len(lines) + 2   # with a light margin
+            assert qr.region.bottom <= 24 and qr.region.height == len(lines) + 2  # with a light margin
             assert qr.region.width == len(lines[0]) + 4
             await pilot.press("escape")
             assert app.screen is app.dashboard
@@ -349,15 +365,15 @@ def test_layout_at_80x24_and_on_a_large_terminal(sqlite_draw, sqlite_url):
                 region = dash.query_one(name).region
                 assert region.width and region.height and region.right <= 80 and region.bottom <= 23, name
             pending, payments = dash.query_one("#pending").region, dash.query_one("#payments").region
-            assert pending.bottom <= payments.y                      # stacked
-            assert pending.height >= 7                               # header + at least 4 rows
-            assert not dash.query_one("#sales").display              # no room for the sparkline
+            assert pending.bottom <= payments.y  # stacked
+            assert pending.height >= 7  # header + at least 4 rows
+            assert not dash.query_one("#sales").display  # no room for the sparkline
             footer = dash.query_one("Footer")
             assert footer.region.y == 23
             await pilot.resize_terminal(200, 50)
             await pilot.pause()
             pending, payments = dash.query_one("#pending").region, dash.query_one("#payments").region
-            assert pending.y == payments.y and pending.right <= payments.x   # side by side
+            assert pending.y == payments.y and pending.right <= payments.x  # side by side
             assert pending.height >= 30 and dash.query_one("#pending").row_count == 8
             assert dash.query_one("#sales").display and dash.query_one("#sales-sparkline").region.width > 0
 
@@ -365,8 +381,9 @@ def test_layout_at_80x24_and_on_a_large_terminal(sqlite_draw, sqlite_url):
 
 
 def test_a_failed_refresh_is_shown_and_the_console_keeps_trying(sqlite_draw, sqlite_url, monkeypatch):
-    import console.app
     from peewee import OperationalError
+
+    import console.app
 
     real, calls = console.app.take_snapshot, []
 
@@ -383,8 +400,11 @@ def test_a_failed_refresh_is_shown_and_the_console_keeps_trying(sqlite_draw, sql
         async with app.run_test() as pilot:
             await started(pilot)
             header = app.dashboard.query_one("#header")
-            await until(pilot, lambda: "database: OperationalError: database is locked" in str(header.content),
-                        what="the problem in the header")
+            await until(
+                pilot,
+                lambda: "database: OperationalError: database is locked" in str(header.content),
+                what="the problem in the header",
+            )
             await until(pilot, lambda: "database:" not in str(header.content), what="the next good refresh")
             assert len(calls) >= 3
 

@@ -16,14 +16,20 @@ def test_snapshot_agrees_with_draw_stats(draw):
     hold_tickets("Meena", "9876543211", [3])
     gone = hold_tickets("Gone", "9876543212", [4])
     cancel_order(gone.reference)
-    record_payment("7.77", "444455556666")                      # unmatched
-    record_payment(paid.payable_paise, "777788889999")          # double payment: needs attention
+    record_payment("7.77", "444455556666")  # unmatched
+    record_payment(paid.payable_paise, "777788889999")  # double payment: needs attention
     sell_cash("Cash Buyer", "9876543213", "10, 11, 12")
     snap, stats = take_snapshot(), draw_stats()
-    assert (snap.tickets_total, snap.tickets_sold, snap.tickets_held, snap.tickets_free) == \
-        (stats.tickets_total, stats.tickets_sold, stats.tickets_held, stats.tickets_free) == (100, 5, 1, 94)
-    assert (snap.paid_bookings, snap.pending_count, snap.revenue_paise) == \
-        (stats.paid_bookings, stats.pending_orders, stats.revenue_paise)
+    assert (
+        (snap.tickets_total, snap.tickets_sold, snap.tickets_held, snap.tickets_free)
+        == (stats.tickets_total, stats.tickets_sold, stats.tickets_held, stats.tickets_free)
+        == (100, 5, 1, 94)
+    )
+    assert (snap.paid_bookings, snap.pending_count, snap.revenue_paise) == (
+        stats.paid_bookings,
+        stats.pending_orders,
+        stats.revenue_paise,
+    )
     assert (snap.unmatched_count, snap.unmatched_paise) == (stats.unmatched_count, stats.unmatched_paise) == (1, 777)
     assert (snap.attention_count, snap.attention_paise) == (stats.attention_count, stats.attention_paise)
     assert snap.attention_count == 1
@@ -61,7 +67,7 @@ def test_search_bookings_by_reference_name_mobile_amount(sqlite_draw):
     assert refs("asha") == [asha.reference]
     assert refs("91234") == [ravi.reference]
     assert refs("+91 91234 56789") == [ravi.reference]
-    assert refs("20") == [ravi.reference]          # ₹20.00 payable
+    assert refs("20") == [ravi.reference]  # ₹20.00 payable
     assert refs("₹10.00") == [asha.reference]
     assert refs("") == [ravi.reference, asha.reference]
     assert refs("", states=("paid",)) == []

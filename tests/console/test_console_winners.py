@@ -8,18 +8,21 @@ from pathlib import Path
 from console_pilot import RecordingApp, run, settle, started, table_rows, type_text, until
 
 from shared.booking import hold_tickets
-from shared.winner_draw import close_sales, draw_winners, prize_plan, set_prizes
 from shared.draws import current_draw
 from shared.models import Order, Ticket
 from shared.models_winners import Drawing, DrawingWinner, DrawResultMeta
 from shared.payments import record_payment
 from shared.winner_algorithm import pick_winners, verify_file
+from shared.winner_draw import close_sales, draw_winners, prize_plan, set_prizes
 
 PRIZES = ["1st: scooter", "2nd: phone"]
 
 
-BUYERS = (("Asha Patel", "9876543210", [7, 8], "512345678901"), ("Ravi Kumar", "9876543211", [12], "512345678902"),
-          ("Meena Iyer", "9876543212", [30, 31, 32], "512345678903"))
+BUYERS = (
+    ("Asha Patel", "9876543210", [7, 8], "512345678901"),
+    ("Ravi Kumar", "9876543211", [12], "512345678902"),
+    ("Meena Iyer", "9876543212", [30, 31, 32], "512345678903"),
+)
 
 
 def sell_three() -> dict[int, tuple[str, str, str]]:
@@ -72,7 +75,7 @@ def test_close_sales_with_an_announcement_then_the_draw_waits_for_the_pending_bo
             info = text_of(screen, "#winners-info")
             assert f"Commitment {draw.seed_hash}" in info and "Public value none announced" in info
             assert "Sales are still open: close sales first." in text_of(screen, "#winners-ready")
-            await pilot.press("d")                                   # no draw while sales are open
+            await pilot.press("d")  # no draw while sales are open
             assert app.screen is screen
 
             await pilot.press("c")
@@ -86,8 +89,9 @@ def test_close_sales_with_an_announcement_then_the_draw_waits_for_the_pending_bo
             await until(pilot, lambda: screen.view.state == "closed", what="the closed state on screen")
             assert "“drand round 4512000” announced" in text_of(screen, "#winners-info")
             assert text_of(screen, "#winners-ready").splitlines() == [
-                "Before the draw:", "• 1 booking is still pending and may be paid: wait for them, or let them "
-                                    "expire now."]
+                "Before the draw:",
+                "• 1 booking is still pending and may be paid: wait for them, or let them expire now.",
+            ]
 
             await pilot.press("p")
             await type_text(pilot, PRIZES[0])
@@ -107,9 +111,10 @@ def test_close_sales_with_an_announcement_then_the_draw_waits_for_the_pending_bo
             assert "Draw the winners of “Diwali Mela” now?" in text_of(app.screen, "#confirm-message")
             await pilot.press("y")
             await settle(pilot)
-            assert app.screen is dialog                               # refused: the dialog stays open
-            assert dialog.status_text == ("1 booking is still pending and may be paid: wait for them, or let them "
-                                          "expire now.")
+            assert app.screen is dialog  # refused: the dialog stays open
+            assert dialog.status_text == (
+                "1 booking is still pending and may be paid: wait for them, or let them expire now."
+            )
             await pilot.press("escape")
             assert app.screen is screen
 
@@ -135,23 +140,23 @@ def test_letting_pending_expire_needs_the_typed_word_and_the_draw_is_the_algorit
             await pilot.press("d")
             dialog = app.screen
             await type_text(pilot, "8f3c01e1")
-            await pilot.press("tab")                                  # to "let pending bookings expire"
+            await pilot.press("tab")  # to "let pending bookings expire"
             assert app.screen.focused.id == "expire"
             await pilot.press("space")
             await pilot.press("ctrl+s")
             confirm = app.screen
             message = text_of(confirm, "#confirm-message")
             assert "Let 1 pending booking of “Diwali Mela” expire now?" in message and "CANCELLED" in message
-            await pilot.press("enter")                                # Enter alone does nothing
+            await pilot.press("enter")  # Enter alone does nothing
             assert app.screen is confirm
             await type_text(pilot, "EXPIRE")
             await pilot.press("enter")
             await settle(pilot)
             assert app.screen is screen and dialog is not screen
-            assert screen.revealing == 1                              # the digits roll before the winners show
+            assert screen.revealing == 1  # the digits roll before the winners show
             assert screen.query_one("#winners-table").row_count == 0
             assert f"1 pending booking(s) let expire: {waiting.reference}" in screen.status_text
-            await pilot.press("space")                                # show all now
+            await pilot.press("space")  # show all now
             await until(pilot, lambda: screen.query_one("#winners-table").row_count == 2, what="the winners")
             return table_rows(screen.query_one("#winners-table")), screen.query_one("#reveal").text
 
@@ -159,17 +164,17 @@ def test_letting_pending_expire_needs_the_typed_word_and_the_draw_is_the_algorit
     expected = pick_winners(current_draw().seed, "8f3c01e1", sold_numbers(), PRIZES)
     assert [(r[0], r[1], r[2]) for r in rows] == [("1", w.prize, f"{w.ticket:03d}") for w in expected]
     for row, line, winner in zip(rows, reveal.splitlines()[1:], expected):
-        assert row[3:6] == list(sold[winner.ticket])                  # name, mobile, booking to contact them
-        assert line.startswith(winner.prize) and f"ticket {winner.ticket:03d}" in line   # where the roll stopped
-    assert [w.ticket for w in DrawingWinner.select().order_by(DrawingWinner.prize_index)] == \
-        [w.ticket for w in expected]
+        assert row[3:6] == list(sold[winner.ticket])  # name, mobile, booking to contact them
+        assert line.startswith(winner.prize) and f"ticket {winner.ticket:03d}" in line  # where the roll stopped
+    assert [w.ticket for w in DrawingWinner.select().order_by(DrawingWinner.prize_index)] == [
+        w.ticket for w in expected
+    ]
     assert current_draw().state == "drawn"
     assert Order.get(Order.reference == waiting.reference).state == "cancelled"
     assert 40 not in sold_numbers()
 
 
-def test_redraw_keeps_the_first_winner_and_the_results_file_verifies(sqlite_draw, sqlite_url, tmp_path,
-                                                                      monkeypatch):
+def test_redraw_keeps_the_first_winner_and_the_results_file_verifies(sqlite_draw, sqlite_url, tmp_path, monkeypatch):
     from console.screens.winners import WinnersScreen
 
     monkeypatch.setattr(WinnersScreen, "ROLL_SECONDS", 0.05)
@@ -185,10 +190,10 @@ def test_redraw_keeps_the_first_winner_and_the_results_file_verifies(sqlite_draw
             table = screen.query_one("#winners-table")
             await until(pilot, lambda: table.row_count == 2, what="drawing 1's winners")
             assert "Drawn " in text_of(screen, "#winners-ready")
-            await pilot.press("down")                                 # the 2nd prize
+            await pilot.press("down")  # the 2nd prize
             await pilot.press("r")
             dialog = app.screen
-            assert app.screen.focused.id == "reason"                  # the prize is chosen already
+            assert app.screen.focused.id == "reason"  # the prize is chosen already
             await type_text(pilot, "not collected in 7 days")
             await pilot.press("enter")
             message = text_of(app.screen, "#confirm-message")
@@ -205,23 +210,25 @@ def test_redraw_keeps_the_first_winner_and_the_results_file_verifies(sqlite_draw
 
     rows, status = run_and_return(scenario)
     assert Drawing.select().count() == 2
-    kept = [w.ticket for w in DrawingWinner.select().join(Drawing).where(Drawing.number == 1)
-            .order_by(DrawingWinner.prize_index)]
+    kept = [
+        w.ticket
+        for w in DrawingWinner.select().join(Drawing).where(Drawing.number == 1).order_by(DrawingWinner.prize_index)
+    ]
     assert kept == [w.ticket for w in first.winners]
     again = pick_winners(current_draw().seed, "", sold_numbers(), ["2nd: phone"], drawing_number=2, exclude=kept)
     assert [(r[0], r[1], r[2], r[7]) for r in rows] == [
         ("1", "1st: scooter", first.winners[0].label, ""),
         ("1→2", "2nd: phone", first.winners[1].label, "redrawn in drawing 2"),
-        ("2", "2nd: phone", f"{again[0].ticket:03d}", "not collected in 7 days")]
+        ("2", "2nd: phone", f"{again[0].ticket:03d}", "not collected in 7 days"),
+    ]
     path = tmp_path / "exports" / f"results-draw-{current_draw().id}.json"
     assert status == f"Results written to {path.resolve()}. Anyone can check it: luckydraw verify {path.resolve()}"
     outcome = verify_file(path)
     assert outcome.ok, outcome.problems
-    assert "9876543210" not in Path(path).read_text(encoding="utf-8")       # no mobile is published
+    assert "9876543210" not in Path(path).read_text(encoding="utf-8")  # no mobile is published
 
 
-def test_winner_screen_fits_80x24_and_says_when_the_results_file_cannot_be_written(sqlite_draw, sqlite_url,
-                                                                                   tmp_path):
+def test_winner_screen_fits_80x24_and_says_when_the_results_file_cannot_be_written(sqlite_draw, sqlite_url, tmp_path):
     sell_three()
     close_sales()
     set_prizes(PRIZES)
@@ -239,7 +246,7 @@ def test_winner_screen_fits_80x24_and_says_when_the_results_file_cannot_be_writt
             for name in ("#winners-title", "#winners-info", "#winners-ready", "#winners-table", "#screen-status"):
                 region = screen.query_one(name).region
                 assert region.right <= 80 and region.bottom <= 23, name
-            assert table.region.height >= 5                           # header and both winners visible
+            assert table.region.height >= 5  # header and both winners visible
             info = text_of(screen, "#winners-info").splitlines()
             assert all(len(line) <= 78 for line in info)
             await pilot.press("f")

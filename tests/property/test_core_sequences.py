@@ -11,12 +11,12 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from concurrency.core_invariants import assert_core_invariants
+from conftest import new_draw
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import Bundle, RuleBasedStateMachine, consumes, invariant, multiple, rule
 
-from concurrency.core_invariants import assert_core_invariants
-from conftest import new_draw
 from shared import booking
 from shared import db as shared_db
 from shared.booking import cancel_order, expire_due, hold_tickets
@@ -26,32 +26,33 @@ from shared.payments import assign_payment, check_payments, record_payment, refu
 
 TICKETS = 24
 MOBILES = ["9000000001", "9000000002", "9000000003", "8000000004", "7000000005"]
-FAST_TMP = "/dev/shm" if Path("/dev/shm").is_dir() else None   # a real SQLite file, in memory-backed storage
+FAST_TMP = "/dev/shm" if Path("/dev/shm").is_dir() else None  # a real SQLite file, in memory-backed storage
 numbers = st.lists(st.integers(1, TICKETS), min_size=1, max_size=3, unique=True)
 
 
 def snapshot():
-    return (sorted(Order.select(Order.id, Order.state, Order.amount_lock).tuples()),
-            sorted(Ticket.select(Ticket.number, Ticket.state, Ticket.order).tuples()),
-            sorted(Payment.select(Payment.id, Payment.status, Payment.order, Payment.amount_paise).tuples()),
-            Event.select().count())
+    return (
+        sorted(Order.select(Order.id, Order.state, Order.amount_lock).tuples()),
+        sorted(Ticket.select(Ticket.number, Ticket.state, Ticket.order).tuples()),
+        sorted(Payment.select(Payment.id, Payment.status, Payment.order, Payment.amount_paise).tuples()),
+        Event.select().count(),
+    )
 
 
 class DrawDay(RuleBasedStateMachine):
     holds = Bundle("holds")
-    utrs = Bundle("utrs")            # 12-digit UTRs that were recorded
-    payment_keys = Bundle("payment_keys")   # what the organiser can name a payment by (UTR or internal id)
+    utrs = Bundle("utrs")  # 12-digit UTRs that were recorded
+    payment_keys = Bundle("payment_keys")  # what the organiser can name a payment by (UTR or internal id)
 
     def __init__(self):
         super().__init__()
         self.dir = Path(tempfile.mkdtemp(prefix="luckydraw-prop-", dir=FAST_TMP))
         shared_db.connect(str(self.dir / "draw.db"))
-        self.draw = new_draw(self.dir, ticket_count=TICKETS, max_per_order=3, hold_minutes=10,
-                             late_window_minutes=30)
+        self.draw = new_draw(self.dir, ticket_count=TICKETS, max_per_order=3, hold_minutes=10, late_window_minutes=30)
         self.now = self.draw.created_at
         self.utr_numbers = itertools.count(100000000001)
-        self.recorded = {}            # payment id → amount the organiser was told was kept
-        self.by_hand = set()          # payments the organiser placed (assign, cash)
+        self.recorded = {}  # payment id → amount the organiser was told was kept
+        self.by_hand = set()  # payments the organiser placed (assign, cash)
 
     def teardown(self):
         shared_db.close()
@@ -61,8 +62,11 @@ class DrawDay(RuleBasedStateMachine):
 
     @rule(target=holds, tickets=numbers, mobile=st.sampled_from(MOBILES))
     def hold(self, tickets, mobile):
-        live = {t.number for t in Ticket.select().where(Ticket.state != "free")
-                if t.state == "sold" or t.held_until > self.now}
+        live = {
+            t.number
+            for t in Ticket.select().where(Ticket.state != "free")
+            if t.state == "sold" or t.held_until > self.now
+        }
         before = snapshot()
         try:
             hold = hold_tickets("Buyer", mobile, tickets, now=self.now)
@@ -86,9 +90,14 @@ class DrawDay(RuleBasedStateMachine):
         """Other bookings that could be receiving the same amount (there should be none, except
         when a booking was paid by hand after its amount had gone to a newer one)."""
         window = self.now - timedelta(minutes=30)
-        return list(Order.select().where(
-            (Order.id != order.id) & (Order.payable_paise == order.payable_paise) & (Order.source != "cash")
-            & ((Order.state == "pending") | ((Order.state != "pending") & (Order.ended_at > window)))))
+        return list(
+            Order.select().where(
+                (Order.id != order.id)
+                & (Order.payable_paise == order.payable_paise)
+                & (Order.source != "cash")
+                & ((Order.state == "pending") | ((Order.state != "pending") & (Order.ended_at > window)))
+            )
+        )
 
     def _record(self, amount, utr=None, **kw):
         count = Payment.select().count()
@@ -105,8 +114,9 @@ class DrawDay(RuleBasedStateMachine):
     def pay_right_amount(self, hold, with_reference):
         order = Order.get_by_id(hold.order_id)
         live = order.state == "pending" and order.expires_at > self.now
-        result = self._record(hold.payable_paise, f"{next(self.utr_numbers)}",
-                              reference=hold.reference if with_reference else None)
+        result = self._record(
+            hold.payable_paise, f"{next(self.utr_numbers)}", reference=hold.reference if with_reference else None
+        )
         if live and (with_reference or not self._rivals(order)):
             assert result.outcome == "matched" and result.order_reference == hold.reference
         if with_reference and result.confirmed:
@@ -122,29 +132,30 @@ class DrawDay(RuleBasedStateMachine):
             return multiple()
         self.now = max(self.now, order.expires_at + timedelta(minutes=minutes_late))
         mine = set(map(int, order.tickets.split(",")))
-        if rival:   # meanwhile someone else books one of the late payer's numbers
+        if rival:  # meanwhile someone else books one of the late payer's numbers
             try:
                 hold_tickets("Rival", "6000000009", [min(mine)], now=self.now)
             except (TicketsTaken, LimitReached):
                 pass
-        others = {t.number for t in Ticket.select().where(Ticket.number.in_(mine) & (Ticket.state != "free"))
-                  if t.order_id != order.id and (t.state == "sold" or t.held_until > self.now)}
+        others = {
+            t.number
+            for t in Ticket.select().where(Ticket.number.in_(mine) & (Ticket.state != "free"))
+            if t.order_id != order.id and (t.state == "sold" or t.held_until > self.now)
+        }
         result = self._record(hold.payable_paise, f"{next(self.utr_numbers)}")
-        if order.expires_at + timedelta(minutes=30) > self.now:   # inside the window
+        if order.expires_at + timedelta(minutes=30) > self.now:  # inside the window
             assert result.order_reference == hold.reference, result
             assert result.outcome == ("late_taken" if others else "late_matched"), (result, others)
         else:
             assert result.order_reference != hold.reference or not result.confirmed
         return result.utr
 
-    @rule(target=utrs, hold=holds, delta=st.sampled_from([-1, 1, 50, -999]),
-          with_reference=st.booleans())
+    @rule(target=utrs, hold=holds, delta=st.sampled_from([-1, 1, 50, -999]), with_reference=st.booleans())
     def pay_wrong_amount(self, hold, delta, with_reference):
         amount = hold.payable_paise + delta
         if amount <= 0:
             return multiple()
-        result = self._record(amount, f"{next(self.utr_numbers)}",
-                              reference=hold.reference if with_reference else None)
+        result = self._record(amount, f"{next(self.utr_numbers)}", reference=hold.reference if with_reference else None)
         assert result.order_reference != hold.reference or not result.confirmed
         return result.utr
 
@@ -245,6 +256,12 @@ def sweeps_only_when_told(monkeypatch):
 def test_random_draw_days(sweeps_only_when_told):
     from hypothesis.stateful import run_state_machine_as_test
 
-    run_state_machine_as_test(DrawDay, settings=settings(
-        max_examples=60, stateful_step_count=30, deadline=None,
-        suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much]))
+    run_state_machine_as_test(
+        DrawDay,
+        settings=settings(
+            max_examples=60,
+            stateful_step_count=30,
+            deadline=None,
+            suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+        ),
+    )

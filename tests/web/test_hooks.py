@@ -16,8 +16,7 @@ from shared.booking import hold_tickets
 from shared.models import Order, Payment
 from shared.models_intake import InboxMessage
 
-TEXT = ("Credit Alert!\nRs.{amount} credited to HDFC Bank A/c xx2536 on 07-12-24 from VPA user34@axisbank "
-        "(UPI {utr})")
+TEXT = "Credit Alert!\nRs.{amount} credited to HDFC Bank A/c xx2536 on 07-12-24 from VPA user34@axisbank (UPI {utr})"
 
 
 @pytest.fixture(autouse=True)
@@ -47,12 +46,33 @@ def post(web, path, body, headers):
 def captured(amount, event_id="evt_Ny1qWmzN6JtbLw"):
     """A payment.captured event shaped like Razorpay's documented sample."""
     now = int(time.time())
-    event = {"entity": "event", "account_id": "acc_CJoeHMNpi0nC7k", "event": "payment.captured",
-             "contains": ["payment"], "created_at": now, "payload": {"payment": {"entity": {
-                 "id": "pay_HO2fEpc9JeOQU5", "entity": "payment", "amount": amount, "currency": "INR",
-                 "status": "captured", "order_id": None, "method": "upi", "captured": True,
-                 "vpa": "gauri.kumar@okhdfcbank", "notes": [], "fee": 0, "tax": 0,
-                 "acquirer_data": {"rrn": "116812981837"}, "created_at": now}}}}
+    event = {
+        "entity": "event",
+        "account_id": "acc_CJoeHMNpi0nC7k",
+        "event": "payment.captured",
+        "contains": ["payment"],
+        "created_at": now,
+        "payload": {
+            "payment": {
+                "entity": {
+                    "id": "pay_HO2fEpc9JeOQU5",
+                    "entity": "payment",
+                    "amount": amount,
+                    "currency": "INR",
+                    "status": "captured",
+                    "order_id": None,
+                    "method": "upi",
+                    "captured": True,
+                    "vpa": "gauri.kumar@okhdfcbank",
+                    "notes": [],
+                    "fee": 0,
+                    "tax": 0,
+                    "acquirer_data": {"rrn": "116812981837"},
+                    "created_at": now,
+                }
+            }
+        },
+    }
     return json.dumps(event).encode(), {"X-Razorpay-Event-Id": event_id}
 
 
@@ -81,8 +101,9 @@ def test_a_bad_signature_is_a_401_json_sentence(web):
     body, headers = sms_request("not-the-secret")
     response = post(web, "/hooks/sms", body, headers)
     assert response.status_int == 401
-    assert response.json == {"error": "The X-Signature does not match this body; check the secret in the "
-                                      "forwarder app."}
+    assert response.json == {
+        "error": "The X-Signature does not match this body; check the secret in the forwarder app."
+    }
     assert Payment.select().count() == 0 and InboxMessage.get().outcome == "rejected"
 
 
@@ -90,8 +111,9 @@ def test_an_oversized_body_is_a_413_and_is_not_stored(web):
     secret = intake.enable_sms_hook()
     body = json.dumps({"text": "x" * (17 * 1024), "sender": "VM-HDFCBK"}).encode()
     stamp = str(int(time.time()))
-    response = post(web, "/hooks/sms", body, {"X-Timestamp": stamp,
-                                              "X-Signature": intake.sms_signature(secret, body, stamp)})
+    response = post(
+        web, "/hooks/sms", body, {"X-Timestamp": stamp, "X-Signature": intake.sms_signature(secret, body, stamp)}
+    )
     assert response.status_int == 413 and response.json["error"].startswith("The message is too large")
     assert InboxMessage.select().count() == 0
 
@@ -99,8 +121,9 @@ def test_an_oversized_body_is_a_413_and_is_not_stored(web):
 def test_malformed_json_is_a_400(web):
     secret = intake.enable_sms_hook()
     body, stamp = b'{"text": ', str(int(time.time()))
-    response = post(web, "/hooks/sms", body, {"X-Timestamp": stamp,
-                                              "X-Signature": intake.sms_signature(secret, body, stamp)})
+    response = post(
+        web, "/hooks/sms", body, {"X-Timestamp": stamp, "X-Signature": intake.sms_signature(secret, body, stamp)}
+    )
     assert response.status_int == 400 and response.json["error"] == "The body is not valid JSON."
 
 
@@ -127,10 +150,13 @@ def test_razorpay_event_and_its_retry(web):
     assert post(web, "/hooks/razorpay", body, headers).status_int == 401
 
 
-@pytest.mark.parametrize("error, status, header", [
-    (OperationalError("database is locked"), 503, "3"),
-    (RuntimeError("boom"), 500, None),
-])
+@pytest.mark.parametrize(
+    "error, status, header",
+    [
+        (OperationalError("database is locked"), 503, "3"),
+        (RuntimeError("boom"), 500, None),
+    ],
+)
 def test_failures_are_json_sentences_without_a_stack_trace(web, monkeypatch, error, status, header):
     intake.enable_sms_hook()
 
@@ -143,4 +169,3 @@ def test_failures_are_json_sentences_without_a_stack_trace(web, monkeypatch, err
     assert response.json["error"].endswith(".") and "Traceback" not in response.text and "boom" not in response.text
     assert response.headers.get("Retry-After") == header
     assert "Traceback" in response.errors  # the trace goes to the server log (wsgi.errors) only
-

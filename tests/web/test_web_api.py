@@ -6,13 +6,13 @@ import json
 from datetime import timedelta
 
 import pytest
+from webkit import post_json, web  # noqa: F401 - fixture
 
 from shared.booking import availability, hold_tickets, order_status
 from shared.db import utcnow
 from shared.draws import set_sales_open
 from shared.models import Order
 from shared.payments import record_payment
-from webkit import post_json, web  # noqa: F401 - fixture
 
 GOOD = {"name": "Asha Devi", "mobile": "+91 98765 43210", "tickets": [7, 8]}
 
@@ -26,13 +26,20 @@ def test_create_order(web):
     app, draw = web
     r = post_json(app, GOOD, status=201)
     data = r.json
-    assert set(data) >= {"session_id", "reference", "amount", "amount_paise", "tickets", "expires_at", "upi_uri",
-                         "pay_url"}
+    assert set(data) >= {
+        "session_id",
+        "reference",
+        "amount",
+        "amount_paise",
+        "tickets",
+        "expires_at",
+        "upi_uri",
+        "pay_url",
+    }
     assert len(data["session_id"]) == 12 and data["session_id"].isdigit()
     assert data["tickets"] == [7, 8] and data["amount"] == "20.00" and data["amount_paise"] == 2000
     assert data["pay_url"] == f"/pay/{data['session_id']}" and r.headers["Location"].endswith(data["pay_url"])
-    assert data["upi_uri"] == (f"upi://pay?pa=organiser@okaxis&pn=Asha%20Stores&am=20.00&cu=INR"
-                               f"&tn={data['reference']}")
+    assert data["upi_uri"] == (f"upi://pay?pa=organiser@okaxis&pn=Asha%20Stores&am=20.00&cu=INR&tn={data['reference']}")
     assert data["expires_at"].endswith("Z")
     second = post_json(app, {**GOOD, "mobile": "9876543211", "tickets": [9, 10]}, status=201).json
     assert second["amount"] == "20.01", "the second ₹20 order pays a unique amount"
@@ -143,8 +150,10 @@ def test_check_payment_follows_the_order(web):
     assert r.json["status"] == "paid" and r.json["receipt_url"] == f"/done/{made['session_id']}"
 
 
-@pytest.mark.parametrize("session_id", ["000000000000", "abc", "12345678901", "1234567890123", "12345678901a",
-                                        "%2e%2e%2fetc", "1" * 500, "١٢٣٤٥٦٧٨٩٠١٢"])
+@pytest.mark.parametrize(
+    "session_id",
+    ["000000000000", "abc", "12345678901", "1234567890123", "12345678901a", "%2e%2e%2fetc", "1" * 500, "١٢٣٤٥٦٧٨٩٠١٢"],
+)
 def test_check_payment_unknown_or_malformed_is_404_json(web, session_id):
     app, _ = web
     from urllib.parse import quote
@@ -191,8 +200,9 @@ def test_healthz(web):
 
 
 def test_rate_limit_per_ip(db_url, tmp_path):
-    from buyerweb.ratelimit import Limit
     from webkit import make_web
+
+    from buyerweb.ratelimit import Limit
 
     app, _ = make_web(db_url, tmp_path, hold_limit_ip=Limit(3, 60))
     for i in range(3):
@@ -203,13 +213,18 @@ def test_rate_limit_per_ip(db_url, tmp_path):
     assert Order.select().count() == 3
     other = app.app  # another connection (IP) is not affected
     from webtest import TestApp
-    post_json(TestApp(other, extra_environ={"REMOTE_ADDR": "198.51.100.1"}),
-              {**GOOD, "mobile": "9876500010", "tickets": [60]}, status=201)
+
+    post_json(
+        TestApp(other, extra_environ={"REMOTE_ADDR": "198.51.100.1"}),
+        {**GOOD, "mobile": "9876500010", "tickets": [60]},
+        status=201,
+    )
 
 
 def test_rate_limit_per_mobile(db_url, tmp_path):
-    from buyerweb.ratelimit import Limit
     from webkit import make_web
+
+    from buyerweb.ratelimit import Limit
 
     app, _ = make_web(db_url, tmp_path, hold_limit_mobile=Limit(2, 600))
     post_json(app, {**GOOD, "tickets": [1]}, status=201)
@@ -219,11 +234,22 @@ def test_rate_limit_per_mobile(db_url, tmp_path):
     post_json(app, {**GOOD, "mobile": "9123456789", "tickets": [5]}, status=201)
 
 
-@pytest.mark.parametrize("method, path", [
-    ("GET", "/admin"), ("GET", "/api/payments"), ("POST", "/api/payments"), ("POST", "/api/pay"),
-    ("POST", "/api/settings"), ("GET", "/api/settings"), ("POST", "/api/draws"), ("GET", "/api/export"),
-    ("POST", "/api/orders/1/assign"), ("GET", "/api/stats"), ("POST", "/api/check_payments"),
-])
+@pytest.mark.parametrize(
+    "method, path",
+    [
+        ("GET", "/admin"),
+        ("GET", "/api/payments"),
+        ("POST", "/api/payments"),
+        ("POST", "/api/pay"),
+        ("POST", "/api/settings"),
+        ("GET", "/api/settings"),
+        ("POST", "/api/draws"),
+        ("GET", "/api/export"),
+        ("POST", "/api/orders/1/assign"),
+        ("GET", "/api/stats"),
+        ("POST", "/api/check_payments"),
+    ],
+)
 def test_no_admin_function_over_http(web, method, path):
     app, _ = web
     r = app.request(path, method=method, expect_errors=True)
@@ -270,8 +296,9 @@ def test_database_trouble_is_a_503_with_retry(web, monkeypatch):
 
 
 def test_connection_kept_per_thread_or_closed_per_request(db_url, tmp_path):
-    from shared import db as shared_db
     from webkit import make_web
+
+    from shared import db as shared_db
 
     app, _ = make_web(db_url, tmp_path)
     app.get("/api/tickets")

@@ -13,22 +13,32 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from conftest import new_draw
+from webkit import NO_LIMITS, ROOT, ThreadServer
 
 from buyerweb.app import create_app
-from conftest import new_draw
 from shared import db as shared_db
 from shared.booking import hold_tickets
 from shared.db import utcnow
 from shared.payments import record_payment
-from webkit import NO_LIMITS, ROOT, ThreadServer
 
 pytestmark = pytest.mark.browser
 
 CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
-SHOTS = (ROOT / "docs" / "screenshots" if os.environ.get("LUCKYDRAW_SCREENSHOTS") == "1"
-         else Path(tempfile.gettempdir()) / "luckydraw-web-screenshots")
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+SHOTS = (
+    ROOT / "docs" / "screenshots"
+    if os.environ.get("LUCKYDRAW_SCREENSHOTS") == "1"
+    else Path(tempfile.gettempdir()) / "luckydraw-web-screenshots"
+)
 PHONE = {"width": 390, "height": 844}
 
 
@@ -58,13 +68,18 @@ def site(sqlite_url, tmp_path):
 
 @pytest.fixture
 def phone(browser):
-    context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True,
-                                  locale="en-IN")
+    context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True, locale="en-IN")
     page = context.new_page()
     errors = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.on("console", lambda msg: errors.append(msg.text)
-            if msg.type == "error" and not msg.text.startswith("Failed to load resource") else None)
+    page.on(
+        "console",
+        lambda msg: (
+            errors.append(msg.text)
+            if msg.type == "error" and not msg.text.startswith("Failed to load resource")
+            else None
+        ),
+    )
     yield page
     context.close()
     assert not errors, f"browser errors: {errors}"

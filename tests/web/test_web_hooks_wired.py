@@ -6,15 +6,14 @@ import json
 import time
 
 import pytest
+from webkit import post_json, web  # noqa: F401 - fixture
 
 from shared import intake
 from shared.models import Order, Payment
 from shared.models_intake import InboxMessage
 from shared.money import rupees
-from webkit import post_json, web  # noqa: F401 - fixture
 
-TEXT = ("Credit Alert!\nRs.{amount} credited to HDFC Bank A/c xx2536 on 07-12-24 from VPA user34@axisbank "
-        "(UPI {utr})")
+TEXT = "Credit Alert!\nRs.{amount} credited to HDFC Bank A/c xx2536 on 07-12-24 from VPA user34@axisbank (UPI {utr})"
 
 
 @pytest.fixture(autouse=True)
@@ -45,8 +44,12 @@ def test_a_signed_sms_pays_the_booking_through_the_real_web(web):
     assert response.headers["Content-Security-Policy"].startswith("default-src 'none'")
     payment = Payment.get()
     order = Order.get(Order.session_id == booked["session_id"])
-    assert (payment.source, payment.amount_paise, payment.utr, payment.order_id) == \
-        ("sms", booked["amount_paise"], "526830463424", order.id)
+    assert (payment.source, payment.amount_paise, payment.utr, payment.order_id) == (
+        "sms",
+        booked["amount_paise"],
+        "526830463424",
+        order.id,
+    )
     assert order.state == "paid" and rupees(order.payable_paise) == booked["amount"]
     assert InboxMessage.get().remote == "203.0.113.7"
     status = app.get(f"/api/check_payment/{booked['session_id']}").json

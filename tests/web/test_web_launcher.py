@@ -7,10 +7,10 @@ import sys
 import urllib.request
 
 import pytest
+from webkit import ROOT, ProcessServer
 
 from buyerweb.__main__ import parse_args
 from buyerweb.server import choose_server, default_workers
-from webkit import ROOT, ProcessServer
 
 
 def test_prints_the_address_and_serves(sqlite_url):
@@ -31,8 +31,13 @@ def test_port_taken_is_one_clear_line(sqlite_url):
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        proc = subprocess.run([sys.executable, "-m", "buyerweb", "--db", sqlite_url, "--host", "127.0.0.1",
-                               "--port", str(port)], cwd=ROOT, capture_output=True, text=True, timeout=30)
+        proc = subprocess.run(
+            [sys.executable, "-m", "buyerweb", "--db", sqlite_url, "--host", "127.0.0.1", "--port", str(port)],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
     assert proc.returncode != 0
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1 and "already in use" in lines[0] and str(port) in lines[0]
@@ -64,8 +69,9 @@ def test_idle_workers_are_not_killed_as_hung(sqlite_url):
     """The waitress worker must tell gunicorn's master it is alive while nothing happens."""
     import time
 
-    server = ProcessServer(sqlite_url, workers=2, env={"LUCKYDRAW_WORKER_TIMEOUT": "2",
-                                                      "LUCKYDRAW_WEB_LOGLEVEL": "info"})
+    server = ProcessServer(
+        sqlite_url, workers=2, env={"LUCKYDRAW_WORKER_TIMEOUT": "2", "LUCKYDRAW_WEB_LOGLEVEL": "info"}
+    )
     try:
         time.sleep(5)
         with urllib.request.urlopen(server.url + "/healthz", timeout=5) as r:

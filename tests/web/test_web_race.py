@@ -9,11 +9,11 @@ import random
 import threading
 
 import pytest
-
 from conftest import new_draw
+from webkit import ProcessServer
+
 from shared import db as shared_db
 from shared.models import Order, Ticket
-from webkit import ProcessServer
 
 THREADS = 24
 ATTEMPTS = 8

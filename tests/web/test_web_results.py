@@ -14,20 +14,30 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from conftest import new_draw
+from webkit import NO_LIMITS, ROOT, ThreadServer, make_web, post_json, web  # noqa: F401 - fixture
 
 from buyerweb.app import STATIC, create_app
-from conftest import new_draw
 from shared import db as shared_db
 from shared import winner_draw
 from shared.models import Draw
 from shared.payments import record_payment, sell_cash
 from shared.winner_algorithm import verify_results
-from webkit import NO_LIMITS, ROOT, ThreadServer, make_web, post_json, web  # noqa: F401 - fixture
 
-BUYERS = [("Asha Patel", "9876543210"), ("Ravi Kumar", "9876543211"), ("Meena Iyer", "9876543212"),
-          ("Farhan Sheikh", "9876543213"), ("Lakshmi Narayanan", "9876543214")]
-PUBLIC = {"Asha Patel": "Asha P.", "Ravi Kumar": "Ravi K.", "Meena Iyer": "Meena I.",
-          "Farhan Sheikh": "Farhan S.", "Lakshmi Narayanan": "Lakshmi N."}
+BUYERS = [
+    ("Asha Patel", "9876543210"),
+    ("Ravi Kumar", "9876543211"),
+    ("Meena Iyer", "9876543212"),
+    ("Farhan Sheikh", "9876543213"),
+    ("Lakshmi Narayanan", "9876543214"),
+]
+PUBLIC = {
+    "Asha Patel": "Asha P.",
+    "Ravi Kumar": "Ravi K.",
+    "Meena Iyer": "Meena I.",
+    "Farhan Sheikh": "Farhan S.",
+    "Lakshmi Narayanan": "Lakshmi N.",
+}
 PRIZES = ["1st: scooter", "2nd: phone", "3rd: mixer"]
 
 
@@ -65,7 +75,9 @@ def test_before_the_draw_the_commitment_but_never_the_seed(web):
     page = app.get("/results")
     assert "are on sale" in page.text and draw.seed_hash in main_text(page)
     missing = app.get("/results.json", status=404)
-    assert missing.content_type == "application/json" and missing.json["error"] == "The winners have not been drawn yet."
+    assert (
+        missing.content_type == "application/json" and missing.json["error"] == "The winners have not been drawn yet."
+    )
     app.get("/results/sold.txt", status=404)
     sell_to_buyers()
     winner_draw.set_prizes(PRIZES, one_prize_per_buyer=True)
@@ -77,8 +89,14 @@ def test_before_the_draw_the_commitment_but_never_the_seed(web):
     home = app.get("/")
     assert "Sales are closed" in home.text and "drand round 5" in home.text and "2nd: phone" in home.text
     assert "Winners will be drawn" in home.text and 'href="/results"' in home.text
-    for response in (page, home, app.get("/mine"), app.get("/results.json", status=404),
-                     app.get("/results/sold.txt", status=404), app.get("/api/tickets")):
+    for response in (
+        page,
+        home,
+        app.get("/mine"),
+        app.get("/results.json", status=404),
+        app.get("/results/sold.txt", status=404),
+        app.get("/api/tickets"),
+    ):
         assert seed not in response.text
 
 
@@ -93,8 +111,11 @@ def test_after_the_draw_winners_seed_check_and_files(web):
     body = main_text(page)
     for winner in result.winners:
         name = PUBLIC.get(winner.buyer_name, "Divya R.")
-        assert re.search(rf'<span class="vh">Ticket </span>{winner.label}</span> <span class="who">'
-                         rf'{re.escape(name)}</span>', body), (winner.label, name)
+        assert re.search(
+            rf'<span class="vh">Ticket </span>{winner.label}</span> <span class="who">'
+            rf"{re.escape(name)}</span>",
+            body,
+        ), (winner.label, name)
     for name, mobile in BUYERS + [("Divya Rao", "9988776655")]:
         assert mobile not in page.text
         assert name.split()[-1] not in page.text, "no surname is ever shown"
@@ -140,9 +161,9 @@ def test_a_redraw_shows_both_drawings(web):
     new = again.winners[0]
     assert "Redrawn in drawing 2: not collected within 7 days." in body
     old_name = PUBLIC[buyer_of(phone_winner.ticket)]
-    assert f"<del><span class=\"vh\">was </span>ticket {phone_winner.label} · {old_name}</del>" in body
+    assert f'<del><span class="vh">was </span>ticket {phone_winner.label} · {old_name}</del>' in body
     phone = body.split("2nd: phone", 1)[1].split("3rd: mixer", 1)[0]
-    assert f"{new.label}</span> <span class=\"who\">{PUBLIC[buyer_of(new.ticket)]}</span>" in phone
+    assert f'{new.label}</span> <span class="who">{PUBLIC[buyer_of(new.ticket)]}</span>' in phone
     assert new.ticket != phone_winner.ticket
     doc = app.get("/results.json").json
     assert [d["number"] for d in doc["drawings"]] == [1, 2] and verify_results(doc).ok
@@ -150,7 +171,7 @@ def test_a_redraw_shows_both_drawings(web):
 
 def test_names_and_prizes_are_escaped(web):
     app, _ = web
-    sell_cash('<img src=x onerror=alert(1)> Q', "9876543210", [1, 2])
+    sell_cash("<img src=x onerror=alert(1)> Q", "9876543210", [1, 2])
     winner_draw.set_prizes(['<b>Gold</b> & "cup"'])
     winner_draw.close_sales()
     winner_draw.draw_winners()
@@ -174,6 +195,7 @@ def test_a_seed_that_does_not_match_the_commitment_is_shown_as_such(web):
     assert "SHA-256(seed) = commitment" not in page.text and "SHA-256(seed) ≠ commitment" in page.text
     assert not verify_results(app.get("/results.json").json).ok
 
+
 def test_the_checker_is_served_and_passes_on_the_downloaded_file(web, tmp_path):
     app, _ = web
     script = app.get("/verify_draw.py")
@@ -185,8 +207,9 @@ def test_the_checker_is_served_and_passes_on_the_downloaded_file(web, tmp_path):
     name = re.search(r'filename="([^"]+)"', results.headers["Content-Disposition"]).group(1)
     (tmp_path / "verify_draw.py").write_bytes(script.body)
     (tmp_path / name).write_bytes(results.body)
-    run = subprocess.run([sys.executable, "-I", "verify_draw.py", name], cwd=tmp_path, capture_output=True,
-                         text=True, timeout=60)
+    run = subprocess.run(
+        [sys.executable, "-I", "verify_draw.py", name], cwd=tmp_path, capture_output=True, text=True, timeout=60
+    )
     assert run.returncode == 0, run.stdout + run.stderr
     assert run.stdout.splitlines()[-1] == "ALL MATCH"
 
@@ -202,8 +225,11 @@ def test_no_draw_yet(db_url, tmp_path):
 
 # --- in a phone-size browser -------------------------------------------------------------------
 
-SHOTS = (ROOT / "docs" / "screenshots" if os.environ.get("LUCKYDRAW_SCREENSHOTS") == "1"
-         else Path(tempfile.gettempdir()) / "luckydraw-web-screenshots")
+SHOTS = (
+    ROOT / "docs" / "screenshots"
+    if os.environ.get("LUCKYDRAW_SCREENSHOTS") == "1"
+    else Path(tempfile.gettempdir()) / "luckydraw-web-screenshots"
+)
 
 
 @pytest.mark.browser
@@ -225,10 +251,16 @@ def test_results_page_on_a_phone(sqlite_url, tmp_path):
     server = ThreadServer(app)
     try:
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=chromium_path,
-                                        args=["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"])
-            context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2,
-                                          is_mobile=True, has_touch=True, locale="en-IN")
+            browser = p.chromium.launch(
+                executable_path=chromium_path, args=["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"]
+            )
+            context = browser.new_context(
+                viewport={"width": 390, "height": 844},
+                device_scale_factor=2,
+                is_mobile=True,
+                has_touch=True,
+                locale="en-IN",
+            )
             page = context.new_page()
             errors = []
             page.on("pageerror", lambda exc: errors.append(str(exc)))
@@ -246,4 +278,3 @@ def test_results_page_on_a_phone(sqlite_url, tmp_path):
     finally:
         server.stop()
         shared_db.close()
-

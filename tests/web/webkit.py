@@ -11,10 +11,10 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import new_draw
 from webtest import TestApp
 
 from buyerweb.app import create_app
-from conftest import new_draw
 from shared import db as shared_db
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -51,6 +51,7 @@ def start_buyer(app, name="Asha Devi", mobile="98765 43210"):
 def post_json(app, body, status="*", **kw):
     if not isinstance(body, (str, bytes)):
         import json
+
         body = json.dumps(body)
     return app.post("/api/orders", body, content_type="application/json", status=status, expect_errors=True, **kw)
 
@@ -70,8 +71,7 @@ class ThreadServer:
 
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.server = waitress.create_server(app, host="127.0.0.1", port=self.port, threads=6,
-                                             connection_limit=200)
+        self.server = waitress.create_server(app, host="127.0.0.1", port=self.port, threads=6, connection_limit=200)
         self.stopping = False
         self.thread = threading.Thread(target=self._serve, daemon=True)
         self.thread.start()
@@ -96,11 +96,25 @@ class ProcessServer:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "buyerweb", "--db", db_url, "--host", "127.0.0.1", "--port", str(self.port),
-             "--workers", str(workers)],
-            cwd=ROOT, env={**os.environ, "LUCKYDRAW_HOLD_LIMIT_IP": "off", "LUCKYDRAW_HOLD_LIMIT_MOBILE": "off",
-                           **(env or {})},
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            [
+                sys.executable,
+                "-m",
+                "buyerweb",
+                "--db",
+                db_url,
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                "--workers",
+                str(workers),
+            ],
+            cwd=ROOT,
+            env={**os.environ, "LUCKYDRAW_HOLD_LIMIT_IP": "off", "LUCKYDRAW_HOLD_LIMIT_MOBILE": "off", **(env or {})},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         self.banner = self.proc.stdout.readline().strip()
         if "http://" not in self.banner:
             self.stop()
