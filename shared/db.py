@@ -1,4 +1,4 @@
-"""Database connection, the shared model base, write transactions and schema migrations.
+"""Database connection, the shared model base and write transactions (schema steps: shared.migrations).
 
 `connect(url)` accepts a SQLite path (`luckydraw.db`, `sqlite:///path/to.db`) or a PostgreSQL URL
 (`postgresql://user@host:5432/name`). Every write goes through `write_tx()`, which takes the write
