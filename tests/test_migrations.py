@@ -148,7 +148,7 @@ def test_every_model_field_has_its_column_in_the_migrated_database(db):
 
 def test_a_model_change_without_a_step_is_named(db):
     class Ticket(BaseModel):  # today's ticket with a column that no step adds
-        note = TextField(null=True)
+        no_step_adds_this = TextField(null=True)
         number = TextField()
 
         class Meta:
@@ -156,7 +156,7 @@ def test_a_model_change_without_a_step_is_named(db):
 
     found = model_mismatches([Ticket], describe(db), db)
     assert len(found) == 2
-    assert found[0] == "Ticket.note (ticket.note): column is missing"
+    assert found[0] == "Ticket.no_step_adds_this (ticket.no_step_adds_this): column is missing"
     assert found[1].startswith("Ticket.number (ticket.number): the model wants type ")
 
 
@@ -165,19 +165,19 @@ def test_the_comparison_names_each_difference(databases):
     shared_db.connect(left).close()
     shared_db.connect(right).close()
     db = shared_db.make_database(right)
-    db.execute_sql('ALTER TABLE "ticket" ADD COLUMN "note" TEXT')
+    db.execute_sql('ALTER TABLE "ticket" ADD COLUMN "no_step_adds_this" TEXT')
     db.execute_sql('DROP INDEX "ticket_draw_id_state"')
     db.execute_sql('CREATE INDEX "booking_live" ON "booking" ("draw_id") WHERE "state" = \'pending\'')
     db.close()
     found = differences(schema_of(left), schema_of(right), ("upgraded", "fresh"))
     assert [line.split(":")[0] for line in found] == [
         "tables.booking.indexes.booking_live",
-        "tables.ticket.columns.note",
+        "tables.ticket.columns.no_step_adds_this",
         "tables.ticket.indexes.ticket_draw_id_state",
     ]
     assert found[0].startswith("tables.booking.indexes.booking_live: only in fresh: ")
     assert "'where': " in found[0] and "pending" in found[0]
-    assert found[1].startswith("tables.ticket.columns.note: only in fresh: ")
+    assert found[1].startswith("tables.ticket.columns.no_step_adds_this: only in fresh: ")
     assert found[2].startswith("tables.ticket.indexes.ticket_draw_id_state: only in upgraded: ")
 
 
