@@ -239,6 +239,7 @@ def test_the_released_database_upgrades_with_every_row_and_the_core_works(databa
     assert before["schema_version"] and len(before["booking"]) == 11 and len(before["inbox_message"]) == 2
     assert {r["state"] for r in before["draw"]} == {"archived", "open"}
     assert {r["state"] for r in before["booking"]} == {"paid", "pending", "expired", "cancelled"}
+    assert {r["status"] for r in before["payment"]} == {"matched", "unmatched", "attention"}
     assert len(before["drawing"]) == 2 and len(before["drawing_winner"]) == 3
 
     database = shared_db.connect(url)
