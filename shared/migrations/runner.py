@@ -11,7 +11,10 @@ VERSION_TABLE = "schema_version"
 
 
 class SchemaTooNew(LuckyDrawError):
-    """The database was upgraded by a newer Lucky Draw than this one."""
+    """The database was upgraded by a newer Lucky Draw than this one: nothing is changed in it."""
+
+    status = 503
+    code = "schema_too_new"
 
 
 def check_steps(steps) -> None:
