@@ -5,9 +5,9 @@ import subprocess
 import sys
 
 import pytest
-from conftest import CLI_NEW_DRAW
 
 from shared.models import Event, Order, Payment
+from tests.helpers.db import CLI_NEW_DRAW
 
 NEW_DRAW = CLI_NEW_DRAW
 

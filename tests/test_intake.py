@@ -7,7 +7,6 @@ import time
 from datetime import datetime, timedelta
 
 import pytest
-from conftest import new_draw
 
 from shared import intake
 from shared.booking import expire_due, hold_tickets
@@ -16,6 +15,7 @@ from shared.errors import Conflict, InvalidInput
 from shared.models import Order, Payment, Setting
 from shared.models_intake import InboxKey, InboxMessage
 from shared.stats import reconcile
+from tests.helpers.db import new_draw
 
 CREDIT = "Credit Alert!\nRs.{amount} credited to HDFC Bank A/c xx2536 on 07-12-24 from VPA user34@axisbank (UPI {utr})"
 CREDIT_ICICI = (

@@ -11,7 +11,6 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from conftest import new_draw
 
 from shared import db as shared_db
 from shared import winner_draw
@@ -23,6 +22,7 @@ from shared.models import Draw, Event, Order, Payment, SchemaVersion, Ticket
 from shared.models_winners import DRAW_MODELS, Drawing, DrawingWinner
 from shared.payments import record_payment, refund_payment, sell_cash
 from shared.winner_algorithm import commitment, pick_winners, ticket_list_hash, verify_results
+from tests.helpers.db import new_draw
 
 ROOT = Path(__file__).resolve().parents[1]
 BUYERS = [

@@ -9,12 +9,12 @@ import random
 import threading
 
 import pytest
-from conftest import new_draw
-from core_invariants import assert_core_invariants, order_numbers
-from race_workers import process_main, thread_main
 
 from shared.models import Order, Payment, Ticket
 from shared.stats import reconcile
+from tests.helpers.core_invariants import assert_core_invariants, order_numbers
+from tests.helpers.db import new_draw
+from tests.helpers.race_workers import process_main, thread_main
 
 TICKETS = 60
 

@@ -5,8 +5,6 @@ and a results file that verifies."""
 
 from pathlib import Path
 
-from console_pilot import RecordingApp, run, settle, started, table_rows, type_text, until
-
 from shared.booking import hold_tickets
 from shared.draws import current_draw
 from shared.models import Order, Ticket
@@ -14,6 +12,7 @@ from shared.models_winners import Drawing, DrawingWinner, DrawResultMeta
 from shared.payments import record_payment
 from shared.winner_algorithm import pick_winners, verify_file
 from shared.winner_draw import close_sales, draw_winners, prize_plan, set_prizes
+from tests.helpers.console import RecordingApp, run, settle, started, table_rows, type_text, until
 
 PRIZES = ["1st: scooter", "2nd: phone"]
 

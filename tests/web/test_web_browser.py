@@ -13,14 +13,14 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from conftest import new_draw
-from webkit import NO_LIMITS, ROOT, ThreadServer
 
 from buyerweb.app import create_app
 from shared import db as shared_db
 from shared.booking import hold_tickets
 from shared.db import utcnow
 from shared.payments import record_payment
+from tests.helpers.db import new_draw
+from tests.helpers.web import NO_LIMITS, ROOT, ThreadServer
 
 pytestmark = pytest.mark.browser
 

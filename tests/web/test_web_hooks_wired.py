@@ -6,12 +6,12 @@ import json
 import time
 
 import pytest
-from webkit import post_json, web  # noqa: F401 - fixture
 
 from shared import intake
 from shared.models import Order, Payment
 from shared.models_intake import InboxMessage
 from shared.money import rupees
+from tests.helpers.web import post_json
 
 TEXT = "Credit Alert!\nRs.{amount} credited to HDFC Bank A/c xx2536 on 07-12-24 from VPA user34@axisbank (UPI {utr})"
 

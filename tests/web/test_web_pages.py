@@ -5,7 +5,6 @@ import re
 from datetime import timedelta
 
 import pytest
-from webkit import csrf_of, make_web, post_json, start_buyer, web  # noqa: F401 - fixture
 
 from buyerweb.ratelimit import Limit
 from shared.booking import availability, hold_tickets
@@ -13,6 +12,7 @@ from shared.db import utcnow
 from shared.draws import set_sales_open
 from shared.models import Order
 from shared.payments import record_payment
+from tests.helpers.web import csrf_of, make_web, post_json, start_buyer
 
 
 def hold_by_form(app, grid, numbers, status=303):

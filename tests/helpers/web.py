@@ -1,6 +1,7 @@
-"""Helpers and fixtures for the buyer-web tests (imported by the test modules; kept out of a
-conftest.py so that `from conftest import ...` keeps meaning tests/conftest.py)."""
+"""The buyer web under test: a WebTest app on a fresh database, form and JSON shortcuts, and the
+app served for real (in a thread, or as `python -m buyerweb` in a subprocess)."""
 
+import json
 import os
 import re
 import socket
@@ -10,12 +11,11 @@ import threading
 import time
 from pathlib import Path
 
-import pytest
-from conftest import new_draw
+import waitress
 from webtest import TestApp
 
 from buyerweb.app import create_app
-from shared import db as shared_db
+from tests.helpers.db import new_draw
 
 ROOT = Path(__file__).resolve().parents[2]
 NO_LIMITS = dict(hold_limit_ip=None, hold_limit_mobile=None, lookup_limit_ip=None)
@@ -25,14 +25,6 @@ def make_web(db_url, tmp_path, draw=True, **overrides):
     app = create_app(db_url, **{**NO_LIMITS, **overrides})
     made = new_draw(tmp_path, **(draw if isinstance(draw, dict) else {})) if draw else None
     return TestApp(app, extra_environ={"REMOTE_ADDR": "203.0.113.7"}), made
-
-
-@pytest.fixture
-def web(db_url, tmp_path):
-    """(TestApp, draw) on a fresh database with a 100-ticket draw (₹10 a ticket), limits off."""
-    test_app, draw = make_web(db_url, tmp_path)
-    yield test_app, draw
-    shared_db.close()
 
 
 def csrf_of(response) -> str:
@@ -50,8 +42,6 @@ def start_buyer(app, name="Asha Devi", mobile="98765 43210"):
 
 def post_json(app, body, status="*", **kw):
     if not isinstance(body, (str, bytes)):
-        import json
-
         body = json.dumps(body)
     return app.post("/api/orders", body, content_type="application/json", status=status, expect_errors=True, **kw)
 
@@ -67,8 +57,6 @@ class ThreadServer:
     use the domain core on the same database while a browser talks to the server)."""
 
     def __init__(self, app):
-        import waitress
-
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.server = waitress.create_server(app, host="127.0.0.1", port=self.port, threads=6, connection_limit=200)
