@@ -77,7 +77,7 @@ def rows(ws):
 def by_header(ws):
     """Data rows as dicts of header → cell."""
     headers = [cell.value for cell in ws[1]]
-    return [dict(zip(headers, row)) for row in rows(ws)]
+    return [dict(zip(headers, row, strict=True)) for row in rows(ws)]
 
 
 def summary(wb):
