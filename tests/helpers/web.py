@@ -11,6 +11,7 @@ import threading
 import time
 from pathlib import Path
 
+import lxml.html
 import waitress
 from webtest import TestApp
 
@@ -31,6 +32,24 @@ def csrf_of(response) -> str:
     match = re.search(r'name="csrf" value="([0-9a-f]+)"', response.text)
     assert match, "page has no CSRF token"
     return match.group(1)
+
+
+def receipt_numbers(html: str) -> list[str]:
+    """The ticket numbers a receipt page lists, exactly as shown (read from its number list, so that
+    ids, times or amounts elsewhere on the page never count)."""
+    tree = lxml.html.fromstring(html)
+    return [li.text_content().strip() for li in tree.xpath('//ul[@class="numlist"]/li')]
+
+
+def bookings_listed(html: str) -> dict[str, list[int]]:
+    """The "My tickets" page's bookings: reference → the ticket numbers shown for it."""
+    tree = lxml.html.fromstring(html)
+    listed = {}
+    for item in tree.xpath('//ul[@class="bookings"]/li'):
+        (reference,) = item.xpath('./p[@class="bk-top"]/strong')
+        (numbers,) = item.xpath("./p[2]/strong")
+        listed[reference.text_content().strip()] = [int(n) for n in re.findall(r"\d+", numbers.text_content())]
+    return listed
 
 
 def start_buyer(app, name="Asha Devi", mobile="98765 43210"):
