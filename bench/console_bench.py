@@ -26,14 +26,13 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from shared import db as shared_db
+from shared.db import utcnow, write_tx
+from shared.ids import REFERENCE_ALPHABET
+from shared.models import Draw, Order, Payment, Ticket
+from shared.winner_algorithm import commitment, new_seed
 
-from shared import db as shared_db  # noqa: E402
-from shared.db import utcnow, write_tx  # noqa: E402
-from shared.ids import REFERENCE_ALPHABET  # noqa: E402
-from shared.models import Draw, Order, Payment, Ticket  # noqa: E402
-from shared.winner_algorithm import commitment, new_seed  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def build_draw(tickets: int, orders: int, seed: int = 7) -> int:

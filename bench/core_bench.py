@@ -29,18 +29,15 @@ from collections import Counter
 from datetime import timedelta
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from shared import db as shared_db  # noqa: E402
-from shared.booking import hold_tickets  # noqa: E402
-from shared.db import utcnow, write_tx  # noqa: E402
-from shared.draws import create_draw, validate_settings  # noqa: E402
-from shared.errors import LimitReached, TicketsTaken  # noqa: E402
-from shared.ids import new_reference, new_session_id  # noqa: E402
-from shared.models import Order, Ticket  # noqa: E402
-from shared.payments import record_payment  # noqa: E402
-from shared.stats import reconcile  # noqa: E402
+from shared import db as shared_db
+from shared.booking import hold_tickets
+from shared.db import utcnow, write_tx
+from shared.draws import create_draw, validate_settings
+from shared.errors import LimitReached, TicketsTaken
+from shared.ids import new_reference, new_session_id
+from shared.models import Order, Ticket
+from shared.payments import record_payment
+from shared.stats import reconcile
 
 # --- databases -----------------------------------------------------------------------------------
 

@@ -22,9 +22,6 @@ import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
 FIRST = [
     "Aarav",
     "Vivaan",

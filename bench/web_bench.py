@@ -20,15 +20,12 @@ import tempfile
 import uuid
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+from webload import SlowClients, WebServer, poll_script, race, run_wrk
 
-from webload import SlowClients, WebServer, poll_script, race, run_wrk  # noqa: E402
-
-from shared import db as shared_db  # noqa: E402
-from shared.booking import hold_tickets  # noqa: E402
-from shared.draws import create_draw, validate_settings  # noqa: E402
-from shared.models import Order, Ticket  # noqa: E402
+from shared import db as shared_db
+from shared.booking import hold_tickets
+from shared.draws import create_draw, validate_settings
+from shared.models import Order, Ticket
 
 CONNECTIONS = 64
 
@@ -134,7 +131,8 @@ def run_polling(label: str, url: str, paths: Path, seconds: float, workers=None,
     )
     print(
         f"  same, with 200 slow/idle conns open      {fmt(s)}{errors_of(s)}   "
-        f"{verdict(s['p99_ms'] <= 100 and not s['timeouts'] and s['requests'] > 0)} (p99 ≤ 100 ms; {out['slow_open']} held open, "
+        f"{verdict(s['p99_ms'] <= 100 and not s['timeouts'] and s['requests'] > 0)} "
+        f"(p99 ≤ 100 ms; {out['slow_open']} held open, "
         f"{out['slow_reopened']} closed by the server and reopened)"
     )
     return out

@@ -4,8 +4,6 @@ payable amount kept through the late-payment window, expiry with no admin action
 from datetime import timedelta
 
 import pytest
-from concurrency.core_invariants import assert_core_invariants
-from conftest import new_draw
 from peewee import IntegrityError
 
 from shared import booking
@@ -15,6 +13,8 @@ from shared.draws import set_sales_open
 from shared.errors import Conflict, InvalidInput, LimitReached, NotFound, SalesClosed, TicketsTaken
 from shared.models import Event, Order, Ticket
 from shared.payments import record_payment
+from tests.helpers.core_invariants import assert_core_invariants
+from tests.helpers.db import new_draw
 
 MIN = timedelta(minutes=1)
 

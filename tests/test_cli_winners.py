@@ -6,13 +6,13 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import CLI_NEW_DRAW
 
 from console.cli import main
 from shared.booking import hold_tickets
 from shared.models import Draw, Order
 from shared.payments import sell_cash
 from shared.winner_algorithm import commitment
+from tests.helpers.db import CLI_NEW_DRAW
 
 ROOT = Path(__file__).resolve().parents[1]
 LUCKYDRAW = ROOT / ".venv" / "bin" / "luckydraw"

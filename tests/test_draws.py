@@ -7,7 +7,6 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from conftest import DEFAULT_DRAW, new_draw
 
 from shared.booking import hold_tickets
 from shared.draws import (
@@ -23,6 +22,7 @@ from shared.draws import (
 from shared.errors import Conflict, DuplicateUTR, InvalidInput, NotFound, SalesClosed
 from shared.models import Draw, Event, Order, Payment, Ticket
 from shared.payments import record_payment
+from tests.helpers.db import DEFAULT_DRAW, new_draw
 
 GOOD = dict(name="Diwali Mela", ticket_count=500, price="5", payee_vpa="organiser@okaxis", payee_name="Asha Stores")
 

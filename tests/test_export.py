@@ -10,7 +10,6 @@ from zoneinfo import ZoneInfo
 
 import openpyxl
 import pytest
-from conftest import new_draw
 
 import shared.export as export_module
 from shared import winner_draw
@@ -22,6 +21,7 @@ from shared.export import ExportFailed, export_draw, safe_text
 from shared.models import Draw
 from shared.payments import record_payment, refund_payment, sell_cash
 from shared.winner_algorithm import ticket_list_hash
+from tests.helpers.db import new_draw
 
 MIN = timedelta(minutes=1)
 IST = ZoneInfo("Asia/Kolkata")
@@ -77,7 +77,7 @@ def rows(ws):
 def by_header(ws):
     """Data rows as dicts of header → cell."""
     headers = [cell.value for cell in ws[1]]
-    return [dict(zip(headers, row)) for row in rows(ws)]
+    return [dict(zip(headers, row, strict=True)) for row in rows(ws)]
 
 
 def summary(wb):

@@ -7,7 +7,6 @@ import time
 from datetime import datetime, timedelta
 
 import pytest
-from conftest import new_draw
 
 from shared import intake
 from shared.booking import expire_due, hold_tickets
@@ -16,6 +15,7 @@ from shared.errors import Conflict, InvalidInput
 from shared.models import Order, Payment, Setting
 from shared.models_intake import InboxKey, InboxMessage
 from shared.stats import reconcile
+from tests.helpers.db import new_draw
 
 CREDIT = "Credit Alert!\nRs.{amount} credited to HDFC Bank A/c xx2536 on 07-12-24 from VPA user34@axisbank (UPI {utr})"
 CREDIT_ICICI = (
@@ -264,14 +264,9 @@ def test_refused_messages_are_kept_bounded(sms_secret, monkeypatch):
     assert signed.status == 200
     for n in range(6):
         assert post_sms("wrong", sms_body(f"junk {n}")).status == 401
-    junk = [
-        bytes(m.body)
-        for m in InboxMessage.select()
-        .where(InboxMessage.expendable == True)  # noqa: E712
-        .order_by(InboxMessage.id)
-    ]
+    junk = [bytes(m.body) for m in InboxMessage.select().where(InboxMessage.expendable).order_by(InboxMessage.id)]
     assert [json.loads(b)["text"] for b in junk] == ["junk 3", "junk 4", "junk 5"]
-    assert InboxMessage.select().where(InboxMessage.expendable == False).count() == 1  # noqa: E712
+    assert InboxMessage.select().where(~InboxMessage.expendable).count() == 1
 
 
 def test_a_flood_of_bad_signatures_is_not_even_stored(sms_secret):

@@ -13,7 +13,6 @@ from concurrent.futures import ThreadPoolExecutor
 
 import bottle
 import pytest
-from conftest import new_draw
 from waitress import wasyncore
 from waitress.server import create_server
 
@@ -24,6 +23,7 @@ from shared.booking import hold_tickets
 from shared.models import Order, Payment, Ticket
 from shared.models_intake import InboxMessage
 from shared.stats import reconcile
+from tests.helpers.db import new_draw
 
 pytestmark = pytest.mark.slow
 

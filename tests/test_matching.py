@@ -6,14 +6,14 @@ import itertools
 from datetime import timedelta
 
 import pytest
-from concurrency.core_invariants import assert_core_invariants
-from conftest import new_draw
 
 from shared.booking import cancel_order, expire_due, hold_tickets
 from shared.db import utcnow
 from shared.errors import Conflict, DuplicateUTR, InvalidInput, NotFound, TicketsTaken
 from shared.models import Event, Order, Payment, Ticket
 from shared.payments import assign_payment, check_payments, find_payment, record_payment, refund_payment, sell_cash
+from tests.helpers.core_invariants import assert_core_invariants
+from tests.helpers.db import new_draw
 
 MIN = timedelta(minutes=1)
 

@@ -21,7 +21,10 @@ def busy_draw(draw):
     t0 = draw.created_at
     mob = (f"9{n:09d}" for n in itertools.count(1))
     utr = (f"{n:012d}" for n in itertools.count(700000000001))
-    at = lambda minute: t0 + minute * MIN  # noqa: E731
+
+    def at(minute):
+        return t0 + minute * MIN
+
     paid1 = hold_tickets("Paid One", next(mob), [1, 2], now=at(0))  # ₹20.00
     paid2 = hold_tickets("Paid Two", next(mob), [3], now=at(0))  # ₹10.00
     hold_tickets("Lapsed", next(mob), [4, 5], now=at(1))  # ₹20.01, ends at 11

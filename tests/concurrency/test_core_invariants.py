@@ -2,11 +2,11 @@
 test that passes means something."""
 
 import pytest
-from core_invariants import check_core_invariants
 
 from shared.booking import hold_tickets
 from shared.db import database
 from shared.payments import record_payment
+from tests.helpers.core_invariants import check_core_invariants
 
 
 @pytest.fixture

@@ -7,14 +7,15 @@ live orders may share a unique amount, each UTR must be recorded once, and the m
 import multiprocessing
 import random
 import threading
+from itertools import pairwise
 
 import pytest
-from conftest import new_draw
-from core_invariants import assert_core_invariants, order_numbers
-from race_workers import process_main, thread_main
 
 from shared.models import Order, Payment, Ticket
 from shared.stats import reconcile
+from tests.helpers.core_invariants import assert_core_invariants, order_numbers
+from tests.helpers.db import new_draw
+from tests.helpers.race_workers import process_main, thread_main
 
 TICKETS = 60
 
@@ -77,7 +78,7 @@ def no_errors(outputs):
 def assert_interleaved(outputs):
     """The racers really ran at the same time: winners of different workers alternate in commit order."""
     sequence = [w for _, w in sorted((r[2], w) for w, out in enumerate(outputs) for r in out if r[0] == "held")]
-    switches = sum(1 for a, b in zip(sequence, sequence[1:]) if a != b)
+    switches = sum(1 for a, b in pairwise(sequence) if a != b)
     assert len(set(sequence)) > 1 and switches >= len(set(sequence)), sequence
 
 

@@ -8,14 +8,14 @@ import json
 import time
 
 import pytest
-from conftest import new_draw
-from console_pilot import RecordingApp, run, settle, started, table_rows, type_text, until
 
 from shared import intake
 from shared.booking import hold_tickets
 from shared.models import Order, Payment
 from shared.models_intake import InboxMessage
 from shared.upi import qr_text
+from tests.helpers.console import RecordingApp, run, settle, started, table_rows, type_text, until
+from tests.helpers.db import new_draw
 
 WEB = "http://192.168.1.5:8080/"
 CREDIT = "Credit Alert!\nRs.{amount} credited to HDFC Bank A/c xx2536 on 07-12-24 from VPA user34@axisbank (UPI {utr})"

@@ -4,7 +4,6 @@ what the organiser sees."""
 
 from datetime import timedelta
 
-from console_pilot import RecordingApp, run, settle, started, table_rows, type_text, until
 from textual import events
 from textual.widgets import Input
 
@@ -12,6 +11,7 @@ from shared.booking import hold_tickets
 from shared.db import utcnow
 from shared.models import Order, Payment
 from shared.payments import record_payment
+from tests.helpers.console import RecordingApp, run, settle, started, table_rows, type_text, until
 
 
 def outcome(app) -> str:

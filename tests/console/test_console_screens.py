@@ -7,8 +7,6 @@ import sys
 from datetime import timedelta
 from pathlib import Path
 
-from conftest import new_draw
-from console_pilot import RecordingApp, run, settle, started, table_rows, type_text, until
 from textual.widgets import Input, ProgressBar
 
 from shared.booking import hold_tickets
@@ -16,6 +14,8 @@ from shared.db import utcnow
 from shared.draws import current_draw
 from shared.models import Draw, Order
 from shared.payments import record_payment
+from tests.helpers.console import RecordingApp, run, settle, started, table_rows, type_text, until
+from tests.helpers.db import new_draw
 
 ROOT = Path(__file__).resolve().parents[2]
 

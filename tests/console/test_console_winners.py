@@ -5,8 +5,6 @@ and a results file that verifies."""
 
 from pathlib import Path
 
-from console_pilot import RecordingApp, run, settle, started, table_rows, type_text, until
-
 from shared.booking import hold_tickets
 from shared.draws import current_draw
 from shared.models import Order, Ticket
@@ -14,6 +12,7 @@ from shared.models_winners import Drawing, DrawingWinner, DrawResultMeta
 from shared.payments import record_payment
 from shared.winner_algorithm import pick_winners, verify_file
 from shared.winner_draw import close_sales, draw_winners, prize_plan, set_prizes
+from tests.helpers.console import RecordingApp, run, settle, started, table_rows, type_text, until
 
 PRIZES = ["1st: scooter", "2nd: phone"]
 
@@ -163,7 +162,7 @@ def test_letting_pending_expire_needs_the_typed_word_and_the_draw_is_the_algorit
     rows, reveal = run_and_return(scenario)
     expected = pick_winners(current_draw().seed, "8f3c01e1", sold_numbers(), PRIZES)
     assert [(r[0], r[1], r[2]) for r in rows] == [("1", w.prize, f"{w.ticket:03d}") for w in expected]
-    for row, line, winner in zip(rows, reveal.splitlines()[1:], expected):
+    for row, line, winner in zip(rows, reveal.splitlines()[1:], expected, strict=True):
         assert row[3:6] == list(sold[winner.ticket])  # name, mobile, booking to contact them
         assert line.startswith(winner.prize) and f"ticket {winner.ticket:03d}" in line  # where the roll stopped
     assert [w.ticket for w in DrawingWinner.select().order_by(DrawingWinner.prize_index)] == [

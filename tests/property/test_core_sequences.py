@@ -11,8 +11,6 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from concurrency.core_invariants import assert_core_invariants
-from conftest import new_draw
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import Bundle, RuleBasedStateMachine, consumes, invariant, multiple, rule
@@ -23,6 +21,8 @@ from shared.booking import cancel_order, expire_due, hold_tickets
 from shared.errors import Conflict, DuplicateUTR, LimitReached, TicketsTaken
 from shared.models import Event, Order, Payment, Ticket
 from shared.payments import assign_payment, check_payments, record_payment, refund_payment, sell_cash
+from tests.helpers.core_invariants import assert_core_invariants
+from tests.helpers.db import new_draw
 
 TICKETS = 24
 MOBILES = ["9000000001", "9000000002", "9000000003", "8000000004", "7000000005"]

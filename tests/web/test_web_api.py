@@ -6,13 +6,13 @@ import json
 from datetime import timedelta
 
 import pytest
-from webkit import post_json, web  # noqa: F401 - fixture
 
 from shared.booking import availability, hold_tickets, order_status
 from shared.db import utcnow
 from shared.draws import set_sales_open
 from shared.models import Order
 from shared.payments import record_payment
+from tests.helpers.web import make_web, post_json
 
 GOOD = {"name": "Asha Devi", "mobile": "+91 98765 43210", "tickets": [7, 8]}
 
@@ -200,7 +200,6 @@ def test_healthz(web):
 
 
 def test_rate_limit_per_ip(db_url, tmp_path):
-    from webkit import make_web
 
     from buyerweb.ratelimit import Limit
 
@@ -222,7 +221,6 @@ def test_rate_limit_per_ip(db_url, tmp_path):
 
 
 def test_rate_limit_per_mobile(db_url, tmp_path):
-    from webkit import make_web
 
     from buyerweb.ratelimit import Limit
 
@@ -296,7 +294,6 @@ def test_database_trouble_is_a_503_with_retry(web, monkeypatch):
 
 
 def test_connection_kept_per_thread_or_closed_per_request(db_url, tmp_path):
-    from webkit import make_web
 
     from shared import db as shared_db
 

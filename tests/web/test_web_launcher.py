@@ -7,10 +7,10 @@ import sys
 import urllib.request
 
 import pytest
-from webkit import ROOT, ProcessServer
 
 from buyerweb.__main__ import parse_args
 from buyerweb.server import choose_server, default_workers
+from tests.helpers.web import ROOT, ProcessServer
 
 
 def test_prints_the_address_and_serves(sqlite_url):

@@ -9,11 +9,11 @@ import random
 import threading
 
 import pytest
-from conftest import new_draw
-from webkit import ProcessServer
 
 from shared import db as shared_db
 from shared.models import Order, Ticket
+from tests.helpers.db import new_draw
+from tests.helpers.web import ProcessServer
 
 THREADS = 24
 ATTEMPTS = 8

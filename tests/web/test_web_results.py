@@ -14,8 +14,6 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from conftest import new_draw
-from webkit import NO_LIMITS, ROOT, ThreadServer, make_web, post_json, web  # noqa: F401 - fixture
 
 from buyerweb.app import STATIC, create_app
 from shared import db as shared_db
@@ -23,6 +21,8 @@ from shared import winner_draw
 from shared.models import Draw
 from shared.payments import record_payment, sell_cash
 from shared.winner_algorithm import verify_results
+from tests.helpers.db import new_draw
+from tests.helpers.web import NO_LIMITS, ROOT, ThreadServer, make_web, post_json
 
 BUYERS = [
     ("Asha Patel", "9876543210"),

@@ -1,6 +1,7 @@
-"""Helpers and fixtures for the buyer-web tests (imported by the test modules; kept out of a
-conftest.py so that `from conftest import ...` keeps meaning tests/conftest.py)."""
+"""The buyer web under test: a WebTest app on a fresh database, form and JSON shortcuts, and the
+app served for real (in a thread, or as `python -m buyerweb` in a subprocess)."""
 
+import json
 import os
 import re
 import socket
@@ -10,12 +11,12 @@ import threading
 import time
 from pathlib import Path
 
-import pytest
-from conftest import new_draw
+import lxml.html
+import waitress
 from webtest import TestApp
 
 from buyerweb.app import create_app
-from shared import db as shared_db
+from tests.helpers.db import new_draw
 
 ROOT = Path(__file__).resolve().parents[2]
 NO_LIMITS = dict(hold_limit_ip=None, hold_limit_mobile=None, lookup_limit_ip=None)
@@ -27,18 +28,28 @@ def make_web(db_url, tmp_path, draw=True, **overrides):
     return TestApp(app, extra_environ={"REMOTE_ADDR": "203.0.113.7"}), made
 
 
-@pytest.fixture
-def web(db_url, tmp_path):
-    """(TestApp, draw) on a fresh database with a 100-ticket draw (₹10 a ticket), limits off."""
-    test_app, draw = make_web(db_url, tmp_path)
-    yield test_app, draw
-    shared_db.close()
-
-
 def csrf_of(response) -> str:
     match = re.search(r'name="csrf" value="([0-9a-f]+)"', response.text)
     assert match, "page has no CSRF token"
     return match.group(1)
+
+
+def receipt_numbers(html: str) -> list[str]:
+    """The ticket numbers a receipt page lists, exactly as shown (read from its number list, so that
+    ids, times or amounts elsewhere on the page never count)."""
+    tree = lxml.html.fromstring(html)
+    return [li.text_content().strip() for li in tree.xpath('//ul[@class="numlist"]/li')]
+
+
+def bookings_listed(html: str) -> dict[str, list[int]]:
+    """The "My tickets" page's bookings: reference → the ticket numbers shown for it."""
+    tree = lxml.html.fromstring(html)
+    listed = {}
+    for item in tree.xpath('//ul[@class="bookings"]/li'):
+        (reference,) = item.xpath('./p[@class="bk-top"]/strong')
+        (numbers,) = item.xpath("./p[2]/strong")
+        listed[reference.text_content().strip()] = [int(n) for n in re.findall(r"\d+", numbers.text_content())]
+    return listed
 
 
 def start_buyer(app, name="Asha Devi", mobile="98765 43210"):
@@ -50,8 +61,6 @@ def start_buyer(app, name="Asha Devi", mobile="98765 43210"):
 
 def post_json(app, body, status="*", **kw):
     if not isinstance(body, (str, bytes)):
-        import json
-
         body = json.dumps(body)
     return app.post("/api/orders", body, content_type="application/json", status=status, expect_errors=True, **kw)
 
@@ -67,8 +76,6 @@ class ThreadServer:
     use the domain core on the same database while a browser talks to the server)."""
 
     def __init__(self, app):
-        import waitress
-
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.server = waitress.create_server(app, host="127.0.0.1", port=self.port, threads=6, connection_limit=200)

@@ -54,7 +54,7 @@ def process_main(url: str, barrier, queue, index: int, ops) -> None:
         shared_db.connect(url)
         barrier.wait(timeout=60)
         queue.put((index, run_ops(ops)))
-    except BaseException:  # noqa: BLE001
+    except BaseException:  # noqa: BLE001 - whatever stops a worker goes back to the test, with the traceback
         queue.put((index, [("error", traceback.format_exc(), None)]))
     finally:
         shared_db.close()
