@@ -1,34 +1,7 @@
-"""How things look to a buyer: rupees, local times, zero-padded numbers, and the current draw
-(cached for a second per process, since every page shows it)."""
+"""How things look to a buyer: local times, zero-padded ticket numbers, masked mobiles."""
 
-import threading
-import time
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
-
-from shared.draws import current_draw
-
-DRAW_CACHE_SECONDS = 1.0
-
-
-class DrawCache:
-    def __init__(self):
-        self._draw = None
-        self._at = -1e9
-        self._lock = threading.Lock()
-
-    def get(self):
-        """The current draw, or None when there is none yet; at most a second old."""
-        now = time.monotonic()
-        if now - self._at < DRAW_CACHE_SECONDS:
-            return self._draw
-        draw = current_draw(required=False)
-        with self._lock:
-            self._draw, self._at = draw, now
-        return draw
-
-    def clear(self):
-        self._at = -1e9
 
 
 def local_zone(name: str | None):

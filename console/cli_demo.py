@@ -6,7 +6,7 @@ from datetime import timedelta
 from shared import booking, draws, payments
 from shared.db import utcnow
 from shared.errors import Conflict
-from shared.models import Order, Payment
+from shared.reports import draw_has_activity
 
 from .output import print_json
 
@@ -33,11 +33,7 @@ def register(sub) -> None:
 def demo(args) -> int:
     current = draws.current_draw(required=False)
     if current is not None and current.name != DEMO_NAME and not args.force:
-        busy = (
-            Order.select().where(Order.draw == current.id).exists()
-            or Payment.select().where(Payment.draw == current.id).exists()
-        )
-        if busy:
+        if draw_has_activity(current.id):
             raise Conflict(
                 f"Draw '{current.name}' already has bookings; a demo would archive it. "
                 f"Use another database (--db demo.db) or --force."

@@ -2,7 +2,6 @@
 off, show the forwarder's setup as text and QR code) and `inbox` (what each message became)."""
 
 from shared import intake
-from shared.models_intake import OUTCOMES, SOURCES
 from shared.money import format_rupees
 from shared.upi import qr_text
 
@@ -41,8 +40,8 @@ def register(sub) -> None:
 
     p = sub.add_parser("inbox", help="messages the hooks received and what became of each")
     p.add_argument("--limit", type=int, default=30, help="how many, newest first (default 30)")
-    p.add_argument("--source", choices=SOURCES)
-    p.add_argument("--outcome", choices=OUTCOMES)
+    p.add_argument("--source", choices=intake.SOURCES)
+    p.add_argument("--outcome", choices=intake.OUTCOMES)
     p.add_argument("--show", type=int, metavar="ID", help="one message in full, with its raw body")
     p.add_argument("--retry", type=int, metavar="ID", help="process a signed message again that was not recorded")
     p.add_argument("--json", action="store_true")
@@ -56,7 +55,7 @@ def _line(settings) -> str:
 
 
 def status(args) -> int:
-    for source in SOURCES:
+    for source in intake.SOURCES:
         print(_line(intake.hook_settings(source)))
     counts = intake.inbox_counts()
     if counts:

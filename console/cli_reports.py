@@ -4,8 +4,8 @@ from pathlib import Path
 
 from shared import draws
 from shared.db import utcnow
-from shared.models import Order
 from shared.money import format_rupees
+from shared.reports import list_bookings
 from shared.stats import draw_stats
 
 from .output import local_time, print_json
@@ -73,15 +73,7 @@ def export(args) -> int:
 
 def bookings(args) -> int:
     draw = draws.get_draw(args.draw)
-    query = Order.select().where(Order.draw == draw.id)
-    if args.state:
-        query = query.where(Order.state == args.state)
-    if args.search:
-        term = f"%{args.search.strip()}%"
-        query = query.where(
-            Order.name.ilike(term) | Order.mobile.contains(args.search.strip()) | Order.reference.ilike(term)
-        )
-    rows = list(query.order_by(Order.id))
+    rows = list_bookings(draw.id, state=args.state, search=args.search)
     if args.json:
         print_json(
             [
@@ -90,7 +82,7 @@ def bookings(args) -> int:
                     "session_id": o.session_id,
                     "name": o.name,
                     "mobile": o.mobile,
-                    "tickets": o.numbers,
+                    "tickets": list(o.tickets),
                     "payable": o.payable_paise,
                     "state": o.state,
                     "created_at": o.created_at,
@@ -101,7 +93,7 @@ def bookings(args) -> int:
         )
         return 0
     for o in rows:
-        numbers = ", ".join(draw.label(n) for n in o.numbers)
+        numbers = ", ".join(draw.label(n) for n in o.tickets)
         print(
             f"{o.reference}  {o.state:<9} {format_rupees(o.payable_paise):>11}  {o.mobile}  {o.name}  [{numbers}]  "
             f"{local_time(o.created_at)}"

@@ -11,12 +11,11 @@ import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 
-import bottle
 import pytest
 from waitress import wasyncore
 from waitress.server import create_server
 
-from buyerweb.hooks import install_hooks
+from buyerweb.app import create_app
 from shared import db as shared_db
 from shared import intake
 from shared.booking import hold_tickets
@@ -38,10 +37,9 @@ def draw(db, tmp_path):
 
 
 @pytest.fixture
-def server(draw):
-    """The hooks behind waitress on a free port of 127.0.0.1; yields the port."""
-    app = bottle.Bottle()
-    install_hooks(app)
+def server(db_url, draw):
+    """The buyer web (with its hooks) behind waitress on a free port of 127.0.0.1; yields the port."""
+    app = create_app(db_url, migrate=False, hold_limit_ip=None, hold_limit_mobile=None, lookup_limit_ip=None)
     queue_log = logging.getLogger("waitress.queue")  # "task queue depth" is expected in a burst
     level = queue_log.level
     queue_log.setLevel(logging.ERROR)
