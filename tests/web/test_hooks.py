@@ -8,13 +8,13 @@ import time
 import pytest
 import webtest
 from peewee import OperationalError
-from webkit import NO_LIMITS
 
 from buyerweb.app import create_app
 from shared import intake
 from shared.booking import hold_tickets
 from shared.models import Order, Payment
 from shared.models_intake import InboxMessage
+from tests.helpers.web import NO_LIMITS
 
 TEXT = "Credit Alert!\nRs.{amount} credited to HDFC Bank A/c xx2536 on 07-12-24 from VPA user34@axisbank (UPI {utr})"
 

@@ -9,13 +9,13 @@ import threading
 import time
 
 import pytest
-from webkit import ThreadServer, make_web
 
 from buyerweb.app import create_app
 from shared import db as shared_db
 from shared import intake
 from shared.models import Payment
 from shared.models_intake import InboxMessage
+from tests.helpers.web import ThreadServer, make_web
 
 CREDIT = "Credit Alert!\nRs.{amount} credited to HDFC Bank A/c xx2536 on 07-12-24 from VPA user34@axisbank (UPI {utr})"
 

@@ -14,12 +14,12 @@ import threading
 import time
 
 import pytest
-from webkit import make_web
 
 from buyerweb.app import create_app
 from buyerweb.config import WebConfig
 from buyerweb.ratelimit import Limit
 from shared import db as shared_db
+from tests.helpers.web import make_web
 
 TIGHT = dict(hold_limit_ip=Limit(3, 600), hold_limit_mobile=None, lookup_limit_ip=None)
 PORTS = range(18300, 18400)
