@@ -11,6 +11,8 @@ from bottle import HTTPError, HTTPResponse, request, response
 from shared.booking import cancel_order, find_order, order_status
 from shared.db import utcnow
 from shared.errors import Conflict, InvalidInput, LuckyDrawError, NotFound, TicketsTaken
+from shared.fields import ticket_list_text
+from shared.lifecycle import reads_as
 from shared.models import Draw, Order
 from shared.money import format_rupees, rupees
 from shared.upi import qr_svg, upi_uri
@@ -487,7 +489,7 @@ def install(app, ctx):  # noqa: C901 - one small function per route
         except Conflict:  # already paid, expired or cancelled: the page says which
             redirect(f"/pay/{session_id}", 303)
         ctx.availability.clear()
-        redirect("/pick?" + urlencode({"sel": order.tickets}), 303)
+        redirect("/pick?" + urlencode({"sel": ticket_list_text(order.tickets)}), 303)
 
     @app.get("/done/<session_id>")
     def done(session_id):
@@ -582,9 +584,7 @@ def install(app, ctx):  # noqa: C901 - one small function per route
         now = utcnow()
         result = []
         for order in rows:
-            state = order.state
-            if state == "pending" and order.expires_at <= now:
-                state = "expired"
+            state = reads_as(order.state, order.expires_at, now)
             result.append(
                 {
                     "reference": order.reference,

@@ -4,6 +4,7 @@
 from dataclasses import asdict
 
 from shared import booking, draws, payments
+from shared.fields import ticket_list_text
 from shared.money import format_rupees
 
 from .output import print_json
@@ -186,5 +187,5 @@ def sell(args) -> int:
 
 def cancel(args) -> int:
     order = booking.cancel_order(args.order, reason="cancelled by organiser")
-    print(f"Booking {order.reference} cancelled; numbers {order.tickets} are free again.")
+    print(f"Booking {order.reference} cancelled; numbers {ticket_list_text(order.tickets)} are free again.")
     return 0

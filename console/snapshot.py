@@ -126,8 +126,8 @@ def draw_info(draw: Draw) -> DrawInfo:
     )
 
 
-def _numbers(text: str) -> tuple[int, ...]:
-    return tuple(int(n) for n in text.split(",") if n)
+def _numbers(tickets) -> tuple[int, ...]:
+    return tuple(tickets)
 
 
 def take_snapshot(

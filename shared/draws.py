@@ -7,6 +7,7 @@ from pathlib import Path
 
 from .db import utcnow, write_tx
 from .errors import Conflict, ExportFailed, InvalidInput, LuckyDrawError, NotFound
+from .lifecycle import cancel_pending_order
 from .models import Draw, Order, Ticket, record_event
 from .money import parse_amount
 from .validation import clean_name, parse_vpa
@@ -159,11 +160,7 @@ def default_export_path(draw: Draw, exports_dir, now) -> Path:
 def _archive(draw: Draw, now, export_path: str) -> None:
     pending = list(Order.select(Order.id).where((Order.draw == draw.id) & (Order.state == "pending")))
     for order in pending:
-        Order.update(state="cancelled", ended_at=now, amount_lock_until=now).where(Order.id == order.id).execute()
-        Ticket.update(state="free", order=None, held_until=None).where(
-            (Ticket.order == order.id) & (Ticket.state == "held")
-        ).execute()
-        record_event("order_cancelled", draw=draw, order=order.id, at=now, reason="draw archived")
+        cancel_pending_order(order.id, draw.id, now, "draw archived")
     Draw.update(state="archived", archived_at=now, export_path=export_path).where(Draw.id == draw.id).execute()
     record_event("draw_archived", draw=draw, at=now, export=export_path, cancelled_pending=len(pending))
 

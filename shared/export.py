@@ -36,7 +36,9 @@ from peewee import JOIN, fn
 from .db import database, is_sqlite, utcnow
 from .draws import get_draw
 from .errors import ExportFailed
+from .lifecycle import hold_is_live
 from .models import Draw, Order, Payment, Ticket
+from .states import TicketState
 from .stats import draw_stats
 from .winner_draw import DrawingResult, drawings, public_commitment, published_results
 
@@ -444,7 +446,7 @@ def _booking_rows(draw: Draw, clock: Clock) -> Iterator[tuple]:
             settled.setdefault(order_id, []).append((shown_utr(utr, missing), source))
         for order_id, reference, name, mobile, tickets, count, payable, created, paid in page:
             payments = settled.get(order_id, [])
-            numbers = ", ".join(draw.label(int(n)) for n in tickets.split(",") if n)
+            numbers = ", ".join(draw.label(n) for n in tickets)
             yield (
                 reference,
                 name,
@@ -476,7 +478,7 @@ def _ticket_rows(draw: Draw, now: datetime) -> Iterator[tuple]:
             return
         last = page[-1][0]
         for number, state, held_until, name, mobile, reference in page:
-            if state == "held" and held_until is not None and held_until <= now:
+            if state == TicketState.HELD and not hold_is_live(held_until, now):
                 state = "free"
             if state == "free":
                 name = mobile = reference = None

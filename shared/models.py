@@ -13,6 +13,7 @@ from peewee import (
 )
 
 from .db import BaseModel, utcnow
+from .fields import TicketListField
 
 DRAW_STATES = ("open", "closed", "drawn", "archived")
 TICKET_STATES = ("free", "held", "sold")
@@ -57,7 +58,7 @@ class Order(BaseModel):
     reference = CharField(max_length=12, unique=True)
     name = CharField(max_length=80)
     mobile = CharField(max_length=10)
-    tickets = TextField()  # "7,8,9" — the numbers booked, never changed
+    tickets = TicketListField()  # (7, 8, 9), stored "7,8,9" — the numbers booked, never changed
     ticket_count = IntegerField()
     base_paise = IntegerField()
     payable_paise = IntegerField()
@@ -82,7 +83,7 @@ class Order(BaseModel):
 
     @property
     def numbers(self) -> list[int]:
-        return [int(n) for n in self.tickets.split(",") if n]
+        return list(self.tickets)
 
 
 class Ticket(BaseModel):

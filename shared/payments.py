@@ -7,11 +7,13 @@ from datetime import datetime, timedelta
 
 from peewee import IntegrityError
 
-from .booking import _release_amounts, expire_due, find_order, free_tickets, order_numbers
+from .booking import expire_due, find_order
 from .db import utcnow, write_tx
 from .draws import current_draw
 from .errors import Conflict, DuplicateUTR, InvalidInput, NotFound, TicketsTaken
+from .fields import ticket_list_text
 from .ids import new_internal_payment_id, new_reference, new_session_id, normalise_reference
+from .lifecycle import free_tickets, mark_order_paid, order_numbers, reactivate_order, taken_numbers_where
 from .models import Draw, Order, Payment, Ticket, record_event
 from .money import MAX_PAISE, format_rupees, parse_amount
 from .validation import clean_name, parse_mobile, parse_ticket_list, parse_utr
@@ -49,51 +51,6 @@ def _window(draw: Draw, now: datetime) -> datetime:
     return now - timedelta(minutes=draw.late_window_minutes)
 
 
-def _settle(order: Order, payment: Payment, now: datetime, late: bool = False) -> None:
-    """Mark the order paid, its tickets sold and the payment matched — one transaction."""
-    draw = Draw.get_by_id(order.draw_id)
-    # Keep the amount for the late window from now on (a second payment must not confirm a
-    # stranger). A booking paid by hand after its window may have lost its amount; take it back
-    # unless another booking has it by now.
-    lock = Order.select(Order.amount_lock).where(Order.id == order.id).scalar()
-    if lock is None and order.amount_unique:
-        _release_amounts(order.draw_id, now, order.payable_paise, order.payable_paise)
-        if (
-            not Order.select()
-            .where((Order.draw == order.draw_id) & (Order.amount_lock == order.payable_paise))
-            .exists()
-        ):
-            lock = order.payable_paise
-    Order.update(
-        state="paid",
-        paid_at=now,
-        ended_at=now,
-        amount_lock=lock,
-        amount_lock_until=now + timedelta(minutes=draw.late_window_minutes),
-    ).where(Order.id == order.id).execute()
-    Ticket.update(state="sold", held_until=None).where(Ticket.order == order.id).execute()
-    Payment.update(status="matched", order=order.id, candidate=None, attention_reason=None).where(
-        Payment.id == payment.id
-    ).execute()
-    record_event(
-        "order_paid", draw=order.draw_id, order=order.id, payment=payment.id, at=now, late=late, utr=payment.utr
-    )
-
-
-def _rehold(order: Order, now: datetime) -> bool:
-    """Give a late payer back their numbers if every one is still free."""
-    numbers = order_numbers(order)
-    claimed = (
-        Ticket.update(state="held", order=order.id, held_until=None)
-        .where(free_tickets(order.draw_id, numbers))
-        .execute()
-    )
-    if claimed != len(numbers):
-        Ticket.update(state="free", order=None).where((Ticket.order == order.id) & (Ticket.state == "held")).execute()
-        return False
-    return True
-
-
 def _flag(payment: Payment, order: Order, reason: str, now: datetime) -> None:
     Payment.update(status="attention", attention_reason=reason, candidate=order.id).where(
         Payment.id == payment.id
@@ -127,7 +84,7 @@ def _match(payment: Payment, draw: Draw, now: datetime) -> MatchResult:
     reference = normalise_reference(payment.reference)
     named = Order.get_or_none(known & (Order.reference == reference)) if reference else None
     if named is not None and named.state == "pending" and named.payable_paise == amount:
-        _settle(named, payment, now)
+        mark_order_paid(named, payment, now)
         return _result(
             payment, MATCHED, 1, named, message=f"{shown} confirmed booking {named.reference} by its reference."
         )
@@ -163,7 +120,7 @@ def _match(payment: Payment, draw: Draw, now: datetime) -> MatchResult:
         )
     # 2. The one pending order with exactly that payable amount.
     if order is not None and order.state == "pending":
-        _settle(order, payment, now)
+        mark_order_paid(order, payment, now)
         return _result(payment, MATCHED, 2, order, message=f"{shown} confirmed booking {order.reference}.")
     # 3. The one order that expired within the late-payment window.
     if order is not None and order.state == "expired":
@@ -177,8 +134,8 @@ def _match(payment: Payment, draw: Draw, now: datetime) -> MatchResult:
                 message=f"{shown} is a late payment for expired booking {order.reference}, but the "
                 f"winners are already drawn: refund it.",
             )
-        if _rehold(order, now):
-            _settle(order, payment, now, late=True)
+        if reactivate_order(order, now):
+            mark_order_paid(order, payment, now, late=True)
             return _result(
                 payment,
                 LATE_MATCHED,
@@ -386,15 +343,13 @@ def assign_payment(payment_key, order_key, *, force=False, now=None) -> MatchRes
                 f"The winners are already drawn, so booking {order.reference} cannot be confirmed "
                 f"now; refund the payment instead."
             )
-        if late and not _rehold(order, now):
+        if late and not reactivate_order(order, now):
             taken = [
                 t.number
-                for t in Ticket.select(Ticket.number).where(
-                    (Ticket.draw == order.draw_id) & Ticket.number.in_(order_numbers(order)) & (Ticket.state != "free")
-                )
+                for t in Ticket.select(Ticket.number).where(taken_numbers_where(order.draw_id, order_numbers(order)))
             ]
             raise TicketsTaken(taken, Draw.get_by_id(order.draw_id).width)
-        _settle(order, payment, now, late=late)
+        mark_order_paid(order, payment, now, late=late)
         record_event("payment_assigned", draw=order.draw_id, payment=payment.id, order=order.id, at=now, forced=force)
         return _result(
             payment,
@@ -431,12 +386,7 @@ def sell_cash(name, mobile, tickets, *, now=None) -> MatchResult:
             raise Conflict("This draw is finished; no more sales.")
         numbers = parse_ticket_list(tickets, draw.ticket_count, draw.ticket_count)
         expire_due(now)
-        taken = [
-            t.number
-            for t in Ticket.select(Ticket.number).where(
-                (Ticket.draw == draw.id) & Ticket.number.in_(numbers) & (Ticket.state != "free")
-            )
-        ]
+        taken = [t.number for t in Ticket.select(Ticket.number).where(taken_numbers_where(draw.id, numbers))]
         if taken:
             raise TicketsTaken(taken, draw.width)
         base = draw.price_paise * len(numbers)
@@ -446,7 +396,7 @@ def sell_cash(name, mobile, tickets, *, now=None) -> MatchResult:
             reference=new_reference(),
             name=name,
             mobile=mobile,
-            tickets=",".join(map(str, numbers)),
+            tickets=ticket_list_text(numbers),
             ticket_count=len(numbers),
             base_paise=base,
             payable_paise=base,
@@ -474,7 +424,7 @@ def sell_cash(name, mobile, tickets, *, now=None) -> MatchResult:
             status="unmatched",
         )
         record_event("payment_recorded", draw=draw, payment=payment, at=now, amount_paise=base, source="cash")
-        _settle(order, payment, now)
+        mark_order_paid(order, payment, now)
         return _result(
             payment,
             MATCHED,

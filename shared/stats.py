@@ -5,6 +5,7 @@ from datetime import datetime
 
 from peewee import fn
 
+from . import lifecycle
 from .db import utcnow
 from .draws import get_draw
 from .models import Order, Payment, Ticket
@@ -130,15 +131,11 @@ def draw_stats(draw_id: int | None = None, now: datetime | None = None) -> DrawS
     tickets = dict(
         Ticket.select(Ticket.state, fn.COUNT(Ticket.id)).where(Ticket.draw == draw.id).group_by(Ticket.state).tuples()
     )
-    lapsed = (
-        Ticket.select().where((Ticket.draw == draw.id) & (Ticket.state == "held") & (Ticket.held_until <= now)).count()
-    )
+    lapsed = Ticket.select().where((Ticket.draw == draw.id) & lifecycle.lapsed_holds(now)).count()
     orders = dict(
         Order.select(Order.state, fn.COUNT(Order.id)).where(Order.draw == draw.id).group_by(Order.state).tuples()
     )
-    live_pending = (
-        Order.select().where((Order.draw == draw.id) & (Order.state == "pending") & (Order.expires_at > now)).count()
-    )
+    live_pending = Order.select().where((Order.draw == draw.id) & lifecycle.live_pending(now)).count()
     pay = {
         status: (count, total)
         for status, count, total in Payment.select(

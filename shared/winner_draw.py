@@ -24,7 +24,7 @@ import json
 import secrets
 import unicodedata
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from peewee import JOIN, fn
 
@@ -32,6 +32,8 @@ from .booking import expire_due
 from .db import utcnow, write_tx
 from .draws import current_draw, get_draw, set_sales_open
 from .errors import Conflict, InvalidInput
+from .fields import ticket_list_text
+from .lifecycle import cancel_pending_order, live_pending
 from .models import Draw, Order, Payment, Ticket, record_event
 from .models_winners import Drawing, DrawingWinner, DrawResultMeta, Prize
 from .winner_algorithm import pick_winners, results_document, ticket_list_hash
@@ -258,9 +260,7 @@ def prize_plan(draw_id: int | None = None) -> PrizePlan:
 
 
 def _counts(draw: Draw, now: datetime) -> dict:
-    pending = (
-        Order.select().where((Order.draw == draw.id) & (Order.state == "pending") & (Order.expires_at > now)).count()
-    )
+    pending = Order.select().where((Order.draw == draw.id) & live_pending(now)).count()
     payments = dict(
         Payment.select(Payment.status, fn.COUNT(Payment.id))
         .where((Payment.draw == draw.id) & Payment.status.in_(("attention", "unmatched")))
@@ -351,19 +351,7 @@ def _cancel_pending(draw: Draw, now: datetime) -> list[str]:
     """Let every remaining pending booking expire now (cancelled, numbers freed, an event each)."""
     references = []
     for order in Order.select().where((Order.draw == draw.id) & (Order.state == "pending")).order_by(Order.id):
-        Order.update(
-            state="cancelled", ended_at=now, amount_lock_until=now + timedelta(minutes=draw.late_window_minutes)
-        ).where((Order.id == order.id) & (Order.state == "pending")).execute()
-        Ticket.update(state="free", order=None, held_until=None).where(
-            (Ticket.order == order.id) & (Ticket.state == "held")
-        ).execute()
-        record_event(
-            "order_cancelled",
-            draw=draw,
-            order=order,
-            at=now,
-            reason="pending when the winners were drawn; let expire by the organiser",
-        )
+        cancel_pending_order(order.id, draw.id, now, "pending when the winners were drawn; let expire by the organiser")
         references.append(order.reference)
     return references
 
@@ -432,7 +420,7 @@ def draw_winners(
         _store_plan(draw, names, one)
         DrawResultMeta.update(
             public_value=value,
-            sold=",".join(map(str, sold)),
+            sold=ticket_list_text(sold),
             list_hash=list_hash,
             last_sale_at=last_sale,
             owners=json.dumps({str(t): b for t, b in owners.items()}) if one else None,

@@ -10,6 +10,7 @@ from textual.widgets import Input
 
 from shared.booking import hold_tickets
 from shared.db import utcnow
+from shared.fields import ticket_list_text
 from shared.models import Order, Payment
 from shared.payments import record_payment
 
@@ -313,7 +314,7 @@ def test_cash_sale(sqlite_draw, sqlite_url):
 
     run(scenario)
     order = Order.get(Order.name == "Lakshmi")
-    assert order.state == "paid" and order.source == "cash" and order.tickets == "8,9,10"
+    assert order.state == "paid" and order.source == "cash" and ticket_list_text(order.tickets) == "8,9,10"
     assert order.mobile == "9876543219"
 
 
