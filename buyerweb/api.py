@@ -13,6 +13,7 @@ from shared.booking import availability
 from shared.db import utcnow
 from shared.errors import NotFound, TicketsTaken
 from shared.money import rupees
+from shared.states import OrderState
 
 from .app import error_json, json_body
 from .holds import RateLimited, check_ip_limit, place_hold
@@ -91,13 +92,13 @@ def install(app, ctx):
         data = {
             "status": status.state,
             "expires_at": iso_utc(status.expires_at),
-            "seconds_left": seconds_left(status.expires_at, now) if status.state == "pending" else 0,
+            "seconds_left": seconds_left(status.expires_at, now) if status.state == OrderState.PENDING else 0,
             "tickets": list(status.tickets),
             "reference": status.reference,
             "amount": rupees(status.payable_paise),
             "amount_paise": status.payable_paise,
         }
-        if status.state == "paid":
+        if status.state == OrderState.PAID:
             data["paid_at"] = iso_utc(status.paid_at)
             data["receipt_url"] = f"/done/{session_id}"
         response.content_type = "application/json"

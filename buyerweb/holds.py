@@ -10,6 +10,7 @@ from shared import hold_sql
 from shared.booking import Hold, hold_tickets
 from shared.db import utcnow
 from shared.errors import InvalidInput, LuckyDrawError, SalesClosed, TicketsTaken
+from shared.states import DrawState
 from shared.validation import clean_name, parse_mobile, parse_ticket_list
 
 from .security import client_ip
@@ -47,7 +48,7 @@ def place_hold(ctx, name, mobile, tickets, *, ip_checked: bool = False) -> Hold:
     draw = ctx.draws.get()
     if draw is not None:
         numbers = parse_ticket_list(list(tickets), draw.ticket_count, draw.max_per_order)
-        if draw.state != "open":
+        if draw.state != DrawState.OPEN:
             raise SalesClosed("Sales for this draw are closed.")
     else:
         numbers = list(tickets)

@@ -15,6 +15,7 @@ from shared.fields import ticket_list_text
 from shared.lifecycle import reads_as
 from shared.models import Draw, Order
 from shared.money import format_rupees, rupees
+from shared.states import DrawState, OrderState
 from shared.upi import qr_svg, upi_uri
 from shared.validation import SESSION_RE, clean_name, parse_mobile
 
@@ -36,7 +37,12 @@ BIG_DRAW = 1000  # from this many tickets on, the grid shows one range at a time
 RANGE_SIZE = 100
 MAX_RANGE_OPTIONS = 200
 BUYER_COOKIE_AGE = 7 * 24 * 3600
-STATE_WORDS = {"pending": "Waiting for payment", "paid": "Paid", "expired": "Expired", "cancelled": "Cancelled"}
+STATE_WORDS = {
+    OrderState.PENDING: "Waiting for payment",
+    OrderState.PAID: "Paid",
+    OrderState.EXPIRED: "Expired",
+    OrderState.CANCELLED: "Cancelled",
+}
 
 
 # ----------------------------------------------------------------------------------------- helpers
@@ -128,7 +134,7 @@ def redirect(path: str, code: int = 303):
 
 
 def sales_open(draw) -> bool:
-    return draw is not None and draw.state == "open"
+    return draw is not None and draw.state == DrawState.OPEN
 
 
 def session_or_404(session_id: str) -> str:
@@ -251,7 +257,7 @@ def install(app, ctx):  # noqa: C901 - one small function per route
         if SESSION_RE.match(last):
             try:
                 status = order_status(last)
-                if status.state == "pending":
+                if status.state == OrderState.PENDING:
                     waiting = status
             except NotFound:
                 pass
@@ -428,11 +434,11 @@ def install(app, ctx):  # noqa: C901 - one small function per route
         session_or_404(session_id)
         order = find_order(session_id)
         status = order_status(session_id)
-        if status.state == "paid":
+        if status.state == OrderState.PAID:
             redirect(f"/done/{session_id}", 303)
         draw = Draw.get_by_id(order.draw_id)
         numbers = labels(status.tickets, draw.width)
-        if status.state != "pending":
+        if status.state != OrderState.PENDING:
             return page(
                 ctx,
                 "expired.tpl",
@@ -468,7 +474,7 @@ def install(app, ctx):  # noqa: C901 - one small function per route
     def pay_qr(session_id):
         session_or_404(session_id)
         order = find_order(session_id)
-        if order_status(session_id).state != "pending":
+        if order_status(session_id).state != OrderState.PENDING:
             raise NotFound("This booking is no longer waiting for payment.")
         draw = Draw.get_by_id(order.draw_id)
         data = qr_png(upi_uri(draw.payee_vpa, draw.payee_name, order.payable_paise, order.reference))
@@ -495,7 +501,7 @@ def install(app, ctx):  # noqa: C901 - one small function per route
     def done(session_id):
         session_or_404(session_id)
         order = find_order(session_id)
-        if order.state != "paid":
+        if order.state != OrderState.PAID:
             redirect(f"/pay/{session_id}", 303)
         draw = Draw.get_by_id(order.draw_id)
         return page(

@@ -21,6 +21,7 @@ from bottle import HTTPResponse, request
 from shared import winner_draw
 from shared.errors import NotFound
 from shared.models_winners import Drawing
+from shared.states import DrawState
 from shared.winner_algorithm import check_commitment
 
 from .app import STATIC
@@ -67,7 +68,7 @@ class ResultsCache:
 
     def published(self, draw) -> Published | None:
         """The results of `draw`, or None before its first drawing (one COUNT when cached)."""
-        if draw.state == "open":
+        if draw.state == DrawState.OPEN:
             return None
         count = Drawing.select().where(Drawing.draw == draw.id).count()
         if not count:

@@ -6,6 +6,7 @@ from shared import draws
 from shared.db import utcnow
 from shared.models import Order
 from shared.money import format_rupees
+from shared.states import OrderState
 from shared.stats import draw_stats
 
 from .output import local_time, print_json
@@ -24,7 +25,7 @@ def register(sub) -> None:
 
     p = sub.add_parser("bookings", help="list bookings of a draw")
     p.add_argument("--draw", type=int)
-    p.add_argument("--state", choices=("pending", "paid", "expired", "cancelled"))
+    p.add_argument("--state", choices=[state.value for state in OrderState])
     p.add_argument("--search", help="part of a name, mobile or reference")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=bookings)

@@ -10,6 +10,7 @@ from .errors import Conflict, ExportFailed, InvalidInput, LuckyDrawError, NotFou
 from .lifecycle import cancel_pending_order
 from .models import Draw, Order, Ticket, record_event
 from .money import parse_amount
+from .states import DrawState, OrderState, TicketState
 from .validation import clean_name, parse_vpa
 
 MAX_TICKETS = 100_000
@@ -78,7 +79,7 @@ def validate_settings(
 
 def current_draw(required: bool = True) -> Draw | None:
     """The one draw that is not archived (the newest, should history ever hold two)."""
-    draw = Draw.select().where(Draw.state != "archived").order_by(Draw.id.desc()).first()
+    draw = Draw.select().where(Draw.state != DrawState.ARCHIVED).order_by(Draw.id.desc()).first()
     if draw is None and required:
         raise NotFound("There is no draw yet. Create one with 'luckydraw new-draw'.")
     return draw
@@ -111,10 +112,10 @@ def create_draw(settings: DrawSettings, *, exports_dir: str | Path = "exports", 
             seed=seed,
             seed_hash=commitment(seed),
             created_at=now,
-            state="open",
+            state=DrawState.OPEN,
             **{f: getattr(settings, f) for f in SETTING_FIELDS},
         )
-        rows = [{"draw": draw.id, "number": n, "state": "free"} for n in range(1, settings.ticket_count + 1)]
+        rows = [{"draw": draw.id, "number": n, "state": TicketState.FREE} for n in range(1, settings.ticket_count + 1)]
         batch = 500
         for start in range(0, len(rows), batch):
             Ticket.insert_many(rows[start : start + batch]).execute()
@@ -158,10 +159,10 @@ def default_export_path(draw: Draw, exports_dir, now) -> Path:
 
 
 def _archive(draw: Draw, now, export_path: str) -> None:
-    pending = list(Order.select(Order.id).where((Order.draw == draw.id) & (Order.state == "pending")))
+    pending = list(Order.select(Order.id).where((Order.draw == draw.id) & (Order.state == OrderState.PENDING)))
     for order in pending:
         cancel_pending_order(order.id, draw.id, now, "draw archived")
-    Draw.update(state="archived", archived_at=now, export_path=export_path).where(Draw.id == draw.id).execute()
+    Draw.update(state=DrawState.ARCHIVED, archived_at=now, export_path=export_path).where(Draw.id == draw.id).execute()
     record_event("draw_archived", draw=draw, at=now, export=export_path, cancelled_pending=len(pending))
 
 
@@ -171,7 +172,7 @@ def update_settings(changes: dict, *, now=None) -> Draw:
     now = now or utcnow()
     with write_tx():
         draw = current_draw()
-        if draw.state == "drawn":
+        if draw.state == DrawState.DRAWN:
             raise Conflict("Winners have been drawn; this draw's settings can no longer change.")
         merged = {f: getattr(draw, f) for f in SETTING_FIELDS}
         merged.update({k: v for k, v in changes.items() if v is not None})
@@ -183,7 +184,7 @@ def update_settings(changes: dict, *, now=None) -> Draw:
             raise Conflict("The price cannot change once bookings exist; start a new draw instead.")
         if settings.ticket_count > draw.ticket_count:
             rows = [
-                {"draw": draw.id, "number": n, "state": "free"}
+                {"draw": draw.id, "number": n, "state": TicketState.FREE}
                 for n in range(draw.ticket_count + 1, settings.ticket_count + 1)
             ]
             for start in range(0, len(rows), 500):
@@ -200,9 +201,9 @@ def set_sales_open(is_open: bool, *, now=None) -> Draw:
     now = now or utcnow()
     with write_tx():
         draw = current_draw()
-        if draw.state == "drawn":
+        if draw.state == DrawState.DRAWN:
             raise Conflict("Winners have already been drawn; sales cannot change now.")
-        target = "open" if is_open else "closed"
+        target = DrawState.OPEN if is_open else DrawState.CLOSED
         if draw.state != target:
             Draw.update(state=target, closed_at=None if is_open else now).where(Draw.id == draw.id).execute()
             record_event("sales_opened" if is_open else "sales_closed", draw=draw, at=now)

@@ -38,7 +38,7 @@ from .draws import get_draw
 from .errors import ExportFailed
 from .lifecycle import hold_is_live
 from .models import Draw, Order, Payment, Ticket
-from .states import TicketState
+from .states import OrderState, PaymentState, TicketState
 from .stats import draw_stats
 from .winner_draw import DrawingResult, drawings, public_commitment, published_results
 
@@ -414,7 +414,7 @@ def shown_utr(utr: str, missing: bool) -> str:
 def _booking_rows(draw: Draw, clock: Clock) -> Iterator[tuple]:
     """Paid orders by id, with the UTR(s) of the payment that settled each."""
     last = 0
-    base = (Order.draw == draw.id) & (Order.state == "paid")
+    base = (Order.draw == draw.id) & (Order.state == OrderState.PAID)
     while True:
         page = list(
             Order.select(
@@ -439,7 +439,7 @@ def _booking_rows(draw: Draw, clock: Clock) -> Iterator[tuple]:
         settled: dict[int, list[tuple[str, str]]] = {}
         for order_id, utr, missing, source in (
             Payment.select(Payment.order, Payment.utr, Payment.utr_missing, Payment.source)
-            .where((Payment.order >= first) & (Payment.order <= last) & (Payment.status == "matched"))
+            .where((Payment.order >= first) & (Payment.order <= last) & (Payment.status == PaymentState.MATCHED))
             .order_by(Payment.id)
             .tuples()
         ):
@@ -479,8 +479,8 @@ def _ticket_rows(draw: Draw, now: datetime) -> Iterator[tuple]:
         last = page[-1][0]
         for number, state, held_until, name, mobile, reference in page:
             if state == TicketState.HELD and not hold_is_live(held_until, now):
-                state = "free"
-            if state == "free":
+                state = TicketState.FREE
+            if state == TicketState.FREE:
                 name = mobile = reference = None
             yield label(number), state, name, mobile, reference
 
@@ -587,7 +587,7 @@ def _snapshot():
 
 def _build(wb: Workbook, draw: Draw, now: datetime, clock: Clock, progress: Progress | None) -> None:
     summary = _summary_rows(draw, clock, now)
-    bookings = Order.select().where((Order.draw == draw.id) & (Order.state == "paid")).count()
+    bookings = Order.select().where((Order.draw == draw.id) & (Order.state == OrderState.PAID)).count()
     tickets = Ticket.select().where(Ticket.draw == draw.id).count()
     payments = Payment.select().where(Payment.draw == draw.id).count()
     winners = _winner_rows(drawings(draw.id), clock)
@@ -597,7 +597,7 @@ def _build(wb: Workbook, draw: Draw, now: datetime, clock: Clock, progress: Prog
         wb, "Summary", [Column("Item", "text"), Column("Value", "text")], counter, autofilter=False
     ).write_items(summary)
 
-    paid = (Order.draw == draw.id) & (Order.state == "paid")
+    paid = (Order.draw == draw.id) & (Order.state == OrderState.PAID)
     booking_columns = BOOKING_COLUMNS + [
         Column(f"Booked at ({clock.abbrev})", "time"),
         Column(f"Paid at ({clock.abbrev})", "time"),
@@ -606,7 +606,7 @@ def _build(wb: Workbook, draw: Draw, now: datetime, clock: Clock, progress: Prog
         _booking_rows(draw, clock), {1: _longest(Order.name, paid)}
     )
 
-    live = (Order.draw == draw.id) & Order.state.in_(("pending", "paid"))
+    live = (Order.draw == draw.id) & Order.state.in_((OrderState.PENDING, OrderState.PAID))
     SheetWriter(wb, "Tickets", TICKET_COLUMNS, counter).write(
         _ticket_rows(draw, now),
         {2: _longest(Order.name, live), 3: _longest(Order.mobile, live), 4: _longest(Order.reference, live)},

@@ -14,10 +14,11 @@ from peewee import (
 
 from .db import BaseModel, utcnow
 from .fields import TicketListField
+from .states import DrawState, OrderState, TicketState
 
-DRAW_STATES = ("open", "closed", "drawn", "archived")
-TICKET_STATES = ("free", "held", "sold")
-ORDER_STATES = ("pending", "paid", "expired", "cancelled")
+DRAW_STATES = (DrawState.OPEN, DrawState.CLOSED, DrawState.DRAWN, DrawState.ARCHIVED)
+TICKET_STATES = (TicketState.FREE, TicketState.HELD, TicketState.SOLD)
+ORDER_STATES = (OrderState.PENDING, OrderState.PAID, OrderState.EXPIRED, OrderState.CANCELLED)
 PAYMENT_STATES = ("matched", "unmatched", "attention", "refunded")
 
 
@@ -32,7 +33,7 @@ class Draw(BaseModel):
     max_per_order = IntegerField(default=20)
     max_pending_per_mobile = IntegerField(default=2)
     late_window_minutes = IntegerField(default=60)
-    state = CharField(max_length=12, default="open", index=True)
+    state = CharField(max_length=12, default=DrawState.OPEN, index=True)
     created_at = DateTimeField(default=utcnow)
     closed_at = DateTimeField(null=True)
     archived_at = DateTimeField(null=True)
@@ -65,7 +66,7 @@ class Order(BaseModel):
     amount_unique = BooleanField(default=True)
     amount_lock = IntegerField(null=True)
     amount_lock_until = DateTimeField(null=True)
-    state = CharField(max_length=10, default="pending")
+    state = CharField(max_length=10, default=OrderState.PENDING)
     source = CharField(max_length=10, default="web")
     created_at = DateTimeField(default=utcnow)
     expires_at = DateTimeField()
@@ -90,7 +91,7 @@ class Ticket(BaseModel):
     id = AutoField()
     draw = ForeignKeyField(Draw, backref="tickets", on_delete="RESTRICT")
     number = IntegerField()
-    state = CharField(max_length=8, default="free")
+    state = CharField(max_length=8, default=TicketState.FREE)
     order = ForeignKeyField(Order, null=True, backref="held_tickets", on_delete="RESTRICT")
     held_until = DateTimeField(null=True)
 

@@ -16,6 +16,7 @@ from .ids import new_internal_payment_id, new_reference, new_session_id, normali
 from .lifecycle import free_tickets, mark_order_paid, order_numbers, reactivate_order, taken_numbers_where
 from .models import Draw, Order, Payment, Ticket, record_event
 from .money import MAX_PAISE, format_rupees, parse_amount
+from .states import DrawState, OrderState, PaymentState, TicketState
 from .validation import clean_name, parse_mobile, parse_ticket_list, parse_utr
 
 SOURCES = ("manual", "quick", "sms", "webhook", "razorpay", "cash", "cli")
@@ -52,7 +53,7 @@ def _window(draw: Draw, now: datetime) -> datetime:
 
 
 def _flag(payment: Payment, order: Order, reason: str, now: datetime) -> None:
-    Payment.update(status="attention", attention_reason=reason, candidate=order.id).where(
+    Payment.update(status=PaymentState.ATTENTION, attention_reason=reason, candidate=order.id).where(
         Payment.id == payment.id
     ).execute()
     record_event(
@@ -83,7 +84,7 @@ def _match(payment: Payment, draw: Draw, now: datetime) -> MatchResult:
     # 1. A reference that names a pending order with the same payable amount.
     reference = normalise_reference(payment.reference)
     named = Order.get_or_none(known & (Order.reference == reference)) if reference else None
-    if named is not None and named.state == "pending" and named.payable_paise == amount:
+    if named is not None and named.state == OrderState.PENDING and named.payable_paise == amount:
         mark_order_paid(named, payment, now)
         return _result(
             payment, MATCHED, 1, named, message=f"{shown} confirmed booking {named.reference} by its reference."
@@ -97,9 +98,9 @@ def _match(payment: Payment, draw: Draw, now: datetime) -> MatchResult:
         Order.select()
         .where(  # no ORDER BY: it would steer SQLite off the amount index
             same_amount
-            & Order.state.in_(("pending", "expired", "paid", "cancelled"))
+            & Order.state.in_((OrderState.PENDING, OrderState.EXPIRED, OrderState.PAID, OrderState.CANCELLED))
             & (Order.source != "cash")
-            & ((Order.state == "pending") | (Order.ended_at > window))
+            & ((Order.state == OrderState.PENDING) | (Order.ended_at > window))
         )
         .limit(5),
         key=lambda o: o.id,
@@ -119,12 +120,12 @@ def _match(payment: Payment, draw: Draw, now: datetime) -> MatchResult:
             f"{shown} fits booking {order.reference}, but its reference names {named.reference}; assign it by hand.",
         )
     # 2. The one pending order with exactly that payable amount.
-    if order is not None and order.state == "pending":
+    if order is not None and order.state == OrderState.PENDING:
         mark_order_paid(order, payment, now)
         return _result(payment, MATCHED, 2, order, message=f"{shown} confirmed booking {order.reference}.")
     # 3. The one order that expired within the late-payment window.
-    if order is not None and order.state == "expired":
-        if draw.state not in ("open", "closed"):  # winners drawn: its numbers were not in the draw
+    if order is not None and order.state == OrderState.EXPIRED:
+        if draw.state not in (DrawState.OPEN, DrawState.CLOSED):  # winners drawn: its numbers were not in the draw
             _flag(payment, order, AFTER_DRAW, now)
             return _result(
                 payment,
@@ -154,7 +155,7 @@ def _match(payment: Payment, draw: Draw, now: datetime) -> MatchResult:
             f"numbers were taken since: refund or reassign it.",
         )
     # 4. The one order paid within the window: a possible double payment.
-    if order is not None and order.state == "paid":
+    if order is not None and order.state == OrderState.PAID:
         _flag(payment, order, DOUBLE_PAYMENT, now)
         return _result(
             payment,
@@ -243,7 +244,7 @@ def record_payment(
                 source=source if not (quick and source == "manual") else "quick",
                 received_at=received_at or now,
                 recorded_at=now,
-                status="unmatched",
+                status=PaymentState.UNMATCHED,
             )
             record_event(
                 "payment_recorded",
@@ -299,14 +300,14 @@ def check_payments(now=None) -> list[MatchResult]:
     results = []
     for (payment_id,) in (
         Payment.select(Payment.id)
-        .where((Payment.draw == draw.id) & (Payment.status == "unmatched"))
+        .where((Payment.draw == draw.id) & (Payment.status == PaymentState.UNMATCHED))
         .order_by(Payment.id)
         .tuples()
     ):
         with write_tx():
             expire_due(now)
             payment = Payment.get_by_id(payment_id)
-            if payment.status == "unmatched":
+            if payment.status == PaymentState.UNMATCHED:
                 results.append(_match(payment, draw, now))
     return results
 
@@ -321,11 +322,11 @@ def assign_payment(payment_key, order_key, *, force=False, now=None) -> MatchRes
         expire_due(now)
         payment = find_payment(payment_key)
         order = find_order(order_key)
-        if payment.status == "matched":
+        if payment.status == PaymentState.MATCHED:
             raise Conflict(f"Payment {payment.utr} already settled a booking; it cannot be assigned again.")
-        if payment.status == "refunded":
+        if payment.status == PaymentState.REFUNDED:
             raise Conflict(f"Payment {payment.utr} was refunded; it cannot be assigned.")
-        if order.state == "paid":
+        if order.state == OrderState.PAID:
             raise Conflict(f"Booking {order.reference} is already paid.")
         if order.draw_id != payment.draw_id:
             raise Conflict(
@@ -337,8 +338,8 @@ def assign_payment(payment_key, order_key, *, force=False, now=None) -> MatchRes
                 f"Payment {format_rupees(payment.amount_paise)} is less than booking {order.reference}'s "
                 f"{format_rupees(order.payable_paise)}; use force to confirm it anyway."
             )
-        late = order.state in ("expired", "cancelled")
-        if late and Draw.get_by_id(order.draw_id).state not in ("open", "closed"):
+        late = order.state in (OrderState.EXPIRED, OrderState.CANCELLED)
+        if late and Draw.get_by_id(order.draw_id).state not in (DrawState.OPEN, DrawState.CLOSED):
             raise Conflict(
                 f"The winners are already drawn, so booking {order.reference} cannot be confirmed "
                 f"now; refund the payment instead."
@@ -365,11 +366,11 @@ def refund_payment(payment_key, *, note=None, now=None) -> Payment:
     now = now or utcnow()
     with write_tx():
         payment = find_payment(payment_key)
-        if payment.status not in ("unmatched", "attention"):
+        if payment.status not in (PaymentState.UNMATCHED, "attention"):
             raise Conflict(
                 f"Only unmatched or needs-attention payments can be refunded; {payment.utr} is {payment.status}."
             )
-        Payment.update(status="refunded", note=note).where(Payment.id == payment.id).execute()
+        Payment.update(status=PaymentState.REFUNDED, note=note).where(Payment.id == payment.id).execute()
         record_event("payment_refunded", draw=payment.draw_id, payment=payment.id, at=now, note=note)
     return Payment.get_by_id(payment.id)
 
@@ -382,7 +383,7 @@ def sell_cash(name, mobile, tickets, *, now=None) -> MatchResult:
     now = now or utcnow()
     with write_tx():
         draw = current_draw()
-        if draw.state not in ("open", "closed"):
+        if draw.state not in (DrawState.OPEN, DrawState.CLOSED):
             raise Conflict("This draw is finished; no more sales.")
         numbers = parse_ticket_list(tickets, draw.ticket_count, draw.ticket_count)
         expire_due(now)
@@ -402,12 +403,12 @@ def sell_cash(name, mobile, tickets, *, now=None) -> MatchResult:
             payable_paise=base,
             amount_unique=False,
             amount_lock=None,
-            state="pending",
+            state=OrderState.PENDING,
             source="cash",
             created_at=now,
             expires_at=now,
         )
-        Ticket.update(state="held", order=order.id).where(free_tickets(draw.id, numbers)).execute()
+        Ticket.update(state=TicketState.HELD, order=order.id).where(free_tickets(draw.id, numbers)).execute()
         record_event(
             "order_created", draw=draw, order=order, at=now, tickets=numbers, payable_paise=base, source="cash"
         )
@@ -421,7 +422,7 @@ def sell_cash(name, mobile, tickets, *, now=None) -> MatchResult:
             source="cash",
             received_at=now,
             recorded_at=now,
-            status="unmatched",
+            status=PaymentState.UNMATCHED,
         )
         record_event("payment_recorded", draw=draw, payment=payment, at=now, amount_paise=base, source="cash")
         mark_order_paid(order, payment, now)

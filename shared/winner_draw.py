@@ -36,6 +36,7 @@ from .fields import ticket_list_text
 from .lifecycle import cancel_pending_order, live_pending
 from .models import Draw, Order, Payment, Ticket, record_event
 from .models_winners import Drawing, DrawingWinner, DrawResultMeta, Prize
+from .states import DrawState, OrderState, PaymentState, TicketState
 from .winner_algorithm import pick_winners, results_document, ticket_list_hash
 
 MAX_PRIZES = 100
@@ -182,7 +183,7 @@ def _meta_for_write(draw_id: int) -> DrawResultMeta:
 
 
 def _refuse_if_drawn(draw: Draw, doing: str) -> None:
-    if draw.state == "drawn":
+    if draw.state == DrawState.DRAWN:
         raise Conflict(f"Winners of draw #{draw.id} have already been drawn; {doing} is no longer possible.")
 
 
@@ -198,14 +199,14 @@ def close_sales(announcement: str | None = None, *, now=None) -> Draw:
         _refuse_if_drawn(draw, "closing sales")
         meta = _meta(draw.id)
         made = meta.announcement if meta else None
-        if draw.state == "closed" and text is None:
+        if draw.state == DrawState.CLOSED and text is None:
             raise Conflict(f"Sales for draw #{draw.id} are already closed.")
         if text is not None and made:
             raise Conflict(
                 f"The public value was already announced as '{made}' "
                 f"({_iso(meta.announced_at)}); an announcement cannot be changed."
             )
-        if draw.state == "open":
+        if draw.state == DrawState.OPEN:
             set_sales_open(False, now=now)
         if text is not None:
             _meta_for_write(draw.id)
@@ -220,7 +221,7 @@ def open_sales(*, now=None) -> Draw:
     with write_tx():
         draw = current_draw()
         _refuse_if_drawn(draw, "opening sales")
-        if draw.state == "open":
+        if draw.state == DrawState.OPEN:
             raise Conflict(f"Sales for draw #{draw.id} are already open.")
         set_sales_open(True, now=now)
     return Draw.get_by_id(draw.id)
@@ -263,11 +264,11 @@ def _counts(draw: Draw, now: datetime) -> dict:
     pending = Order.select().where((Order.draw == draw.id) & live_pending(now)).count()
     payments = dict(
         Payment.select(Payment.status, fn.COUNT(Payment.id))
-        .where((Payment.draw == draw.id) & Payment.status.in_(("attention", "unmatched")))
+        .where((Payment.draw == draw.id) & Payment.status.in_((PaymentState.ATTENTION, PaymentState.UNMATCHED)))
         .group_by(Payment.status)
         .tuples()
     )
-    sold = Ticket.select().where((Ticket.draw == draw.id) & (Ticket.state == "sold")).count()
+    sold = Ticket.select().where((Ticket.draw == draw.id) & (Ticket.state == TicketState.SOLD)).count()
     return {
         "pending": pending,
         "attention": payments.get("attention", 0),
@@ -281,11 +282,11 @@ def _plural(n: int, one: str, many: str) -> str:
 
 
 def _state_problem(draw: Draw) -> str | None:
-    if draw.state == "open":
+    if draw.state == DrawState.OPEN:
         return "Sales are still open: close sales first."
-    if draw.state == "drawn":
+    if draw.state == DrawState.DRAWN:
         return "Winners have already been drawn; an unclaimed prize is redrawn, not drawn again."
-    if draw.state != "closed":
+    if draw.state != DrawState.CLOSED:
         return f"Draw #{draw.id} is {draw.state}."
     return None
 
@@ -350,7 +351,7 @@ def _public_value(value, meta: DrawResultMeta | None) -> str:
 def _cancel_pending(draw: Draw, now: datetime) -> list[str]:
     """Let every remaining pending booking expire now (cancelled, numbers freed, an event each)."""
     references = []
-    for order in Order.select().where((Order.draw == draw.id) & (Order.state == "pending")).order_by(Order.id):
+    for order in Order.select().where((Order.draw == draw.id) & (Order.state == OrderState.PENDING)).order_by(Order.id):
         cancel_pending_order(order.id, draw.id, now, "pending when the winners were drawn; let expire by the organiser")
         references.append(order.reference)
     return references
@@ -360,7 +361,7 @@ def _sold_with_buyers(draw: Draw) -> list[tuple]:
     rows = list(
         Ticket.select(Ticket.number, Order.id, Order.mobile)
         .join(Order, on=(Ticket.order == Order.id), join_type=JOIN.LEFT_OUTER)
-        .where((Ticket.draw == draw.id) & (Ticket.state == "sold"))
+        .where((Ticket.draw == draw.id) & (Ticket.state == TicketState.SOLD))
         .order_by(Ticket.number)
         .tuples()
     )
@@ -415,7 +416,9 @@ def draw_winners(
         won = pick_winners(draw.seed, value, sold, names, owners=owners, one_prize_per_buyer=one, drawing_number=1)
         list_hash = ticket_list_hash(sold)
         last_sale = (
-            Order.select(fn.MAX(Order.paid_at)).where((Order.draw == draw.id) & (Order.state == "paid")).scalar()
+            Order.select(fn.MAX(Order.paid_at))
+            .where((Order.draw == draw.id) & (Order.state == OrderState.PAID))
+            .scalar()
         )
         _store_plan(draw, names, one)
         DrawResultMeta.update(
@@ -427,7 +430,7 @@ def draw_winners(
             drawn_at=now,
         ).where(DrawResultMeta.draw == draw.id).execute()
         drawing = _store_drawing(draw, 1, names, "", now, won)
-        Draw.update(state="drawn").where(Draw.id == draw.id).execute()
+        Draw.update(state=DrawState.DRAWN).where(Draw.id == draw.id).execute()
         record_event(
             "winners_drawn",
             draw=draw,
@@ -501,7 +504,7 @@ def redraw(prizes, reason: str = "", *, now=None) -> DrawingResult:
     now = now or utcnow()
     with write_tx():
         draw = current_draw()
-        if draw.state != "drawn":
+        if draw.state != DrawState.DRAWN:
             raise Conflict("Winners have not been drawn yet, so there is nothing to redraw.")
         history = list(Drawing.select().where(Drawing.draw == draw.id).order_by(Drawing.number))
         names = _redraw_names(prizes, history[0].prize_names)
@@ -596,7 +599,7 @@ def public_commitment(draw_id: int | None = None) -> dict:
         "draw_id": draw.id,
         "name": draw.name,
         "state": draw.state,
-        "sales_open": draw.state == "open",
+        "sales_open": draw.state == DrawState.OPEN,
         "commitment": draw.seed_hash,
         "announcement": meta.announcement if meta else None,
         "announced_at": _iso(meta.announced_at) if meta else None,
@@ -677,10 +680,11 @@ def _document(draw_id: int | None) -> tuple[dict, str] | None:
 
 def _to_json(doc: dict) -> str:
     """Readable header, then the long lists (sold tickets, buyer ids) each on one line."""
-    head = {k: v for k, v in doc.items() if k not in ("sold", "owners")}
+    head = {k: v for k, v in doc.items() if k not in (TicketState.SOLD, "owners")}
     text = json.dumps(head, ensure_ascii=False, indent=1)
     tail = "".join(
-        f',\n "{k}": {json.dumps(doc[k], ensure_ascii=False, separators=(",", ":"))}' for k in ("sold", "owners")
+        f',\n "{k}": {json.dumps(doc[k], ensure_ascii=False, separators=(",", ":"))}'
+        for k in (TicketState.SOLD, "owners")
     )
     return text[:-2] + tail + "\n}\n"
 
