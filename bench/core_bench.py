@@ -35,10 +35,11 @@ sys.path.insert(0, str(ROOT))
 from shared import db as shared_db  # noqa: E402
 from shared.booking import hold_tickets  # noqa: E402
 from shared.db import utcnow, write_tx  # noqa: E402
-from shared.draws import create_draw, validate_settings  # noqa: E402
+from shared.draws import validate_settings  # noqa: E402
 from shared.errors import LimitReached, TicketsTaken  # noqa: E402
 from shared.ids import new_reference, new_session_id  # noqa: E402
 from shared.models import Order, Ticket  # noqa: E402
+from shared.new_draw import create_draw  # noqa: E402
 from shared.payments import record_payment  # noqa: E402
 from shared.stats import reconcile  # noqa: E402
 

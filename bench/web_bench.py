@@ -27,8 +27,9 @@ from webload import SlowClients, WebServer, poll_script, race, run_wrk  # noqa: 
 
 from shared import db as shared_db  # noqa: E402
 from shared.booking import hold_tickets  # noqa: E402
-from shared.draws import create_draw, validate_settings  # noqa: E402
+from shared.draws import validate_settings  # noqa: E402
 from shared.models import Order, Ticket  # noqa: E402
+from shared.new_draw import create_draw  # noqa: E402
 
 CONNECTIONS = 64
 

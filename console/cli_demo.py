@@ -3,7 +3,7 @@ bookings, a cash sale, a quick mark, an unmatched payment and a possible double 
 
 from datetime import timedelta
 
-from shared import booking, draws, payments
+from shared import booking, draws, new_draw, payments
 from shared.db import utcnow
 from shared.errors import Conflict
 from shared.models import Order, Payment
@@ -62,7 +62,7 @@ def fill_demo() -> dict:
         hold_minutes=10,
         max_per_order=10,
     )
-    draw = draws.create_draw(settings)
+    draw = new_draw.create_draw(settings)
     now = utcnow()
     lines = [f"Demo draw #{draw.id}: 200 tickets at ₹10.00, UPI demo.organiser@okaxis."]
     earlier = now - timedelta(minutes=45)

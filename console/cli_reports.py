@@ -4,6 +4,7 @@ from pathlib import Path
 
 from shared import draws
 from shared.db import utcnow
+from shared.export import default_export_path
 from shared.models import Order
 from shared.money import format_rupees
 from shared.states import OrderState
@@ -66,7 +67,7 @@ def export(args) -> int:
     from shared.export import export_draw
 
     draw = draws.get_draw(args.draw)
-    path = Path(args.path) if args.path else draws.default_export_path(draw, "exports", utcnow())
+    path = Path(args.path) if args.path else default_export_path(draw, "exports", utcnow())
     written = export_draw(draw.id, path)
     print(f"Exported draw #{draw.id} '{draw.name}' to {written}")
     return 0

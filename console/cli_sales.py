@@ -6,6 +6,7 @@ from dataclasses import asdict
 from shared import booking, draws, payments
 from shared.fields import ticket_list_text
 from shared.money import format_rupees
+from shared.new_draw import create_draw
 
 from .output import print_json
 
@@ -87,7 +88,7 @@ def new_draw(args) -> int:
         late_window_minutes=args.late_window,
     )
     old = draws.current_draw(required=False)
-    draw = draws.create_draw(settings, exports_dir=args.exports)
+    draw = create_draw(settings, exports_dir=args.exports)
     if args.json:
         print_json(
             {

@@ -1,12 +1,10 @@
-"""Draws: create the current draw, change its settings, close sales, and start a new draw
-(which exports and archives the old one: nothing is ever deleted)."""
+"""Draws: the current draw, its settings, opening and closing sales, and archiving a draw (nothing
+is ever deleted; starting a new draw, which exports the old one, is shared/new_draw.py)."""
 
-import tempfile
 from dataclasses import dataclass
-from pathlib import Path
 
 from .db import utcnow, write_tx
-from .errors import Conflict, ExportFailed, InvalidInput, LuckyDrawError, NotFound
+from .errors import Conflict, InvalidInput, NotFound
 from .lifecycle import cancel_pending_order
 from .models import Draw, Order, Ticket, record_event
 from .money import parse_amount
@@ -94,71 +92,8 @@ def get_draw(draw_id: int | None = None) -> Draw:
     return draw
 
 
-def create_draw(settings: DrawSettings, *, exports_dir: str | Path = "exports", now=None) -> Draw:
-    """Start a fresh draw with every ticket free. The current draw, if any, is archived in the same
-    transaction (its pending bookings cancelled, its data kept) and then exported to `exports_dir`."""
-    from .winner_algorithm import commitment, new_seed
-
-    now = now or utcnow()
-    old = current_draw(required=False)
-    export_path = default_export_path(old, exports_dir, now) if old is not None else None
-    if export_path is not None:
-        _check_writable(export_path.parent)
-    seed = new_seed()
-    with write_tx():
-        if old is not None:
-            _archive(old, now, str(export_path))
-        draw = Draw.create(
-            seed=seed,
-            seed_hash=commitment(seed),
-            created_at=now,
-            state=DrawState.OPEN,
-            **{f: getattr(settings, f) for f in SETTING_FIELDS},
-        )
-        rows = [{"draw": draw.id, "number": n, "state": TicketState.FREE} for n in range(1, settings.ticket_count + 1)]
-        batch = 500
-        for start in range(0, len(rows), batch):
-            Ticket.insert_many(rows[start : start + batch]).execute()
-        record_event(
-            "draw_created",
-            draw=draw,
-            at=now,
-            seed_hash=draw.seed_hash,
-            archived_draw=old.id if old else None,
-            export=str(export_path) if export_path else None,
-        )
-    if old is not None:
-        # Exported after archiving, so the file is the old draw's final state (nothing can change it now).
-        from .export import export_draw
-
-        try:
-            export_draw(old.id, export_path)
-        except LuckyDrawError as error:
-            raise ExportFailed(
-                f"Draw #{draw.id} has started and draw #{old.id} is archived, but its export "
-                f"failed: {error.message} Run 'luckydraw export --draw {old.id}' to retry."
-            ) from None
-    return draw
-
-
-def _check_writable(folder: Path) -> None:
-    """Refuse before anything changes when the exports folder cannot be written."""
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=folder, prefix=".write-check-"):
-            pass
-    except OSError as error:
-        raise ExportFailed(
-            f"The exports folder {folder} cannot be written ({error.strerror}); nothing was changed."
-        ) from None
-
-
-def default_export_path(draw: Draw, exports_dir, now) -> Path:
-    safe = "".join(ch if ch.isalnum() else "-" for ch in draw.name).strip("-")[:40] or "draw"
-    return Path(exports_dir) / f"draw-{draw.id}-{safe}-{now:%Y%m%d-%H%M%S}.xlsx"
-
-
-def _archive(draw: Draw, now, export_path: str) -> None:
+def archive_draw(draw: Draw, now, export_path: str) -> None:
+    """Archive a draw in the caller's transaction: its pending bookings cancelled, its data kept."""
     pending = list(Order.select(Order.id).where((Order.draw == draw.id) & (Order.state == OrderState.PENDING)))
     for order in pending:
         cancel_pending_order(order.id, draw.id, now, "draw archived")

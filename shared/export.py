@@ -38,9 +38,10 @@ from .draws import get_draw
 from .errors import ExportFailed
 from .lifecycle import hold_is_live
 from .models import Draw, Order, Payment, Ticket
+from .results import public_commitment, published_results
 from .states import OrderState, PaymentState, TicketState
 from .stats import draw_stats
-from .winner_draw import DrawingResult, drawings, public_commitment, published_results
+from .winner_draw import DrawingResult, drawings
 
 PAGE = 2000  # rows per database read
 PROGRESS_EVERY = 1000  # rows between progress callbacks
@@ -629,6 +630,12 @@ def _build(wb: Workbook, draw: Draw, now: datetime, clock: Clock, progress: Prog
 
     SheetWriter(wb, "Winners", WINNER_COLUMNS + [Column(f"Drawn at ({clock.abbrev})", "time")], counter).write(winners)
     counter.finish()
+
+
+def default_export_path(draw: Draw, exports_dir, now) -> Path:
+    """Where a draw's workbook goes by default: exports/draw-<id>-<name>-<time>.xlsx."""
+    safe = "".join(ch if ch.isalnum() else "-" for ch in draw.name).strip("-")[:40] or "draw"
+    return Path(exports_dir) / f"draw-{draw.id}-{safe}-{now:%Y%m%d-%H%M%S}.xlsx"
 
 
 def export_draw(

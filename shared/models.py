@@ -14,12 +14,12 @@ from peewee import (
 
 from .db import BaseModel, utcnow
 from .fields import TicketListField
-from .states import DrawState, OrderState, TicketState
+from .states import DrawState, OrderState, PaymentState, TicketState
 
-DRAW_STATES = (DrawState.OPEN, DrawState.CLOSED, DrawState.DRAWN, DrawState.ARCHIVED)
-TICKET_STATES = (TicketState.FREE, TicketState.HELD, TicketState.SOLD)
-ORDER_STATES = (OrderState.PENDING, OrderState.PAID, OrderState.EXPIRED, OrderState.CANCELLED)
-PAYMENT_STATES = ("matched", "unmatched", "attention", "refunded")
+DRAW_STATES = tuple(DrawState)
+TICKET_STATES = tuple(TicketState)
+ORDER_STATES = tuple(OrderState)
+PAYMENT_STATES = tuple(PaymentState)
 
 
 class Draw(BaseModel):

@@ -11,7 +11,8 @@ import pytest
 from hypothesis import settings
 
 from shared import db as shared_db
-from shared.draws import create_draw, validate_settings
+from shared.draws import validate_settings
+from shared.new_draw import create_draw
 
 # In CI the property tests replay the same examples on every run (a landing never depends on
 # luck); on a developer's machine they explore new ones each time.

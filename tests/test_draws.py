@@ -12,7 +12,6 @@ from conftest import DEFAULT_DRAW, new_draw
 from shared.booking import hold_tickets
 from shared.draws import (
     DrawSettings,
-    create_draw,
     current_draw,
     get_draw,
     list_draws,
@@ -22,6 +21,7 @@ from shared.draws import (
 )
 from shared.errors import Conflict, DuplicateUTR, InvalidInput, NotFound, SalesClosed
 from shared.models import Draw, Event, Order, Payment, Ticket
+from shared.new_draw import create_draw
 from shared.payments import record_payment
 
 GOOD = dict(name="Diwali Mela", ticket_count=500, price="5", payee_vpa="organiser@okaxis", payee_name="Asha Stores")

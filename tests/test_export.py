@@ -13,13 +13,15 @@ import pytest
 from conftest import new_draw
 
 import shared.export as export_module
+from shared import results as published
 from shared import winner_draw
 from shared.booking import expire_due, hold_tickets
 from shared.db import utcnow
-from shared.draws import create_draw, get_draw, validate_settings
+from shared.draws import get_draw, validate_settings
 from shared.errors import NotFound
 from shared.export import ExportFailed, export_draw, safe_text
 from shared.models import Draw
+from shared.new_draw import create_draw
 from shared.payments import record_payment, refund_payment, sell_cash
 from shared.winner_algorithm import ticket_list_hash
 
@@ -322,7 +324,7 @@ def test_after_the_draw_the_summary_reveals_the_seed_and_the_frozen_inputs(drawn
     assert items["State"].value == "drawn"
     assert items["Secret seed (revealed at the draw)"].value == drawn.seed
     assert items["Secret seed (revealed at the draw)"].data_type == "s"
-    assert items["Draw commitment (SHA-256 of the secret seed)"].value == winner_draw.public_commitment()["commitment"]
+    assert items["Draw commitment (SHA-256 of the secret seed)"].value == published.public_commitment()["commitment"]
     assert items["Sold-ticket list hash (SHA-256)"].value == ticket_list_hash(drawn.sold)
     assert items["Tickets in the draw"].value == len(drawn.sold) == 9
     assert items["Public value announced"].value == "drand round 5"

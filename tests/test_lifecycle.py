@@ -10,9 +10,10 @@ from conftest import DEFAULT_DRAW
 from shared import winner_draw
 from shared.booking import cancel_order, expire_due, hold_tickets
 from shared.db import utcnow
-from shared.draws import create_draw, validate_settings
+from shared.draws import validate_settings
 from shared.lifecycle import end_of_pending, reads_as
 from shared.models import Event, Order, Ticket
+from shared.new_draw import create_draw
 from shared.payments import record_payment
 from shared.states import OrderState, TicketState
 

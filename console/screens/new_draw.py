@@ -10,9 +10,10 @@ from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical
 from textual.widgets import Button, Input, Label, Static
 
-from shared.draws import create_draw, current_draw, get_draw, validate_settings
+from shared.draws import current_draw, get_draw, validate_settings
 from shared.errors import InvalidInput, LuckyDrawError
 from shared.money import rupees
+from shared.new_draw import create_draw
 
 from ..snapshot import DrawInfo, Snapshot, draw_info
 from .base import DbModal

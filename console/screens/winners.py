@@ -16,6 +16,7 @@ from textual.widgets import Footer, Static
 
 from shared.draws import current_draw
 from shared.errors import Conflict, ExportFailed
+from shared.results import public_commitment, results_json
 from shared.states import DrawState
 from shared.winner_draw import (
     DrawingResult,
@@ -23,8 +24,6 @@ from shared.winner_draw import (
     draw_readiness,
     drawings,
     open_sales,
-    public_commitment,
-    results_json,
 )
 
 from ..snapshot import DrawInfo, draw_info, local_time

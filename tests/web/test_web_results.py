@@ -19,6 +19,7 @@ from webkit import NO_LIMITS, ROOT, ThreadServer, make_web, post_json, web  # no
 
 from buyerweb.app import STATIC, create_app
 from shared import db as shared_db
+from shared import results as published
 from shared import winner_draw
 from shared.models import Draw
 from shared.payments import record_payment, sell_cash
@@ -132,7 +133,7 @@ def test_after_the_draw_winners_seed_check_and_files(web):
     doc = json.loads(results.body.decode("utf-8"))
     outcome = verify_results(doc)
     assert outcome.ok, outcome.problems
-    assert doc["seed"] == seed and doc["sold"] == sorted(sold) and doc == winner_draw.published_results()
+    assert doc["seed"] == seed and doc["sold"] == sorted(sold) and doc == published.published_results()
     assert app.get("/results.json", headers={"If-None-Match": results.headers["ETag"]}, status=304).body == b""
 
     listing = app.get("/results/sold.txt")
