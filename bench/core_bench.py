@@ -84,7 +84,7 @@ def new_bench_draw(tickets: int, max_per_order: int):
     settings = validate_settings(
         name="Benchmark Mela",
         ticket_count=tickets,
-        price="10",
+        price_paise=1000,
         payee_vpa="organiser@okaxis",
         payee_name="Bench Stores",
         hold_minutes=10,

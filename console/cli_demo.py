@@ -7,6 +7,7 @@ from shared import booking, draws, new_draw, payments
 from shared.db import utcnow
 from shared.errors import Conflict
 from shared.models import Order, Payment
+from shared.money import parse_amount
 
 from .output import print_json
 
@@ -56,7 +57,7 @@ def fill_demo() -> dict:
     settings = draws.validate_settings(
         name=DEMO_NAME,
         ticket_count=200,
-        price="10",
+        price_paise=1000,
         payee_vpa="demo.organiser@okaxis",
         payee_name="Demo Organiser",
         hold_minutes=10,
@@ -96,9 +97,9 @@ def fill_demo() -> dict:
         lines.append(f"Pending:   {hold.reference} {name} tickets {numbers}, pay ₹{hold.payable_paise / 100:.2f}")
     cash = payments.sell_cash(BUYERS[7][0], BUYERS[7][1], [77, 78], now=now)
     lines.append(f"Cash:      {cash.message}")
-    unmatched = payments.record_payment("55.00", "488888888888", payer="UNKNOWN PAYER", now=now)
+    unmatched = payments.record_payment(parse_amount("55.00"), "488888888888", payer="UNKNOWN PAYER", now=now)
     lines.append(f"Unmatched: {unmatched.message}")
-    quick = payments.record_payment("25.00", None, quick=True, now=now)
+    quick = payments.record_payment(parse_amount("25.00"), None, quick=True, now=now)
     lines.append(f"Quick:     {quick.message} (no UTR: {quick.utr})")
     lines.append("Try: luckydraw stats, luckydraw bookings, luckydraw export, luckydraw console")
     return {"draw_id": draw.id, "lines": lines}

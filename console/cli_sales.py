@@ -5,7 +5,7 @@ from dataclasses import asdict
 
 from shared import booking, draws, payments
 from shared.fields import ticket_list_text
-from shared.money import format_rupees
+from shared.money import format_rupees, parse_amount
 from shared.new_draw import create_draw
 
 from .output import print_json
@@ -79,7 +79,7 @@ def new_draw(args) -> int:
     settings = draws.validate_settings(
         name=args.name,
         ticket_count=args.tickets,
-        price=args.price,
+        price_paise=parse_amount(args.price),
         payee_vpa=args.upi_id,
         payee_name=args.payee,
         hold_minutes=args.hold_minutes,
@@ -122,8 +122,6 @@ def settings(args) -> int:
         "late_window_minutes": args.late_window,
     }
     if args.price is not None:
-        from shared.money import parse_amount
-
         changes["price_paise"] = parse_amount(args.price)
     draw = draws.update_settings(changes)
     print(
@@ -147,7 +145,7 @@ def _print_result(result, as_json: bool) -> None:
 
 def pay(args) -> int:
     result = payments.record_payment(
-        args.amount,
+        parse_amount(args.amount),
         args.utr,
         reference=args.ref,
         payer=args.payer,

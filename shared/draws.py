@@ -7,7 +7,7 @@ from .db import utcnow, write_tx
 from .errors import Conflict, InvalidInput, NotFound
 from .lifecycle import cancel_pending_order
 from .models import Draw, Order, Ticket, record_event
-from .money import parse_amount
+from .money import require_paise
 from .states import DrawState, OrderState, TicketState
 from .validation import clean_name, parse_vpa
 
@@ -51,7 +51,7 @@ def _whole(value, what: str, low: int, high: int) -> int:
 def validate_settings(
     name,
     ticket_count=500,
-    price="5",
+    price_paise=500,
     payee_vpa="",
     payee_name="",
     hold_minutes=10,
@@ -59,8 +59,8 @@ def validate_settings(
     max_pending_per_mobile=2,
     late_window_minutes=60,
 ) -> DrawSettings:
-    """Check every field a person typed for a draw; price may be rupees text or paise int via 'price_paise'."""
-    price_paise = price if isinstance(price, int) and not isinstance(price, bool) else parse_amount(price)
+    """Check every field of a draw; the price is integer paise (rupees text is parsed at the edge)."""
+    price_paise = require_paise(price_paise, "Price")
     tickets = _whole(ticket_count, "Ticket count", 1, MAX_TICKETS)
     return DrawSettings(
         name=clean_name(name, "Draw name"),
@@ -111,8 +111,7 @@ def update_settings(changes: dict, *, now=None) -> Draw:
             raise Conflict("Winners have been drawn; this draw's settings can no longer change.")
         merged = {f: getattr(draw, f) for f in SETTING_FIELDS}
         merged.update({k: v for k, v in changes.items() if v is not None})
-        price = merged.pop("price_paise")
-        settings = validate_settings(price=price, **merged)
+        settings = validate_settings(**merged)
         if settings.ticket_count < draw.ticket_count:
             raise Conflict(f"Ticket count can only grow (it is {draw.ticket_count}); start a new draw to shrink it.")
         if settings.price_paise != draw.price_paise and Order.select().where(Order.draw == draw.id).exists():

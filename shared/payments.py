@@ -15,7 +15,7 @@ from .fields import ticket_list_text
 from .ids import new_internal_payment_id, new_reference, new_session_id, normalise_reference
 from .lifecycle import free_tickets, mark_order_paid, order_numbers, reactivate_order, taken_numbers_where
 from .models import Draw, Order, Payment, Ticket, record_event
-from .money import MAX_PAISE, format_rupees, parse_amount
+from .money import format_rupees, require_paise
 from .states import DrawState, OrderState, PaymentState, TicketState
 from .validation import clean_name, parse_mobile, parse_ticket_list, parse_utr
 
@@ -201,7 +201,7 @@ def _leave(payment, outcome, rule, candidates, now, message) -> MatchResult:
 
 
 def record_payment(
-    amount,
+    amount_paise: int,
     utr=None,
     *,
     reference=None,
@@ -214,12 +214,8 @@ def record_payment(
 ) -> MatchResult:
     """Keep a payment and match it. Without a UTR only when `quick` (or a cash/quick source):
     it then gets an internal id, flagged `utr_missing`. A UTR seen before raises DuplicateUTR and
-    changes nothing. `amount` is paise when an int (as automatic sources give it), else rupees text."""
-    amount_paise = parse_amount(amount) if not isinstance(amount, int) or isinstance(amount, bool) else amount
-    if amount_paise <= 0:
-        raise InvalidInput("Amount must be more than zero.")
-    if amount_paise > MAX_PAISE:
-        raise InvalidInput("Amount is too large.")
+    changes nothing. `amount_paise` is integer paise (rupees text is parsed at the edge)."""
+    amount_paise = require_paise(amount_paise)
     if source not in SOURCES:
         raise InvalidInput(f"Unknown payment source '{source}'.")
     if utr in (None, "") and not quick:

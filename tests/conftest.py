@@ -12,6 +12,7 @@ from hypothesis import settings
 
 from shared import db as shared_db
 from shared.draws import validate_settings
+from shared.money import parse_amount
 from shared.new_draw import create_draw
 
 # In CI the property tests replay the same examples on every run (a landing never depends on
@@ -106,8 +107,17 @@ DEFAULT_DRAW = dict(
 )
 
 
+def draw_form(fields: dict) -> dict:
+    """Draw settings as a person types them: the price in rupees text, parsed here at the edge."""
+    fields = dict(fields)
+    if "price" in fields:
+        price = fields.pop("price")
+        fields.setdefault("price_paise", parse_amount(price))  # given in paise, the paise win
+    return fields
+
+
 def new_draw(tmp_path=None, **overrides):
-    settings = validate_settings(**{**DEFAULT_DRAW, **overrides})
+    settings = validate_settings(**draw_form({**DEFAULT_DRAW, **overrides}))
     return create_draw(settings, exports_dir=str(tmp_path / "exports") if tmp_path else "exports")
 
 

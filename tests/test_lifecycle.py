@@ -5,7 +5,7 @@ payable amount stays reserved for the draw's late-payment window from then on (S
 from datetime import timedelta
 
 import pytest
-from conftest import DEFAULT_DRAW
+from conftest import DEFAULT_DRAW, draw_form
 
 from shared import winner_draw
 from shared.booking import cancel_order, expire_due, hold_tickets
@@ -30,7 +30,7 @@ def _cancel(tmp_path, order, now):
 
 
 def _archive(tmp_path, order, now):
-    create_draw(validate_settings(**DEFAULT_DRAW), exports_dir=str(tmp_path / "exports"), now=now)
+    create_draw(validate_settings(**draw_form(DEFAULT_DRAW)), exports_dir=str(tmp_path / "exports"), now=now)
 
 
 def _let_expire_at_the_draw(tmp_path, order, now):
@@ -51,7 +51,7 @@ CASES = [
 def test_every_way_of_ending_a_pending_booking_follows_one_rule(db, tmp_path, end, after, state, kind, ended_after):
     t0 = utcnow().replace(microsecond=0)
     create_draw(
-        validate_settings(**{**DEFAULT_DRAW, "hold_minutes": HOLD, "late_window_minutes": WINDOW}),
+        validate_settings(**draw_form({**DEFAULT_DRAW, "hold_minutes": HOLD, "late_window_minutes": WINDOW})),
         exports_dir=str(tmp_path / "exports"),
         now=t0,
     )

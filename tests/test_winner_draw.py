@@ -22,6 +22,7 @@ from shared.errors import Conflict, InvalidInput, SalesClosed
 from shared.migrations import CURRENT_VERSION
 from shared.models import Draw, Event, Order, Payment, SchemaVersion, Ticket
 from shared.models_winners import DRAW_MODELS, Drawing, DrawingWinner
+from shared.money import parse_amount
 from shared.payments import record_payment, refund_payment, sell_cash
 from shared.winner_algorithm import commitment, pick_winners, ticket_list_hash, verify_results
 
@@ -177,7 +178,7 @@ def test_expire_pending_refuses_while_a_payment_needs_attention(draw):
 def test_unmatched_payment_blocks_the_draw_until_resolved(draw):
     sell_some()
     winner_draw.close_sales()
-    record_payment("1.23", "333333333333")
+    record_payment(parse_amount("1.23"), "333333333333")
     with pytest.raises(Conflict, match="1 payment is unmatched"):
         winner_draw.draw_winners(PRIZES)
     assert winner_draw.draw_readiness().unmatched_payments == 1

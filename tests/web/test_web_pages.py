@@ -12,6 +12,7 @@ from shared.booking import availability, hold_tickets
 from shared.db import utcnow
 from shared.draws import set_sales_open
 from shared.models import Order
+from shared.money import parse_amount
 from shared.payments import record_payment
 
 
@@ -43,7 +44,7 @@ def test_whole_purchase_without_javascript(web):
     assert order.reference in text and "005, 017" in text
     assert '<noscript><meta http-equiv="refresh" content="10"></noscript>' in text, "refreshes itself without JS"
     assert "Numbers held for you until" in text
-    record_payment("20.00", "123456789012")
+    record_payment(parse_amount("20.00"), "123456789012")
     done = app.get(pay_url, status=303).follow()
     assert "Booking confirmed" in done.text and "005" in done.text and "017" in done.text
     assert order.reference in done.text and "₹20.00" in done.text and "Asha Devi" in done.text
@@ -118,7 +119,7 @@ def test_buyer_text_is_escaped_everywhere(web):
     grid = start_buyer(app, name=evil)
     assert evil not in grid.text and "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in grid.text
     r = hold_by_form(app, grid, [1])
-    record_payment("10.00", "123456789012")
+    record_payment(parse_amount("10.00"), "123456789012")
     receipt = app.get(r.headers["Location"]).follow()
     assert evil not in receipt.text and "&lt;script&gt;" in receipt.text
     order = Order.get()
