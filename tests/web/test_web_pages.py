@@ -237,7 +237,7 @@ def test_my_tickets_lookup(web):
     one = post_json(app, {"name": "Asha", "mobile": "9876543210", "tickets": [1]}, status=201).json
     two = post_json(app, {"name": "Asha", "mobile": "9876543210", "tickets": [2, 3]}, status=201).json
     other = post_json(app, {"name": "Other", "mobile": "9123456789", "tickets": [4]}, status=201).json
-    record_payment(one["amount"], "123456789012")
+    record_payment(parse_amount(one["amount"]), "123456789012")
     form = app.get("/mine")
     r = app.post("/mine", {"csrf": csrf_of(form), "mobile": "+91 98765 43210", "reference": two["reference"].lower()})
     listed = r.text.split('<ul class="bookings">', 1)[1].split("</ul>", 1)[0]

@@ -22,6 +22,7 @@ from shared import db as shared_db
 from shared import results as published
 from shared import winner_draw
 from shared.models import Draw
+from shared.money import parse_amount
 from shared.payments import record_payment, sell_cash
 from shared.winner_algorithm import verify_results
 
@@ -104,7 +105,7 @@ def test_before_the_draw_the_commitment_but_never_the_seed(web):
 def test_after_the_draw_winners_seed_check_and_files(web):
     app, draw = web
     booked = post_json(app, {"name": "Divya Rao", "mobile": "9988776655", "tickets": [50]}, status=201).json
-    record_payment(booked["amount"], "123456789012")
+    record_payment(parse_amount(booked["amount"]), "123456789012")
     sold = sell_to_buyers() + [50]
     result = close_and_draw(app)
     seed = Draw.get_by_id(draw.id).seed
