@@ -32,10 +32,11 @@ from pathlib import Path
 from shared import db as shared_db
 from shared.booking import hold_tickets
 from shared.db import utcnow, write_tx
-from shared.draws import create_draw, validate_settings
+from shared.draws import validate_settings
 from shared.errors import LimitReached, TicketsTaken
 from shared.ids import new_reference, new_session_id
 from shared.models import Order, Ticket
+from shared.new_draw import create_draw
 from shared.payments import record_payment
 from shared.stats import reconcile
 
@@ -80,7 +81,7 @@ def new_bench_draw(tickets: int, max_per_order: int):
     settings = validate_settings(
         name="Benchmark Mela",
         ticket_count=tickets,
-        price="10",
+        price_paise=1000,
         payee_vpa="organiser@okaxis",
         payee_name="Bench Stores",
         hold_minutes=10,

@@ -24,8 +24,9 @@ from webload import SlowClients, WebServer, poll_script, race, run_wrk
 
 from shared import db as shared_db
 from shared.booking import hold_tickets
-from shared.draws import create_draw, validate_settings
+from shared.draws import validate_settings
 from shared.models import Order, Ticket
+from shared.new_draw import create_draw
 
 CONNECTIONS = 64
 
@@ -35,7 +36,7 @@ def make_draw(url: str, tmp: Path, tickets: int, max_pending: int = 2):
     settings = validate_settings(
         name="Bench Mela",
         ticket_count=tickets,
-        price="5",
+        price_paise=500,
         payee_vpa="organiser@okaxis",
         payee_name="Bench Stores",
         hold_minutes=30,

@@ -9,7 +9,7 @@ import threading
 import time
 from dataclasses import dataclass
 
-from shared import winner_draw
+from shared import results as published
 from shared.booking import availability
 from shared.draws import current_draw
 from shared.reports import drawing_count
@@ -99,7 +99,7 @@ class ResultsCache:
         hit = self._public.get(draw.id)
         if hit and hit[1] == draw.seed_hash and now - hit[0] < COMMITMENT_CACHE_SECONDS:
             return hit[2]
-        value = winner_draw.public_commitment(draw.id)
+        value = published.public_commitment(draw.id)
         self._public[draw.id] = (now, draw.seed_hash, value)
         return value
 
@@ -117,8 +117,8 @@ class ResultsCache:
             hit = self._published.get(draw.id)
             if hit and hit[0] == draw.seed_hash and hit[1].drawings >= count:
                 return hit[1]
-            text = winner_draw.results_json(draw.id)
-            sold_text = winner_draw.sold_list_text(draw.id)
+            text = published.results_json(draw.id)
+            sold_text = published.sold_list_text(draw.id)
             if text is None or sold_text is None:
                 return None
             doc = json.loads(text)

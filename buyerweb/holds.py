@@ -9,6 +9,7 @@ The look is only a shortcut: `hold_tickets` re-checks everything inside its tran
 from shared.booking import Hold, hold_tickets
 from shared.errors import InvalidInput, LuckyDrawError, SalesClosed, TicketsTaken
 from shared.reports import taken_numbers
+from shared.states import DrawState
 from shared.validation import clean_name, parse_mobile, parse_ticket_list
 
 from .http import client_ip
@@ -46,7 +47,7 @@ def place_hold(ctx, name, mobile, tickets, *, ip_checked: bool = False) -> Hold:
     draw = ctx.draws.get()
     if draw is not None:
         numbers = parse_ticket_list(list(tickets), draw.ticket_count, draw.max_per_order)
-        if draw.state != "open":
+        if draw.state != DrawState.OPEN:
             raise SalesClosed("Sales for this draw are closed.")
     else:
         numbers = list(tickets)

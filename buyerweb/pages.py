@@ -12,8 +12,10 @@ from shared.booking import cancel_order, find_order, order_status
 from shared.db import utcnow
 from shared.draws import get_draw
 from shared.errors import Conflict, InvalidInput, LuckyDrawError, NotFound, TicketsTaken
+from shared.fields import ticket_list_text
 from shared.money import format_rupees, rupees
 from shared.reports import buyer_bookings
+from shared.states import DrawState, OrderState
 from shared.upi import qr_svg, upi_uri
 from shared.validation import SESSION_RE, clean_name, parse_mobile
 
@@ -29,7 +31,12 @@ BIG_DRAW = 1000  # from this many tickets on, the grid shows one range at a time
 RANGE_SIZE = 100
 MAX_RANGE_OPTIONS = 200
 BUYER_COOKIE_AGE = 7 * 24 * 3600
-STATE_WORDS = {"pending": "Waiting for payment", "paid": "Paid", "expired": "Expired", "cancelled": "Cancelled"}
+STATE_WORDS = {
+    OrderState.PENDING: "Waiting for payment",
+    OrderState.PAID: "Paid",
+    OrderState.EXPIRED: "Expired",
+    OrderState.CANCELLED: "Cancelled",
+}
 
 
 # ----------------------------------------------------------------------------------------- helpers
@@ -64,7 +71,7 @@ def parse_numbers(values, draw) -> list[int]:
 
 
 def sales_open(draw) -> bool:
-    return draw is not None and draw.state == "open"
+    return draw is not None and draw.state == DrawState.OPEN
 
 
 def session_or_404(session_id: str) -> str:
@@ -427,7 +434,7 @@ def pay_cancel(ctx: WebContext, session_id: str):
     except Conflict:  # already paid, expired or cancelled: the page says which
         redirect(f"/pay/{session_id}", 303)
     ctx.availability.clear()
-    redirect("/pick?" + urlencode({"sel": order.tickets}), 303)
+    redirect("/pick?" + urlencode({"sel": ticket_list_text(order.tickets)}), 303)
 
 
 def done(ctx: WebContext, session_id: str):

@@ -15,6 +15,7 @@ from shared import db as shared_db
 from shared.db import drop_connection
 from shared.money import format_rupees, rupees
 from shared.payments import check_payments
+from shared.states import PaymentState
 
 from .messages import DbDone, DbRefused, Outcome, RefreshFailed, SnapshotReady, call_core
 from .screens.add_payment import AddPaymentScreen
@@ -182,13 +183,13 @@ class LuckyDrawApp(App):
                 continue
             self._announced.add(p.payment_id)
             amount = format_rupees(p.amount_paise)
-            if p.status == "matched":
+            if p.status == PaymentState.MATCHED:
                 self.notify(f"{amount} confirmed {p.order_reference} ({p.order_name})", title="Payment matched")
-            elif p.status == "attention":
+            elif p.status == PaymentState.ATTENTION:
                 self.notify(f"{amount}: NEEDS ATTENTION ({p.candidate_reference})", title="Payment", severity="warning")
-            elif p.status == "unmatched":
+            elif p.status == PaymentState.UNMATCHED:
                 self.notify(f"{amount}: UNMATCHED. Press u to assign it.", title="Payment", severity="warning")
-        paid = {p.order_reference for p in new.payments if p.status == "matched"}
+        paid = {p.order_reference for p in new.payments if p.status == PaymentState.MATCHED}
         still = {r.reference for r in new.pending}
         expired = [
             r

@@ -4,8 +4,10 @@ from pathlib import Path
 
 from shared import draws
 from shared.db import utcnow
+from shared.export import default_export_path
 from shared.money import format_rupees
 from shared.reports import list_bookings
+from shared.states import OrderState
 from shared.stats import draw_stats
 
 from .output import local_time, print_json
@@ -24,7 +26,7 @@ def register(sub) -> None:
 
     p = sub.add_parser("bookings", help="list bookings of a draw")
     p.add_argument("--draw", type=int)
-    p.add_argument("--state", choices=("pending", "paid", "expired", "cancelled"))
+    p.add_argument("--state", choices=[state.value for state in OrderState])
     p.add_argument("--search", help="part of a name, mobile or reference")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=bookings)
@@ -65,7 +67,7 @@ def export(args) -> int:
     from shared.export import export_draw
 
     draw = draws.get_draw(args.draw)
-    path = Path(args.path) if args.path else draws.default_export_path(draw, "exports", utcnow())
+    path = Path(args.path) if args.path else default_export_path(draw, "exports", utcnow())
     written = export_draw(draw.id, path)
     print(f"Exported draw #{draw.id} '{draw.name}' to {written}")
     return 0

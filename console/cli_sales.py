@@ -4,7 +4,9 @@
 from dataclasses import asdict
 
 from shared import booking, draws, payments
-from shared.money import format_rupees
+from shared.fields import ticket_list_text
+from shared.money import format_rupees, parse_amount
+from shared.new_draw import create_draw
 
 from .output import print_json
 
@@ -77,7 +79,7 @@ def new_draw(args) -> int:
     settings = draws.validate_settings(
         name=args.name,
         ticket_count=args.tickets,
-        price=args.price,
+        price_paise=parse_amount(args.price),
         payee_vpa=args.upi_id,
         payee_name=args.payee,
         hold_minutes=args.hold_minutes,
@@ -86,7 +88,7 @@ def new_draw(args) -> int:
         late_window_minutes=args.late_window,
     )
     old = draws.current_draw(required=False)
-    draw = draws.create_draw(settings, exports_dir=args.exports)
+    draw = create_draw(settings, exports_dir=args.exports)
     if args.json:
         print_json(
             {
@@ -120,8 +122,6 @@ def settings(args) -> int:
         "late_window_minutes": args.late_window,
     }
     if args.price is not None:
-        from shared.money import parse_amount
-
         changes["price_paise"] = parse_amount(args.price)
     draw = draws.update_settings(changes)
     print(
@@ -145,7 +145,7 @@ def _print_result(result, as_json: bool) -> None:
 
 def pay(args) -> int:
     result = payments.record_payment(
-        args.amount,
+        parse_amount(args.amount),
         args.utr,
         reference=args.ref,
         payer=args.payer,
@@ -186,5 +186,5 @@ def sell(args) -> int:
 
 def cancel(args) -> int:
     order = booking.cancel_order(args.order, reason="cancelled by organiser")
-    print(f"Booking {order.reference} cancelled; numbers {order.tickets} are free again.")
+    print(f"Booking {order.reference} cancelled; numbers {ticket_list_text(order.tickets)} are free again.")
     return 0

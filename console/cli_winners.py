@@ -8,6 +8,7 @@ from dataclasses import asdict
 from datetime import datetime
 from pathlib import Path
 
+from shared import results as published
 from shared import winner_draw
 from shared.draws import current_draw, get_draw
 from shared.errors import Conflict
@@ -85,7 +86,7 @@ def register(sub) -> None:
 def close_sales(args) -> int:
     draw = winner_draw.close_sales(args.announce)
     print(f"Sales for draw #{draw.id} '{draw.name}' are closed; pending bookings may still be paid.")
-    commitment = winner_draw.public_commitment(draw.id)
+    commitment = published.public_commitment(draw.id)
     if commitment["announcement"]:
         print(
             f"Announced public value: {commitment['announcement']} (at {_local(commitment['announced_at'])}). "
@@ -97,7 +98,7 @@ def close_sales(args) -> int:
 def open_sales(args) -> int:
     draw = winner_draw.open_sales()
     print(f"Sales for draw #{draw.id} '{draw.name}' are open.")
-    announcement = winner_draw.public_commitment(draw.id)["announcement"]
+    announcement = published.public_commitment(draw.id)["announcement"]
     if announcement:
         print(f"The announcement '{announcement}' stays on record.")
     return 0
@@ -119,7 +120,7 @@ def prizes(args) -> int:
 
 def draw_status(args) -> int:
     ready = winner_draw.draw_readiness()
-    public = winner_draw.public_commitment(ready.draw_id)
+    public = published.public_commitment(ready.draw_id)
     if args.json:
         print_json(asdict(ready) | {"ok": ready.ok, "commitment": public})
         return 0
@@ -174,7 +175,7 @@ def redraw(args) -> int:
 
 def results(args) -> int:
     draw = get_draw(args.draw)
-    text = winner_draw.results_json(draw.id)
+    text = published.results_json(draw.id)
     if text is None:
         raise Conflict(f"Draw #{draw.id} has no winners yet; draw them with 'luckydraw draw-winners'.")
     if args.out:

@@ -18,6 +18,7 @@ from .errors import LuckyDrawError
 from .ids import normalise_reference
 from .models import Draw, Order, Payment, Ticket
 from .money import parse_amount
+from .states import OrderState, PaymentState, TicketState
 
 PENDING_LIMIT = 200
 PAYMENTS_LIMIT = 100
@@ -128,8 +129,8 @@ def draw_info(draw: Draw) -> DrawInfo:
     )
 
 
-def _numbers(text: str) -> tuple[int, ...]:
-    return tuple(int(n) for n in text.split(",") if n)
+def _numbers(tickets) -> tuple[int, ...]:
+    return tuple(tickets)
 
 
 def take_snapshot(
@@ -145,16 +146,18 @@ def take_snapshot(
     if draw is None:
         return Snapshot(taken_at=now, draw=None)
     d = draw.id
-    sold = Ticket.select().where((Ticket.draw == d) & (Ticket.state == "sold")).count()
+    sold = Ticket.select().where((Ticket.draw == d) & (Ticket.state == TicketState.SOLD)).count()
     held = (
         Ticket.select()
         .where(
-            (Ticket.draw == d) & (Ticket.state == "held") & (Ticket.held_until.is_null() | (Ticket.held_until > now))
+            (Ticket.draw == d)
+            & (Ticket.state == TicketState.HELD)
+            & (Ticket.held_until.is_null() | (Ticket.held_until > now))
         )
         .count()
     )
-    paid = Order.select().where((Order.draw == d) & (Order.state == "paid")).count()
-    live = (Order.draw == d) & (Order.state == "pending") & (Order.expires_at > now)
+    paid = Order.select().where((Order.draw == d) & (Order.state == OrderState.PAID)).count()
+    live = (Order.draw == d) & (Order.state == OrderState.PENDING) & (Order.expires_at > now)
     pending_count = Order.select().where(live).count()
     money = {
         status: (count, total)
@@ -291,7 +294,7 @@ def sales_buckets_since(draw: Draw, now: datetime, buckets: int = SALES_BUCKETS)
     counts = [0] * buckets
     query = (
         Order.select(bucket.alias("b"), fn.SUM(Order.ticket_count))
-        .where((Order.draw == draw.id) & (Order.state == "paid"))
+        .where((Order.draw == draw.id) & (Order.state == OrderState.PAID))
         .group_by(bucket)
         .tuples()
     )
@@ -326,7 +329,9 @@ def search_bookings(
             pass
         where &= match
     total = Order.select().where(where).count()
-    utr = Payment.select(fn.MIN(Payment.utr)).where((Payment.order == Order.id) & (Payment.status == "matched"))
+    utr = Payment.select(fn.MIN(Payment.utr)).where(
+        (Payment.order == Order.id) & (Payment.status == PaymentState.MATCHED)
+    )
     rows = (
         Order.select(
             Order.id,

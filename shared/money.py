@@ -13,11 +13,14 @@ _NUMBER = re.compile(r"^(\d{1,3}(?:,\d{3})+|\d{1,2}(?:,\d{2})+,\d{3}|\d+)(?:\.(\
 
 
 def parse_amount(text) -> int:
-    """Turn '10', '10.5', '₹10.05', 'Rs. 10.05', '1,000.00' into paise; anything else is an error."""
+    """Turn what a person typed ('10', '10.5', '₹10.05', 'Rs. 10.05', '1,000.00') into paise; anything
+    else is an error. Only the edges call it (CLI, console dialogs, web forms, the SMS parser)."""
     if isinstance(text, bool):
         raise InvalidInput("Amount must be a number of rupees, like 10 or 10.05.")
-    if isinstance(text, int):
-        paise = text * 100
+    if isinstance(text, int):  # 10 could mean ₹10 or 10 paise: the core takes paise, people type rupees
+        if text <= 0:
+            raise InvalidInput("Amount must be more than zero.")
+        raise InvalidInput("Amount must be rupees as typed, like '10' or '10.05', not a bare number.")
     else:
         raw = str(text).strip()
         body = _PREFIX.sub("", raw).strip()
@@ -39,6 +42,21 @@ def parse_amount(text) -> int:
     if paise > MAX_PAISE:
         raise InvalidInput("Amount is too large.")
     return paise
+
+
+def require_paise(value, what: str = "Amount") -> int:
+    """What every core function that takes money checks: a whole number of paise (an int, never a
+    bool or rupees text; parse what people type with parse_amount at the edge), more than zero and
+    at most MAX_PAISE."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidInput(
+            f"{what} must be a whole number of paise, not {type(value).__name__}; parse rupees with parse_amount first."
+        )
+    if value <= 0:
+        raise InvalidInput(f"{what} must be more than zero.")
+    if value > MAX_PAISE:
+        raise InvalidInput(f"{what} is too large.")
+    return value
 
 
 def rupees(paise: int) -> str:

@@ -8,6 +8,7 @@ from datetime import datetime
 
 from . import hold_sql
 from .db import utcnow
+from .lifecycle import reads_as
 from .models import Order, Payment
 from .models_winners import Drawing
 
@@ -55,9 +56,7 @@ def buyer_bookings(
         .order_by(Order.created_at.desc())
         .limit(limit)
     )
-    return tuple(
-        _line(order, "expired" if order.state == "pending" and order.expires_at <= now else None) for order in rows
-    )
+    return tuple(_line(order, reads_as(order.state, order.expires_at, now)) for order in rows)
 
 
 def list_bookings(draw_id: int, *, state: str | None = None, search: str | None = None) -> tuple[BookingLine, ...]:

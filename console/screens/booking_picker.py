@@ -7,11 +7,13 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Input, Label, Static
 
+from shared.states import OrderState
+
 from ..messages import DbDone
 from ..snapshot import BookingRow, search_bookings
 from ..widgets.bookings_table import BookingsTable
 
-ASSIGNABLE = ("pending", "expired", "cancelled")
+ASSIGNABLE = (OrderState.PENDING, OrderState.EXPIRED, OrderState.CANCELLED)
 
 
 class BookingPickerScreen(ModalScreen[BookingRow | None]):

@@ -7,16 +7,18 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Select, Static
 
+from shared.states import DrawState, OrderState
+
 from ..messages import DbDone
 from ..snapshot import list_draw_infos, search_bookings
 from ..widgets.bookings_table import BookingsTable
 
 STATE_CHOICES = (
     ("all states", ""),
-    ("paid", "paid"),
-    ("pending", "pending"),
-    ("expired", "expired"),
-    ("cancelled", "cancelled"),
+    ("paid", OrderState.PAID),
+    ("pending", OrderState.PENDING),
+    ("expired", OrderState.EXPIRED),
+    ("cancelled", OrderState.CANCELLED),
 )
 
 
@@ -93,7 +95,9 @@ class BookingsScreen(Screen):
             self.draw_id = event.value
             draw = self.draw
             archived = (
-                f" · archived, exported to {draw.export_path}" if draw.state == "archived" and draw.export_path else ""
+                f" · archived, exported to {draw.export_path}"
+                if draw.state == DrawState.ARCHIVED and draw.export_path
+                else ""
             )
             self.query_one("#bookings-title", Static).update(f"Bookings of “{draw.name}” ({draw.state}){archived}")
             self.action_reload()

@@ -8,6 +8,8 @@ from textual.containers import Container
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer
 
+from shared.states import PaymentState
+
 from ..snapshot import Snapshot
 from ..widgets.draw_header import DrawHeader
 from ..widgets.outcome_bar import OutcomeBar
@@ -85,5 +87,5 @@ class DashboardScreen(Screen):
     @on(DataTable.RowSelected, "#payments")
     def payment_selected(self) -> None:
         row = self.query_one(PaymentsTable).selected()
-        if row is not None and row.status in ("unmatched", "attention"):
+        if row is not None and row.status in (PaymentState.UNMATCHED, "attention"):
             self.app.action_resolve(payment_id=row.payment_id)

@@ -9,7 +9,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Label, ProgressBar, Static
 
 from shared.db import utcnow
-from shared.draws import default_export_path
+from shared.export import default_export_path
 
 from ..messages import ExportProgress
 from ..snapshot import DrawInfo

@@ -10,9 +10,10 @@ from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical
 from textual.widgets import Button, Input, Label, Static
 
-from shared.draws import create_draw, current_draw, get_draw, validate_settings
+from shared.draws import current_draw, get_draw, validate_settings
 from shared.errors import InvalidInput, LuckyDrawError
-from shared.money import rupees
+from shared.money import parse_amount, rupees
+from shared.new_draw import create_draw
 
 from ..snapshot import DrawInfo, Snapshot, draw_info
 from .base import DbModal
@@ -145,7 +146,8 @@ class NewDrawScreen(DbModal):
     @on(Button.Pressed, "#save")
     def action_create(self) -> None:
         try:
-            settings = validate_settings(**self.values())
+            values = self.values()
+            settings = validate_settings(price_paise=parse_amount(values.pop("price")), **values)
         except InvalidInput as error:
             self.say(error.message, "error")
             self.query_one(f"#{field_for(error.message)}").focus()

@@ -10,6 +10,7 @@ from textual.widgets import DataTable, Label, Static
 
 from shared.money import format_rupees, rupees
 from shared.payments import assign_payment, refund_payment
+from shared.states import PaymentState
 
 from ..messages import Outcome
 from ..snapshot import DrawInfo, open_payments
@@ -78,7 +79,7 @@ class ResolveScreen(DbModal):
         payment = self.query_one(PaymentsTable).selected()
         if payment is None or self.busy:
             return
-        search = rupees(payment.amount_paise) if payment.status == "unmatched" else ""
+        search = rupees(payment.amount_paise) if payment.status == PaymentState.UNMATCHED else ""
 
         def chosen(booking) -> None:
             if booking is None:

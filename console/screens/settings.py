@@ -7,6 +7,7 @@ from textual.containers import Grid, Horizontal, Vertical
 from textual.widgets import Button, Input, Label, Static
 
 from shared.draws import update_settings
+from shared.money import parse_amount
 
 from ..snapshot import DrawInfo, draw_info
 from .base import DbModal
@@ -16,6 +17,9 @@ EXTRA = (("max_pending_per_mobile", "Unpaid per mobile"), ("late_window_minutes"
 
 
 def save_settings(changes: dict) -> DrawInfo:
+    if "price" in changes:  # rupees as typed, parsed here at the edge
+        changes = {**changes, "price_paise": parse_amount(changes["price"])}
+        del changes["price"]
     return draw_info(update_settings(changes))
 
 
@@ -55,7 +59,6 @@ class SettingsScreen(DbModal):
         changes = {
             key: self.query_one(f"#{key}", Input).value for key in [k for k, *_ in FIELDS] + [k for k, _ in EXTRA]
         }
-        changes["price_paise"] = changes.pop("price")
         self.start("settings", save_settings, changes)
 
     def refused(self, label: str, message: str) -> None:

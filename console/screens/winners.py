@@ -16,14 +16,14 @@ from textual.widgets import Footer, Static
 
 from shared.draws import current_draw
 from shared.errors import Conflict, ExportFailed
+from shared.results import public_commitment, results_json
+from shared.states import DrawState
 from shared.winner_draw import (
     DrawingResult,
     Readiness,
     draw_readiness,
     drawings,
     open_sales,
-    public_commitment,
-    results_json,
 )
 
 from ..snapshot import DrawInfo, draw_info, local_time
@@ -34,7 +34,11 @@ from .live_screen import LiveScreen
 from .winners_dialogs import CloseSalesScreen, DrawScreen, PrizesScreen, RedrawScreen, numbered
 
 DRAW_ACTIONS = ("close_sales", "announce", "open_sales", "prizes", "draw", "redraw", "results_file")
-STATE_STYLES = {"open": "bold black on green", "closed": "bold black on yellow", "drawn": "bold white on blue"}
+STATE_STYLES = {
+    DrawState.OPEN: "bold black on green",
+    DrawState.CLOSED: "bold black on yellow",
+    DrawState.DRAWN: "bold white on blue",
+}
 
 
 @dataclass(frozen=True)
@@ -188,7 +192,7 @@ class WinnersScreen(LiveScreen):
         title.append(" Winner draw ", style="bold reverse")
         title.append(f"  {view.draw.name}  ", style="bold")
         title.append(f" {view.state.upper()} ", style=STATE_STYLES.get(view.state, "bold reverse"))
-        if view.closed_at and view.state != "open":
+        if view.closed_at and view.state != DrawState.OPEN:
             title.append(f"  sales closed {iso_local(view.closed_at)}", style="dim")
         self.query_one("#winners-title", Static).update(title)
         self.query_one("#winners-info", Static).update(info_text(view))
@@ -209,12 +213,12 @@ class WinnersScreen(LiveScreen):
             return action not in DRAW_ACTIONS
         state = view.state
         return {
-            "close_sales": state == "open",
-            "announce": state == "closed" and not view.announcement,
-            "open_sales": state == "closed",
-            "prizes": state in ("open", "closed"),
-            "draw": state == "closed",
-            "redraw": state == "drawn" and bool(view.drawings),
+            "close_sales": state == DrawState.OPEN,
+            "announce": state == DrawState.CLOSED and not view.announcement,
+            "open_sales": state == DrawState.CLOSED,
+            "prizes": state in (DrawState.OPEN, DrawState.CLOSED),
+            "draw": state == DrawState.CLOSED,
+            "redraw": state == DrawState.DRAWN and bool(view.drawings),
             "results_file": bool(view.drawings),
         }.get(action, True)
 

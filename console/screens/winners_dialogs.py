@@ -10,7 +10,8 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static, TextArea
 
-from shared.winner_draw import close_sales, draw_winners, public_commitment, redraw, set_prizes
+from shared.results import public_commitment
+from shared.winner_draw import close_sales, draw_winners, redraw, set_prizes
 
 from .base import DbModal
 from .confirm import ConfirmScreen

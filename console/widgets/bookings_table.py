@@ -4,6 +4,7 @@ from rich.text import Text
 from textual.widgets import DataTable
 
 from shared.money import format_rupees
+from shared.states import OrderState
 
 from ..snapshot import BookingRow, local_time, ticket_labels
 
@@ -17,7 +18,12 @@ COLUMNS = (
     ("Booked", "booked", 12),
     ("UTR", "utr", 12),
 )
-STATE_STYLES = {"paid": "bold green", "pending": "bold yellow", "expired": "dim", "cancelled": "dim"}
+STATE_STYLES = {
+    OrderState.PAID: "bold green",
+    OrderState.PENDING: "bold yellow",
+    OrderState.EXPIRED: "dim",
+    OrderState.CANCELLED: "dim",
+}
 
 
 class BookingsTable(DataTable):

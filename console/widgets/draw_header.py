@@ -3,6 +3,8 @@
 from rich.text import Text
 from textual.widgets import Static
 
+from shared.states import DrawState
+
 from ..snapshot import Snapshot, local_time
 
 
@@ -24,7 +26,7 @@ class DrawHeader(Static):
             text.append(f"  {draw.name}  ", style="bold")
             text.append(
                 f" {draw.state.upper()} ",
-                style="bold black on green" if draw.state == "open" else "bold black on yellow",
+                style="bold black on green" if draw.state == DrawState.OPEN else "bold black on yellow",
             )
         text.append("  buyers: ")
         text.append(self.web_url or "web not started here", style="bold underline" if self.web_url else "dim")

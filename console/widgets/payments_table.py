@@ -4,6 +4,7 @@ from rich.text import Text
 from textual.widgets import DataTable
 
 from shared.money import format_rupees
+from shared.states import PaymentState
 
 from ..snapshot import PaymentRow, local_time
 
@@ -29,14 +30,14 @@ def utr_text(row: PaymentRow) -> Text:
 def booking_text(row: PaymentRow, detailed: bool = False) -> Text:
     """The booking it settled, or UNMATCHED / NEEDS ATTENTION (which booking; with `detailed`, why) /
     REFUNDED."""
-    if row.status == "matched":
+    if row.status == PaymentState.MATCHED:
         text = Text(f"→ {row.order_reference}", style="bold green")
         if row.order_name:
             text.append(f" {row.order_name}", style="green")
         return text
-    if row.status == "unmatched":
+    if row.status == PaymentState.UNMATCHED:
         return Text("UNMATCHED", style="bold white on red")
-    if row.status == "attention":
+    if row.status == PaymentState.ATTENTION:
         text = Text("NEEDS ATTENTION", style="bold black on yellow")
         reason = REASONS.get(row.attention_reason or "", row.attention_reason or "") if detailed else ""
         if row.candidate_reference:

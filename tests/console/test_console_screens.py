@@ -13,6 +13,7 @@ from shared.booking import hold_tickets
 from shared.db import utcnow
 from shared.draws import current_draw
 from shared.models import Draw, Order
+from shared.money import parse_amount
 from shared.payments import record_payment
 from tests.helpers.console import RecordingApp, run, settle, started, table_rows, type_text, until
 from tests.helpers.db import new_draw
@@ -24,7 +25,7 @@ def test_main_screen_shows_figures_pending_and_payments(sqlite_draw, sqlite_url)
     paid = hold_tickets("Ravi Kumar", "9876543210", [7, 8])
     record_payment(paid.payable_paise, "512345678901")
     waiting = hold_tickets("Meena Iyer", "9876543211", [12, 13, 14])
-    record_payment("7.77", "612345678901")
+    record_payment(parse_amount("7.77"), "612345678901")
 
     async def scenario():
         app = RecordingApp(sqlite_url, web_url="http://192.168.1.5:8080/")
@@ -52,7 +53,8 @@ def test_payment_recorded_by_another_process_shows_within_two_seconds(draw, db_u
     hold = hold_tickets("Asha", "9876543210", [3])
     script = (
         "import sys; from shared.db import connect; from shared.payments import record_payment; "
-        "connect(sys.argv[1]); print(record_payment('10.00', '998877665544', source='cli').outcome)"
+        "from shared.money import parse_amount; "
+        "connect(sys.argv[1]); print(record_payment(parse_amount('10.00'), '998877665544', source='cli').outcome)"
     )
 
     async def scenario():
@@ -101,7 +103,7 @@ def test_pending_countdown_and_expired_hold_toast(sqlite_draw, sqlite_url):
 
 def test_bookings_of_current_and_archived_draws(sqlite_draw, sqlite_url, tmp_path):
     old = hold_tickets("Old Buyer", "9876543210", [1])
-    record_payment("10.00", "123123123123")
+    record_payment(parse_amount("10.00"), "123123123123")
     new_draw(tmp_path, name="Holi Draw")
     hold_tickets("Asha Verma", "9876543211", [5])
     hold_tickets("Ravi Kumar", "9876543212", [6])
@@ -143,7 +145,7 @@ def test_bookings_of_current_and_archived_draws(sqlite_draw, sqlite_url, tmp_pat
 
 def test_export_shows_progress_and_the_path(sqlite_draw, sqlite_url, tmp_path):
     hold_tickets("Ravi", "9876543210", [1])
-    record_payment("10.00", "512345678901")
+    record_payment(parse_amount("10.00"), "512345678901")
 
     async def scenario():
         app = RecordingApp(sqlite_url, exports_dir=tmp_path / "exports")
@@ -173,7 +175,7 @@ def test_export_shows_progress_and_the_path(sqlite_draw, sqlite_url, tmp_path):
 
 def test_new_draw_validates_then_needs_the_typed_word(sqlite_draw, sqlite_url, tmp_path):
     hold_tickets("Ravi", "9876543210", [1])
-    record_payment("10.00", "512345678901")
+    record_payment(parse_amount("10.00"), "512345678901")
     old_id = sqlite_draw.id
 
     async def scenario():

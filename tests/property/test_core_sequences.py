@@ -131,7 +131,7 @@ class DrawDay(RuleBasedStateMachine):
         if order.state != "pending" and order.state != "expired":
             return multiple()
         self.now = max(self.now, order.expires_at + timedelta(minutes=minutes_late))
-        mine = set(map(int, order.tickets.split(",")))
+        mine = set(order.tickets)
         if rival:  # meanwhile someone else books one of the late payer's numbers
             try:
                 hold_tickets("Rival", "6000000009", [min(mine)], now=self.now)
