@@ -9,7 +9,7 @@ ARGS ?=
 
 # Import contracts (pyproject.toml, [tool.importlinter]) that fail until issue 9's restructure lands.
 # PENDING: enable a contract by deleting its id here.
-IMPORT_CONTRACTS_PENDING := shared-no-cycles buyerweb-no-cycles front-ends-ask-the-core
+IMPORT_CONTRACTS_PENDING :=
 IMPORT_CONTRACTS := $(shell $(PYTHON) -c 'import tomllib; print(" ".join(c["id"] for c in tomllib.load(open("pyproject.toml", "rb"))["tool"]["importlinter"]["contracts"]))')
 
 .PHONY: run test test-fast bench check check-imports check-pending clean

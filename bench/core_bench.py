@@ -30,6 +30,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from shared import db as shared_db
+from shared import setup
 from shared.booking import hold_tickets
 from shared.db import utcnow, write_tx
 from shared.draws import validate_settings
@@ -67,7 +68,7 @@ class Target:
         conn.close()
 
     def connect(self):
-        return shared_db.connect(self.url)
+        return setup.connect(self.url)
 
     def drop(self):
         shared_db.close()

@@ -23,6 +23,7 @@ from pathlib import Path
 from webload import SlowClients, WebServer, poll_script, race, run_wrk
 
 from shared import db as shared_db
+from shared import setup
 from shared.booking import hold_tickets
 from shared.draws import validate_settings
 from shared.models import Order, Ticket
@@ -32,7 +33,7 @@ CONNECTIONS = 64
 
 
 def make_draw(url: str, tmp: Path, tickets: int, max_pending: int = 2):
-    shared_db.connect(url)
+    setup.connect(url)
     settings = validate_settings(
         name="Bench Mela",
         ticket_count=tickets,
@@ -61,7 +62,7 @@ def polling_database(tmp: Path, orders: int = 400) -> tuple[str, Path]:
 
 def check_race(url: str, tickets: int) -> dict:
     """Every ticket held by at most one live order; how many are held."""
-    shared_db.connect(url, create=False)
+    setup.connect(url, create=False)
     try:
         live = list(Order.select(Order.id, Order.tickets).where(Order.state.in_(["pending", "paid"])))
         seen, doubles = {}, []

@@ -15,6 +15,7 @@ from functools import partial, update_wrapper
 from bottle import Bottle
 
 from shared import db as shared_db
+from shared import setup
 from shared.ratelimit import RateLimiter
 
 from . import api, hooks, pages, results, static
@@ -74,7 +75,7 @@ def create_app(
     Settings come from the environment (see WebConfig.from_env) and keyword overrides, e.g.
     `create_app(url, hold_limit_ip=None)` to switch the per-IP hold limit off."""
     config = config or WebConfig.from_env(**overrides)
-    database = shared_db.connect(db_url, create=migrate)
+    database = setup.connect(db_url, create=migrate)
     database.close()  # connections are opened lazily, per thread, in the process that serves
 
     checker = STATIC / results.SCRIPT

@@ -14,6 +14,7 @@ import sys
 from urllib.parse import urlsplit, urlunsplit
 
 from shared import db as shared_db
+from shared import setup
 
 DEFAULT_HOST = "0.0.0.0"
 DEFAULT_PORT = 8080
@@ -110,7 +111,7 @@ def serve(
     host = host.strip("[]") or DEFAULT_HOST
     server = choose_server(server)
     check_port(host, port)
-    database = shared_db.connect(db_url)  # migrate once, here, before any worker exists
+    database = setup.connect(db_url)  # migrate once, here, before any worker exists
     database.close()
     # One signing secret for every worker (CSRF tokens, buyer cookie): from the environment, or
     # made up for this run (forms left open across a restart simply ask to be sent again).

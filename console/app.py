@@ -12,6 +12,7 @@ from textual.binding import Binding
 from textual.worker import Worker, WorkerState
 
 from shared import db as shared_db
+from shared import setup
 from shared.db import drop_connection
 from shared.money import format_rupees, rupees
 from shared.payments import check_payments
@@ -122,7 +123,7 @@ class LuckyDrawApp(App):
     def poll(self) -> None:
         try:
             if not self._connected:
-                shared_db.connect(self.db_url)
+                setup.connect(self.db_url)
                 self._connected = True
             snapshot = take_snapshot()
         except Exception as error:  # the database is away: say so, keep trying on a fresh connection

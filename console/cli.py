@@ -49,7 +49,7 @@ def main(argv=None) -> int:
         return 2
     try:
         if getattr(args, "needs_db", True):
-            from shared.db import connect
+            from shared.setup import connect
 
             connect(args.db)
         return int(args.handler(args) or 0)

@@ -76,7 +76,7 @@ def port_is_free(host: str, port: int) -> bool:
 
 def run_console(db_url: str | None, *, web_url: str | None = None, web_status=None) -> int:
     """Open the console on the database; returns the exit code."""
-    from shared.db import connect
+    from shared.setup import connect
 
     url = shared_url(db_url)
     try:

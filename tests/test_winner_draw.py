@@ -15,7 +15,7 @@ import pytest
 
 from shared import db as shared_db
 from shared import results as published
-from shared import winner_draw
+from shared import setup, winner_draw
 from shared.booking import hold_tickets
 from shared.db import utcnow
 from shared.errors import Conflict, InvalidInput, SalesClosed
@@ -554,7 +554,7 @@ def test_a_version_1_database_gains_the_draw_tables(db_url, db, tmp_path):
     db.drop_tables(DRAW_MODELS)
     SchemaVersion.delete().where(SchemaVersion.version > 1).execute()  # as a version 1 database was
     shared_db.close()
-    reopened = shared_db.connect(db_url)
+    reopened = setup.connect(db_url)
     assert [v.version for v in SchemaVersion.select().order_by(SchemaVersion.version)] == list(
         range(1, CURRENT_VERSION + 1)
     )

@@ -52,7 +52,7 @@ def test_main_screen_shows_figures_pending_and_payments(sqlite_draw, sqlite_url)
 def test_payment_recorded_by_another_process_shows_within_two_seconds(draw, db_url):
     hold = hold_tickets("Asha", "9876543210", [3])
     script = (
-        "import sys; from shared.db import connect; from shared.payments import record_payment; "
+        "import sys; from shared.setup import connect; from shared.payments import record_payment; "
         "from shared.money import parse_amount; "
         "connect(sys.argv[1]); print(record_payment(parse_amount('10.00'), '998877665544', source='cli').outcome)"
     )
