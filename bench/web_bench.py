@@ -124,8 +124,10 @@ def run_polling(which: str, url: str, paths: Path, seconds: float, workers, lega
         out["healthz"] = run_wrk(server.url + "/healthz", COUNT, CONNECTIONS, seconds)
         run_wrk(server.url + "/", poll_script(str(paths)), CONNECTIONS, 2)  # warm up: connections, caches
         out["idle_memory"] = server.memory()
+        cpu = server.cpu_seconds()
         with MemorySampler(server) as sampler:
             out["poll"] = run_wrk(server.url + "/", poll_script(str(paths)), CONNECTIONS, seconds)
+        out["poll"]["cpu_us"] = (server.cpu_seconds() - cpu) / max(1, out["poll"]["requests"]) * 1e6
         out["load_memory"] = sampler.peak
         if slow:
             with SlowClients("127.0.0.1", server.port, idle=100, slow=100) as clients:
@@ -139,7 +141,7 @@ def run_polling(which: str, url: str, paths: Path, seconds: float, workers, lega
     print(f"    GET /healthz (no database, ceiling)    {fmt(h)}{errors_of(h)}")
     print(
         f"    GET /api/check_payment/<id>, 64 conns  {fmt(p)}{errors_of(p)}   "
-        f"= {p['rps'] / h['rps']:.0%} of the ceiling"
+        f"= {p['rps'] / h['rps']:.0%} of the ceiling; server CPU {p['cpu_us']:.0f} µs a request"
     )
     if slow:
         s = out["poll_slow"]
@@ -158,7 +160,12 @@ def ratio_line(label: str, old: float, new: float, target: float, unit: str) -> 
 def compare_polling(title: str, outs: dict, slow=True) -> bool:
     old, new = outs[OLD], outs[NEW]
     line, ok = ratio_line("poll", old["poll"]["rps"], new["poll"]["rps"], 3, "req/s")
+    cpu_old, cpu_new = old["poll"]["cpu_us"], new["poll"]["cpu_us"]
     print(f"\n{title}\n{line}")
+    print(
+        f"  server CPU a poll: new {cpu_new:.0f} µs vs old {cpu_old:.0f} µs = {cpu_old / cpu_new:.2f}× less "
+        f"(less disturbed by other work on the machine than req/s)"
+    )
     if slow:
         p99 = new["poll"]["p99_ms"]
         good = p99 <= 20 and not new["poll"]["timeouts"]
@@ -188,7 +195,9 @@ def print_memory(outs: dict) -> None:
 def run_race(which: str, url: str, seconds: float, workers, legacy, tickets=500, buyers=2000) -> dict:
     server = start(which, url, workers, legacy)
     try:
+        cpu = server.cpu_seconds()
         result = race("127.0.0.1", server.port, tickets, buyers, CONNECTIONS, timeout=seconds)
+        cpu_us = (server.cpu_seconds() - cpu) / max(1, result["answered"]) * 1e6
     finally:
         server.stop()
     check = check_race(url, tickets)
@@ -200,7 +209,8 @@ def run_race(which: str, url: str, seconds: float, workers, legacy, tickets=500,
     print(
         f"    {buyers:,} buyers race for {tickets} tickets over {CONNECTIONS} connections: {result['answered']:,} "
         f"answered in {result['elapsed']:.2f} s = {rate:,.0f} attempts/s, {created} bookings made; "
-        f"p50 {result['p50_ms']:.1f} ms, p99 {result['p99_ms']:.1f} ms, max {result['max_ms']:.0f} ms"
+        f"p50 {result['p50_ms']:.1f} ms, p99 {result['p99_ms']:.1f} ms, max {result['max_ms']:.0f} ms; "
+        f"server CPU {cpu_us:.0f} µs an attempt"
     )
     print(
         f"    statuses {dict(sorted(result['status'].items()))}; tickets held {check['held']}/{tickets} in "
@@ -215,6 +225,7 @@ def run_race(which: str, url: str, seconds: float, workers, legacy, tickets=500,
     return {
         "rate": rate,
         "p99_ms": result["p99_ms"],
+        "cpu_us": cpu_us,
         "ok": held_once and fivexx == 0 and not result["client_error_count"],
     }
 
@@ -225,6 +236,7 @@ def compare_race(outs: dict) -> bool:
     p99_ok = new["p99_ms"] <= 150
     print(f"\nSale opening on SQLite, 2,000 buyers, 500 tickets\n{line}")
     print(f"  p99: new {new['p99_ms']:.1f} ms (old {old['p99_ms']:.1f} ms)   {verdict(p99_ok)} (≤ 150 ms)")
+    print(f"  server CPU an attempt: new {new['cpu_us']:.0f} µs vs old {old['cpu_us']:.0f} µs")
     print(f"  every ticket held once, zero 5xx: new {verdict(new['ok'])}, old {verdict(old['ok'])}")
     return ok and p99_ok and new["ok"]
 

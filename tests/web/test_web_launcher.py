@@ -1,6 +1,7 @@
 """`python -m buyerweb` (run by `luckydraw web`): one address line, a clear one-line error when the
 port is taken, and the arguments it accepts."""
 
+import os
 import socket
 import subprocess
 import sys
@@ -24,6 +25,20 @@ def test_prints_the_address_and_serves(sqlite_url):
             assert "No draw is open yet" in r.read().decode()
     finally:
         server.stop()
+    assert server.proc.stdout.read() == ""  # the start line is all that goes to stdout
+
+
+def test_server_warnings_go_to_stderr_not_before_the_start_line(sqlite_url):
+    # granian warns about more threads than 2 × cores + 1; its log lines go to stderr.
+    threads = 2 * (os.cpu_count() or 2) + 2
+    server = ProcessServer(sqlite_url, workers=2, env={"LUCKYDRAW_WEB_THREADS": str(threads)})
+    try:
+        assert server.banner.startswith("Lucky Draw buyer web on http://")
+        assert f"2 workers × {threads} threads" in server.banner
+    finally:
+        server.stop()
+    assert server.proc.stdout.read() == ""
+    assert "threads" in server.proc.stderr.read()
 
 
 def test_port_taken_is_one_clear_line(sqlite_url):

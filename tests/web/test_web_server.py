@@ -72,6 +72,22 @@ def gone(port: int) -> bool:
     return not web_pids(port) and launch.port_is_free("127.0.0.1", port)
 
 
+def stop_and_reap(proc: subprocess.Popen) -> None:
+    """Stop a server started by a test, and every process of it, whatever state it is in."""
+    family = [proc.pid, *children(proc.pid)]
+    proc.terminate()
+    try:
+        proc.wait(30)
+    except subprocess.TimeoutExpired:
+        pass
+    for pid in family:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    proc.wait()
+
+
 def database_files_open(pid: int, path: str) -> int:
     count = 0
     for fd in Path(f"/proc/{pid}/fd").iterdir():
@@ -153,8 +169,7 @@ def test_under_nohup_a_hangup_is_ignored(sqlite_url):
         time.sleep(1.0)
         assert proc.poll() is None and healthy(f"http://127.0.0.1:{port}")
     finally:
-        proc.terminate()
-        proc.wait(30)
+        stop_and_reap(proc)
 
 
 UP = r"""
@@ -215,5 +230,4 @@ def test_any_wsgi_server_can_run_the_app_by_name(sqlite_draw, sqlite_url):
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/tickets", timeout=5) as response:
             assert json.loads(response.read())["count"] == sqlite_draw.ticket_count
     finally:
-        proc.terminate()
-        proc.wait(30)
+        stop_and_reap(proc)
