@@ -23,6 +23,7 @@ import argparse
 import os
 import sys
 import tempfile
+import time
 import uuid
 from pathlib import Path
 
@@ -120,10 +121,11 @@ def run_polling(which: str, url: str, paths: Path, seconds: float, workers, lega
     server = start(which, url, workers, legacy)
     out = {"banner": server.banner}
     try:
+        time.sleep(1)  # let start-up settle: the idle figure is a web that has served one request
+        out["idle_memory"] = server.memory()
         run_wrk(server.url + "/healthz", "counts = {}", CONNECTIONS, 2)  # warm up
         out["healthz"] = run_wrk(server.url + "/healthz", COUNT, CONNECTIONS, seconds)
         run_wrk(server.url + "/", poll_script(str(paths)), CONNECTIONS, 2)  # warm up: connections, caches
-        out["idle_memory"] = server.memory()
         cpu = server.cpu_seconds()
         with MemorySampler(server) as sampler:
             out["poll"] = run_wrk(server.url + "/", poll_script(str(paths)), CONNECTIONS, seconds)
@@ -188,7 +190,7 @@ def print_memory(outs: dict) -> None:
         print(
             f"  {which}: {idle['processes']} processes; idle RSS {idle['rss_mib']:.0f} MiB "
             f"(PSS {idle['pss_mib']:.0f}), "
-            f"under the poll load RSS {load['rss_mib']:.0f} MiB (PSS {load['pss_mib']:.0f})"
+            f"peak under the poll load RSS {load['rss_mib']:.0f} MiB (PSS {load['pss_mib']:.0f})"
         )
 
 
