@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -231,3 +232,19 @@ def test_any_wsgi_server_can_run_the_app_by_name(sqlite_draw, sqlite_url):
             assert json.loads(response.read())["count"] == sqlite_draw.ticket_count
     finally:
         stop_and_reap(proc)
+
+
+def test_a_body_too_large_gets_the_apps_json_answer(sqlite_draw, sqlite_url):
+    """The server hands a 600 KB booking request to the app, whose own limit answers in JSON."""
+    server = ProcessServer(sqlite_url, workers=2)
+    try:
+        request = urllib.request.Request(
+            server.url + "/api/orders", data=b"a" * 600_000, headers={"Content-Type": "application/json"}
+        )
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(request, timeout=10)
+        assert refused.value.code == 413
+        assert refused.value.headers["Content-Type"].startswith("application/json")
+        assert "too large" in json.loads(refused.value.read())["error"]
+    finally:
+        server.stop()
