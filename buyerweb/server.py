@@ -143,6 +143,14 @@ def load_app(db_url: str, secret: str, main_pid: int):
             signal.signal(getattr(signal, name), action)
     if hasattr(signal, "SIGUSR1"):
         signal.signal(signal.SIGUSR1, signal.SIG_IGN)
+    # Out of the terminal's process group: Ctrl+C reaches the main process alone, which stops the
+    # workers one SIGTERM each (a worker told to stop by the terminal and by the main process at
+    # once could hang until killed).
+    if hasattr(os, "setpgid"):
+        try:
+            os.setpgid(0, 0)
+        except OSError:
+            pass
     stop_with_parent(main_pid)
     # granian's I/O thread needs the GIL to hand each request over and to take each response;
     # with Python's default 5 ms switch interval it waits behind the request threads (measured:

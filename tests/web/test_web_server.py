@@ -153,6 +153,31 @@ def test_a_stop_signal_ends_every_process_and_frees_the_port(sqlite_url, signum)
     assert not any(Path(f"/proc/{pid}").exists() and not zombie(pid) for pid in workers)
 
 
+def test_ctrl_c_in_the_terminal_stops_cleanly(sqlite_url):
+    """Ctrl+C signals the terminal's whole foreground process group, not only the main process."""
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "buyerweb", "--db", sqlite_url, "--host", "127.0.0.1", "--port", str(port)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "LUCKYDRAW_WEB_LOGLEVEL": "info"},
+        start_new_session=True,  # its own process group, standing for the terminal's
+    )
+    try:
+        assert "http://" in proc.stdout.readline()
+        assert wait_for(lambda: healthy(f"http://127.0.0.1:{port}") and len(children(proc.pid)) == 2)
+        os.killpg(proc.pid, signal.SIGINT)
+        assert proc.wait(30) == 0
+        log = proc.stderr.read()
+        assert "Stopped worker-1" in log and "Stopped worker-2" in log
+        assert "Unexpected exit" not in log and "refused to gracefully stop" not in log
+        assert wait_for(lambda: gone(port))
+    finally:
+        stop_and_reap(proc)
+
+
 def test_under_nohup_a_hangup_is_ignored(sqlite_url):
     port = free_port()
     proc = subprocess.Popen(
