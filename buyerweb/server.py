@@ -112,21 +112,26 @@ def address_line(server: str, host: str, port: int, detail: str, db_url: str) ->
 
 
 def stop_with_parent(parent_pid: int) -> None:
-    """Send this process SIGTERM (its graceful stop) once `parent_pid` is no longer its parent."""
+    """Stop this process (SIGTERM: its graceful stop) once `parent_pid` is no longer its parent,
+    and kill it if it is still there `STOP_SECONDS` later."""
+    armed = False
     if sys.platform.startswith("linux"):
         try:
             libc = ctypes.CDLL(None, use_errno=True)
-            libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+            armed = libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0) == 0
         except (OSError, AttributeError):  # no usable libc: the watch below still works
             pass
 
     def watch():
         while os.getppid() == parent_pid:
             time.sleep(1.0)
-        os.kill(os.getpid(), signal.SIGTERM)
+        if not armed:  # otherwise the kernel has sent it already; a second one is not needed
+            os.kill(os.getpid(), signal.SIGTERM)
+        time.sleep(STOP_SECONDS + 2)
+        os.kill(os.getpid(), getattr(signal, "SIGKILL", signal.SIGTERM))
 
     if os.getppid() != parent_pid:  # gone before the signal was armed
-        os.kill(os.getpid(), signal.SIGTERM)
+        armed = False
     threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 

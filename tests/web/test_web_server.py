@@ -126,7 +126,7 @@ def test_a_crashed_worker_is_replaced(sqlite_url):
         os.kill(victim, signal.SIGKILL)
         assert wait_for(lambda: len(children(server.proc.pid) - {victim}) == 2)
         assert victim not in children(server.proc.pid)
-        assert healthy(server.url) and server.proc.poll() is None
+        assert wait_for(lambda: healthy(server.url)) and server.proc.poll() is None
     finally:
         server.stop()
 
@@ -137,7 +137,7 @@ def test_sigusr1_restarts_the_workers_and_keeps_serving(sqlite_url):
         before = children(server.proc.pid)
         server.proc.send_signal(signal.SIGUSR1)
         assert wait_for(lambda: not (children(server.proc.pid) & before) and len(children(server.proc.pid)) == 2, 40)
-        assert healthy(server.url) and server.proc.poll() is None
+        assert wait_for(lambda: healthy(server.url)) and server.proc.poll() is None
     finally:
         server.stop()
 
