@@ -273,3 +273,40 @@ def test_a_body_too_large_gets_the_apps_json_answer(sqlite_draw, sqlite_url):
         assert "too large" in json.loads(refused.value.read())["error"]
     finally:
         server.stop()
+
+
+def test_a_graceful_stop_lets_a_booking_in_flight_finish(sqlite_draw, sqlite_url):
+    """SIGTERM while a hold waits for the database's write lock: the buyer still gets the booking."""
+    import fcntl
+    import threading
+
+    server = ProcessServer(sqlite_url, workers=2)
+    gate = os.open(os.path.realpath(sqlite_url) + "-writelock", os.O_RDWR | os.O_CREAT, 0o600)
+    inode = os.fstat(gate).st_ino
+    answer = {}
+
+    def book():
+        body = json.dumps({"name": "Asha Devi", "mobile": "9876543210", "tickets": [5]}).encode()
+        request = urllib.request.Request(
+            server.url + "/api/orders", data=body, headers={"Content-Type": "application/json"}
+        )
+        with urllib.request.urlopen(request, timeout=30) as response:
+            answer["status"], answer["body"] = response.status, json.loads(response.read())
+
+    def waiting_for_the_lock() -> bool:  # a writer of the web blocked on our lock, per /proc/locks
+        return any("->" in line and f":{inode} " in line for line in Path("/proc/locks").read_text().splitlines())
+
+    try:
+        fcntl.flock(gate, fcntl.LOCK_EX)
+        booking = threading.Thread(target=book)
+        booking.start()
+        assert wait_for(waiting_for_the_lock)
+        server.proc.send_signal(signal.SIGTERM)
+        time.sleep(0.5)  # the stop is under way while the booking still waits
+        fcntl.flock(gate, fcntl.LOCK_UN)
+        booking.join(30)
+        assert answer.get("status") == 201 and answer["body"]["tickets"] == [5]
+        assert server.proc.wait(30) == 0
+    finally:
+        os.close(gate)
+        server.stop()
