@@ -221,9 +221,14 @@ class WebServer:
         self.proc = subprocess.Popen(args, cwd=ROOT, env=full_env, stdout=subprocess.PIPE, stderr=self.log, text=True)
         self.banner = self.proc.stdout.readline().strip()
         if self.proc.poll() is not None or "http://" not in self.banner:
+            self.stop()
             self.log.seek(0)
             raise RuntimeError(f"server did not start: {self.banner}\n{self.log.read()}")
-        self._wait_ready()
+        try:
+            self._wait_ready()
+        except RuntimeError:
+            self.stop()
+            raise
 
     def _wait_ready(self):
         deadline = time.monotonic() + 15
