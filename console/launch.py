@@ -61,6 +61,12 @@ def web_command(db_url: str, host: str, port: int, workers: int | None) -> list[
     return command
 
 
+def web_env() -> dict:
+    """The web's environment: this process named as its parent, so that the web stops when this
+    process is gone however it ended (closed terminal, kill -9), see buyerweb/server.py."""
+    return {**os.environ, "LUCKYDRAW_WEB_PARENT_PID": str(os.getpid())}
+
+
 def port_is_free(host: str, port: int) -> bool:
     """True when nothing listens on (host, port) — tested by binding it (SO_REUSEADDR, as servers
     do, so a connection lingering in TIME_WAIT does not count as taken)."""
@@ -93,7 +99,7 @@ def run_console(db_url: str | None, *, web_url: str | None = None, web_status=No
 
 def run_web(db_url: str | None, host: str, port: int, workers: int | None) -> int:
     """The buyer web in the foreground, until it ends or Ctrl+C (which the terminal sends to it too)."""
-    process = subprocess.Popen(web_command(shared_url(db_url), host, port, workers))
+    process = subprocess.Popen(web_command(shared_url(db_url), host, port, workers), env=web_env())
     try:
         return process.wait()
     except KeyboardInterrupt:
@@ -187,6 +193,7 @@ def run_up(
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
             start_new_session=True,
+            env=web_env(),
         )
     try:
         for sig in previous:

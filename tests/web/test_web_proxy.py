@@ -10,7 +10,6 @@ import shutil
 import socket
 import ssl
 import subprocess
-import threading
 import time
 
 import pytest
@@ -19,7 +18,7 @@ from buyerweb.app import create_app
 from buyerweb.config import WebConfig
 from buyerweb.ratelimit import Limit
 from shared import db as shared_db
-from tests.helpers.web import make_web
+from tests.helpers.web import ThreadServer, make_web
 
 TIGHT = dict(hold_limit_ip=Limit(3, 600), hold_limit_mobile=None, lookup_limit_ip=None)
 PORTS = range(18300, 18400)
@@ -117,30 +116,13 @@ def wait_for(port: int, seconds: float = 20) -> None:
     raise RuntimeError(f"nothing listens on {port}")
 
 
-class PassThroughServer:
-    """The app under waitress with proxy headers passed through untouched (as granian does), so the
+class PassThroughServer(ThreadServer):
+    """The app over real HTTP with proxy headers passed through untouched (as granian does), so the
     only thing deciding what to believe is the app itself."""
 
     def __init__(self, app):
-        import waitress
-
-        self.port = free_port_in_range()
-        self.server = waitress.create_server(
-            app, host="127.0.0.1", port=self.port, threads=4, clear_untrusted_proxy_headers=False
-        )
-        self.thread = threading.Thread(target=self._run, daemon=True)
-        self.thread.start()
+        super().__init__(app, port=free_port_in_range())
         wait_for(self.port)
-
-    def _run(self):
-        try:
-            self.server.run()
-        except OSError:
-            pass
-
-    def stop(self):
-        self.server.close()
-        self.thread.join(5)
 
 
 def request(port, method, path, *, source="127.0.0.1", tls=False, headers=None, body=None):
