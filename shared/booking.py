@@ -9,7 +9,7 @@ from peewee import IntegrityError
 
 from . import hold_sql
 from .db import utcnow, write_tx
-from .draws import current_draw
+from .draws import NO_DRAW_YET, current_draw
 from .errors import Conflict, LimitReached, NotFound, SalesClosed, TicketsTaken
 from .fields import ticket_list_numbers, ticket_list_text
 from .ids import new_reference, new_session_id, normalise_reference
@@ -78,7 +78,7 @@ def hold_tickets(name, mobile, tickets, *, now: datetime | None = None, source: 
     mobile = parse_mobile(mobile)
     draw = hold_sql.current_draw_row()
     if draw is None:
-        current_draw()  # raises the "no draw yet" message
+        raise NotFound(NO_DRAW_YET)
     numbers = parse_ticket_list(tickets, draw["ticket_count"], draw["max_per_order"])
     for _attempt in range(5):
         try:
@@ -120,11 +120,11 @@ def _hold(name, mobile, numbers, now, source) -> Hold:
                 f"wait for it to expire before booking more."
             )
         base = draw["price_paise"] * len(numbers)
-        payable = _pick_amount(draw_id, base, now)
+        picked = _pick_amount(draw_id, base, now)
         expires_at = now + timedelta(minutes=draw["hold_minutes"])
         session_id, reference = new_session_id(), new_reference()
-        unique = payable is not None
-        payable = payable if unique else base
+        unique = picked is not None
+        payable = picked if picked is not None else base
         order_id = hold_sql.insert_order(
             {
                 "draw_id": draw_id,

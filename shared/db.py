@@ -18,7 +18,7 @@ from urllib.parse import parse_qs, unquote, urlparse
 try:
     import fcntl
 except ImportError:  # Windows: one server process; the in-process lock below suffices
-    fcntl = None
+    fcntl = None  # type: ignore[assignment]
 
 from peewee import DatabaseProxy, Model, PostgresqlDatabase, SqliteDatabase
 
@@ -48,7 +48,7 @@ def make_database(url: str | None = None):
     url = resolve_url(url)
     if url.startswith(("postgres://", "postgresql://")):
         parts = urlparse(url)
-        params = {}
+        params: dict[str, str | int] = {}
         if parts.hostname:
             params["host"] = parts.hostname
         if parts.port:

@@ -2,6 +2,7 @@
 is ever deleted; starting a new draw, which exports the old one, is shared/new_draw.py)."""
 
 from dataclasses import dataclass
+from typing import Literal, overload
 
 from .db import utcnow, write_tx
 from .errors import Conflict, InvalidInput, NotFound
@@ -75,11 +76,20 @@ def validate_settings(
     )
 
 
+NO_DRAW_YET = "There is no draw yet. Create one with 'luckydraw new-draw'."
+
+
+@overload
+def current_draw(required: Literal[True] = True) -> Draw: ...
+@overload
+def current_draw(required: bool) -> Draw | None: ...
+
+
 def current_draw(required: bool = True) -> Draw | None:
     """The one draw that is not archived (the newest, should history ever hold two)."""
     draw = Draw.select().where(Draw.state != DrawState.ARCHIVED).order_by(Draw.id.desc()).first()
     if draw is None and required:
-        raise NotFound("There is no draw yet. Create one with 'luckydraw new-draw'.")
+        raise NotFound(NO_DRAW_YET)
     return draw
 
 

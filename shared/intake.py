@@ -231,6 +231,8 @@ def _authenticate(source: str, secret: str, headers: dict, raw: bytes, now: date
         return _Auth(source, False, "The X-Signature does not match this body; check the secret in the forwarder app.")
     if stamp is not None:
         moment = _from_epoch(stamp)
+        if moment is None:
+            return _Auth(source, False, "X-Timestamp must be Unix time in seconds.")
         problem = _window_problem(_epoch(moment), _epoch(now), SMS_WINDOW, "X-Timestamp")
         if problem:
             return _Auth(source, False, problem, authentic=True, event_id=expected, timestamp=stamp)
@@ -591,7 +593,7 @@ def _read_razorpay(data: dict, auth: _Auth, now: datetime, info: dict, check_age
         raise _Refusal(200, REJECTED, "The payment in the event has no valid id (pay_…).")
     info["external_id"] = payment_id
     amount = payment.get("amount")
-    if not _whole(amount) or amount <= 0:
+    if not isinstance(amount, int) or isinstance(amount, bool) or amount <= 0:
         raise _Refusal(200, REJECTED, f"Payment {payment_id} has no amount in whole paise.")
     info["amount_paise"] = amount
     if payment.get("currency") != "INR":

@@ -73,7 +73,7 @@ def format_rupees(paise: int) -> str:
     whole = str(paise // 100)
     if len(whole) > 3:
         head, tail = whole[:-3], whole[-3:]
-        groups = []
+        groups: list[str] = []
         while len(head) > 2:
             groups.insert(0, head[-2:])
             head = head[:-2]

@@ -57,7 +57,7 @@ def _document(draw_id: int | None) -> tuple[dict, str] | None:
         one_prize_per_buyer=meta.one_prize_per_buyer,
         redraws=[d.prize_names for d in history[1:]],
     )
-    stored = {}
+    stored: dict[int, list] = {}
     for row in (
         DrawingWinner.select(DrawingWinner, Drawing.number)
         .join(Drawing)
@@ -116,7 +116,7 @@ def _standings(draw: Draw, drawings_out) -> list[dict]:
     """Per prize of drawing 1: its current winner (from the latest drawing of that prize) and the
     earlier winners a redraw replaced."""
     first = drawings_out[0][0].prize_names
-    standing = {name: [] for name in first}
+    standing: dict[str, list[dict]] = {name: [] for name in first}
     for drawing, rows in drawings_out:
         for r in rows:
             standing.setdefault(r.prize, []).append(

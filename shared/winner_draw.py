@@ -201,7 +201,7 @@ def close_sales(announcement: str | None = None, *, now=None) -> Draw:
         made = meta.announcement if meta else None
         if draw.state == DrawState.CLOSED and text is None:
             raise Conflict(f"Sales for draw #{draw.id} are already closed.")
-        if text is not None and made:
+        if text is not None and meta is not None and made:
             raise Conflict(
                 f"The public value was already announced as '{made}' "
                 f"({iso_time(meta.announced_at)}); an announcement cannot be changed."
@@ -404,12 +404,13 @@ def draw_winners(
             if expire_pending and counts["pending"]:
                 problems.insert(0, "Pending bookings can be let expire only when no payment is left to resolve.")
             raise Conflict(" ".join(problems))
-        if not expire_pending and _pending_problem(counts):
-            raise Conflict(_pending_problem(counts))
+        pending_problem = _pending_problem(counts)
+        if not expire_pending and pending_problem:
+            raise Conflict(pending_problem)
         cancelled = _cancel_pending(draw, now) if expire_pending else []
         rows = _sold_with_buyers(draw)
         sold = [number for number, _, _ in rows]
-        owners = None
+        owners: dict[int, str] | None = None
         if one:
             ids = _opaque_ids({mobile for _, _, mobile in rows})
             owners = {number: ids[mobile] for number, _, mobile in rows}
@@ -426,7 +427,7 @@ def draw_winners(
             sold=ticket_list_text(sold),
             list_hash=list_hash,
             last_sale_at=last_sale,
-            owners=json.dumps({str(t): b for t, b in owners.items()}) if one else None,
+            owners=json.dumps({str(t): b for t, b in owners.items()}) if owners is not None else None,
             drawn_at=now,
         ).where(DrawResultMeta.draw == draw.id).execute()
         drawing = _store_drawing(draw, 1, names, "", now, won)
@@ -480,9 +481,8 @@ def _redraw_names(prizes, first: list[str]) -> list[str]:
     names = []
     for given in prizes:
         text = clean_text(str(given) if isinstance(given, int) else given, "Prize to redraw", limit=80)
-        if text.isdigit() and 1 <= int(text) <= len(first):
-            name = first[int(text) - 1]
-        else:
+        name: str | None = first[int(text) - 1] if text.isdigit() and 1 <= int(text) <= len(first) else None
+        if name is None:
             name = by_key.get(text.casefold())
         if name is None:
             raise InvalidInput(
