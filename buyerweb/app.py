@@ -21,7 +21,9 @@ from peewee import DatabaseError, InterfaceError, OperationalError
 from shared import db as shared_db
 from shared.errors import LuckyDrawError, TicketsTaken
 
+from . import i18n
 from .config import WebConfig
+from .i18n_messages import localise, localise_error
 from .present import DrawCache, local_zone
 from .ratelimit import RateLimiter
 from .security import SECURITY_HEADERS, BodyTooLarge
@@ -64,6 +66,7 @@ class BuyerApp(Bottle):
 
 
 def json_body(data, status: int = 200, headers: dict | None = None) -> HTTPResponse:
+    data = localise_error(data)  # an error's sentence in the buyer's language
     body = json.dumps(data, separators=(",", ":"), ensure_ascii=False)
     result = HTTPResponse(body, status=status, **(headers or {}))
     result.content_type = "application/json; charset=utf-8"
@@ -156,7 +159,7 @@ def _error_handler(ctx: WebContext):
         if is_api():
             response.content_type = "application/json; charset=utf-8"
             response.set_header("Cache-Control", "no-store")
-            return json.dumps({"error": message})
+            return json.dumps({"error": localise(message)})
         from .pages import render_error_html
 
         response.content_type = "text/html; charset=utf-8"
@@ -211,6 +214,7 @@ def create_app(
     app.config["autojson"] = False
     app.luckydraw = ctx
     app.install(guard_plugin(ctx))
+    i18n.install(app)
 
     if not config.keep_connections:
 
@@ -242,4 +246,4 @@ def create_app(
 
 
 def render(ctx: WebContext, _view: str, **values) -> str:
-    return template(_view, template_lookup=[VIEWS], ctx=ctx, **values)
+    return template(_view, template_lookup=[VIEWS], ctx=ctx, **i18n.template_values(), **values)

@@ -1,14 +1,20 @@
-"""How things look to a buyer: rupees, local times, zero-padded numbers, and the current draw
-(cached for a second per process, since every page shows it)."""
+"""How things look to a buyer: rupees, local times (month names in the buyer's language),
+zero-padded numbers, and the current draw (cached for a second per process, since every page
+shows it)."""
 
 import threading
 import time
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
+from babel.dates import format_datetime
+
 from shared.draws import current_draw
 
+from .i18n import babel_locale
+
 DRAW_CACHE_SECONDS = 1.0
+BABEL_FORMATS = {"%d %b %Y, %I:%M %p": "d MMM y, h:mm a", "%I:%M %p": "h:mm a"}
 
 
 class DrawCache:
@@ -40,6 +46,9 @@ def local_time(dt: datetime | None, zone=None, fmt: str = "%d %b %Y, %I:%M %p") 
     if dt is None:
         return ""
     aware = dt.replace(tzinfo=timezone.utc).astimezone(zone)
+    locale = babel_locale()
+    if locale != "en" and fmt in BABEL_FORMATS:  # month names and am/pm in the buyer's language
+        return format_datetime(aware, BABEL_FORMATS[fmt], locale=locale)
     text = aware.strftime(fmt)
     return text.replace(" 0", " ").replace("AM", "am").replace("PM", "pm")
 
