@@ -236,7 +236,7 @@ def script_strings_json(lang: str | None = None) -> str:
 
 def template_values() -> dict:
     """What every template gets for the language: the gettext functions, the language, the switcher."""
-    from .i18n_messages import localise
+    from .i18n_messages import localise, localise_qr
 
     return {
         "_": gettext,
@@ -244,6 +244,7 @@ def template_values() -> dict:
         "_h": markup,
         "_nh": nmarkup,
         "_e": localise,
+        "localise_qr": localise_qr,
         "lang": current(),
         "languages": switcher,
         "script_strings": script_strings_json,

@@ -7,6 +7,7 @@ an English sentence was made from and returns it in the request's language with 
 An error with a machine code and data (TicketsTaken: `taken`) is translated from those.
 tests/web/test_i18n.py triggers the core's messages and checks every one of them is here."""
 
+import html
 import re
 
 from .i18n import current, gettext, ngettext
@@ -198,3 +199,12 @@ def _numbers_in(message: str) -> str | None:
             if match:
                 return match.group("numbers")
     return None
+
+
+QR_LABEL = N_("UPI payment QR code")
+
+
+def localise_qr(svg: str) -> str:
+    """The QR code's spoken label (shared.upi writes it in English) in the request's language."""
+    english = f'aria-label="{QR_LABEL}"'
+    return svg.replace(english, f'aria-label="{html.escape(gettext(QR_LABEL))}"', 1)

@@ -19,7 +19,7 @@
 </section>
 <section class="card qrcard">
   <h2>{{_("Scan or save the QR code")}}</h2>
-  <div class="qr">{{!qr}}</div>
+  <div class="qr">{{!localise_qr(qr)}}</div>
   <div class="actions">
     <a class="btn" href="/pay/{{order.session_id}}/qr.png" download="lucky-draw-{{order.reference}}.png">{{_("Save QR")}}</a>
     <a class="btn ghost" href="{{upi}}">{{_("Open UPI app")}}</a>
