@@ -30,6 +30,7 @@ from .security import SECURITY_HEADERS, BodyTooLarge
 
 HERE = Path(__file__).resolve().parent
 VIEWS = str(HERE / "views")
+LOOKUP = [VIEWS]  # one list: bottle caches compiled templates by the id of their lookup list
 STATIC = HERE / "static"
 
 BUSY_MESSAGE = "The booking system is busy right now; please try again in a few seconds."
@@ -246,4 +247,4 @@ def create_app(
 
 
 def render(ctx: WebContext, _view: str, **values) -> str:
-    return template(_view, template_lookup=[VIEWS], ctx=ctx, **i18n.template_values(), **values)
+    return template(_view, template_lookup=LOOKUP, ctx=ctx, **i18n.template_values(), **values)

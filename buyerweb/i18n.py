@@ -186,19 +186,26 @@ def nmarkup(singular: str, plural: str, n: int, **params) -> str:
 # ------------------------------------------------------------------------------------- the switcher
 
 
+def _switch_base() -> str:
+    """This page's address without its language, ready for `lang=xx` (a form's POST address
+    becomes its page; a GET keeps its query, e.g. the grid's selection)."""
+    method, path = request.method, request.path
+    if method not in ("GET", "HEAD"):
+        path = "/" if path == "/start" else path.removesuffix("/cancel")
+        return path + "?"
+    query = urlencode([(k, v) for k, v in parse_qsl(request.query_string) if k != "lang"])
+    return path + "?" + (query + "&" if query else "")
+
+
 def switch_url(lang: str) -> str:
-    """This page's address in another language (a form's POST address becomes its page)."""
-    path = request.path if request.method in ("GET", "HEAD") else {"/start": "/"}.get(request.path, request.path)
-    if request.method not in ("GET", "HEAD") and path.startswith("/pay/") and path.endswith("/cancel"):
-        path = path[: -len("/cancel")]
-    query = [(k, v) for k, v in parse_qsl(request.query_string) if k != "lang"] if request.method == "GET" else []
-    return path + "?" + urlencode([*query, ("lang", lang)])
+    """This page's address in another language."""
+    return _switch_base() + urlencode({"lang": lang})
 
 
 def switcher() -> list[tuple[str, str, str, bool]]:
     """(code, name in its own script, address, is it the current one) for every language."""
-    now = current()
-    return [(code, name, switch_url(code), code == now) for code, name in LANGUAGES.items()]
+    now, base = current(), _switch_base()
+    return [(code, name, f"{base}lang={code}", code == now) for code, name in LANGUAGES.items()]
 
 
 # ------------------------------------------------------------------------------ the script's strings
@@ -235,17 +242,36 @@ def script_strings_json(lang: str | None = None) -> str:
 
 
 def template_values() -> dict:
-    """What every template gets for the language: the gettext functions, the language, the switcher."""
+    """What every template gets for the language: the gettext functions (bound to the request's
+    catalog), the language, the switcher and the script's strings."""
     from .i18n_messages import localise, localise_qr
 
+    lang = current()
+    translations = catalog(lang)
+
+    def _(message: str, **params) -> str:
+        return _fill(translations.gettext(message), params)
+
+    def _n(singular: str, plural: str, n: int, **params) -> str:
+        params.setdefault("n", n)
+        return _fill(translations.ngettext(singular, plural, n), params)
+
+    def _h(message: str, **params) -> str:
+        return _fill(translations.gettext(message), {k: html.escape(str(v)) for k, v in params.items()})
+
+    def _nh(singular: str, plural: str, n: int, **params) -> str:
+        params.setdefault("n", n)
+        text = translations.ngettext(singular, plural, n)
+        return _fill(text, {k: html.escape(str(v)) for k, v in params.items()})
+
     return {
-        "_": gettext,
-        "_n": ngettext,
-        "_h": markup,
-        "_nh": nmarkup,
+        "_": _,
+        "_n": _n,
+        "_h": _h,
+        "_nh": _nh,
         "_e": localise,
         "localise_qr": localise_qr,
-        "lang": current(),
+        "lang": lang,
         "languages": switcher,
-        "script_strings": script_strings_json,
+        "script_strings": lambda: script_strings_json(lang),
     }
