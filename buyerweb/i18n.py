@@ -197,11 +197,6 @@ def _switch_base() -> str:
     return path + "?" + (query + "&" if query else "")
 
 
-def switch_url(lang: str) -> str:
-    """This page's address in another language."""
-    return _switch_base() + urlencode({"lang": lang})
-
-
 def switcher() -> list[tuple[str, str, str, bool]]:
     """(code, name in its own script, address, is it the current one) for every language."""
     now, base = current(), _switch_base()
