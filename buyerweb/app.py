@@ -18,7 +18,7 @@ from shared import db as shared_db
 from shared import setup
 from shared.ratelimit import RateLimiter
 
-from . import api, hooks, pages, results, static
+from . import api, hooks, i18n, pages, results, static
 from .config import WebConfig
 from .context import STATIC, VIEWS, WebContext, render, static_versions
 from .http import apply_forwarded, error_handler, guard_plugin, refuse_large_bodies
@@ -98,6 +98,7 @@ def create_app(
     app.luckydraw = ctx
     app.install(guard_plugin(ctx))
     app.add_hook("before_request", partial(refuse_large_bodies, ctx))
+    i18n.install(app)
     if not config.keep_connections:
         app.add_hook("before_request", lambda: database.connect(reuse_if_open=True))
         app.add_hook("after_request", lambda: database.is_closed() or database.close())

@@ -12,9 +12,11 @@ from shared.ratelimit import RateLimiter
 
 from .caches import AvailabilityCache, DrawCache, ResultsCache
 from .config import WebConfig
+from .i18n_templates import template_values
 
 HERE = Path(__file__).resolve().parent
 VIEWS = str(HERE / "views")
+LOOKUP = [VIEWS]  # one list: bottle caches compiled templates by the id of their lookup list
 STATIC = HERE / "static"
 
 
@@ -47,4 +49,4 @@ def static_versions() -> dict:
 
 
 def render(ctx: WebContext, _view: str, **values) -> str:
-    return template(_view, template_lookup=[VIEWS], ctx=ctx, **values)
+    return template(_view, template_lookup=LOOKUP, ctx=ctx, **template_values(), **values)

@@ -21,6 +21,7 @@ from shared.storage_errors import DATABASE_ERRORS
 
 from .context import WebContext
 from .html import error_page, render_error_html
+from .i18n_messages import localise, localise_error
 
 BUSY_MESSAGE = "The booking system is busy right now; please try again in a few seconds."
 OOPS_MESSAGE = "Something went wrong on our side; please try again."
@@ -162,6 +163,7 @@ def client_ip() -> str:
 
 
 def json_body(data, status: int = 200, headers: dict | None = None) -> HTTPResponse:
+    data = localise_error(data)  # an error's sentence in the buyer's language
     body = json.dumps(data, separators=(",", ":"), ensure_ascii=False)
     result = HTTPResponse(body, status=status, **(headers or {}))
     result.content_type = "application/json; charset=utf-8"
@@ -267,7 +269,7 @@ def error_handler(ctx: WebContext):
         if is_api():
             response.content_type = "application/json; charset=utf-8"
             response.set_header("Cache-Control", "no-store")
-            return json.dumps({"error": message})
+            return json.dumps({"error": localise(message)})
         response.content_type = "text/html; charset=utf-8"
         try:
             return render_error_html(ctx, status, message)

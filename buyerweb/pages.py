@@ -23,6 +23,7 @@ from .context import WebContext
 from .holds import RateLimited, check_ip_limit, place_hold
 from .html import page
 from .http import Route, field, form_data, redirect
+from .i18n import gettext as _
 from .present import label, labels, local_iso, local_time, mask_mobile, seconds_left
 from .qrpng import qr_png
 from .security import BUYER_COOKIE, LAST_ORDER_COOKIE, csrf_ok, get_signed_cookie, set_signed_cookie
@@ -97,6 +98,7 @@ def grid_cells(draw, states: str, lo: int, hi: int, selected: set[int]) -> str:
     """The visible tickets as checkboxes in labels (built here, not in the template: 1,000 cells)."""
     width = draw.width
     out = []
+    words = {"2": ("sold", _("sold")), "1": ("held", _("on hold"))}
     for number in range(lo, hi + 1):
         text = str(number).zfill(width)
         state = states[number - 1] if number - 1 < len(states) else "0"
@@ -107,8 +109,7 @@ def grid_cells(draw, states: str, lo: int, hi: int, selected: set[int]) -> str:
                 f"<span>{text}</span></label>"
             )
         else:
-            word = "sold" if state == "2" else "on hold"
-            kind = "sold" if state == "2" else "held"
+            kind, word = words.get(state, words["1"])
             out.append(
                 f'<label class="t {kind}" id="t{number}"><input type="checkbox" name="t" value="{number}" '
                 f'disabled><span>{text}<i class="vh"> {word}</i></span></label>'

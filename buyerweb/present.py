@@ -1,7 +1,14 @@
-"""How things look to a buyer: local times, zero-padded ticket numbers, masked mobiles."""
+"""How things look to a buyer: local times (month names in the buyer's language), zero-padded
+ticket numbers, masked mobiles."""
 
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
+
+from babel.dates import format_datetime
+
+from .i18n import babel_locale
+
+BABEL_FORMATS = {"%d %b %Y, %I:%M %p": "d MMM y, h:mm a", "%I:%M %p": "h:mm a"}
 
 
 def local_zone(name: str | None):
@@ -13,6 +20,9 @@ def local_time(dt: datetime | None, zone=None, fmt: str = "%d %b %Y, %I:%M %p") 
     if dt is None:
         return ""
     aware = dt.replace(tzinfo=timezone.utc).astimezone(zone)
+    locale = babel_locale()
+    if locale != "en" and fmt in BABEL_FORMATS:  # month names and am/pm in the buyer's language
+        return format_datetime(aware, BABEL_FORMATS[fmt], locale=locale)
     text = aware.strftime(fmt)
     return text.replace(" 0", " ").replace("AM", "am").replace("PM", "pm")
 

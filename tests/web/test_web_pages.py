@@ -56,7 +56,7 @@ def test_why_the_paise_are_there(web):
     post_json(app, {"name": "First", "mobile": "9876500001", "tickets": [1]}, status=201)
     second = post_json(app, {"name": "Second", "mobile": "9876500002", "tickets": [2]}, status=201).json
     pay = app.get(second["pay_url"])
-    assert "₹10.01" in pay.text and "The extra 1 paise" in pay.text
+    assert "₹10.01" in pay.text and "The extra 1 paisa makes" in pay.text
 
 
 def test_commitment_in_every_footer(web):
