@@ -17,6 +17,7 @@ from shared.money import format_rupees, rupees
 from shared.payments import check_payments
 
 from .messages import DbDone, DbRefused, Outcome, RefreshFailed, SnapshotReady, call_core
+from .safe_text import visible
 from .screens.add_payment import AddPaymentScreen
 from .screens.bookings import BookingsScreen
 from .screens.cash_sale import CashSaleScreen
@@ -97,6 +98,13 @@ class LuckyDrawApp(App):
         self._asked_for_draw = False
         self._checking = False
         self.dashboard: DashboardScreen | None = None
+
+    def notify(self, message, *, title="", severity="information", timeout=None, markup=False) -> None:
+        """Every toast is literal text: names and references in it are what buyers typed, never
+        markup, and control characters in them are shown, not sent to the terminal."""
+        super().notify(
+            visible(message, keep_newlines=True), title=visible(title), severity=severity, timeout=timeout, markup=False
+        )
 
     # Refresh: one poll at a time; the next is armed only when this one has reported back. -----------
 

@@ -8,7 +8,7 @@ from shared.db import utcnow
 from shared.errors import Conflict
 from shared.models import Order, Payment
 
-from .output import print_json
+from .output import echo, print_json
 
 DEMO_NAME = "Demo draw"
 BUYERS = [
@@ -47,7 +47,7 @@ def demo(args) -> int:
         print_json(summary)
     else:
         for line in summary["lines"]:
-            print(line)
+            echo(line)
     return 0
 
 

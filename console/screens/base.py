@@ -8,6 +8,7 @@ from textual.widgets import Static
 from textual.worker import Worker, WorkerState
 
 from ..messages import DbDone, DbRefused, call_core
+from ..safe_text import literal
 
 
 class DbModal(ModalScreen):
@@ -63,7 +64,7 @@ class DbModal(ModalScreen):
     def say(self, text: str, kind: str = "") -> None:
         status = self.query_one("#status", Static)
         status.set_classes(kind)
-        status.update(text)
+        status.update(literal(text, keep_newlines=True))  # the core's words may quote what a buyer typed
 
     @property
     def status_text(self) -> str:

@@ -8,6 +8,7 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Input, Label, Static
 
 from ..messages import DbDone
+from ..safe_text import literal
 from ..snapshot import BookingRow, search_bookings
 from ..widgets.bookings_table import BookingsTable
 
@@ -38,7 +39,7 @@ class BookingPickerScreen(ModalScreen[BookingRow | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide", id="picker") as box:
-            box.border_title = self.title_text
+            box.border_title = literal(self.title_text)
             yield Label("Search by reference, name, mobile or amount; ↓ to the list, enter to pick.", classes="hint")
             yield Input(self.search, placeholder="LD-7K3Q2P, Asha, 98765, 10.01", id="search", compact=True)
             yield BookingsTable(id="picker-table")
@@ -63,7 +64,7 @@ class BookingPickerScreen(ModalScreen[BookingRow | None]):
         self.query_one(BookingsTable).show(rows, self.width_digits)
         shown = f"{len(rows)} of {total}" if total > len(rows) else f"{total}"
         self.query_one("#status", Static).update(
-            f"{shown} booking{'s' if total != 1 else ''} ({', '.join(self.states)})"
+            literal(f"{shown} booking{'s' if total != 1 else ''} ({', '.join(self.states)})", keep_newlines=True)
         )
 
     @on(Input.Submitted, "#search")

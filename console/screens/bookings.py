@@ -8,6 +8,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Select, Static
 
 from ..messages import DbDone
+from ..safe_text import literal
 from ..snapshot import list_draw_infos, search_bookings
 from ..widgets.bookings_table import BookingsTable
 
@@ -63,10 +64,10 @@ class BookingsScreen(Screen):
         if message.label == "draws":
             self.draws = message.result
             if not self.draws:
-                self.query_one("#bookings-status", Static).update("No draw yet.")
+                self.query_one("#bookings-status", Static).update(literal("No draw yet.", keep_newlines=True))
                 return
             select = self.query_one("#draw-select", Select)
-            select.set_options([(f"#{d.id} {d.name} ({d.state})", d.id) for d in self.draws])
+            select.set_options([(literal(f"#{d.id} {d.name} ({d.state})"), d.id) for d in self.draws])
             select.value = self.draw_id if self.draw_id in {d.id for d in self.draws} else self.draws[0].id
             return
         key, (rows, total) = message.result
@@ -79,8 +80,11 @@ class BookingsScreen(Screen):
         self.query_one(BookingsTable).show(rows, draw.width if draw else 1)
         shown = f"first {len(rows)} of {total:,}" if total > len(rows) else f"{total:,}"
         self.query_one("#bookings-status", Static).update(
-            f"{shown} booking{'s' if total != 1 else ''}  ·  / search  ·  enter: to the list, then e to export "
-            f"this draw  ·  esc back"
+            literal(
+                f"{shown} booking{'s' if total != 1 else ''}  ·  / search  ·  enter: to the list, then e to export "
+                f"this draw  ·  esc back",
+                keep_newlines=True,
+            )
         )
 
     @property
@@ -95,7 +99,9 @@ class BookingsScreen(Screen):
             archived = (
                 f" · archived, exported to {draw.export_path}" if draw.state == "archived" and draw.export_path else ""
             )
-            self.query_one("#bookings-title", Static).update(f"Bookings of “{draw.name}” ({draw.state}){archived}")
+            self.query_one("#bookings-title", Static).update(
+                literal(f"Bookings of “{draw.name}” ({draw.state}){archived}", keep_newlines=True)
+            )
             self.action_reload()
 
     @on(Select.Changed, "#state-select")

@@ -1,12 +1,15 @@
 """ConfirmScreen: a yes/no question, or — for what cannot be undone — one that only a typed word
 confirms (the Enter key alone never does)."""
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
+
+from ..safe_text import literal
 
 
 class ConfirmScreen(ModalScreen[bool]):
@@ -26,7 +29,9 @@ class ConfirmScreen(ModalScreen[bool]):
         Binding("n", "no", "No", show=False),
     ]
 
-    def __init__(self, message: str, *, title: str = "Confirm", typed: str | None = None, yes: str = "Yes") -> None:
+    def __init__(
+        self, message: str | Text, *, title: str = "Confirm", typed: str | None = None, yes: str = "Yes"
+    ) -> None:
         super().__init__()
         self.message = message
         self.title_text = title
@@ -35,8 +40,8 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical() as box:
-            box.border_title = self.title_text
-            yield Static(self.message, id="confirm-message")
+            box.border_title = literal(self.title_text)
+            yield Static(literal(self.message, keep_newlines=True), id="confirm-message")
             if self.typed:
                 yield Input(placeholder=f"type {self.typed} to confirm", id="confirm-typed", compact=True)
             with Horizontal(classes="buttons"):

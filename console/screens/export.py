@@ -12,6 +12,7 @@ from shared.db import utcnow
 from shared.draws import default_export_path
 
 from ..messages import ExportProgress
+from ..safe_text import literal
 from ..snapshot import DrawInfo
 from .base import DbModal
 
@@ -30,7 +31,7 @@ class ExportScreen(DbModal):
     def compose(self) -> ComposeResult:
         path = default_export_path(self.draw, self.exports_dir, utcnow())
         with Vertical(classes="dialog", id="export") as box:
-            box.border_title = f"Export “{self.draw.name}” to Excel"
+            box.border_title = literal(f"Export “{self.draw.name}” to Excel")
             yield Label("Summary, Bookings, Tickets and Payments sheets. Save to:", classes="hint")
             yield Input(str(path), id="path", compact=True)
             yield ProgressBar(total=None, show_eta=False, id="progress")

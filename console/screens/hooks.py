@@ -5,7 +5,6 @@ dashboard (or makes one to enter there). Both only ever record payments for the 
 
 from dataclasses import dataclass
 
-from rich.markup import escape
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -26,6 +25,7 @@ from shared.intake import (
 )
 from shared.upi import qr_text
 
+from ..safe_text import literal
 from ..snapshot import local_time
 from ..widgets.qr_view import QrView
 from .base import DbModal
@@ -101,15 +101,15 @@ class HooksScreen(LiveScreen):
         else:
             state.append(" OFF ", style="bold reverse")
             state.append("  press s to turn it on: the forwarder app on your phone then posts each bank SMS here.")
-        self.query_one("#sms-state", Static).update(state)
+        self.query_one("#sms-state", Static).update(literal(state, keep_newlines=True))
         secret = Text()
         if sms.enabled:
             secret.append("Secret  ", style="dim")
             secret.append(sms.secret, style="bold")
-        self.query_one("#sms-secret", Static).update(secret)
+        self.query_one("#sms-secret", Static).update(literal(secret, keep_newlines=True))
         self.query_one("#sms-secret").display = sms.enabled
         self.show_setup(view)
-        self.query_one("#razorpay-state", Static).update(self.razorpay_text(view.razorpay))
+        self.query_one("#razorpay-state", Static).update(literal(self.razorpay_text(view.razorpay), keep_newlines=True))
         self.refresh_bindings()
 
     def show_setup(self, view: HooksView) -> None:
@@ -254,7 +254,7 @@ class RazorpayScreen(DbModal):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="razorpay") as box:
-            box.border_title = "Razorpay webhook secret"
+            box.border_title = literal("Razorpay webhook secret")
             yield Label(
                 "The secret you entered for the webhook in Razorpay's dashboard (12 to 200 characters, no "
                 "spaces). Entering a new one replaces the old one.",
@@ -292,10 +292,8 @@ class RazorpayScreen(DbModal):
 
         self.app.push_screen(
             ConfirmScreen(
-                escape(
-                    "Turn the Razorpay hook off?\n\nRazorpay's webhooks are then refused (the address answers 404); "
-                    "Razorpay retries them for a day."
-                ),
+                "Turn the Razorpay hook off?\n\nRazorpay's webhooks are then refused (the address answers 404); "
+                "Razorpay retries them for a day.",
                 title="Razorpay hook off",
                 yes="Turn off",
             ),

@@ -3,7 +3,6 @@ organiser's actions. Its read runs in a thread worker and is re-armed only when 
 reported back (reads never pile up); an action runs in another worker, one at a time. Refusals
 come back as the core's own words in the screen's status line."""
 
-from rich.text import Text
 from textual import on, work
 from textual.binding import Binding
 from textual.screen import Screen
@@ -14,6 +13,7 @@ from shared.db import drop_connection
 from shared.errors import LuckyDrawError
 
 from ..messages import DbDone, DbRefused, call_core
+from ..safe_text import literal
 
 READ = "read"
 
@@ -138,7 +138,7 @@ class LiveScreen(Screen):
     def say(self, text: str, kind: str = "") -> None:
         status = self.query_one("#screen-status", Static)
         status.set_classes(kind)
-        status.update(Text(text))  # the core's words, never read as markup
+        status.update(literal(text, keep_newlines=True))  # the core's words, never read as markup
 
     @property
     def status_text(self) -> str:

@@ -14,6 +14,7 @@ from shared.draws import create_draw, current_draw, get_draw, validate_settings
 from shared.errors import InvalidInput, LuckyDrawError
 from shared.money import rupees
 
+from ..safe_text import literal
 from ..snapshot import DrawInfo, Snapshot, draw_info
 from .base import DbModal
 from .confirm import ConfirmScreen
@@ -109,13 +110,15 @@ class NewDrawScreen(DbModal):
         if self.current is not None:
             values["name"] = ""
         with Vertical(classes="dialog", id="new-draw") as box:
-            box.border_title = "New draw" if self.current else "Welcome: set up your first draw"
+            box.border_title = literal("New draw" if self.current else "Welcome: set up your first draw")
             if self.current is None:
                 yield Label("Buyers pay these amounts by UPI straight to this UPI ID.", classes="hint")
             else:
                 yield Label(
-                    f"“{self.current.name}” will be archived (kept, viewable under Bookings; its unpaid "
-                    f"bookings cancelled) and exported to Excel in {self.exports_dir}/.",
+                    literal(
+                        f"“{self.current.name}” will be archived (kept, viewable under Bookings; its unpaid "
+                        f"bookings cancelled) and exported to Excel in {self.exports_dir}/."
+                    ),
                     classes="hint warning",
                 )
             with Grid(classes="form"):

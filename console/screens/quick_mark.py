@@ -9,6 +9,7 @@ from shared.errors import InvalidInput
 from shared.money import parse_amount
 from shared.payments import record_payment
 
+from ..safe_text import literal
 from .base import DbModal
 
 
@@ -17,7 +18,7 @@ class QuickMarkScreen(DbModal):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="quick-mark") as box:
-            box.border_title = "Quick mark by amount (no UTR)"
+            box.border_title = literal("Quick mark by amount (no UTR)")
             yield Label(
                 "Only when you saw the money arrive but have no UTR: the payment is flagged NO UTR "
                 "in every list and the export. Add the UTR later by recording it properly.",

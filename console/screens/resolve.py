@@ -12,6 +12,7 @@ from shared.money import format_rupees, rupees
 from shared.payments import assign_payment, refund_payment
 
 from ..messages import Outcome
+from ..safe_text import literal
 from ..snapshot import DrawInfo, open_payments
 from ..widgets.payments_table import PaymentsTable
 from .base import DbModal
@@ -35,7 +36,7 @@ class ResolveScreen(DbModal):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide", id="resolve") as box:
-            box.border_title = "Unmatched and needs attention"
+            box.border_title = literal("Unmatched and needs attention")
             yield Label("a assign to a booking (or move to another)  ·  r mark refunded  ·  esc close", classes="hint")
             yield PaymentsTable(title="Payments to sort out", detailed=True, id="open-payments")
             yield Static("", id="status")

@@ -8,6 +8,7 @@ from textual.widgets import Button, Input, Label, Static
 
 from shared.draws import update_settings
 
+from ..safe_text import literal
 from ..snapshot import DrawInfo, draw_info
 from .base import DbModal
 from .new_draw import FIELDS, field_for, form_values
@@ -35,7 +36,7 @@ class SettingsScreen(DbModal):
             late_window_minutes=str(self.draw.late_window_minutes),
         )
         with Vertical(classes="dialog", id="settings") as box:
-            box.border_title = f"Settings of “{self.draw.name}”"
+            box.border_title = literal(f"Settings of “{self.draw.name}”")
             yield Label("Tickets can only be added; the price is fixed once bookings exist.", classes="hint")
             with Grid(classes="form"):
                 for key, label in [(k, lbl) for k, lbl, *_ in FIELDS] + list(EXTRA):

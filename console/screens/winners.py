@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from rich.markup import escape
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -26,6 +25,7 @@ from shared.winner_draw import (
     results_json,
 )
 
+from ..safe_text import literal
 from ..snapshot import DrawInfo, draw_info, local_time
 from ..widgets.draw_reveal import DrawReveal
 from ..widgets.winners_table import WinnersTable
@@ -190,13 +190,13 @@ class WinnersScreen(LiveScreen):
         title.append(f" {view.state.upper()} ", style=STATE_STYLES.get(view.state, "bold reverse"))
         if view.closed_at and view.state != "open":
             title.append(f"  sales closed {iso_local(view.closed_at)}", style="dim")
-        self.query_one("#winners-title", Static).update(title)
-        self.query_one("#winners-info", Static).update(info_text(view))
-        self.query_one("#winners-ready", Static).update(readiness_text(view))
+        self.query_one("#winners-title", Static).update(literal(title, keep_newlines=True))
+        self.query_one("#winners-info", Static).update(literal(info_text(view), keep_newlines=True))
+        self.query_one("#winners-ready", Static).update(literal(readiness_text(view), keep_newlines=True))
         shown = tuple(d for d in view.drawings if self.revealing is None or d.number < self.revealing)
         table = self.query_one(WinnersTable)
         table.show(shown)
-        table.border_title = "Winners" if shown else "Winners: none drawn yet"
+        table.border_title = literal("Winners" if shown else "Winners: none drawn yet")
         self.refresh_bindings()
 
     # Which keys apply ---------------------------------------------------------------------------
@@ -246,7 +246,7 @@ class WinnersScreen(LiveScreen):
         note = f" The announcement “{self.view.announcement}” stays on record." if self.view.announcement else ""
         self.app.push_screen(
             ConfirmScreen(
-                escape(f"Take bookings for “{self.view.draw.name}” again?{note}"), title="Open sales", yes="Open sales"
+                f"Take bookings for “{self.view.draw.name}” again?{note}", title="Open sales", yes="Open sales"
             ),
             confirmed,
         )

@@ -3,7 +3,6 @@ prizes, draw the winners, redraw a prize. Each runs one call of `shared.winner_d
 refusal word for word; what cannot be undone asks first (letting pending bookings expire only
 with a typed word)."""
 
-from rich.markup import escape
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -12,6 +11,7 @@ from textual.widgets import Button, Checkbox, Input, Label, Select, Static, Text
 
 from shared.winner_draw import close_sales, draw_winners, public_commitment, redraw, set_prizes
 
+from ..safe_text import literal
 from .base import DbModal
 from .confirm import ConfirmScreen
 
@@ -48,7 +48,7 @@ class CloseSalesScreen(DbModal):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="close-sales") as box:
-            box.border_title = (
+            box.border_title = literal(
                 "Announce the public value" if self.announce_only else f"Close sales of “{self.draw_name}”"
             )
             if not self.announce_only:
@@ -97,10 +97,8 @@ class CloseSalesScreen(DbModal):
 
         self.app.push_screen(
             ConfirmScreen(
-                escape(
-                    f"Announce “{text}” as the public value of the draw?\n\nIt is published with the time, and the "
-                    f"draw will need that value once it is known. It can never be changed."
-                ),
+                f"Announce “{text}” as the public value of the draw?\n\nIt is published with the time, and the "
+                f"draw will need that value once it is known. It can never be changed.",
                 title="Public value",
                 yes="Announce",
             ),
@@ -127,7 +125,7 @@ class PrizesScreen(DbModal):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="prizes") as box:
-            box.border_title = "Prizes"
+            box.border_title = literal("Prizes")
             yield Label(
                 "One prize per line, in drawing order (the first line is drawn first). Buyers see "
                 "these on the buyer page.",
@@ -180,12 +178,10 @@ class DrawScreen(DbModal):
     def compose(self) -> ComposeResult:
         view, ready = self.view, self.view.readiness
         with Vertical(classes="dialog", id="draw-dialog") as box:
-            box.border_title = f"Draw the winners of “{view.draw.name}”"
+            box.border_title = literal(f"Draw the winners of “{view.draw.name}”")
             if view.prizes:
                 rule = "one prize per buyer" if view.one_prize_per_buyer else "a buyer may win more than one prize"
-                yield Static(
-                    f"Prizes in drawing order: {numbered(view.prizes)}  ({rule})", id="draw-prizes", markup=False
-                )
+                yield Static(literal(f"Prizes in drawing order: {numbered(view.prizes)}  ({rule})"), id="draw-prizes")
             else:
                 yield Static(
                     "No prizes are planned yet: close this and press p to name them.",
@@ -194,11 +190,11 @@ class DrawScreen(DbModal):
                 )
             yield Static(f"{ready.sold_tickets:,} sold tickets take part.", classes="hint")
             if ready.problems:
-                yield Static("\n".join(ready.problems), id="draw-problems", classes="warning", markup=False)
-            if view.announcement:
                 yield Static(
-                    f"Public value announced as “{view.announcement}”. Type it exactly as published:", markup=False
+                    literal("\n".join(ready.problems), keep_newlines=True), id="draw-problems", classes="warning"
                 )
+            if view.announcement:
+                yield Static(literal(f"Public value announced as “{view.announcement}”. Type it exactly as published:"))
                 yield Input(placeholder="the public value", id="public-value", compact=True)
             else:
                 yield Label("No public value was announced when sales closed, so the draw uses none.", classes="hint")
@@ -236,15 +232,13 @@ class DrawScreen(DbModal):
                 f"that cannot be undone.\n\nType {EXPIRE_WORD} to let them expire and draw."
             )
             confirm = ConfirmScreen(
-                escape(message), title="Let pending bookings expire", typed=EXPIRE_WORD, yes="Expire and draw"
+                message, title="Let pending bookings expire", typed=EXPIRE_WORD, yes="Expire and draw"
             )
         else:
             confirm = ConfirmScreen(
-                escape(
-                    f"Draw the winners of “{name}” now?\n\nThe result is final: a prize "
-                    f"that is not claimed can only be drawn again as a new drawing, with "
-                    f"the first one kept on record."
-                ),
+                f"Draw the winners of “{name}” now?\n\nThe result is final: a prize "
+                f"that is not claimed can only be drawn again as a new drawing, with "
+                f"the first one kept on record.",
                 title="Draw the winners",
                 yes="Draw",
             )
@@ -276,7 +270,7 @@ class RedrawScreen(DbModal):
     def compose(self) -> ComposeResult:
         first = self.view.drawings[0]
         with Vertical(classes="dialog", id="redraw-dialog") as box:
-            box.border_title = "Redraw a prize"
+            box.border_title = literal("Redraw a prize")
             yield Label(
                 "For a prize that was not claimed. The earlier winner stays on record; the new winner is "
                 "drawn from the same inputs, leaving out every earlier winner.",
@@ -317,10 +311,8 @@ class RedrawScreen(DbModal):
 
         self.app.push_screen(
             ConfirmScreen(
-                escape(
-                    f"Draw “{prize}” again?\n\n{current} stays on record; the new winner is drawing "
-                    f"{self.view.drawings[-1].number + 1}. This cannot be undone."
-                ),
+                f"Draw “{prize}” again?\n\n{current} stays on record; the new winner is drawing "
+                f"{self.view.drawings[-1].number + 1}. This cannot be undone.",
                 title="Redraw",
                 yes="Redraw",
             ),

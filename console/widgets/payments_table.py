@@ -1,11 +1,12 @@
 """PaymentsTable: payments newest first, each with the booking it settled or what is wrong with it."""
 
 from rich.text import Text
-from textual.widgets import DataTable
 
 from shared.money import format_rupees
 
+from ..safe_text import literal, visible
 from ..snapshot import PaymentRow, local_time
+from .literal_table import LiteralTable
 
 COLUMNS = (
     ("Time", "time", 8),
@@ -23,7 +24,7 @@ def utr_text(row: PaymentRow) -> Text:
         return Text("CASH", style="bold cyan")
     if row.utr_missing:
         return Text("NO UTR", style="bold magenta")
-    return Text(row.utr)
+    return literal(row.utr)
 
 
 def booking_text(row: PaymentRow, detailed: bool = False) -> Text:
@@ -32,7 +33,7 @@ def booking_text(row: PaymentRow, detailed: bool = False) -> Text:
     if row.status == "matched":
         text = Text(f"→ {row.order_reference}", style="bold green")
         if row.order_name:
-            text.append(f" {row.order_name}", style="green")
+            text.append(f" {visible(row.order_name)}", style="green")
         return text
     if row.status == "unmatched":
         return Text("UNMATCHED", style="bold white on red")
@@ -40,12 +41,12 @@ def booking_text(row: PaymentRow, detailed: bool = False) -> Text:
         text = Text("NEEDS ATTENTION", style="bold black on yellow")
         reason = REASONS.get(row.attention_reason or "", row.attention_reason or "") if detailed else ""
         if row.candidate_reference:
-            text.append(f" {reason} {row.candidate_reference}".replace("  ", " ").rstrip(), style="yellow")
+            text.append(f" {reason} {visible(row.candidate_reference)}".replace("  ", " ").rstrip(), style="yellow")
         return text
     return Text(row.status.upper(), style="dim")
 
 
-class PaymentsTable(DataTable):
+class PaymentsTable(LiteralTable):
     """Keyed by payment id; rebuilt only when a payment was added or changed."""
 
     def __init__(self, *, title: str = "Recent payments", detailed: bool = False, **kwargs) -> None:
@@ -59,7 +60,7 @@ class PaymentsTable(DataTable):
             if key == "booking" and self.detailed:
                 width = DETAILED_BOOKING_WIDTH
             self.add_column(label, key=key, width=width)
-        self.border_title = self.heading
+        self.border_title = literal(self.heading)
 
     def show(self, rows: tuple[PaymentRow, ...]) -> None:
         if rows == self.rows_shown:
