@@ -4,6 +4,8 @@ every result into words on the screen and a toast."""
 
 import asyncio
 import os
+import traceback
+from dataclasses import dataclass
 from pathlib import Path
 
 from textual import on, work
@@ -61,6 +63,14 @@ ACTIONS = (  # (title, help, action) for the command palette
 MAIN_SCREEN_ACTIONS = ("winners", "inbox", "hooks")  # app-level keys that act on the main screen only
 
 
+@dataclass(frozen=True)
+class Crash:
+    """An unexpected error that ended the console: one line for the organiser, the traceback for the log."""
+
+    summary: str
+    details: str
+
+
 class LuckyDrawApp(App):
     CSS_PATH = Path(__file__).with_name("console.tcss")
     TITLE = "Lucky Draw"
@@ -98,6 +108,23 @@ class LuckyDrawApp(App):
         self._asked_for_draw = False
         self._checking = False
         self.dashboard: DashboardScreen | None = None
+        self.crash: Crash | None = None  # set when an unexpected error ended the console
+
+    def _handle_exception(self, error: Exception) -> None:
+        """Textual's hook for an error nothing caught (it then ends the app): keep the traceback for
+        the console log, which `luckydraw up` / `console` write, and say one line about it."""
+        if self.crash is None:
+            self.crash = Crash(
+                f"{type(error).__name__}: {visible(error)[:200]}", "".join(traceback.format_exception(error))
+            )
+        super()._handle_exception(error)
+
+    def _print_error_renderables(self) -> None:
+        """Textual would print the traceback over the organiser's terminal; it is in the log instead."""
+        if self.crash is not None:
+            self._exit_renderables.clear()
+            return
+        super()._print_error_renderables()
 
     def notify(self, message, *, title="", severity="information", timeout=None, markup=False) -> None:
         """Every toast is literal text: names and references in it are what buyers typed, never
