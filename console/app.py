@@ -18,7 +18,7 @@ from shared.db import drop_connection
 from shared.money import format_rupees, rupees
 from shared.payments import check_payments
 
-from .messages import DbDone, DbRefused, Outcome, RefreshFailed, SnapshotReady, call_core
+from .messages import Outcome, PaymentsChecked, RefreshFailed, Refused, SnapshotReady, call_core
 from .safe_text import visible
 from .screens.add_payment import AddPaymentScreen
 from .screens.bookings import BookingsScreen
@@ -34,6 +34,7 @@ from .screens.settings import SettingsScreen
 from .screens.share import ShareScreen
 from .screens.winners import WinnersScreen
 from .snapshot import DrawInfo, Snapshot, take_snapshot, ticket_labels
+from .widgets.keys_panel import KeysPanel
 
 REFRESH_SECONDS = 1.0
 NOTICE_SEVERITY = {
@@ -323,11 +324,11 @@ class LuckyDrawApp(App):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="check payments")
     def check(self) -> None:
-        call_core(self.post_message, "check", check_payments)
+        call_core(self.post_message, PaymentsChecked, check_payments)
 
-    def on_db_done(self, message: DbDone) -> None:
+    def on_payments_checked(self, message: PaymentsChecked) -> None:
         self._checking = False
-        results = message.result
+        results = message.results
         confirmed = [r for r in results if r.confirmed]
         self._announced.update(r.payment_id for r in results)
         if not results:
@@ -341,7 +342,7 @@ class LuckyDrawApp(App):
         )
         self.show_outcome(text, "information" if confirmed else "warning", "Check payments")
 
-    def on_db_refused(self, message: DbRefused) -> None:
+    def on_refused(self, message: Refused) -> None:
         self._checking = False
         self.show_outcome(message.message, "error", "Refused")
 
@@ -407,10 +408,11 @@ class LuckyDrawApp(App):
 
     def action_toggle_keys(self) -> None:
         """Every key of the screen in a side panel (the footer has room for the first few)."""
-        if self.screen.query("HelpPanel"):
-            self.action_hide_help_panel()
+        panels = self.screen.query(KeysPanel)
+        if panels:
+            panels.remove()
         else:
-            self.action_show_help_panel()
+            self.screen.mount(KeysPanel())
 
     def get_system_commands(self, screen):
         yield from super().get_system_commands(screen)

@@ -13,6 +13,7 @@ from shared.payments import record_payment
 from shared.sms import parse_credit_sms
 from shared.validation import parse_utr
 
+from ..messages import PaymentRecorded
 from ..safe_text import literal
 from ..snapshot import PendingRow, ticket_labels
 from ..widgets.sms_box import SmsBox
@@ -148,7 +149,7 @@ class AddPaymentScreen(DbModal):
             return
         source = "sms" if self.from_sms else "manual"
         self.start(
-            "record",
+            PaymentRecorded,
             record_payment,
             amount,
             utr,
@@ -166,8 +167,8 @@ class AddPaymentScreen(DbModal):
     def cancel_pressed(self) -> None:
         self.dismiss(None)
 
-    def refused(self, label: str, message: str) -> None:
+    def refused(self, of, message: str) -> None:
         self.query_one("#utr" if "UTR" in message else "#amount").focus()
 
-    def done(self, label: str, result) -> None:
-        self.dismiss(result)
+    def on_payment_recorded(self, message: PaymentRecorded) -> None:
+        self.dismiss(message.result)

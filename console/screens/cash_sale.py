@@ -10,6 +10,7 @@ from shared.money import format_rupees
 from shared.payments import sell_cash
 from shared.validation import parse_ticket_list
 
+from ..messages import PaymentRecorded
 from ..safe_text import literal
 from ..snapshot import DrawInfo
 from .base import DbModal
@@ -66,11 +67,11 @@ class CashSaleScreen(DbModal):
             self.say(f"Please fill in the {empty}.", "error")
             self.query_one(f"#{empty}").focus()
             return
-        self.start("cash", sell_cash, *values)
+        self.start(PaymentRecorded, sell_cash, *values)
 
     @on(Button.Pressed, "#cancel")
     def cancel_pressed(self) -> None:
         self.dismiss(None)
 
-    def done(self, label: str, result) -> None:
-        self.dismiss(result)
+    def on_payment_recorded(self, message: PaymentRecorded) -> None:
+        self.dismiss(message.result)

@@ -25,6 +25,7 @@ from shared.intake import (
 )
 from shared.upi import qr_text
 
+from ..messages import RazorpayHookChanged, SmsHookOff, SmsHookOn
 from ..safe_text import literal
 from ..snapshot import local_time
 from ..widgets.qr_view import QrView
@@ -173,12 +174,12 @@ class HooksScreen(LiveScreen):
 
     def action_sms_on(self) -> None:
         if self.view is None or not self.view.sms.enabled:
-            self.act("sms on", enable_sms_hook, waiting="Turning the SMS hook on…")
+            self.act(SmsHookOn, enable_sms_hook, waiting="Turning the SMS hook on…")
             return
 
         def confirmed(yes: bool | None) -> None:
             if yes:
-                self.act("sms on", enable_sms_hook, waiting="Making a new secret…")
+                self.act(SmsHookOn, enable_sms_hook, waiting="Making a new secret…")
 
         self.app.push_screen(
             ConfirmScreen(
@@ -193,7 +194,7 @@ class HooksScreen(LiveScreen):
     def action_sms_off(self) -> None:
         def confirmed(yes: bool | None) -> None:
             if yes:
-                self.act("sms off", disable_sms_hook, waiting="Turning the SMS hook off…")
+                self.act(SmsHookOff, disable_sms_hook, waiting="Turning the SMS hook off…")
 
         self.app.push_screen(
             ConfirmScreen(
@@ -215,12 +216,13 @@ class HooksScreen(LiveScreen):
             self.app.notify(text, title="Razorpay hook", markup=False)
         self.reload()
 
-    def acted(self, label: str, result) -> None:
-        text = (
-            "SMS hook on. Set up the forwarder app with the secret (or the QR code) below."
-            if label == "sms on"
-            else "SMS hook off: the forwarder's messages are now refused."
-        )
+    def on_sms_hook_on(self, message: SmsHookOn) -> None:
+        self.hook_changed("SMS hook on. Set up the forwarder app with the secret (or the QR code) below.")
+
+    def on_sms_hook_off(self, message: SmsHookOff) -> None:
+        self.hook_changed("SMS hook off: the forwarder's messages are now refused.")
+
+    def hook_changed(self, text: str) -> None:
         self.say(text, "ok")
         self.app.notify(text, title="SMS hook", markup=False)
 
@@ -275,11 +277,11 @@ class RazorpayScreen(DbModal):
     @on(Input.Submitted, "#secret")
     @on(Button.Pressed, "#save")
     def save(self) -> None:
-        self.start("save", save_razorpay, self.query_one("#secret", Input).value.strip())
+        self.start(RazorpayHookChanged, save_razorpay, self.query_one("#secret", Input).value.strip())
 
     @on(Button.Pressed, "#generate")
     def action_generate(self) -> None:
-        self.start("save", save_razorpay, None, waiting="Making a secret…")
+        self.start(RazorpayHookChanged, save_razorpay, None, waiting="Making a secret…")
 
     @on(Button.Pressed, "#off")
     def action_turn_off(self) -> None:
@@ -288,7 +290,7 @@ class RazorpayScreen(DbModal):
 
         def confirmed(yes: bool | None) -> None:
             if yes:
-                self.start("off", clear_razorpay, waiting="Turning the Razorpay hook off…")
+                self.start(RazorpayHookChanged, clear_razorpay, waiting="Turning the Razorpay hook off…")
 
         self.app.push_screen(
             ConfirmScreen(
@@ -304,5 +306,5 @@ class RazorpayScreen(DbModal):
     def cancel_pressed(self) -> None:
         self.dismiss(None)
 
-    def done(self, label: str, result) -> None:
-        self.dismiss(result)
+    def on_razorpay_hook_changed(self, message: RazorpayHookChanged) -> None:
+        self.dismiss(message.text)

@@ -13,6 +13,7 @@ from textual.widgets import DataTable, Footer, Static
 
 from shared.intake import InboxItem, inbox_counts, inbox_items, razorpay_hook_settings, retry_item, sms_hook_settings
 
+from ..messages import InboxRetried
 from ..safe_text import literal
 from ..widgets.inbox_table import InboxTable, detail_text, outcome_text
 from .confirm import ConfirmScreen
@@ -114,12 +115,12 @@ class InboxScreen(LiveScreen):
         if item is None or self.busy:
             return
         if not item.retryable:  # the core says why it cannot be processed again
-            self.act("retry", retry_item, item.id, waiting=f"Inbox #{item.id}…")
+            self.act(InboxRetried, retry_item, item.id, waiting=f"Inbox #{item.id}…")
             return
 
         def confirmed(yes: bool | None) -> None:
             if yes:
-                self.act("retry", retry_item, item.id, waiting=f"Processing inbox #{item.id} again…")
+                self.act(InboxRetried, retry_item, item.id, waiting=f"Processing inbox #{item.id} again…")
 
         was = f"\n\nIt was: {item.reason}" if item.reason else ""
         self.app.push_screen(
@@ -132,7 +133,8 @@ class InboxScreen(LiveScreen):
             confirmed,
         )
 
-    def acted(self, label: str, result: InboxItem) -> None:
+    def on_inbox_retried(self, message: InboxRetried) -> None:
+        result = message.item
         line = Text(f"Inbox #{result.id}: ")
         line.append_text(outcome_text(result, booking=True))
         if result.reason:

@@ -14,6 +14,7 @@ from shared.draws import create_draw, current_draw, get_draw, validate_settings
 from shared.errors import InvalidInput, LuckyDrawError
 from shared.money import rupees
 
+from ..messages import DrawStarted
 from ..safe_text import literal
 from ..snapshot import DrawInfo, Snapshot, draw_info
 from .base import DbModal
@@ -154,7 +155,7 @@ class NewDrawScreen(DbModal):
             self.query_one(f"#{field_for(error.message)}").focus()
             return
         if self.current is None:
-            self.start("create", start_new_draw, settings, self.exports_dir, waiting="Creating the draw…")
+            self.start(DrawStarted, start_new_draw, settings, self.exports_dir, waiting="Creating the draw…")
             return
         s = self.snapshot
         message = (
@@ -168,7 +169,7 @@ class NewDrawScreen(DbModal):
         def confirmed(yes: bool | None) -> None:
             if yes:
                 self.start(
-                    "create",
+                    DrawStarted,
                     start_new_draw,
                     settings,
                     self.exports_dir,
@@ -179,12 +180,12 @@ class NewDrawScreen(DbModal):
             ConfirmScreen(message, title="New draw", typed=CONFIRM_WORD, yes="Start new draw"), confirmed
         )
 
-    def refused(self, label: str, message: str) -> None:
+    def refused(self, of, message: str) -> None:
         self.query_one(f"#{field_for(message)}").focus()
 
     @on(Button.Pressed, "#cancel")
     def cancel_pressed(self) -> None:
         self.dismiss(None)
 
-    def done(self, label: str, result) -> None:
-        self.dismiss(result)
+    def on_draw_started(self, message: DrawStarted) -> None:
+        self.dismiss(message.result)

@@ -8,6 +8,7 @@ from textual.widgets import Button, Input, Label, Static
 
 from shared.draws import update_settings
 
+from ..messages import SettingsSaved
 from ..safe_text import literal
 from ..snapshot import DrawInfo, draw_info
 from .base import DbModal
@@ -48,7 +49,7 @@ class SettingsScreen(DbModal):
                 yield Button("Cancel  esc", id="cancel", compact=True)
 
     def on_mount(self) -> None:
-        self.query_one("#payee_vpa").focus()
+        self.query_one(f"#{FIELDS[0][0]}").focus()  # the first field, as Tab order goes
 
     @on(Input.Submitted)
     @on(Button.Pressed, "#save")
@@ -57,9 +58,9 @@ class SettingsScreen(DbModal):
             key: self.query_one(f"#{key}", Input).value for key in [k for k, *_ in FIELDS] + [k for k, _ in EXTRA]
         }
         changes["price_paise"] = changes.pop("price")
-        self.start("settings", save_settings, changes)
+        self.start(SettingsSaved, save_settings, changes)
 
-    def refused(self, label: str, message: str) -> None:
+    def refused(self, of, message: str) -> None:
         lowered = message.lower()
         key = (
             "max_pending_per_mobile"
@@ -76,5 +77,5 @@ class SettingsScreen(DbModal):
     def cancel_pressed(self) -> None:
         self.dismiss(None)
 
-    def done(self, label: str, result) -> None:
-        self.dismiss(result)
+    def on_settings_saved(self, message: SettingsSaved) -> None:
+        self.dismiss(message.draw)

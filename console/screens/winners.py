@@ -25,6 +25,7 @@ from shared.winner_draw import (
     results_json,
 )
 
+from ..messages import ResultsWritten, SalesReopened
 from ..safe_text import literal
 from ..snapshot import DrawInfo, draw_info, local_time
 from ..widgets.draw_reveal import DrawReveal
@@ -241,7 +242,7 @@ class WinnersScreen(LiveScreen):
     def action_open_sales(self) -> None:
         def confirmed(yes: bool | None) -> None:
             if yes:
-                self.act("open", reopen_sales, waiting="Opening sales…")
+                self.act(SalesReopened, reopen_sales, waiting="Opening sales…")
 
         note = f" The announcement “{self.view.announcement}” stays on record." if self.view.announcement else ""
         self.app.push_screen(
@@ -263,15 +264,15 @@ class WinnersScreen(LiveScreen):
 
     def action_results_file(self) -> None:
         path = (self.exports_dir / f"results-draw-{self.view.draw.id}.json").resolve()
-        self.act("results", write_results, path, waiting=f"Writing {path}…")
+        self.act(ResultsWritten, write_results, path, waiting=f"Writing {path}…")
 
-    def acted(self, label: str, result) -> None:
-        if label == "open":
-            self.say(f"Sales for “{result}” are open again.", "ok")
-        elif label == "results":
-            text = f"Results written to {result}. Anyone can check it: luckydraw verify {result}"
-            self.say(text, "ok")
-            self.app.notify(f"Results written to {result}", title="Results file", markup=False)
+    def on_sales_reopened(self, message: SalesReopened) -> None:
+        self.say(f"Sales for “{message.draw_name}” are open again.", "ok")
+
+    def on_results_written(self, message: ResultsWritten) -> None:
+        path = message.path
+        self.say(f"Results written to {path}. Anyone can check it: luckydraw verify {path}", "ok")
+        self.app.notify(f"Results written to {path}", title="Results file", markup=False)
 
     # The draw's moment --------------------------------------------------------------------------
 

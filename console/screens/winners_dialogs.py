@@ -11,6 +11,7 @@ from textual.widgets import Button, Checkbox, Input, Label, Select, Static, Text
 
 from shared.winner_draw import close_sales, draw_winners, public_commitment, redraw, set_prizes
 
+from ..messages import PrizeRedrawn, PrizesSaved, SalesClosed, WinnersDrawn
 from ..safe_text import literal
 from .base import DbModal
 from .confirm import ConfirmScreen
@@ -88,12 +89,12 @@ class CloseSalesScreen(DbModal):
     def save(self) -> None:
         text = self.query_one("#announcement", Input).value.strip()
         if not text:
-            self.start("close", close_and_describe, text, waiting="Closing sales…")
+            self.start(SalesClosed, close_and_describe, text, waiting="Closing sales…")
             return
 
         def confirmed(yes: bool | None) -> None:
             if yes:
-                self.start("close", close_and_describe, text, waiting="Recording the announcement…")
+                self.start(SalesClosed, close_and_describe, text, waiting="Recording the announcement…")
 
         self.app.push_screen(
             ConfirmScreen(
@@ -109,8 +110,15 @@ class CloseSalesScreen(DbModal):
     def cancel_pressed(self) -> None:
         self.dismiss(None)
 
-    def done(self, label: str, result) -> None:
-        self.dismiss(result)
+    def on_sales_closed(self, message: SalesClosed) -> None:
+        self.dismiss(message.text)
+
+
+def one_per_buyer_label(on: bool) -> str:
+    """The checkbox says its state in words: the box alone looks alike on and off in many terminals."""
+    if on:
+        return "One prize per buyer: ON (a buyer's other tickets leave the draw once they win)"
+    return "One prize per buyer: OFF (a buyer may win with each of their tickets)"
 
 
 class PrizesScreen(DbModal):
@@ -138,12 +146,7 @@ class PrizesScreen(DbModal):
                 soft_wrap=False,
                 placeholder="1st: scooter\n2nd: phone\n3rd: dinner set",
             )
-            yield Checkbox(
-                "One prize per buyer (a buyer's other tickets leave the draw once they win)",
-                self.one,
-                id="one-per-buyer",
-                compact=True,
-            )
+            yield Checkbox(one_per_buyer_label(self.one), self.one, id="one-per-buyer", compact=True)
             yield Static("", id="status")
             with Horizontal(classes="buttons"):
                 yield Button("Save  ctrl+s", id="save", variant="primary", compact=True)
@@ -152,17 +155,21 @@ class PrizesScreen(DbModal):
     def on_mount(self) -> None:
         self.query_one("#prize-lines").focus()
 
+    @on(Checkbox.Changed, "#one-per-buyer")
+    def one_changed(self, event: Checkbox.Changed) -> None:
+        event.checkbox.label = one_per_buyer_label(event.value)
+
     @on(Button.Pressed, "#save")
     def action_save(self) -> None:
         names = prize_lines(self.query_one("#prize-lines", TextArea).text)
-        self.start("prizes", set_prizes, names, self.query_one("#one-per-buyer", Checkbox).value)
+        self.start(PrizesSaved, set_prizes, names, self.query_one("#one-per-buyer", Checkbox).value)
 
     @on(Button.Pressed, "#cancel")
     def cancel_pressed(self) -> None:
         self.dismiss(None)
 
-    def done(self, label: str, result) -> None:
-        self.dismiss(result)
+    def on_prizes_saved(self, message: PrizesSaved) -> None:
+        self.dismiss(message.plan)
 
 
 class DrawScreen(DbModal):
@@ -245,7 +252,7 @@ class DrawScreen(DbModal):
 
         def confirmed(yes: bool | None) -> None:
             if yes:
-                self.start("draw", draw_winners, None, value, None, expire, waiting="Drawing…")
+                self.start(WinnersDrawn, draw_winners, None, value, None, expire, waiting="Drawing…")
 
         self.app.push_screen(confirm, confirmed)
 
@@ -253,8 +260,8 @@ class DrawScreen(DbModal):
     def cancel_pressed(self) -> None:
         self.dismiss(None)
 
-    def done(self, label: str, result) -> None:
-        self.dismiss(result)
+    def on_winners_drawn(self, message: WinnersDrawn) -> None:
+        self.dismiss(message.result)
 
 
 class RedrawScreen(DbModal):
@@ -307,7 +314,7 @@ class RedrawScreen(DbModal):
 
         def confirmed(yes: bool | None) -> None:
             if yes:
-                self.start("redraw", redraw, [prize], reason, waiting="Drawing again…")
+                self.start(PrizeRedrawn, redraw, [prize], reason, waiting="Drawing again…")
 
         self.app.push_screen(
             ConfirmScreen(
@@ -330,5 +337,5 @@ class RedrawScreen(DbModal):
     def cancel_pressed(self) -> None:
         self.dismiss(None)
 
-    def done(self, label: str, result) -> None:
-        self.dismiss(result)
+    def on_prize_redrawn(self, message: PrizeRedrawn) -> None:
+        self.dismiss(message.result)

@@ -1,6 +1,7 @@
 """PaymentsTable: payments newest first, each with the booking it settled or what is wrong with it."""
 
 from rich.text import Text
+from textual.widgets.data_table import ColumnKey
 
 from shared.money import format_rupees
 
@@ -16,6 +17,7 @@ COLUMNS = (
     ("Payer", "payer", 11),
 )
 DETAILED_BOOKING_WIDTH = 37
+WIDEST = {"utr": 20, "payer": 30}  # where room beyond 80 columns goes: long UTRs, full payer names
 REASONS = {"double_payment": "paid twice", "late_taken": "late, taken"}
 
 
@@ -55,12 +57,34 @@ class PaymentsTable(LiteralTable):
         self.detailed = detailed
         self.rows_shown: tuple[PaymentRow, ...] = ()
 
+    def base_widths(self) -> dict[str, int]:
+        return {key: DETAILED_BOOKING_WIDTH if key == "booking" and self.detailed else w for _, key, w in COLUMNS}
+
     def on_mount(self) -> None:
-        for label, key, width in COLUMNS:
-            if key == "booking" and self.detailed:
-                width = DETAILED_BOOKING_WIDTH
-            self.add_column(label, key=key, width=width)
+        widths = self.base_widths()
+        for label, key, _width in COLUMNS:
+            self.add_column(label, key=key, width=widths[key])
         self.border_title = literal(self.heading)
+
+    def on_resize(self, event) -> None:
+        self.fit_columns(event.size.width)
+
+    def fit_columns(self, width: int) -> None:
+        """Give the room a wide terminal has to UTR and Payer (the columns that were cut)."""
+        widths = self.base_widths()
+        spare = width - sum(widths.values()) - 2 * self.cell_padding * len(widths) - 2  # the scrollbar
+        for key in ("utr", "payer"):
+            extra = max(0, min(spare, WIDEST[key] - widths[key]))
+            widths[key] += extra
+            spare -= extra
+        changed = False
+        for key, w in widths.items():
+            column = self.columns[ColumnKey(key)]
+            if column.width != w:
+                column.width, changed = w, True
+        if changed:
+            self._require_update_dimensions = True
+            self.refresh(layout=True)
 
     def show(self, rows: tuple[PaymentRow, ...]) -> None:
         if rows == self.rows_shown:

@@ -266,3 +266,21 @@ def test_hostile_data_in_a_real_terminal(sqlite_draw, sqlite_url, tmp_path):
             time.sleep(0.1)
         assert not term.alive()
         assert "Traceback" not in term.screen()
+
+
+def test_a_pasted_sms_with_control_characters_shows_them_as_text(sqlite_draw, sqlite_url):
+    from textual import events
+
+    async def scenario():
+        app = RecordingApp(sqlite_url)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await started(pilot)
+            await pilot.press("s")
+            await settle(pilot)
+            app.post_message(events.Paste("Rs.10.00 credited\r\n\x1b]0;pwned\x07UPI Ref 512345678901"))
+            await settle(pilot)
+            text = app.screen.query_one("#sms").text
+            assert text == "Rs.10.00 credited\n\\x1b]0;pwned\\x07UPI Ref 512345678901"
+            assert app.is_running
+
+    run(scenario)

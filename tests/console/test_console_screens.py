@@ -283,7 +283,8 @@ def test_settings_change_the_current_draw(sqlite_draw, sqlite_url):
             await started(pilot)
             await pilot.press("t")
             dialog = app.screen
-            assert app.screen.focused.id == "payee_vpa"
+            assert app.screen.focused.id == "name"  # the first field (issue 10 item 14)
+            dialog.query_one("#payee_vpa").focus()
             await pilot.press("ctrl+a", "ctrl+k")
             await type_text(pilot, "newid@oksbi")
             dialog.query_one("#price").focus()
