@@ -9,11 +9,13 @@ Ctrl+C, or the terminal goes away (SIGHUP; SIGTERM likewise).
 The buyer web is always its own process (`python -m buyerweb`); nothing here imports it.
 """
 
+import asyncio
 import os
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import traceback
 import urllib.error
@@ -28,6 +30,8 @@ WEB_LOG = "luckydraw-web.log"
 CONSOLE_LOG = "luckydraw-console.log"
 RESTART_PAUSE = 1.0  # seconds between a console crash and opening it again
 RAPID_CRASHES = (3, 60.0)  # this many crashes within this many seconds: wait for Enter instead
+EXIT_GRACE = 10.0  # after SIGHUP/SIGTERM, seconds the console has to close before the process ends anyway
+RUNNING: list = []  # the console app while it runs (for the signal handler of `up`)
 HEALTH_TIMEOUT = 10.0
 STOP_TIMEOUT = 8.0  # more than the web's own graceful shutdown (5 s)
 
@@ -131,11 +135,14 @@ def open_console(
     from .app import LuckyDrawApp
 
     app = LuckyDrawApp(url, web_url=web_url, web_status=web_status)
+    RUNNING.append(app)
     try:
         app.run()
     except Exception as error:  # noqa: BLE001 - what Textual itself did not catch (the terminal, the driver)
         log_crash(Path(crash_log), traceback.format_exc())
         raise ConsoleCrashed(f"{type(error).__name__}: {error}") from error
+    finally:
+        RUNNING.remove(app)
     if app.crash is not None:
         log_crash(Path(crash_log), app.crash.details)
         raise ConsoleCrashed(app.crash.summary)
@@ -264,6 +271,35 @@ def keep_console(open_once, *, address: str, console_log: Path, web_alive, ended
             time.sleep(RESTART_PAUSE)
 
 
+def stop_on_signal(process: subprocess.Popen, handled, gone: list):
+    """The handler `up` installs for SIGHUP and SIGTERM (`handled`); it notes the signal in `gone`."""
+
+    def ended(signum, _frame):
+        """The terminal went away (SIGHUP) or we were asked to stop (SIGTERM): stop the buyer web
+        first — whatever the console does next — then close the console (its event loop ends it
+        cleanly, restoring the terminal), or end at once when none is open. Should closing hang
+        (a terminal that is gone can block its last writes), the process ends after EXIT_GRACE."""
+        gone.append(signum)
+        for sig in handled:
+            signal.signal(sig, signal.SIG_IGN)  # one stop, however many signals follow
+        stop(process)
+        watchdog = threading.Timer(EXIT_GRACE, os._exit, (128 + signum,))
+        watchdog.daemon = True
+        watchdog.start()
+        app = RUNNING[-1] if RUNNING else None
+        if app is not None and app.is_running:
+            try:
+                loop = asyncio.get_running_loop()
+            except RuntimeError:
+                loop = None
+            if loop is not None:
+                loop.call_soon_threadsafe(app.exit, 128 + signum)
+                return
+        raise SystemExit(128 + signum)
+
+    return ended
+
+
 def run_up(
     db_url: str | None,
     host: str,
@@ -299,14 +335,7 @@ def run_up(
             start_new_session=True,
         )
 
-    def ended(signum, _frame):
-        """The terminal went away (SIGHUP) or we were asked to stop (SIGTERM): stop the buyer web
-        first — whatever the console does next — then end."""
-        gone.append(signum)
-        for sig in previous:
-            signal.signal(sig, signal.SIG_IGN)  # one stop, however many signals follow
-        stop(process)
-        raise SystemExit(128 + signum)
+    ended = stop_on_signal(process, previous, gone)
 
     try:
         for sig in previous:
