@@ -6,6 +6,7 @@ import shutil
 import subprocess
 import time
 import uuid
+from pathlib import Path
 
 import pytest
 
@@ -55,6 +56,8 @@ class Terminal:
     def kill(self) -> None:
         """Close the terminal window: tmux hangs up on what runs in it (SIGHUP)."""
         self.run("kill-server")
+        socket_dir = Path(os.environ.get("TMUX_TMPDIR", "/tmp")) / f"tmux-{os.getuid()}"
+        (socket_dir / self.socket).unlink(missing_ok=True)
 
     def screen(self) -> str:
         return self.run("capture-pane", "-p", "-t", self.name)
