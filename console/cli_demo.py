@@ -9,7 +9,7 @@ from shared.errors import Conflict
 from shared.money import parse_amount
 from shared.reports import draw_has_activity
 
-from .output import print_json
+from .output import echo, print_json
 
 DEMO_NAME = "Demo draw"
 BUYERS = [
@@ -44,7 +44,7 @@ def demo(args) -> int:
         print_json(summary)
     else:
         for line in summary["lines"]:
-            print(line)
+            echo(line)
     return 0
 
 

@@ -8,7 +8,7 @@ from shared.fields import ticket_list_text
 from shared.money import format_rupees, parse_amount
 from shared.new_draw import create_draw
 
-from .output import print_json
+from .output import echo, print_json
 
 
 def register(sub) -> None:
@@ -101,12 +101,12 @@ def new_draw(args) -> int:
         )
         return 0
     if old is not None:
-        print(f"Draw #{old.id} '{old.name}' archived; its export: {draws.get_draw(old.id).export_path}")
-    print(
+        echo(f"Draw #{old.id} '{old.name}' archived; its export: {draws.get_draw(old.id).export_path}")
+    echo(
         f"Draw #{draw.id} '{draw.name}' is open: {draw.ticket_count} tickets at "
         f"{format_rupees(draw.price_paise)}, paid to {draw.payee_vpa}."
     )
-    print(f"Commitment (SHA-256 of the secret seed): {draw.seed_hash}")
+    echo(f"Commitment (SHA-256 of the secret seed): {draw.seed_hash}")
     return 0
 
 
@@ -124,7 +124,7 @@ def settings(args) -> int:
     if args.price is not None:
         changes["price_paise"] = parse_amount(args.price)
     draw = draws.update_settings(changes)
-    print(
+    echo(
         f"Draw #{draw.id} '{draw.name}': {draw.ticket_count} tickets at {format_rupees(draw.price_paise)}, "
         f"UPI {draw.payee_vpa} ({draw.payee_name}), hold {draw.hold_minutes} min, "
         f"max {draw.max_per_order} per order."
@@ -138,9 +138,9 @@ def _print_result(result, as_json: bool) -> None:
         data["confirmed"] = result.confirmed
         print_json(data)
     else:
-        print(result.message)
+        echo(result.message)
         if result.candidates:
-            print("Candidates: " + ", ".join(result.candidates))
+            echo("Candidates: " + ", ".join(result.candidates))
 
 
 def pay(args) -> int:
@@ -163,8 +163,8 @@ def check(args) -> int:
         return 0
     confirmed = [r for r in results if r.confirmed]
     for r in results:
-        print(f"{r.utr}: {r.message}")
-    print(f"Checked {len(results)} unmatched payments; {len(confirmed)} confirmed a booking.")
+        echo(f"{r.utr}: {r.message}")
+    echo(f"Checked {len(results)} unmatched payments; {len(confirmed)} confirmed a booking.")
     return 0
 
 
@@ -175,7 +175,7 @@ def assign(args) -> int:
 
 def refund(args) -> int:
     payment = payments.refund_payment(args.utr, note=args.note)
-    print(f"Payment {payment.utr} ({format_rupees(payment.amount_paise)}) marked refunded.")
+    echo(f"Payment {payment.utr} ({format_rupees(payment.amount_paise)}) marked refunded.")
     return 0
 
 
@@ -186,5 +186,5 @@ def sell(args) -> int:
 
 def cancel(args) -> int:
     order = booking.cancel_order(args.order, reason="cancelled by organiser")
-    print(f"Booking {order.reference} cancelled; numbers {ticket_list_text(order.tickets)} are free again.")
+    echo(f"Booking {order.reference} cancelled; numbers {ticket_list_text(order.tickets)} are free again.")
     return 0

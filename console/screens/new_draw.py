@@ -15,6 +15,8 @@ from shared.errors import InvalidInput, LuckyDrawError
 from shared.money import parse_amount, rupees
 from shared.new_draw import create_draw
 
+from ..messages import DrawStarted
+from ..safe_text import literal
 from ..snapshot import DrawInfo, Snapshot, draw_info
 from .base import DbModal
 from .confirm import ConfirmScreen
@@ -110,13 +112,15 @@ class NewDrawScreen(DbModal):
         if self.current is not None:
             values["name"] = ""
         with Vertical(classes="dialog", id="new-draw") as box:
-            box.border_title = "New draw" if self.current else "Welcome: set up your first draw"
+            box.border_title = literal("New draw" if self.current else "Welcome: set up your first draw")
             if self.current is None:
                 yield Label("Buyers pay these amounts by UPI straight to this UPI ID.", classes="hint")
             else:
                 yield Label(
-                    f"“{self.current.name}” will be archived (kept, viewable under Bookings; its unpaid "
-                    f"bookings cancelled) and exported to Excel in {self.exports_dir}/.",
+                    literal(
+                        f"“{self.current.name}” will be archived (kept, viewable under Bookings; its unpaid "
+                        f"bookings cancelled) and exported to Excel in {self.exports_dir}/."
+                    ),
                     classes="hint warning",
                 )
             with Grid(classes="form"):
@@ -153,7 +157,7 @@ class NewDrawScreen(DbModal):
             self.query_one(f"#{field_for(error.message)}").focus()
             return
         if self.current is None:
-            self.start("create", start_new_draw, settings, self.exports_dir, waiting="Creating the draw…")
+            self.start(DrawStarted, start_new_draw, settings, self.exports_dir, waiting="Creating the draw…")
             return
         s = self.snapshot
         message = (
@@ -167,7 +171,7 @@ class NewDrawScreen(DbModal):
         def confirmed(yes: bool | None) -> None:
             if yes:
                 self.start(
-                    "create",
+                    DrawStarted,
                     start_new_draw,
                     settings,
                     self.exports_dir,
@@ -178,12 +182,12 @@ class NewDrawScreen(DbModal):
             ConfirmScreen(message, title="New draw", typed=CONFIRM_WORD, yes="Start new draw"), confirmed
         )
 
-    def refused(self, label: str, message: str) -> None:
+    def refused(self, of, message: str) -> None:
         self.query_one(f"#{field_for(message)}").focus()
 
     @on(Button.Pressed, "#cancel")
     def cancel_pressed(self) -> None:
         self.dismiss(None)
 
-    def done(self, label: str, result) -> None:
-        self.dismiss(result)
+    def on_draw_started(self, message: DrawStarted) -> None:
+        self.dismiss(message.result)

@@ -7,6 +7,7 @@ from textual.containers import Center, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
 
+from ..safe_text import literal
 from ..widgets.qr_view import QrView
 
 
@@ -19,9 +20,9 @@ class ShareScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="share") as box:
-            box.border_title = "Buyer page"
+            box.border_title = literal("Buyer page")
             if self.web_url:
-                yield Static(self.web_url, id="share-url")
+                yield Static(literal(self.web_url), id="share-url")
                 yield Label("Buyers scan this with the phone camera (same Wi-Fi), or type the address.", classes="hint")
                 with Center():
                     yield QrView(self.web_url, id="share-qr")

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from rich.markup import escape
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -26,6 +25,8 @@ from shared.winner_draw import (
     open_sales,
 )
 
+from ..messages import ResultsWritten, SalesReopened
+from ..safe_text import literal
 from ..snapshot import DrawInfo, draw_info, local_time
 from ..widgets.draw_reveal import DrawReveal
 from ..widgets.winners_table import WinnersTable
@@ -194,13 +195,13 @@ class WinnersScreen(LiveScreen):
         title.append(f" {view.state.upper()} ", style=STATE_STYLES.get(view.state, "bold reverse"))
         if view.closed_at and view.state != DrawState.OPEN:
             title.append(f"  sales closed {iso_local(view.closed_at)}", style="dim")
-        self.query_one("#winners-title", Static).update(title)
-        self.query_one("#winners-info", Static).update(info_text(view))
-        self.query_one("#winners-ready", Static).update(readiness_text(view))
+        self.query_one("#winners-title", Static).update(literal(title, keep_newlines=True))
+        self.query_one("#winners-info", Static).update(literal(info_text(view), keep_newlines=True))
+        self.query_one("#winners-ready", Static).update(literal(readiness_text(view), keep_newlines=True))
         shown = tuple(d for d in view.drawings if self.revealing is None or d.number < self.revealing)
         table = self.query_one(WinnersTable)
         table.show(shown)
-        table.border_title = "Winners" if shown else "Winners: none drawn yet"
+        table.border_title = literal("Winners" if shown else "Winners: none drawn yet")
         self.refresh_bindings()
 
     # Which keys apply ---------------------------------------------------------------------------
@@ -245,12 +246,12 @@ class WinnersScreen(LiveScreen):
     def action_open_sales(self) -> None:
         def confirmed(yes: bool | None) -> None:
             if yes:
-                self.act("open", reopen_sales, waiting="Opening sales…")
+                self.act(SalesReopened, reopen_sales, waiting="Opening sales…")
 
         note = f" The announcement “{self.view.announcement}” stays on record." if self.view.announcement else ""
         self.app.push_screen(
             ConfirmScreen(
-                escape(f"Take bookings for “{self.view.draw.name}” again?{note}"), title="Open sales", yes="Open sales"
+                f"Take bookings for “{self.view.draw.name}” again?{note}", title="Open sales", yes="Open sales"
             ),
             confirmed,
         )
@@ -267,15 +268,15 @@ class WinnersScreen(LiveScreen):
 
     def action_results_file(self) -> None:
         path = (self.exports_dir / f"results-draw-{self.view.draw.id}.json").resolve()
-        self.act("results", write_results, path, waiting=f"Writing {path}…")
+        self.act(ResultsWritten, write_results, path, waiting=f"Writing {path}…")
 
-    def acted(self, label: str, result) -> None:
-        if label == "open":
-            self.say(f"Sales for “{result}” are open again.", "ok")
-        elif label == "results":
-            text = f"Results written to {result}. Anyone can check it: luckydraw verify {result}"
-            self.say(text, "ok")
-            self.app.notify(f"Results written to {result}", title="Results file", markup=False)
+    def on_sales_reopened(self, message: SalesReopened) -> None:
+        self.say(f"Sales for “{message.draw_name}” are open again.", "ok")
+
+    def on_results_written(self, message: ResultsWritten) -> None:
+        path = message.path
+        self.say(f"Results written to {path}. Anyone can check it: luckydraw verify {path}", "ok")
+        self.app.notify(f"Results written to {path}", title="Results file", markup=False)
 
     # The draw's moment --------------------------------------------------------------------------
 

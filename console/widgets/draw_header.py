@@ -5,6 +5,7 @@ from textual.widgets import Static
 
 from shared.states import DrawState
 
+from ..safe_text import visible
 from ..snapshot import Snapshot, local_time
 
 
@@ -23,15 +24,15 @@ class DrawHeader(Static):
             text.append("  no draw yet: press n to start one", style="bold")
         else:
             draw = snapshot.draw
-            text.append(f"  {draw.name}  ", style="bold")
+            text.append(f"  {visible(draw.name)}  ", style="bold")
             text.append(
                 f" {draw.state.upper()} ",
                 style="bold black on green" if draw.state == DrawState.OPEN else "bold black on yellow",
             )
         text.append("  buyers: ")
-        text.append(self.web_url or "web not started here", style="bold underline" if self.web_url else "dim")
+        text.append(visible(self.web_url) or "web not started here", style="bold underline" if self.web_url else "dim")
         if snapshot is not None:
             text.append(f"  {local_time(snapshot.taken_at)}", style="dim")
         if self.problem:
-            text.append(f"  {self.problem}", style="bold white on red")
+            text.append(f"  {visible(self.problem)}", style="bold white on red")
         self.update(text)

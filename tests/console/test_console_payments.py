@@ -216,9 +216,8 @@ def test_assign_an_unmatched_payment_by_hand(sqlite_draw, sqlite_url):
             await pilot.press("a")
             await settle(pilot)
             picker = app.screen
-            assert picker.query_one("#search", Input).value == "15.00"
-            assert picker.query_one("#picker-table").row_count == 0
-            await pilot.press(*["backspace"] * 5)
+            assert picker.query_one("#search", Input).value == ""  # not the amount, which fits no booking
+            assert picker.query_one("#picker-table").row_count == 1  # every booking it could go on
             await type_text(pilot, "99887")  # by mobile
             await settle(pilot)
             assert [r[0] for r in table_rows(picker.query_one("#picker-table"))] == [hold.reference]
