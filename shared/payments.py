@@ -16,7 +16,7 @@ from .models import Draw, Order, Payment, Ticket, record_event
 from .money import MAX_PAISE, format_rupees, parse_amount
 from .validation import clean_name, parse_mobile, parse_ticket_list, parse_utr
 
-SOURCES = ("manual", "quick", "sms", "webhook", "razorpay", "cash", "cli")
+SOURCES = ("manual", "quick", "sms", "webhook", "razorpay", "cash", "cli", "statement")
 
 # Outcomes of matching one payment.
 MATCHED = "matched"  # rule 1 or 2: a pending order is now paid
@@ -117,11 +117,13 @@ def _result(payment, outcome, rule, order=None, candidates=(), message=""):
     )
 
 
-def _match(payment: Payment, draw: Draw, now: datetime) -> MatchResult:
+def _match(payment: Payment, draw: Draw, now: datetime, booked_before: datetime | None = None) -> MatchResult:
     amount = payment.amount_paise
     shown = format_rupees(amount)
-    # A booking made after the payment was recorded cannot be what the payment was for.
-    known = (Order.draw == draw.id) & (Order.created_at <= payment.recorded_at)
+    # A booking made after the payment was recorded (or, for a bank statement's row, after the
+    # money arrived) cannot be what the payment was for.
+    latest = min(payment.recorded_at, booked_before) if booked_before else payment.recorded_at
+    known = (Order.draw == draw.id) & (Order.created_at <= latest)
     same_amount = known & (Order.payable_paise == amount)
     # 1. A reference that names a pending order with the same payable amount.
     reference = normalise_reference(payment.reference)
@@ -253,10 +255,12 @@ def record_payment(
     received_at=None,
     now=None,
     quick=False,
+    booked_before=None,
 ) -> MatchResult:
     """Keep a payment and match it. Without a UTR only when `quick` (or a cash/quick source):
     it then gets an internal id, flagged `utr_missing`. A UTR seen before raises DuplicateUTR and
-    changes nothing. `amount` is paise when an int (as automatic sources give it), else rupees text."""
+    changes nothing. `amount` is paise when an int (as automatic sources give it), else rupees text.
+    `booked_before`: only bookings made up to then can be matched (a statement row's money arrived then)."""
     amount_paise = parse_amount(amount) if not isinstance(amount, int) or isinstance(amount, bool) else amount
     if amount_paise <= 0:
         raise InvalidInput("Amount must be more than zero.")
@@ -297,7 +301,7 @@ def record_payment(
                 utr=payment.utr,
                 source=payment.source,
             )
-            return _match(payment, draw, now)
+            return _match(payment, draw, now, booked_before)
     except IntegrityError:
         if utr_value:
             raise _duplicate(utr_value) from None

@@ -13,7 +13,7 @@ from pathlib import Path
 from ..ids import normalise_reference
 from ..upi_text import UtrNotFound, find_payer_name, find_payer_vpa, find_utr, utr_candidates
 from ..validation import clean_name
-from .layouts import Layout, Table, find_table
+from .layouts import Layout, Table, find_table, parse_columns
 from .read import StatementUnreadable, cell_text, read_grid
 from .values import CellProblem, RowTime, amount_cell, date_cell
 
@@ -148,14 +148,24 @@ def _upi_details(row: StatementRow) -> None:
     row.reversal = bool(_REVERSAL.search(text))
 
 
+def _balance_key(text: str) -> str:
+    try:
+        value = amount_cell(text)
+    except CellProblem:
+        return text
+    return "" if value is None else str(value)
+
+
 def _checksum(row: StatementRow, seen: dict) -> str:
+    """The same for the same row read again, from this file or another export of the statement
+    (CSV with dates, XLS with times): the day, amount, narration, reference and balance."""
     key = "|".join(
         (
-            row.when.at.isoformat() if row.when else "",
+            row.when.day.isoformat() if row.when else "",
             str(row.amount_paise if row.kind == CREDIT else -row.amount_paise),
             row.narration.upper(),
             row.reference.lstrip("0").upper(),
-            re.sub(r"[^0-9.\-]", "", row.balance),
+            _balance_key(row.balance),
         )
     )
     seen[key] = seen.get(key, 0) + 1
@@ -174,6 +184,8 @@ def _table_rows(grid: list[list], table: Table):
 
 def read_statement(path, bank: str | None = None, columns: str | None = None) -> Statement:
     name = Path(path).name
+    if columns:
+        parse_columns(columns)  # a mistyped option is told before the file is read
     kind, grid = read_grid(path)
     return parse_grid(grid, name, kind, bank, columns)
 
