@@ -626,7 +626,21 @@ def _build(wb: Workbook, draw: Draw, now: datetime, clock: Clock, progress: Prog
     )
 
     SheetWriter(wb, "Winners", WINNER_COLUMNS + [Column(f"Drawn at ({clock.abbrev})", "time")], counter).write(winners)
+    _write_audit(wb, draw, clock, counter)
     counter.finish()
+
+
+AUDIT_COLUMNS = [Column("Finding", "word"), Column("Amount", "money"), Column("UTR", "text"), Column("Detail", "typed")]
+
+
+def _write_audit(wb: Workbook, draw: Draw, clock: Clock, counter: Counter) -> None:
+    """The Audit sheet, when a bank statement was imported into the draw: both ways, what disagrees."""
+    from .statements.audit import audit_draw, audit_rows
+
+    report = audit_draw(draw)
+    if report is not None:
+        columns = [Column(f"When ({clock.abbrev})", "time")] + AUDIT_COLUMNS
+        SheetWriter(wb, "Audit", columns, counter).write((clock.local(at), *rest) for at, *rest in audit_rows(report))
 
 
 def export_draw(

@@ -258,3 +258,17 @@ def describe_audit(report: AuditReport) -> list[str]:
         lines.append("Recorded payments that are not in the statement:")
         lines += [f"  {item.text}" for item in report.unfound_payments]
     return lines
+
+
+FINDING_WORDS = {
+    MISSING_CREDIT: "CREDIT NOT RECORDED",
+    QUICK_WITHOUT_CREDIT: "QUICK MARK NOT IN STATEMENT",
+    UTR_NOT_IN_STATEMENT: "UTR NOT IN STATEMENT",
+}
+
+
+def audit_rows(report: AuditReport):
+    """(time, finding, amount, UTR, detail) rows for the export's Audit sheet: the summary first."""
+    yield (None, "SUMMARY", None, None, report.summary())
+    for item in report.missing_credits + report.unfound_payments:
+        yield (item.at, FINDING_WORDS[item.kind], item.amount_paise, item.utr, item.text)
