@@ -29,6 +29,7 @@ from .screens.quick_mark import QuickMarkScreen
 from .screens.resolve import ResolveScreen
 from .screens.settings import SettingsScreen
 from .screens.share import ShareScreen
+from .screens.statement import StatementScreen
 from .screens.winners import WinnersScreen
 from .snapshot import DrawInfo, Snapshot, take_snapshot, ticket_labels
 
@@ -57,7 +58,7 @@ ACTIONS = (  # (title, help, action) for the command palette
     ("Payment inbox", "What each SMS-forwarder or Razorpay message became; retry one", "inbox"),
     ("Payment hooks", "Turn the SMS forwarder and Razorpay hooks on or off; setup QR", "hooks"),
 )
-MAIN_SCREEN_ACTIONS = ("winners", "inbox", "hooks")  # app-level keys that act on the main screen only
+MAIN_SCREEN_ACTIONS = ("winners", "inbox", "hooks", "statement")  # app-level keys that act on the main screen only
 
 
 class LuckyDrawApp(App):
@@ -68,6 +69,7 @@ class LuckyDrawApp(App):
         Binding("d", "winners", "Draw"),
         Binding("i", "inbox", "Inbox"),
         Binding("h", "hooks", "Hooks"),
+        Binding("r", "statement", "Statement"),
     ]
 
     def __init__(
@@ -364,6 +366,13 @@ class LuckyDrawApp(App):
 
     def action_hooks(self) -> None:
         self.push_screen(HooksScreen(self.web_url))
+
+    def action_statement(self) -> None:
+        if self._draw():
+            self.push_screen(
+                StatementScreen(),
+                lambda report: report and self.show_outcome(report.summary(), "information", "Bank statement"),
+            )
 
     def check_action(self, action: str, parameters) -> bool | None:
         if action in MAIN_SCREEN_ACTIONS:

@@ -446,5 +446,8 @@ def describe(report: ImportReport) -> list[str]:
     for row in report.rows:
         amount = format_rupees(row.amount_paise) if row.amount_paise else "-"
         day = f"{row.day:%d %b %Y}" if row.day else "-"
-        lines.append(f"row {row.number:>5}  {day:<11} {amount:>12}  {row.utr or '-':<12}  {row.text}")
+        line = f"row {row.number:>5}  {day:<11} {amount:>12}  {row.utr or '-':<12}  {row.text}"
+        if row.action in (UNMATCHED, ATTENTION, OTHER_DRAW) and row.narration:
+            line += f"  [{row.narration[:80]}]"
+        lines.append(line)
     return lines
