@@ -16,6 +16,7 @@ from shared.db import drop_connection
 from shared.money import format_rupees, rupees
 from shared.payments import check_payments
 
+from .health_watch import CHECK_SECONDS, HealthChecked, HealthNotices, read_health
 from .messages import DbDone, DbRefused, Outcome, RefreshFailed, SnapshotReady, call_core
 from .screens.add_payment import AddPaymentScreen
 from .screens.bookings import BookingsScreen
@@ -80,6 +81,7 @@ class LuckyDrawApp(App):
         exports_dir: str | Path = "exports",
         refresh_seconds: float = REFRESH_SECONDS,
         web_status=None,
+        health_seconds: float = CHECK_SECONDS,
     ) -> None:
         """`web_status()`, when given, returns None while the buyer web runs, else what went wrong."""
         super().__init__()
@@ -99,6 +101,8 @@ class LuckyDrawApp(App):
         self._asked_for_draw = False
         self._checking = False
         self.dashboard: DashboardScreen | None = None
+        self.health_seconds = health_seconds
+        self._health = HealthNotices()
 
     # Refresh: one poll at a time; the next is armed only when this one has reported back. -----------
 
@@ -106,6 +110,7 @@ class LuckyDrawApp(App):
         self.dashboard = DashboardScreen(self.web_url)
         self.push_screen(self.dashboard)
         self.request_refresh()
+        self.set_interval(self.health_seconds, self.watch_sources)
 
     def request_refresh(self) -> None:
         """Refresh now, or straight after the poll in flight (never two at once)."""
@@ -131,6 +136,26 @@ class LuckyDrawApp(App):
             self.post_message(RefreshFailed(f"database: {type(error).__name__}: {str(error)[:120]}"))
             return
         self.post_message(SnapshotReady(snapshot))
+
+    def watch_sources(self) -> None:
+        if self._connected:
+            self.read_sources()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="health")
+    def read_sources(self) -> None:
+        try:
+            self.post_message(read_health())
+        except Exception:  # noqa: BLE001 — the refresh reports a database that is away; try again later
+            drop_connection()
+
+    def on_health_checked(self, message: HealthChecked) -> None:
+        if not self.is_running:
+            return
+        warnings, recovered = self._health.due(message, asyncio.get_running_loop().time())
+        for warning in warnings:
+            self.show_outcome(warning, "warning", "Payment source silent")
+        for label in recovered:
+            self.notify(f"{label} is delivering again.", title="Payment source")
 
     def _poll_finished(self) -> None:
         self._polling = False

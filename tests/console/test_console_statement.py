@@ -36,7 +36,7 @@ def test_preview_then_import_from_the_console(sqlite_draw, sqlite_url, tmp_path)
             dialog.query_one("#path", Input).value = str(path)
             await pilot.press("enter")
             await settle(pilot)
-            await until(pilot, lambda: "Preview" in dialog.status_text, what="preview")
+            await until(pilot, lambda: "Preview" in dialog.status_text, timeout=30, what="preview")
             rows = table_rows(dialog.query_one("#rows", DataTable))
             assert rows[0][4] == f"confirm {booking.reference}" and rows[1][4] == "debit skipped"
             assert rows[2][4].startswith("unmatched")
@@ -44,7 +44,7 @@ def test_preview_then_import_from_the_console(sqlite_draw, sqlite_url, tmp_path)
             assert not Payment.select().exists()
             await pilot.click("#import")
             await settle(pilot)
-            await until(pilot, lambda: "Imported" in dialog.status_text, what="import")
+            await until(pilot, lambda: "Imported" in dialog.status_text, timeout=30, what="import")
             bar = dialog.query_one(ProgressBar)
             assert bar.total and bar.progress == bar.total
             assert Order.get(Order.reference == booking.reference).state == "paid"
@@ -71,7 +71,7 @@ def test_narration_markup_is_shown_literally(sqlite_draw, sqlite_url, tmp_path):
             dialog.query_one("#path", Input).value = str(path)
             await pilot.press("enter")
             await settle(pilot)
-            await until(pilot, lambda: "Preview" in dialog.status_text, what="preview")
+            await until(pilot, lambda: "Preview" in dialog.status_text, timeout=30, what="preview")
             cell = dialog.query_one("#rows", DataTable).get_row_at(0)[5]
             assert "[bold red]LOUD[/]" in cell.plain and not cell.spans
 
@@ -91,7 +91,7 @@ def test_a_bad_file_is_one_line_in_the_dialog(sqlite_draw, sqlite_url, tmp_path)
             dialog.query_one("#path", Input).value = str(bad)
             await pilot.press("enter")
             await settle(pilot)
-            await until(pilot, lambda: "is a PDF" in dialog.status_text, what="refusal")
+            await until(pilot, lambda: "is a PDF" in dialog.status_text, timeout=30, what="refusal")
             assert dialog.query_one("#import", Button).disabled
 
     run(scenario)

@@ -1,0 +1,37 @@
+"""The console warns when a payment source has gone quiet while bookings are pending."""
+
+from datetime import timedelta
+
+from console_pilot import RecordingApp, run, started, until
+
+from console.health_watch import HealthChecked, HealthNotices
+from shared import intake
+from shared.booking import hold_tickets
+from shared.db import utcnow
+
+
+def test_a_silent_forwarder_raises_a_warning_and_a_toast(sqlite_draw, sqlite_url):
+    intake.enable_sms_hook(now=utcnow() - timedelta(minutes=15, seconds=5))
+    hold_tickets("Asha", "9876543210", [1])
+    words = "SMS forwarder silent for 15 min (nothing since it was turned on) — check the phone"
+
+    async def scenario():
+        app = RecordingApp(sqlite_url, health_seconds=0.2)
+        async with app.run_test(size=(120, 36)) as pilot:
+            await started(pilot)
+            await until(pilot, lambda: words in app.toast_text(), timeout=30, what="the warning toast")
+            assert words in app.dashboard.query_one("#outcome").text
+            assert [t for t in app.toasts if words in t[1]][0][2] == "warning"
+
+    run(scenario)
+
+
+def test_warnings_repeat_only_after_a_while_and_recovery_is_told():
+    notices = HealthNotices(repeat_seconds=300)
+    quiet = HealthChecked((("sms", "SMS forwarder", "SMS forwarder silent for 11 min — check the phone"),))
+    assert notices.due(quiet, 0.0) == (["SMS forwarder silent for 11 min — check the phone"], [])
+    assert notices.due(quiet, 100.0) == ([], [])
+    assert notices.due(quiet, 301.0)[0] != []
+    back = HealthChecked((("sms", "SMS forwarder", None),))
+    assert notices.due(back, 302.0) == ([], ["SMS forwarder"])
+    assert notices.due(back, 303.0) == ([], [])
