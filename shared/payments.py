@@ -256,11 +256,13 @@ def record_payment(
     now=None,
     quick=False,
     booked_before=None,
+    note=None,
 ) -> MatchResult:
     """Keep a payment and match it. Without a UTR only when `quick` (or a cash/quick source):
     it then gets an internal id, flagged `utr_missing`. A UTR seen before raises DuplicateUTR and
     changes nothing. `amount` is paise when an int (as automatic sources give it), else rupees text.
-    `booked_before`: only bookings made up to then can be matched (a statement row's money arrived then)."""
+    `booked_before`: only bookings made up to then can be matched (a statement row's money arrived then);
+    `note`: where the payment came from, in words (a statement's row and narration)."""
     amount_paise = parse_amount(amount) if not isinstance(amount, int) or isinstance(amount, bool) else amount
     if amount_paise <= 0:
         raise InvalidInput("Amount must be more than zero.")
@@ -291,6 +293,7 @@ def record_payment(
                 received_at=received_at or now,
                 recorded_at=now,
                 status="unmatched",
+                note=_typed_text(note, 1000),
             )
             record_event(
                 "payment_recorded",

@@ -37,7 +37,7 @@ from ..payments import record_payment
 from .rows import CREDIT, DEBIT, Statement, StatementRow, read_statement
 from .values import INDIA
 
-CHUNK = 250  # rows per write transaction: holds never wait long behind an import
+CHUNK = 500  # rows per write transaction: holds never wait long behind an import
 ARRIVAL_SLACK = timedelta(minutes=10)  # the bank's clock against ours
 QUICK_BEFORE = timedelta(minutes=30)  # a quick mark is made after the money shows, rarely before
 QUICK_AFTER = timedelta(days=2)
@@ -151,6 +151,8 @@ class _Run:
         self.draw = current_draw()
         self.earlier = list(Draw.select().where(Draw.id != self.draw.id).order_by(Draw.id))
         self.import_id = None
+        self.on_record = self.recorded_utrs(statement.rows)
+        self.lines = []  # statement lines not yet written
         self.recorded = self.confirmed = self.new_lines = 0
         self.reversed_by = {}  # UTR -> the debit row that took it back
         for row in statement.debits:
@@ -169,6 +171,14 @@ class _Run:
             .tuples()
         ):
             self.quick.setdefault(amount, []).append((received, pid, utr))
+
+    def recorded_utrs(self, rows: list) -> dict:
+        """UTR -> payment id of the statement's UTRs already on record (one query per 500)."""
+        utrs = sorted({row.utr for row in rows if row.kind == CREDIT and row.utr})
+        found = {}
+        for i in range(0, len(utrs), 500):
+            found.update(Payment.select(Payment.utr, Payment.id).where(Payment.utr.in_(utrs[i : i + 500])).tuples())
+        return found
 
     def known_checksums(self, rows: list) -> set:
         sums = [row.checksum for row in rows if row.kind == CREDIT]
@@ -252,25 +262,33 @@ class _Run:
                 last_day=period[1] if period else None,
                 imported_at=self.now,
             ).id
-        StatementLine.create(
-            statement=self.import_id,
-            draw=draw.id if draw is not None else None,
-            checksum=row.checksum,
-            row_number=row.number,
-            booked_at=row.when.at,
-            booked_day=row.when.day,
-            timed=row.when.timed,
-            amount_paise=row.amount_paise,
-            utr=row.utr,
-            reference=row.reference or None,
-            payer=row.payer,
-            payer_vpa=row.payer_vpa,
-            narration=row.narration,
-            outcome=outcome,
-            payment=payment_id,
-            note=note,
+        self.lines.append(
+            dict(
+                statement=self.import_id,
+                draw=draw.id if draw is not None else None,
+                checksum=row.checksum,
+                row_number=row.number,
+                booked_at=row.when.at,
+                booked_day=row.when.day,
+                timed=row.when.timed,
+                amount_paise=row.amount_paise,
+                utr=row.utr,
+                reference=row.reference or None,
+                payer=row.payer,
+                payer_vpa=row.payer_vpa,
+                narration=row.narration,
+                outcome=outcome,
+                payment=payment_id,
+                note=note,
+            )
         )
         self.new_lines += 1
+
+    def flush(self) -> None:
+        """Write the lines stored since the last flush (in the chunk's transaction)."""
+        for i in range(0, len(self.lines), 100):
+            StatementLine.insert_many(self.lines[i : i + 100]).execute()
+        self.lines = []
 
     # One row ------------------------------------------------------------------------------------
 
@@ -301,10 +319,8 @@ class _Run:
         if taken_back:
             self.store(row, REVERSED, note=f"taken back by row {taken_back}")
             return result(REVERSED, f"credited and taken back (row {taken_back}): not a payment")
-        if row.utr:
-            existing = Payment.get_or_none(Payment.utr == row.utr)
-            if existing is not None:
-                return self._already(row, existing, result)
+        if row.utr and row.utr in self.on_record:
+            return self._already(row, Payment.get_by_id(self.on_record[row.utr]), result)
         elsewhere = self.other_draw(row)
         if elsewhere is not None:
             draw, words = elsewhere
@@ -344,12 +360,10 @@ class _Run:
                 now=self.now,
                 quick=row.utr is None,
                 booked_before=self.booked_before(row),
+                note=f"Statement {self.statement.name[:60]} row {row.number}: {row.narration}",
             )
         except DuplicateUTR:  # recorded a moment ago by another source
             return self._already(row, Payment.get(Payment.utr == row.utr), result)
-        Payment.update(note=f"Statement {self.statement.name[:60]} row {row.number}: {row.narration}"[:1000]).where(
-            Payment.id == match.payment_id
-        ).execute()
         self.store(row, RECORDED, draw=self.draw, payment_id=match.payment_id, note=match.message)
         self.recorded += 1
         if match.confirmed:
@@ -430,6 +444,7 @@ def import_statement(
 def _handle_chunk(run, rows, known, report) -> None:
     for row in rows:
         report.rows.append(run.handle(row, known))
+    run.flush()
 
 
 def _handle_all(run, rows, known, report, progress, total) -> None:

@@ -71,7 +71,7 @@ def _checked(paise: int, shown) -> int:
     return paise
 
 
-_DATE_FORMATS = (
+_DATE_FORMATS = [
     "%d/%m/%Y",
     "%d/%m/%y",
     "%d-%m-%Y",
@@ -88,7 +88,7 @@ _DATE_FORMATS = (
     "%d-%B-%Y",
     "%b %d, %Y",
     "%Y-%m-%d",
-)
+]
 _TIME_FORMATS = ("%H:%M:%S", "%H:%M", "%I:%M:%S %p", "%I:%M %p", "%I:%M:%S%p", "%I:%M%p")
 _TIME_TAIL = re.compile(r"[ T]+(\d{1,2}:\d{2}(?::\d{2})?(?:\.\d+)?\s*(?:[AaPp][Mm])?)$")
 
@@ -128,17 +128,25 @@ def date_cell(value) -> RowTime | None:
         clock = _time(tail.group(1))
         if clock is not None:
             text = text[: tail.start()].strip()
+    day = _day(text)
+    if day is None:
+        raise CellProblem(f"date '{str(value)[:30]}' cannot be read")
+    if clock is None:
+        return _from_local(day, False)
+    return _from_local(datetime.combine(day.date(), clock), True)
+
+
+def _day(text: str) -> datetime | None:
     for fmt in _DATE_FORMATS:
         try:
             day = datetime.strptime(text, fmt)
         except ValueError:
             continue
-        if not 2000 <= day.year <= 2099:
-            break
-        if clock is None:
-            return _from_local(day, False)
-        return _from_local(datetime.combine(day.date(), clock), True)
-    raise CellProblem(f"date '{str(value)[:30]}' cannot be read")
+        if fmt is not _DATE_FORMATS[0]:  # a statement uses one format: try it first next time
+            _DATE_FORMATS.remove(fmt)
+            _DATE_FORMATS.insert(0, fmt)
+        return day if 2000 <= day.year <= 2099 else None
+    return None
 
 
 def _time(text: str) -> time | None:
