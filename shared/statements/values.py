@@ -137,14 +137,15 @@ def date_cell(value) -> RowTime | None:
 
 
 def _day(text: str) -> datetime | None:
-    for fmt in _DATE_FORMATS:
+    global _DATE_FORMATS
+    formats = _DATE_FORMATS
+    for fmt in formats:
         try:
             day = datetime.strptime(text, fmt)
         except ValueError:
             continue
-        if fmt is not _DATE_FORMATS[0]:  # a statement uses one format: try it first next time
-            _DATE_FORMATS.remove(fmt)
-            _DATE_FORMATS.insert(0, fmt)
+        if fmt is not formats[0]:  # a statement uses one format: try it first next time (a new list: atomic)
+            _DATE_FORMATS = [fmt, *(f for f in formats if f is not fmt)]
         return day if 2000 <= day.year <= 2099 else None
     return None
 
