@@ -423,13 +423,13 @@ def import_statement(
         try:
             with write_tx():
                 run = _Run(statement, sha256, now)
-                _handle_all(run, rows, run.known_checksums(rows), report, progress, total)
+                _handle_all(run, rows, set(), report, progress, total)
                 raise _DryRun
         except _DryRun:
             pass
         return report
     run = _Run(statement, sha256, now)
-    known = run.known_checksums(rows)
+    known = set()
     for start in range(0, total, CHUNK):
         with write_tx():
             _handle_chunk(run, rows[start : start + CHUNK], known, report)
@@ -442,6 +442,8 @@ def import_statement(
 
 
 def _handle_chunk(run, rows, known, report) -> None:
+    # Inside the chunk's write transaction: rows another import stored since we looked are known now.
+    known |= run.known_checksums(rows)
     for row in rows:
         report.rows.append(run.handle(row, known))
     run.flush()
