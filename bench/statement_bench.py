@@ -8,7 +8,8 @@ changes nothing), with the outcome counts.
 
     .venv/bin/python bench/statement_bench.py [--rows 10000] [--pending 5000] [--db URL] [--keep]
 
-Target: import <= 10 s. Prints figures; not a test.
+Target: import <= 10 s. Prints figures; not a test. Also prints, for scale, the CPU cost of one
+plain record_payment on this machine at this moment: each credit row goes through it.
 """
 
 import argparse
@@ -96,6 +97,7 @@ def main() -> None:
     parser.add_argument("--db", help="database URL (default: a temporary SQLite file)")
     parser.add_argument("--keep", action="store_true")
     args = parser.parse_args()
+    sys.stdout.reconfigure(line_buffering=True)
 
     from shared.db import connect
     from shared.models import Order
@@ -142,8 +144,27 @@ def main() -> None:
         f"bookings confirmed: {paid:,} of {len(bookings):,}; dry run agreed: "
         f"{[r.action for r in preview.rows] == [r.action for r in report.rows]}"
     )
+    if not args.db:
+        per_call = calibrate(os.path.join(folder, "calibrate.db"))
+        print(
+            f"for scale: record_payment alone (reference match, own transaction) {per_call:.2f} ms CPU per call, "
+            f"the import {import_cpu * 1000 / max(1, len(statement.credits)):.2f} ms CPU per credit row"
+        )
     if args.keep:
         print(f"kept: {folder}")
+
+
+def calibrate(url: str, calls: int = 300) -> float:
+    """CPU ms of one record_payment that confirms a booking by its reference, on this machine now."""
+    from shared.db import connect
+    from shared.payments import record_payment
+
+    connect(url)
+    bookings = build_draw(calls)
+    cpu = time.process_time()
+    for i, booking in enumerate(bookings):
+        record_payment(booking.payable_paise, str(500000000000 + i), reference=booking.reference, source="sms")
+    return (time.process_time() - cpu) * 1000 / calls
 
 
 if __name__ == "__main__":
