@@ -396,7 +396,9 @@ class LuckyDrawApp(App):
         if self._draw():
             self.push_screen(
                 StatementScreen(),
-                lambda report: report and self.show_outcome(report.summary(), "information", "Bank statement"),
+                lambda report: (
+                    report and self.show_outcome(report.summary(with_name=False), "information", "Bank statement")
+                ),
             )
 
     def check_action(self, action: str, parameters) -> bool | None:

@@ -99,7 +99,8 @@ class ImportReport:
     def changed(self) -> bool:
         return self.import_id is not None
 
-    def summary(self) -> str:
+    def summary(self, with_name: bool = True) -> str:
+        """The outcome in one line; `with_name` starts it with the file's name and bank."""
         c = self.counts
         verb = "would be" if self.dry_run else "were"
         parts = [
@@ -114,7 +115,8 @@ class ImportReport:
         if c[REVERSAL] + c[REVERSED]:
             parts.append(f"{c[REVERSAL] + c[REVERSED]} reversals")
         credits = sum(c[a] for a in ACTIONS if a not in (DEBIT_SKIPPED, UNREADABLE_ROW))
-        text = f"{self.file_name} ({self.bank}): {credits} credits {verb} handled: " + ", ".join(parts)
+        head = f"{self.file_name} ({self.bank}): " if with_name else f"Bank statement ({self.bank}): "
+        text = head + f"{credits} credits {verb} handled: " + ", ".join(parts)
         text += f"; {c[DEBIT_SKIPPED]} debits skipped"
         if c[UNREADABLE_ROW]:
             text += f"; {c[UNREADABLE_ROW]} rows unreadable"
