@@ -2,7 +2,7 @@
 
 
 def import_in_process(url: str, path: str, barrier, queue) -> None:
-    from shared import setup
+    from shared import db, setup
     from shared.statements.importer import import_statement
 
     setup.connect(url)
