@@ -8,6 +8,7 @@ from pathlib import Path
 
 from bottle import template
 
+from shared.rate_buckets import SharedRateLimiter
 from shared.ratelimit import RateLimiter
 
 from .caches import AvailabilityCache, DrawCache, ResultsCache
@@ -25,9 +26,9 @@ class WebContext:
     draws: DrawCache = field(default_factory=DrawCache)
     availability: AvailabilityCache = field(default_factory=AvailabilityCache)
     results: ResultsCache = field(default_factory=ResultsCache)
-    hold_ip: RateLimiter | None = None
-    hold_mobile: RateLimiter | None = None
-    lookup_ip: RateLimiter | None = None
+    hold_ip: RateLimiter | SharedRateLimiter | None = None
+    hold_mobile: RateLimiter | SharedRateLimiter | None = None
+    lookup_ip: RateLimiter | SharedRateLimiter | None = None
     zone: object = None
     static_versions: dict = field(default_factory=dict)
     checker: bytes | None = None  # static/verify_draw.py, served at /verify_draw.py

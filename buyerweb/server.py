@@ -8,7 +8,6 @@ connections (one per thread, kept open)."""
 
 import errno
 import os
-import secrets
 import socket
 import sys
 from urllib.parse import urlsplit, urlunsplit
@@ -113,8 +112,8 @@ def serve(
     database = shared_db.connect(db_url)  # migrate once, here, before any worker exists
     database.close()
     # One signing secret for every worker (CSRF tokens, buyer cookie): from the environment, or
-    # made up for this run (forms left open across a restart simply ask to be sent again).
-    secret = os.environ.get("LUCKYDRAW_SECRET") or secrets.token_hex(32)
+    # (None) the one stored in the database, which each worker reads when it starts.
+    secret = os.environ.get("LUCKYDRAW_SECRET") or None
     if server == "gunicorn":
         return _serve_gunicorn(
             db_url,
