@@ -19,6 +19,7 @@ from functools import partial, update_wrapper
 from bottle import Bottle
 
 from shared import db as shared_db
+from shared.backup import announce_web
 from shared.rate_buckets import SharedRateLimiter
 from shared.ratelimit import RateLimiter
 from shared.web_secret import web_secret
@@ -89,6 +90,7 @@ def create_app(
     `create_app(url, hold_limit_ip=None)` to switch the per-IP hold limit off."""
     config = config or WebConfig.from_env(**overrides)
     database = shared_db.connect(db_url, create=migrate)
+    announce_web()  # restore refuses while any web process holds this
     if config.secret is None:
         config = replace(config, secret=web_secret())
     database.close()  # connections are opened lazily, per thread, in the process that serves

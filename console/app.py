@@ -4,6 +4,7 @@ every result into words on the screen and a toast."""
 
 import asyncio
 import os
+from datetime import datetime
 from pathlib import Path
 
 from textual import on, work
@@ -12,7 +13,8 @@ from textual.binding import Binding
 from textual.worker import Worker, WorkerState
 
 from shared import db as shared_db
-from shared.db import drop_connection
+from shared.backup import auto_backup, backup_due
+from shared.db import drop_connection, utcnow
 from shared.money import format_rupees, rupees
 from shared.payments import check_payments
 
@@ -104,6 +106,21 @@ class LuckyDrawApp(App):
         self.dashboard = DashboardScreen(self.web_url)
         self.push_screen(self.dashboard)
         self.request_refresh()
+        self._last_backup: datetime | None = utcnow()  # the first one after the interval
+        self.set_interval(60, self.periodic_backup)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="backup")
+    def periodic_backup(self) -> None:
+        """Every N minutes (the backup schedule) while the console runs: an automatic backup into
+        backups/, the newest K kept. A failure is said on screen; selling goes on."""
+        try:
+            if not self._connected or not backup_due(self._last_backup):
+                return
+            self._last_backup = utcnow()
+            auto_backup("every")
+        except Exception as error:
+            message = getattr(error, "message", None) or f"{type(error).__name__}: {str(error)[:120]}"
+            self.call_from_thread(self.show_outcome, f"Automatic backup failed: {message}", "error", "Backup")
 
     def request_refresh(self) -> None:
         """Refresh now, or straight after the poll in flight (never two at once)."""

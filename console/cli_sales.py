@@ -4,6 +4,7 @@
 from dataclasses import asdict
 
 from shared import booking, draws, payments
+from shared.backup import backup_before_new_draw
 from shared.money import format_rupees
 
 from .output import print_json
@@ -86,6 +87,9 @@ def new_draw(args) -> int:
         late_window_minutes=args.late_window,
     )
     old = draws.current_draw(required=False)
+    saved = backup_before_new_draw()
+    if saved is not None and not args.json:
+        print(f"Backed up the database to {saved.path} first.")
     draw = draws.create_draw(settings, exports_dir=args.exports)
     if args.json:
         print_json(
