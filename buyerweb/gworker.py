@@ -39,7 +39,7 @@ class WaitressWorker(Worker):
             ident="luckydraw",
             asyncore_use_poll=True,
             max_request_body_size=64 * 1024,
-            clear_untrusted_proxy_headers=True,
+            clear_untrusted_proxy_headers=False,  # the app decides whom to believe (http.apply_forwarded)
             expose_tracebacks=False,
             log_untrusted_proxy_headers=False,
         )

@@ -196,7 +196,7 @@ def _serve_waitress(db_url, host, port, threads, secret) -> int:
             backlog=2048,
             ident="luckydraw",
             max_request_body_size=64 * 1024,
-            clear_untrusted_proxy_headers=True,
+            clear_untrusted_proxy_headers=False,  # the app decides whom to believe (http.apply_forwarded)
         )
     except OSError as exc:
         raise PortTaken(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
