@@ -129,7 +129,8 @@ def databases(folder: str):
 def main() -> int:
     count, seconds = (int(x) for x in SETTING.split("/"))
     print(
-        f"setting {SETTING} (burst {count}, then {count} per {seconds} s); {RATE} attempts/s from one IP for {SECONDS:.0f} s"
+        f"setting {SETTING} (burst {count}, then {count} per {seconds} s); "
+        f"{RATE} attempts/s from one IP for {SECONDS:.0f} s"
     )
     expected = count + count / seconds * SECONDS
     with tempfile.TemporaryDirectory() as folder:

@@ -5,10 +5,10 @@ shared.ratelimit, kept in the database's `rate_bucket` table instead of one proc
 ONE statement (an INSERT … ON CONFLICT DO UPDATE … RETURNING) that refills the bucket for the time
 that passed, spends a token if there is one and says whether it did, so two workers hitting the
 same key at once are serialised by the row lock (PostgreSQL) or the write lock (SQLite, where the
-statement runs inside `write_tx` to queue fairly with the other writers; on PostgreSQL its
-transaction does not wait for the WAL flush: a bucket lost in a crash only forgives a few attempts). Time is the caller's
-clock in seconds since the epoch; a bucket never goes back in time when machines' clocks differ a
-little. Buckets that have refilled are deleted now and then: a missing row is a full bucket."""
+statement runs inside `write_tx` to queue fairly with the other writers). On PostgreSQL its
+transaction does not wait for the WAL flush: a bucket lost in a crash only forgives a few
+attempts. Time is the caller's clock in seconds since the epoch; a bucket never goes back in time
+when machines' clocks differ a little. Buckets that have refilled are deleted now and then: a missing row is a full bucket."""
 
 import math
 import time
