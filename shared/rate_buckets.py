@@ -8,7 +8,8 @@ same key at once are serialised by the row lock (PostgreSQL) or the write lock (
 statement runs inside `write_tx` to queue fairly with the other writers). On PostgreSQL its
 transaction does not wait for the WAL flush: a bucket lost in a crash only forgives a few
 attempts. Time is the caller's clock in seconds since the epoch; a bucket never goes back in time
-when machines' clocks differ a little. Buckets that have refilled are deleted now and then: a missing row is a full bucket."""
+when machines' clocks differ a little. Buckets that have refilled are deleted now and then: a
+missing row is a full bucket."""
 
 import math
 import time
