@@ -102,7 +102,7 @@ def create_app(
         hold_ip=_limiter(config, "hold_ip", config.hold_limit_ip),
         hold_mobile=_limiter(config, "hold_mobile", config.hold_limit_mobile),
         lookup_ip=_limiter(config, "lookup_ip", config.lookup_limit_ip),
-        zone=local_zone(config.timezone),
+        default_zone=local_zone(config.timezone),
         static_versions=static_versions(),
         checker=checker.read_bytes() if checker.is_file() else None,
         proxies=config.proxy_networks,

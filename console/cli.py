@@ -18,6 +18,7 @@ COMMAND_MODULES = (
     "console.cli_run",
     "console.cli_hooks",
     "console.cli_backup",
+    "console.cli_zone",
 )
 
 

@@ -28,7 +28,7 @@ from urllib.parse import parse_qs, urlsplit, urlunsplit
 try:
     import fcntl
 except ImportError:  # Windows: no web lock (one process serves there anyway)
-    fcntl = None
+    fcntl = None  # type: ignore[assignment]
 
 from .db import database, is_sqlite, resolve_url, utcnow, write_tx
 from .errors import LuckyDrawError
@@ -76,7 +76,8 @@ class BackupResult:
 
 def schedule() -> tuple[int, int]:
     """(every N minutes, keep K) of the automatic backups."""
-    values = dict(Setting.select(Setting.key, Setting.value).where(Setting.key.in_([EVERY_KEY, KEEP_KEY])).tuples())
+    rows = Setting.select().where(Setting.key.in_([EVERY_KEY, KEEP_KEY]))
+    values: dict[str, str] = {row.key: row.value for row in rows}
     try:
         every = int(values.get(EVERY_KEY, DEFAULT_EVERY))
         keep = int(values.get(KEEP_KEY, DEFAULT_KEEP))
