@@ -60,6 +60,7 @@ def test_backups_taken_during_a_burst_restore_every_acknowledged_write(sqlite_ur
             result = backups.backup(tmp_path / f"burst-{n}.db")
             assert result.contents is not None and result.contents.problems == ()
             taken.append((result.path, before))
+            print(f"\nbackup {n} during the burst: {len(before)} writes acknowledged before it, {result.seconds:.2f} s")
     finally:
         stop.set()
         for thread in threads:
@@ -68,7 +69,9 @@ def test_backups_taken_during_a_burst_restore_every_acknowledged_write(sqlite_ur
     assert len(taken[-1][1]) > len(taken[0][1]) > 0  # the writes went on while the copies were made
 
     for path, before in taken:
+        restore_started = time.monotonic()
         contents, kept = backups.restore(path)
+        print(f"restored {path.name} in {time.monotonic() - restore_started:.2f} s: {contents.line()}")
         assert kept.is_file() and contents.problems == ()
         shared_db.connect(sqlite_url)
         assert reconcile(draw.id).ok
