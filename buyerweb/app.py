@@ -3,27 +3,34 @@
 It binds the domain core to the database, builds the context the routes share (settings, rate
 limiters, caches: see `context`), and registers the route table of each route module (pages, the
 JSON API, the public results of the winner draw, static files and the signed payment hooks) with
-the one error handling of `http`. Every response carries the security headers; forwarded headers
-are believed only from the configured proxies. Database connections: by default one per thread,
-opened on first use after the worker process has started and then kept (peewee's thread-local
-connection state); with `keep_connections=False`, peewee's per-request connect/close for Bottle.
+the one error handling of `http`. Every response carries the security headers (and HSTS when the
+buyer came over HTTPS); forwarded headers are believed only from the configured proxies. The
+signing secret is LUCKYDRAW_SECRET or the one stored in the database (shared.web_secret); the
+rate limits are shared by every worker through the database (shared.rate_buckets). Database
+connections: by default one per thread, opened on first use after the worker process has started
+and then kept (peewee's thread-local connection state); with `keep_connections=False`, peewee's
+per-request connect/close for Bottle.
 """
 
 import os
+from dataclasses import replace
 from functools import partial, update_wrapper
 
 from bottle import Bottle
 
 from shared import db as shared_db
 from shared import setup
+from shared.backup import announce_web
+from shared.rate_buckets import SharedRateLimiter
 from shared.ratelimit import RateLimiter
+from shared.web_secret import web_secret
 
 from . import api, hooks, i18n, pages, results, static
 from .config import WebConfig
 from .context import STATIC, VIEWS, WebContext, render, static_versions
 from .http import apply_forwarded, error_handler, guard_plugin, refuse_large_bodies
 from .present import local_zone
-from .security import SECURITY_HEADERS
+from .security import HSTS, SECURITY_HEADERS
 
 ROUTE_MODULES = (pages, api, results, static, hooks)
 
@@ -39,8 +46,12 @@ class BuyerApp(Bottle):
     def wsgi(self, environ, start_response):
         apply_forwarded(environ, self.proxies)
 
+        https = environ.get("wsgi.url_scheme") == "https"  # as the trusted proxy reported it
+
         def start(status, headers, exc_info=None):
             headers.extend(SECURITY_HEADERS)
+            if https:
+                headers.append(HSTS)
             return start_response(status, headers, exc_info)
 
         return super().wsgi(environ, start)
@@ -62,8 +73,12 @@ def routes():
     return tuple(route for module in ROUTE_MODULES for route in module.ROUTES)
 
 
-def _limiter(limit):
-    return RateLimiter(limit) if limit else None
+def _limiter(config: WebConfig, name: str, limit):
+    """The limit shared by every worker and machine (through the database), or, with
+    LUCKYDRAW_RATE_LIMITS=process, kept in this process's memory (each worker limits separately)."""
+    if not limit:
+        return None
+    return SharedRateLimiter(name, limit) if config.shared_limits else RateLimiter(limit)
 
 
 def create_app(
@@ -76,16 +91,19 @@ def create_app(
     `create_app(url, hold_limit_ip=None)` to switch the per-IP hold limit off."""
     config = config or WebConfig.from_env(**overrides)
     database = setup.connect(db_url, create=migrate)
+    announce_web()  # restore refuses while any web process holds this
+    if config.secret is None:
+        config = replace(config, secret=web_secret())
     database.close()  # connections are opened lazily, per thread, in the process that serves
 
     checker = STATIC / results.SCRIPT
     ctx = WebContext(
         config=config,
         database=database,
-        hold_ip=_limiter(config.hold_limit_ip),
-        hold_mobile=_limiter(config.hold_limit_mobile),
-        lookup_ip=_limiter(config.lookup_limit_ip),
-        zone=local_zone(config.timezone),
+        hold_ip=_limiter(config, "hold_ip", config.hold_limit_ip),
+        hold_mobile=_limiter(config, "hold_mobile", config.hold_limit_mobile),
+        lookup_ip=_limiter(config, "lookup_ip", config.lookup_limit_ip),
+        default_zone=local_zone(config.timezone),
         static_versions=static_versions(),
         checker=checker.read_bytes() if checker.is_file() else None,
         proxies=config.proxy_networks,

@@ -4,7 +4,6 @@ secret, connection handling. Read from the environment, overridable by `create_a
 import ipaddress
 import os
 import re
-import secrets
 from dataclasses import dataclass, field, replace
 
 from shared.ratelimit import Limit
@@ -50,7 +49,12 @@ class WebConfig:
     # "My tickets" look-ups per IP (mobile + reference guesses).
     lookup_limit_ip: Limit | None = Limit(30, 60)
     max_body: int = 8 * 1024
-    secret: bytes = field(default_factory=lambda: secrets.token_bytes(32), repr=False)
+    # True: the limits above hold across every worker and machine (buckets in the database);
+    # False (LUCKYDRAW_RATE_LIMITS=process): each worker process limits separately.
+    shared_limits: bool = True
+    # The signing secret: LUCKYDRAW_SECRET, else (None here) the one stored in the database, made on
+    # the first start (shared.web_secret), so every worker and machine shares it across restarts.
+    secret: bytes | None = field(default=None, repr=False)
     # True: one connection per thread, opened on first use and kept (fast). False: peewee's
     # per-request connect/close, as its Bottle example shows.
     keep_connections: bool = True
@@ -73,6 +77,7 @@ class WebConfig:
             trusted_proxies=parse_proxies(env.get("LUCKYDRAW_TRUSTED_PROXIES")),
             keep_connections=env.get("LUCKYDRAW_DB_PER_REQUEST", "") != "1",
             timezone=env.get("LUCKYDRAW_TIMEZONE") or None,
+            shared_limits=env.get("LUCKYDRAW_RATE_LIMITS", "shared").strip().lower() != "process",
         )
         if env.get("LUCKYDRAW_MAX_BODY"):
             values["max_body"] = int(env["LUCKYDRAW_MAX_BODY"])

@@ -1,5 +1,5 @@
 """What every route of the buyer web shares, built once by `create_app`: the settings, the rate
-limiters, the caches (current draw, availability, published results), the local time zone and the
+limiters, the caches (current draw, availability, published results), the buyers' time zone and the
 content hashes of the static files; and `render`, which fills a template with it."""
 
 import hashlib
@@ -8,6 +8,8 @@ from pathlib import Path
 
 from bottle import template
 
+from shared.draw_zone import zone_of
+from shared.rate_buckets import SharedRateLimiter
 from shared.ratelimit import RateLimiter
 
 from .caches import AvailabilityCache, DrawCache, ResultsCache
@@ -27,13 +29,22 @@ class WebContext:
     draws: DrawCache = field(default_factory=DrawCache)
     availability: AvailabilityCache = field(default_factory=AvailabilityCache)
     results: ResultsCache = field(default_factory=ResultsCache)
-    hold_ip: RateLimiter | None = None
-    hold_mobile: RateLimiter | None = None
-    lookup_ip: RateLimiter | None = None
-    zone: object = None
+    hold_ip: RateLimiter | SharedRateLimiter | None = None
+    hold_mobile: RateLimiter | SharedRateLimiter | None = None
+    lookup_ip: RateLimiter | SharedRateLimiter | None = None
+    default_zone: object = None  # LUCKYDRAW_TIMEZONE, shown while there is no draw
     static_versions: dict = field(default_factory=dict)
     checker: bytes | None = None  # static/verify_draw.py, served at /verify_draw.py
     proxies: tuple = ()  # trusted reverse proxies (ip_network objects)
+
+    @property
+    def zone(self):
+        """The time zone buyers see: the current draw's setting (default Asia/Kolkata), never the
+        server's clock zone (a hosted web runs in UTC)."""
+        draw = self.draws.get()
+        if draw is None:
+            return self.default_zone or zone_of(None)
+        return zone_of(draw)
 
     def static_url(self, name: str) -> str:
         return f"/static/{name}?v={self.static_versions.get(name, '0')}"

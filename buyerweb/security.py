@@ -22,6 +22,10 @@ SECURITY_HEADERS = [
     ("Permissions-Policy", "camera=(), microphone=(), geolocation=()"),
 ]
 
+# Sent only on answers to HTTPS requests (the scheme after trusted-proxy handling): browsers then
+# refuse plain HTTP to this site for a year.
+HSTS = ("Strict-Transport-Security", "max-age=31536000")
+
 CSRF_COOKIE = "ld_csrf"
 BUYER_COOKIE = "ld_buyer"
 LAST_ORDER_COOKIE = "ld_last"

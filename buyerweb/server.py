@@ -20,7 +20,6 @@ elsewhere (and as a backstop); every worker does the same with the main process.
 import ctypes
 import errno
 import os
-import secrets
 import signal
 import socket
 import sys
@@ -214,7 +213,7 @@ def serve(
     database.close()
     # One signing secret for every worker (CSRF tokens, buyer cookie): from the environment, or
     # made up for this run (forms left open across a restart simply ask to be sent again).
-    secret = os.environ.get("LUCKYDRAW_SECRET") or secrets.token_hex(32)
+    secret = os.environ.get("LUCKYDRAW_SECRET") or None
     level = os.environ.get("LUCKYDRAW_WEB_LOGLEVEL", "warning").lower()
     server = _granian_server(
         target="buyerweb",

@@ -6,6 +6,7 @@ import asyncio
 import os
 import traceback
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from textual import on, work
@@ -15,7 +16,8 @@ from textual.worker import Worker, WorkerState
 
 from shared import db as shared_db
 from shared import setup
-from shared.db import drop_connection
+from shared.backup import auto_backup, backup_due
+from shared.db import drop_connection, utcnow
 from shared.money import format_rupees, rupees
 from shared.payments import check_payments
 from shared.states import PaymentState
@@ -149,6 +151,21 @@ class LuckyDrawApp(App):
         self.push_screen(self.dashboard)
         self.request_refresh()
         self.set_interval(self.health_seconds, self.watch_sources)
+        self._last_backup: datetime | None = utcnow()  # the first one after the interval
+        self.set_interval(60, self.periodic_backup)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="backup")
+    def periodic_backup(self) -> None:
+        """Every N minutes (the backup schedule) while the console runs: an automatic backup into
+        backups/, the newest K kept. A failure is said on screen; selling goes on."""
+        try:
+            if not self._connected or not backup_due(self._last_backup):
+                return
+            self._last_backup = utcnow()
+            auto_backup("every")
+        except Exception as error:
+            message = getattr(error, "message", None) or f"{type(error).__name__}: {str(error)[:120]}"
+            self.call_from_thread(self.show_outcome, f"Automatic backup failed: {message}", "error", "Backup")
 
     def request_refresh(self) -> None:
         """Refresh now, or straight after the poll in flight (never two at once)."""

@@ -20,6 +20,8 @@ COMMAND_MODULES = (
     "console.cli_run",
     "console.cli_hooks",
     "console.cli_statement",
+    "console.cli_backup",
+    "console.cli_zone",
 )
 
 

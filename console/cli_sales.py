@@ -4,6 +4,7 @@
 from dataclasses import asdict
 
 from shared import booking, draws, payments
+from shared.backup import backup_before_new_draw
 from shared.fields import ticket_list_text
 from shared.money import format_rupees, parse_amount
 from shared.new_draw import create_draw
@@ -88,6 +89,9 @@ def new_draw(args) -> int:
         late_window_minutes=args.late_window,
     )
     old = draws.current_draw(required=False)
+    saved = backup_before_new_draw()
+    if saved is not None and not args.json:
+        echo(f"Backed up the database to {saved.path} first.")
     draw = create_draw(settings, exports_dir=args.exports)
     if args.json:
         print_json(

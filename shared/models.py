@@ -3,6 +3,7 @@
 import json
 
 from peewee import (
+    SQL,
     AutoField,
     BooleanField,
     CharField,
@@ -40,6 +41,8 @@ class Draw(BaseModel):
     seed = CharField(max_length=64)
     seed_hash = CharField(max_length=64)
     export_path = TextField(null=True)
+    # The buyers' clock (shared.draw_zone); the SQL default fills draws made before the column.
+    time_zone = CharField(max_length=64, default="Asia/Kolkata", constraints=[SQL("DEFAULT 'Asia/Kolkata'")])
 
     @property
     def width(self) -> int:

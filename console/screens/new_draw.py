@@ -10,6 +10,7 @@ from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical
 from textual.widgets import Button, Input, Label, Static
 
+from shared.backup import backup_before_new_draw
 from shared.draws import current_draw, get_draw, validate_settings
 from shared.errors import InvalidInput, LuckyDrawError
 from shared.money import parse_amount, rupees
@@ -86,6 +87,7 @@ def start_new_draw(settings, exports_dir) -> NewDrawResult:
     one. Refused with nothing changed, or — when only the export failed after the new draw started —
     a result that carries the problem, so the dialog does not offer to start it a second time."""
     old = current_draw(required=False)
+    backup_before_new_draw()  # refused (BackupFailed) with nothing changed when no copy could be made
     try:
         new, problem = create_draw(settings, exports_dir=exports_dir), None
     except LuckyDrawError as error:

@@ -40,7 +40,7 @@ Adding step 4 (say, a `note` column on `ticket`):
    constraint that differs.
 """
 
-from . import v001_initial, v002_winner_draw, v003_intake, v004_statements
+from . import v001_initial, v002_winner_draw, v003_intake, v004_statements, v005_rate_bucket, v006_draw_time_zone
 from .runner import SchemaTooNew, check_steps, current_version, upgrade
 
 # Append new steps; never edit or reorder a released one.
@@ -49,6 +49,8 @@ STEPS = (
     v002_winner_draw,
     v003_intake,
     v004_statements,
+    v005_rate_bucket,
+    v006_draw_time_zone,
 )
 
 check_steps(STEPS)

@@ -59,3 +59,20 @@ def process_main(url: str, barrier, queue, index: int, ops) -> None:
         queue.put((index, [("error", traceback.format_exc(), None)]))
     finally:
         shared_db.close()
+
+
+def limit_hits_main(url, barrier, queue, name, count, seconds, key, hits) -> None:
+    """A process that hits one shared rate limit `hits` times at once with the others and reports
+    how many of its hits were allowed."""
+    from shared.rate_buckets import SharedRateLimiter
+    from shared.ratelimit import Limit
+
+    try:
+        setup.connect(url, create=False)
+        limiter = SharedRateLimiter(name, Limit(count, seconds))
+        barrier.wait(timeout=30)
+        queue.put(("ok", sum(1 for _ in range(hits) if limiter.hit(key) == 0)))
+    except Exception:  # noqa: BLE001 — the test fails on it, with the traceback
+        queue.put(("error", traceback.format_exc()))
+    finally:
+        shared_db.close()

@@ -1,0 +1,12 @@
+"""Version 6: each draw names the time zone its buyers see (a hosted web runs in UTC); existing
+draws get Asia/Kolkata."""
+
+from . import ddl
+
+VERSION = 6
+
+STATEMENTS = ('ALTER TABLE "draw" ADD COLUMN "time_zone" VARCHAR(64) NOT NULL DEFAULT \'Asia/Kolkata\'',)
+
+
+def up(db) -> None:
+    ddl.run(db, STATEMENTS)
