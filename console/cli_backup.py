@@ -2,7 +2,7 @@
 and console keep writing; the automatic backups' schedule) and restore."""
 
 from shared import backup as backups
-from shared.db import connect
+from shared.setup import connect
 
 
 def register(sub) -> None:
