@@ -17,14 +17,14 @@ from bottle import Bottle
 from shared import db as shared_db
 from shared.ratelimit import RateLimiter
 
-from . import api, hooks, pages, results, static
+from . import api, claims, hooks, pages, results, static
 from .config import WebConfig
 from .context import STATIC, VIEWS, WebContext, render, static_versions
 from .http import apply_forwarded, error_handler, guard_plugin, refuse_large_bodies
 from .present import local_zone
 from .security import SECURITY_HEADERS
 
-ROUTE_MODULES = (pages, api, results, static, hooks)
+ROUTE_MODULES = (pages, claims, api, results, static, hooks)
 
 __all__ = ["STATIC", "VIEWS", "BuyerApp", "create_app", "render", "routes"]
 
@@ -84,6 +84,8 @@ def create_app(
         hold_ip=_limiter(config.hold_limit_ip),
         hold_mobile=_limiter(config.hold_limit_mobile),
         lookup_ip=_limiter(config.lookup_limit_ip),
+        claim_ip=_limiter(config.claim_limit_ip),
+        claim_order=_limiter(config.claim_limit_order),
         zone=local_zone(config.timezone),
         static_versions=static_versions(),
         checker=checker.read_bytes() if checker.is_file() else None,

@@ -28,6 +28,8 @@ class WebContext:
     hold_ip: RateLimiter | None = None
     hold_mobile: RateLimiter | None = None
     lookup_ip: RateLimiter | None = None
+    claim_ip: RateLimiter | None = None
+    claim_order: RateLimiter | None = None
     zone: object = None
     static_versions: dict = field(default_factory=dict)
     checker: bytes | None = None  # static/verify_draw.py, served at /verify_draw.py

@@ -17,6 +17,21 @@
   <a class="brand" href="/"><svg class="logo" viewBox="0 0 24 24" aria-hidden="true"><path d="M3 7a2 2 0 0 1 2-2h14a2 2 0 0 1 2 2v2a2 2 0 0 0 0 4v2a2 2 0 0 1-2 2H5a2 2 0 0 1-2-2v-2a2 2 0 0 0 0-4z"/></svg><span>{{draw.name if draw else "Lucky Draw"}}</span></a>
   <a class="toplink" href="/mine">My tickets</a>
 </header>
+% if get('inapp'):
+<aside class="inapp" id="inapp" aria-label="Open in your browser">
+  <p>You are in {{inapp}}'s own browser, which often cannot open a UPI app or keep this page alive while you pay. Open this page in your phone's browser.</p>
+  <p class="actions">
+% if chrome_url:
+    <a class="btn small" href="{{chrome_url}}" id="open-chrome">Open in Chrome</a>
+% end
+    <button type="button" class="btn small ghost js-only" data-copy="{{page_url}}" data-done="Copied" id="copy-link">Copy link</button>
+  </p>
+  <p class="hint nojs-only">Copy this address: <span class="val sel">{{page_url}}</span></p>
+% if not chrome_url:
+  <p class="hint">Or tap the ⋯ menu and choose “Open in browser”.</p>
+% end
+</aside>
+% end
 <main id="main" tabindex="-1">
 {{!base}}
 </main>

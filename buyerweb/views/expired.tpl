@@ -14,3 +14,6 @@
   <p>Your payment is not lost. Every payment is kept, and the organiser will sort it out: either your numbers are confirmed
     (if still free) or your money is refunded. Keep your UPI transaction ID (UTR) and this reference: <strong>{{order.reference}}</strong>.</p>
 </section>
+% if state == 'expired':
+% include('_claim.tpl')
+% end

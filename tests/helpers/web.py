@@ -19,7 +19,9 @@ from buyerweb.app import create_app
 from tests.helpers.db import new_draw
 
 ROOT = Path(__file__).resolve().parents[2]
-NO_LIMITS = dict(hold_limit_ip=None, hold_limit_mobile=None, lookup_limit_ip=None)
+NO_LIMITS = dict(
+    hold_limit_ip=None, hold_limit_mobile=None, lookup_limit_ip=None, claim_limit_ip=None, claim_limit_order=None
+)
 
 
 def make_web(db_url, tmp_path, draw=True, **overrides):
