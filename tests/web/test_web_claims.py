@@ -263,7 +263,8 @@ USER_AGENTS = [
         "LinkedIn",
     ),
     (
-        "Mozilla/5.0 (Linux; Android 10; K) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Mobile Safari/537.36",
+        "Mozilla/5.0 (Linux; Android 10; K) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 "
+        "Mobile Safari/537.36",
         None,
     ),
     (
