@@ -10,8 +10,8 @@ from peewee import IntegrityError
 
 from .db import utcnow, write_tx
 from .errors import Conflict, NotFound
-from .models import Order, Payment, record_event
-from .states import OrderState
+from .models import Draw, Order, Payment, record_event
+from .states import DrawState, OrderState
 from .validation import SESSION_RE, parse_utr
 
 CLAIMABLE = (OrderState.PENDING, OrderState.EXPIRED)
@@ -54,6 +54,13 @@ def claim_utr(session_id: str, utr, *, now: datetime | None = None) -> Claim:
                 raise ClaimRefused(
                     f"Booking {order.reference} was cancelled; if you paid for it, the organiser will sort it out.",
                     "cancelled",
+                )
+            draw_state = Draw.select(Draw.state).where(Draw.id == order.__data__["draw"]).scalar()
+            if draw_state == DrawState.ARCHIVED:
+                raise ClaimRefused(
+                    f"The draw of booking {order.reference} is over; if you paid for it, the organiser "
+                    f"will sort it out.",
+                    "archived",
                 )
             if order.claimed_utr == utr:
                 return Claim(

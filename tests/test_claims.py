@@ -236,3 +236,18 @@ def test_check_payments_leaves_a_claim_mismatch_alone(shop):
     shop.pay(1500, 1, utr=UTR)
     assert check_payments(now=shop.at(2)) == []
     assert shop.state("A") == "pending"
+
+
+def test_a_booking_of_an_archived_draw_refuses_a_claim(shop, tmp_path):
+    from shared.booking import expire_due
+    from tests.helpers.db import new_draw
+
+    shop.book("A", [1], minute=-30)
+    expire_due(shop.at(0))
+    expired_then_archived = shop.orders["A"]
+    assert shop.state("A") == "expired"
+    new_draw(tmp_path, name="Next Draw")  # archives the old draw; the expired booking stays expired
+    with pytest.raises(ClaimRefused) as refused:
+        claim_utr(expired_then_archived.session_id, UTR)
+    assert refused.value.reason == "archived"
+    assert Order.get_by_id(expired_then_archived.order_id).claimed_utr is None
