@@ -25,14 +25,14 @@ from shared.rate_buckets import SharedRateLimiter
 from shared.ratelimit import RateLimiter
 from shared.web_secret import web_secret
 
-from . import api, hooks, i18n, pages, results, static
+from . import api, claims, hooks, i18n, pages, results, static
 from .config import WebConfig
 from .context import STATIC, VIEWS, WebContext, render, static_versions
 from .http import apply_forwarded, error_handler, guard_plugin, refuse_large_bodies
 from .present import local_zone
 from .security import HSTS, SECURITY_HEADERS
 
-ROUTE_MODULES = (pages, api, results, static, hooks)
+ROUTE_MODULES = (pages, claims, api, results, static, hooks)
 
 __all__ = ["STATIC", "VIEWS", "BuyerApp", "create_app", "render", "routes"]
 
@@ -103,6 +103,8 @@ def create_app(
         hold_ip=_limiter(config, "hold_ip", config.hold_limit_ip),
         hold_mobile=_limiter(config, "hold_mobile", config.hold_limit_mobile),
         lookup_ip=_limiter(config, "lookup_ip", config.lookup_limit_ip),
+        claim_ip=_limiter(config, "claim_ip", config.claim_limit_ip),
+        claim_order=_limiter(config, "claim_order", config.claim_limit_order),
         default_zone=local_zone(config.timezone),
         static_versions=static_versions(),
         checker=checker.read_bytes() if checker.is_file() else None,

@@ -48,6 +48,10 @@ class WebConfig:
     hold_limit_mobile: Limit | None = Limit(10, 600)
     # "My tickets" look-ups per IP (mobile + reference guesses).
     lookup_limit_ip: Limit | None = Limit(30, 60)
+    # UTR claims (POST /api/orders/<id>/utr and the pay page's form) per IP and per booking: a
+    # buyer may correct a typo a few times; nobody may try UTRs by the thousand.
+    claim_limit_ip: Limit | None = Limit(30, 60)
+    claim_limit_order: Limit | None = Limit(8, 600)
     max_body: int = 8 * 1024
     # True: the limits above hold across every worker and machine (buckets in the database);
     # False (LUCKYDRAW_RATE_LIMITS=process): each worker process limits separately.
@@ -73,6 +77,8 @@ class WebConfig:
             hold_limit_ip=parse_limit(env.get("LUCKYDRAW_HOLD_LIMIT_IP"), base.hold_limit_ip),
             hold_limit_mobile=parse_limit(env.get("LUCKYDRAW_HOLD_LIMIT_MOBILE"), base.hold_limit_mobile),
             lookup_limit_ip=parse_limit(env.get("LUCKYDRAW_LOOKUP_LIMIT_IP"), base.lookup_limit_ip),
+            claim_limit_ip=parse_limit(env.get("LUCKYDRAW_CLAIM_LIMIT_IP"), base.claim_limit_ip),
+            claim_limit_order=parse_limit(env.get("LUCKYDRAW_CLAIM_LIMIT_ORDER"), base.claim_limit_order),
             trust_proxy=env.get("LUCKYDRAW_TRUST_PROXY", "") == "1",
             trusted_proxies=parse_proxies(env.get("LUCKYDRAW_TRUSTED_PROXIES")),
             keep_connections=env.get("LUCKYDRAW_DB_PER_REQUEST", "") != "1",

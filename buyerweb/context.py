@@ -32,6 +32,8 @@ class WebContext:
     hold_ip: RateLimiter | SharedRateLimiter | None = None
     hold_mobile: RateLimiter | SharedRateLimiter | None = None
     lookup_ip: RateLimiter | SharedRateLimiter | None = None
+    claim_ip: RateLimiter | SharedRateLimiter | None = None
+    claim_order: RateLimiter | SharedRateLimiter | None = None
     default_zone: object = None  # LUCKYDRAW_TIMEZONE, shown while there is no draw
     static_versions: dict = field(default_factory=dict)
     checker: bytes | None = None  # static/verify_draw.py, served at /verify_draw.py

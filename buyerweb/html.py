@@ -1,11 +1,12 @@
 """HTML page helpers of the buyer web: a page from a template (with the current draw and this
 browser's CSRF token), and the site's own error page, which renders even when the database is down."""
 
-from bottle import HTTPResponse, response
+from bottle import HTTPResponse, request, response
 
 from shared.storage_errors import DATABASE_ERRORS
 
 from .context import WebContext, render
+from .inapp import chrome_intent, in_app_browser, is_android
 from .security import csrf_token
 
 
@@ -14,13 +15,31 @@ def page(ctx: WebContext, _view: str, status: int = 200, headers: dict | None = 
     values.setdefault("title", None)
     values.setdefault("message", None)
     values.setdefault("message_kind", "error")
+    values.update(in_app_values())
     body = render(ctx, _view, csrf=csrf_token(ctx.config.secret), **values)
     response.status = status
     response.content_type = "text/html; charset=utf-8"
     response.set_header("Cache-Control", "no-store")
+    response.set_header("Vary", "User-Agent")
     for key, value in (headers or {}).items():
         response.set_header(key, value)
     return body
+
+
+def in_app_values() -> dict:
+    """What base.tpl's "open in your browser" banner needs: the in-app browser's name (None in an
+    ordinary browser), this page's address, and on Android the link that opens it in Chrome."""
+    agent = request.get_header("User-Agent", "")
+    app = in_app_browser(agent)
+    if app is None:
+        return {"inapp": None, "page_url": "", "chrome_url": ""}
+    parts = request.urlparts
+    path = parts.path + (f"?{parts.query}" if parts.query else "")
+    return {
+        "inapp": app,
+        "page_url": f"{parts.scheme}://{parts.netloc}{path}",
+        "chrome_url": chrome_intent(parts.netloc, path) if is_android(agent) else "",
+    }
 
 
 def render_error_html(ctx: WebContext, status: int, message: str) -> str:

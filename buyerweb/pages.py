@@ -15,8 +15,8 @@ from shared.errors import Conflict, InvalidInput, LuckyDrawError, NotFound, Tick
 from shared.fields import ticket_list_text
 from shared.money import format_rupees, rupees
 from shared.reports import buyer_bookings
-from shared.states import DrawState, OrderState
-from shared.upi import qr_svg, upi_uri
+from shared.states import DrawState, OrderState, PayeeKind
+from shared.upi import link_merchant_code, qr_svg, upi_uri
 from shared.validation import SESSION_RE, clean_name, parse_mobile
 
 from .context import WebContext
@@ -371,31 +371,64 @@ def hold_from_form(ctx, draw, who, selected, range_index):
 
 
 def pay(ctx: WebContext, session_id: str):
+    return pay_page(ctx, session_id)
+
+
+def grouped_utr(utr: str | None) -> str:
+    """A 12-digit UTR as people read it aloud: 4123 4567 8901."""
+    return " ".join(utr[i : i + 4] for i in range(0, len(utr), 4)) if utr else ""
+
+
+def save_qr_offered(draw, amount_paise: int) -> bool:
+    """A saved QR pays a person only up to the gallery cap (NPCI, 2025); a merchant has no such cap."""
+    return draw.payee_kind == PayeeKind.MERCHANT or amount_paise <= draw.gallery_cap_paise
+
+
+def pay_page(ctx: WebContext, session_id: str, *, claim_error: str | None = None, typed: str = "", status: int = 200):
+    """The payment page of a pending booking, or the expired/cancelled page; both carry the form
+    that hands in the UTR (with `claim_error` and what the buyer `typed` after a refused claim)."""
     session_or_404(session_id)
     order = find_order(session_id)
-    status = order_status(session_id)
-    if status.state == "paid":
+    state = order_status(session_id).state
+    if state == "paid":
         redirect(f"/done/{session_id}", 303)
     draw = get_draw(order.draw_id)
-    numbers = labels(status.tickets, draw.width)
-    if status.state != "pending":
+    numbers = labels(order.tickets, draw.width)
+    claim = {
+        "claimed": grouped_utr(order.claimed_utr),
+        "claim_error": claim_error,
+        "typed": typed,
+        "claim_action": f"/pay/{session_id}/utr",
+    }
+    if state != "pending":
         return page(
             ctx,
             "expired.tpl",
+            status=status,
             title="Booking expired",
             draw=draw,
             order=order,
-            state=status.state,
+            state=state,
             numbers=numbers,
             amount=format_rupees(order.payable_paise),
-            restart=f"/pick?{urlencode({'sel': ','.join(map(str, status.tickets))})}",
+            restart=f"/pick?{urlencode({'sel': ','.join(map(str, order.tickets))})}",
             open=sales_open(draw),
+            **claim,
         )
-    uri = upi_uri(draw.payee_vpa, draw.payee_name, order.payable_paise, order.reference)
+    merchant = draw.payee_kind == PayeeKind.MERCHANT
+    qr_uri = upi_uri(draw.payee_vpa, draw.payee_name, order.payable_paise, order.reference)
+    link = upi_uri(
+        draw.payee_vpa,
+        draw.payee_name,
+        order.payable_paise,
+        order.reference,
+        link_merchant_code(draw.payee_kind, draw.merchant_code),
+    )
     now = utcnow()
     return page(
         ctx,
         "pay.tpl",
+        status=status,
         title="Pay to confirm",
         draw=draw,
         order=order,
@@ -404,10 +437,14 @@ def pay(ctx: WebContext, session_id: str):
         amount_plain=rupees(order.payable_paise),
         base=format_rupees(order.base_paise),
         offset=order.payable_paise - order.base_paise,
-        qr=qr_svg(uri),
-        upi=uri,
+        qr=qr_svg(link if merchant else qr_uri),
+        upi=link if merchant else None,
+        save_qr=save_qr_offered(draw, order.payable_paise),
+        cap=format_rupees(draw.gallery_cap_paise),
+        merchant=merchant,
         seconds=seconds_left(order.expires_at, now),
         ends=local_time(order.expires_at, ctx.zone, "%I:%M %p"),
+        **claim,
     )
 
 
@@ -417,7 +454,13 @@ def pay_qr(ctx: WebContext, session_id: str):
     if order_status(session_id).state != "pending":
         raise NotFound("This booking is no longer waiting for payment.")
     draw = get_draw(order.draw_id)
-    data = qr_png(upi_uri(draw.payee_vpa, draw.payee_name, order.payable_paise, order.reference))
+    if not save_qr_offered(draw, order.payable_paise):
+        raise NotFound(
+            f"Saving the QR is not offered above {format_rupees(draw.gallery_cap_paise)}: UPI apps refuse "
+            f"to pay a person that much from a saved QR image. Pay to the UPI ID shown on the page."
+        )
+    code = link_merchant_code(draw.payee_kind, draw.merchant_code)
+    data = qr_png(upi_uri(draw.payee_vpa, draw.payee_name, order.payable_paise, order.reference, code))
     result = HTTPResponse(data, status=200)
     result.content_type = "image/png"
     result.set_header("Content-Disposition", f'attachment; filename="lucky-draw-{order.reference}.png"')

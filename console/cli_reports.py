@@ -89,6 +89,7 @@ def bookings(args) -> int:
                     "state": o.state,
                     "created_at": o.created_at,
                     "paid_at": o.paid_at,
+                    "claimed_utr": o.claimed_utr,
                 }
                 for o in rows
             ]
@@ -96,9 +97,10 @@ def bookings(args) -> int:
         return 0
     for o in rows:
         numbers = ", ".join(draw.label(n) for n in o.tickets)
+        claim = f"  claimed UTR {o.claimed_utr}" if o.claimed_utr else ""
         echo(
             f"{o.reference}  {o.state:<9} {format_rupees(o.payable_paise):>11}  {o.mobile}  {o.name}  [{numbers}]  "
-            f"{local_time(o.created_at)}"
+            f"{local_time(o.created_at)}{claim}"
         )
     echo(f"{len(rows)} bookings")
     return 0

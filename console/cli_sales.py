@@ -23,6 +23,7 @@ def register(sub) -> None:
     p.add_argument("--max-per-order", default="20")
     p.add_argument("--max-pending-per-mobile", default="2")
     p.add_argument("--late-window", default="60", help="late-payment window in minutes (default 60)")
+    _payee_options(p, defaults=True)
     p.add_argument("--exports", default="exports", help="folder for the old draw's export")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=new_draw)
@@ -37,6 +38,7 @@ def register(sub) -> None:
     p.add_argument("--max-per-order")
     p.add_argument("--max-pending-per-mobile")
     p.add_argument("--late-window")
+    _payee_options(p, defaults=False)
     p.set_defaults(handler=settings)
 
     p = sub.add_parser("pay", help="record a payment you saw arrive and match it to a booking")
@@ -76,6 +78,37 @@ def register(sub) -> None:
     p.set_defaults(handler=cancel)
 
 
+def _payee_options(p, defaults: bool) -> None:
+    p.add_argument(
+        "--payee-kind",
+        choices=("personal", "merchant"),
+        default="personal" if defaults else None,
+        help="whose UPI ID: a person's (default; the pay page shows the UPI ID to pay to) or a merchant's "
+        "(the page also offers an 'Open UPI app' link)",
+    )
+    p.add_argument("--mc", help="merchant category code, 4 digits (merchant payee only); '' clears it")
+    p.add_argument(
+        "--gallery-cap",
+        default="2000" if defaults else None,
+        help="rupees up to which 'Save QR' is offered to pay a person from the gallery (default 2000)",
+    )
+
+
+def _payee_settings(args) -> dict:
+    values = {"payee_kind": args.payee_kind, "merchant_code": args.mc}
+    if args.gallery_cap is not None:
+        values["gallery_cap_paise"] = parse_amount(args.gallery_cap)
+    return values
+
+
+def _payee_line(draw) -> str:
+    kind = f"merchant UPI ID (mc {draw.merchant_code})" if draw.merchant_code else "merchant UPI ID"
+    return (
+        f"Payee: {kind if draw.payee_kind == 'merchant' else 'personal UPI ID'}; "
+        f"Save QR up to {format_rupees(draw.gallery_cap_paise)}."
+    )
+
+
 def new_draw(args) -> int:
     settings = draws.validate_settings(
         name=args.name,
@@ -87,6 +120,7 @@ def new_draw(args) -> int:
         max_per_order=args.max_per_order,
         max_pending_per_mobile=args.max_pending_per_mobile,
         late_window_minutes=args.late_window,
+        **_payee_settings(args),
     )
     old = draws.current_draw(required=False)
     saved = backup_before_new_draw()
@@ -110,6 +144,7 @@ def new_draw(args) -> int:
         f"Draw #{draw.id} '{draw.name}' is open: {draw.ticket_count} tickets at "
         f"{format_rupees(draw.price_paise)}, paid to {draw.payee_vpa}."
     )
+    echo(_payee_line(draw))
     echo(f"Commitment (SHA-256 of the secret seed): {draw.seed_hash}")
     return 0
 
@@ -124,6 +159,7 @@ def settings(args) -> int:
         "max_per_order": args.max_per_order,
         "max_pending_per_mobile": args.max_pending_per_mobile,
         "late_window_minutes": args.late_window,
+        **_payee_settings(args),
     }
     if args.price is not None:
         changes["price_paise"] = parse_amount(args.price)
@@ -133,6 +169,7 @@ def settings(args) -> int:
         f"UPI {draw.payee_vpa} ({draw.payee_name}), hold {draw.hold_minutes} min, "
         f"max {draw.max_per_order} per order."
     )
+    print(_payee_line(draw))
     return 0
 
 

@@ -16,7 +16,7 @@ from .ids import new_reference, new_session_id, normalise_reference
 from .lifecycle import cancel_pending_order, hold_is_live, mark_order_expired, pending_past_time, reads_as
 from .models import Draw, Order, Ticket
 from .states import DrawState, OrderState, TicketState
-from .upi import upi_uri
+from .upi import link_merchant_code, upi_uri
 from .validation import SESSION_RE, clean_name, parse_mobile, parse_ticket_list
 
 MAX_OFFSET = 99
@@ -167,7 +167,13 @@ def _hold(name, mobile, numbers, now, source) -> Hold:
         payable,
         unique,
         expires_at,
-        upi_uri(draw["payee_vpa"], draw["payee_name"], payable, reference),
+        upi_uri(
+            draw["payee_vpa"],
+            draw["payee_name"],
+            payable,
+            reference,
+            link_merchant_code(draw["payee_kind"], draw["merchant_code"]),
+        ),
     )
 
 

@@ -40,6 +40,9 @@ class DrawInfo:
     late_window_minutes: int
     created_at: datetime
     export_path: str | None = None
+    payee_kind: str = "personal"
+    merchant_code: str | None = None
+    gallery_cap_paise: int = 200_000
 
     @property
     def width(self) -> int:
@@ -56,6 +59,7 @@ class PendingRow:
     payable_paise: int
     amount_unique: bool
     expires_at: datetime
+    claimed_utr: str | None = None  # the UTR the buyer handed in (a claim, not a payment)
 
 
 @dataclass(frozen=True)
@@ -73,6 +77,8 @@ class PaymentRow:
     order_reference: str | None
     order_name: str | None
     candidate_reference: str | None
+    claimed_reference: str | None = None  # the open booking whose buyer handed in this UTR
+    claimed_name: str | None = None
 
 
 @dataclass(frozen=True)
@@ -89,6 +95,7 @@ class BookingRow:
     expires_at: datetime
     paid_at: datetime | None
     utr: str | None
+    claimed_utr: str | None = None
 
 
 @dataclass(frozen=True)
@@ -126,6 +133,9 @@ def draw_info(draw: Draw) -> DrawInfo:
         draw.late_window_minutes,
         draw.created_at,
         draw.export_path,
+        draw.payee_kind,
+        draw.merchant_code,
+        draw.gallery_cap_paise,
     )
 
 
@@ -169,8 +179,8 @@ def take_snapshot(
         .tuples()
     }
     pending = tuple(
-        PendingRow(oid, ref, name, mobile, _numbers(tickets), payable, bool(unique), expires)
-        for oid, ref, name, mobile, tickets, payable, unique, expires in Order.select(
+        PendingRow(oid, ref, name, mobile, _numbers(tickets), payable, bool(unique), expires, claimed)
+        for oid, ref, name, mobile, tickets, payable, unique, expires, claimed in Order.select(
             Order.id,
             Order.reference,
             Order.name,
@@ -179,6 +189,7 @@ def take_snapshot(
             Order.payable_paise,
             Order.amount_unique,
             Order.expires_at,
+            Order.claimed_utr,
         )
         .where(live)
         .order_by(Order.expires_at, Order.id)
@@ -243,6 +254,7 @@ def recent_payments(
             .where(Order.id.in_(sorted(wanted)))
             .tuples()
         }
+    claims = claimants(draw_id, [row[3] for row in rows if not row[4]])
     return tuple(
         PaymentRow(
             pid,
@@ -258,6 +270,7 @@ def recent_payments(
             orders.get(order_id, (None, None))[0],
             orders.get(order_id, (None, None))[1],
             orders.get(candidate_id, (None, None))[0],
+            *claims.get(utr, (None, None)),
         )
         for (
             pid,
@@ -274,6 +287,25 @@ def recent_payments(
             candidate_id,
         ) in rows
     )
+
+
+def claimants(draw_id: int, utrs) -> dict[str, tuple[str, str]]:
+    """UTR → (reference, buyer name) of the booking of this draw that claimed it (an open one
+    first, else the newest), for the UTRs given."""
+    utrs = sorted(set(utrs))
+    found: dict[str, tuple[str, str]] = {}
+    if not utrs:
+        return found
+    rows = (
+        Order.select(Order.claimed_utr, Order.reference, Order.name, Order.state)
+        .where((Order.draw == draw_id) & Order.claimed_utr.in_(utrs))
+        .order_by(Order.id)
+        .tuples()
+    )
+    for utr, reference, name, state in rows:
+        if utr not in found or state in (OrderState.PENDING, OrderState.EXPIRED):
+            found[utr] = (reference, name)
+    return found
 
 
 def open_payments(draw_id: int, limit: int = 500) -> tuple[PaymentRow, ...]:
@@ -323,6 +355,8 @@ def search_bookings(
             match |= Order.reference.contains(text.upper())
         if len(digits) >= 3 and digits == "".join(text.split()).lstrip("+"):
             match |= Order.mobile.contains(digits[-10:])
+        if len(digits) == 12 and digits == "".join(text.split()):
+            match |= Order.claimed_utr == digits  # the UTR a buyer handed in
         try:
             match |= Order.payable_paise == parse_amount(text)
         except LuckyDrawError:
@@ -346,6 +380,7 @@ def search_bookings(
             Order.expires_at,
             Order.paid_at,
             utr.alias("utr"),
+            Order.claimed_utr,
         )
         .where(where)
         .order_by(Order.id.desc())

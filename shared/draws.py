@@ -9,7 +9,7 @@ from .errors import Conflict, InvalidInput, NotFound
 from .lifecycle import cancel_pending_order
 from .models import Draw, Order, Ticket, record_event
 from .money import require_paise
-from .states import DrawState, OrderState, TicketState
+from .states import DrawState, OrderState, PayeeKind, TicketState
 from .validation import clean_name, parse_vpa
 
 MAX_TICKETS = 100_000
@@ -23,7 +23,12 @@ SETTING_FIELDS = (
     "max_per_order",
     "max_pending_per_mobile",
     "late_window_minutes",
+    "payee_kind",
+    "merchant_code",
+    "gallery_cap_paise",
 )
+DEFAULT_GALLERY_CAP_PAISE = 200_000  # NPCI's 2025 cap on paying a person from a QR saved to the gallery
+MAX_GALLERY_CAP_PAISE = 10_000_000  # ₹1,00,000: UPI's own per-payment limit for most payers
 
 
 @dataclass(frozen=True)
@@ -37,6 +42,34 @@ class DrawSettings:
     max_per_order: int = 20
     max_pending_per_mobile: int = 2
     late_window_minutes: int = 60
+    payee_kind: str = PayeeKind.PERSONAL
+    merchant_code: str | None = None
+    gallery_cap_paise: int = DEFAULT_GALLERY_CAP_PAISE
+
+
+def parse_payee_kind(value) -> PayeeKind:
+    text = str(value or "").strip().lower()
+    try:
+        return PayeeKind(text)
+    except ValueError:
+        raise InvalidInput(f"Payee kind must be 'personal' or 'merchant', not '{str(value)[:20]}'.") from None
+
+
+def parse_merchant_code(value) -> str | None:
+    """UPI's merchant category code (`mc`): 4 digits, or nothing."""
+    text = str(value or "").strip()
+    if not text:
+        return None
+    if not (len(text) == 4 and text.isascii() and text.isdigit()):
+        raise InvalidInput(f"Merchant category code must be 4 digits, like 5999; '{text[:20]}' is not.")
+    return text
+
+
+def _gallery_cap(value) -> int:
+    paise = require_paise(value, "Gallery QR cap")
+    if paise > MAX_GALLERY_CAP_PAISE:
+        raise InvalidInput("Gallery QR cap must be at most ₹1,00,000 (UPI's own limit for one payment).")
+    return paise
 
 
 def _whole(value, what: str, low: int, high: int) -> int:
@@ -59,6 +92,9 @@ def validate_settings(
     max_per_order=20,
     max_pending_per_mobile=2,
     late_window_minutes=60,
+    payee_kind=PayeeKind.PERSONAL,
+    merchant_code=None,
+    gallery_cap_paise=DEFAULT_GALLERY_CAP_PAISE,
 ) -> DrawSettings:
     """Check every field of a draw; the price is integer paise (rupees text is parsed at the edge)."""
     price_paise = require_paise(price_paise, "Price")
@@ -73,6 +109,9 @@ def validate_settings(
         max_per_order=_whole(max_per_order, "Max tickets per order", 1, min(tickets, 1000)),
         max_pending_per_mobile=_whole(max_pending_per_mobile, "Pending bookings per mobile", 1, 50),
         late_window_minutes=_whole(late_window_minutes, "Late-payment window", 0, 7 * 24 * 60),
+        payee_kind=parse_payee_kind(payee_kind),
+        merchant_code=parse_merchant_code(merchant_code),
+        gallery_cap_paise=_gallery_cap(gallery_cap_paise),
     )
 
 
@@ -121,6 +160,8 @@ def update_settings(changes: dict, *, now=None) -> Draw:
             raise Conflict("Winners have been drawn; this draw's settings can no longer change.")
         merged = {f: getattr(draw, f) for f in SETTING_FIELDS}
         merged.update({k: v for k, v in changes.items() if v is not None})
+        if "merchant_code" in changes and changes["merchant_code"] in ("", "-"):
+            merged["merchant_code"] = None  # cleared
         settings = validate_settings(**merged)
         if settings.ticket_count < draw.ticket_count:
             raise Conflict(f"Ticket count can only grow (it is {draw.ticket_count}); start a new draw to shrink it.")

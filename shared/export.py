@@ -60,6 +60,7 @@ REASON_LABELS = {
     "late_taken": "late payment; its numbers were taken since",
     "double_payment": "possible double payment",
     "after_draw": "late payment after the winners were drawn; refund",
+    "claim_mismatch": "UTR handed in by a buyer, but the amount or reference points elsewhere",
 }
 
 Progress = Callable[[int, int], None]
@@ -274,6 +275,9 @@ def _summary_rows(draw: Draw, clock: Clock, now: datetime) -> list[tuple]:
         (t, "Max tickets per order", n, draw.max_per_order),
         (t, "Max unpaid bookings per mobile", n, draw.max_pending_per_mobile),
         (t, "Late-payment window (minutes)", n, draw.late_window_minutes),
+        (t, "Payee kind", t, draw.payee_kind),
+        (t, "Merchant category code", t, draw.merchant_code or "none"),
+        (t, "Save QR offered up to", m, draw.gallery_cap_paise),
         (t, "Created", t, clock.text(draw.created_at)),
         (t, "Archived", t, clock.text(draw.archived_at)),
         *_winner_draw_items(draw, clock),
@@ -374,6 +378,7 @@ BOOKING_COLUMNS = [
     Column("Amount", "money"),
     Column("UTR", "text"),
     Column("Payment source", "word"),
+    Column("UTR claimed by buyer", "text"),
 ]
 TICKET_COLUMNS = [
     Column("Ticket", "text"),
@@ -394,6 +399,7 @@ PAYMENT_COLUMNS_HEAD = [
     Column("Payer UPI ID", "typed"),
     Column("Reference typed", "typed"),
     Column("Note", "typed"),
+    Column("Claimed by booking", "typed"),
 ]
 
 
@@ -429,6 +435,7 @@ def _booking_rows(draw: Draw, clock: Clock) -> Iterator[tuple]:
                 Order.payable_paise,
                 Order.created_at,
                 Order.paid_at,
+                Order.claimed_utr,
             )
             .where(base & (Order.id > last))
             .order_by(Order.id)
@@ -446,7 +453,7 @@ def _booking_rows(draw: Draw, clock: Clock) -> Iterator[tuple]:
             .tuples()
         ):
             settled.setdefault(order_id, []).append((shown_utr(utr, missing), source))
-        for order_id, reference, name, mobile, tickets, count, payable, created, paid in page:
+        for order_id, reference, name, mobile, tickets, count, payable, created, paid, claimed in page:
             payments = settled.get(order_id, [])
             numbers = ", ".join(draw.label(n) for n in tickets)
             yield (
@@ -458,6 +465,7 @@ def _booking_rows(draw: Draw, clock: Clock) -> Iterator[tuple]:
                 payable,
                 ", ".join(u for u, _ in payments) or "NO PAYMENT LINKED",
                 ", ".join(sorted({s for _, s in payments})) or None,
+                claimed,
                 clock.local(created),
                 clock.local(paid),
             )
@@ -520,6 +528,7 @@ def _payment_rows(draw: Draw, clock: Clock) -> Iterator[tuple]:
         if not page:
             return
         last = page[-1][0]
+        claimed = _claimed_by(draw.id, [row[3] for row in page if not row[4]])
         for (
             _,
             received,
@@ -549,7 +558,25 @@ def _payment_rows(draw: Draw, clock: Clock) -> Iterator[tuple]:
                 payer_vpa,
                 typed,
                 note,
+                claimed.get(utr),
             )
+
+
+def _claimed_by(draw_id: int, utrs: list[str]) -> dict[str, str]:
+    """UTR → "LD-… (name)" of the booking whose buyer handed it in (an open one first)."""
+    found: dict[str, str] = {}
+    if not utrs:
+        return found
+    rows = (
+        Order.select(Order.claimed_utr, Order.reference, Order.name, Order.state)
+        .where((Order.draw == draw_id) & Order.claimed_utr.in_(sorted(set(utrs))))
+        .order_by(Order.id)
+        .tuples()
+    )
+    for utr, reference, name, state in rows:
+        if utr not in found or state in (OrderState.PENDING, OrderState.EXPIRED):
+            found[utr] = f"{reference} ({name})"
+    return found
 
 
 def _winner_rows(history: list[DrawingResult], clock: Clock) -> list[tuple]:

@@ -23,6 +23,8 @@ DRAW_COLUMNS = (
     "hold_minutes",
     "max_per_order",
     "max_pending_per_mobile",
+    "payee_kind",
+    "merchant_code",
 )
 
 

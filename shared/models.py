@@ -15,7 +15,7 @@ from peewee import (
 
 from .db import BaseModel, utcnow
 from .fields import TicketListField
-from .states import DrawState, OrderState, PaymentState, TicketState
+from .states import DrawState, OrderState, PayeeKind, PaymentState, TicketState
 
 DRAW_STATES = tuple(DrawState)
 TICKET_STATES = tuple(TicketState)
@@ -34,6 +34,10 @@ class Draw(BaseModel):
     max_per_order = IntegerField(default=20)
     max_pending_per_mobile = IntegerField(default=2)
     late_window_minutes = IntegerField(default=60)
+    # personal | merchant; the DEFAULTs in the schema fill the rows of draws older than these settings
+    payee_kind = CharField(max_length=10, default=PayeeKind.PERSONAL, constraints=[SQL("DEFAULT 'personal'")])
+    merchant_code = CharField(max_length=4, null=True)  # UPI `mc`, used for a merchant payee only
+    gallery_cap_paise = IntegerField(default=200_000, constraints=[SQL("DEFAULT 200000")])  # "Save QR" up to this
     state = CharField(max_length=12, default=DrawState.OPEN, index=True)
     created_at = DateTimeField(default=utcnow)
     closed_at = DateTimeField(null=True)
@@ -75,6 +79,8 @@ class Order(BaseModel):
     expires_at = DateTimeField()
     ended_at = DateTimeField(null=True)
     paid_at = DateTimeField(null=True)
+    claimed_utr = CharField(max_length=12, null=True)  # the buyer's claim: a key for matching, never a confirmation
+    claimed_at = DateTimeField(null=True)
 
     class Meta:
         table_name = "booking"
@@ -88,6 +94,14 @@ class Order(BaseModel):
     @property
     def numbers(self) -> list[int]:
         return list(self.tickets)
+
+
+# A UTR is claimed by one open booking at a time (SPEC §2); the claim transaction checks it too.
+CLAIM_INDEX_SQL = (
+    'CREATE UNIQUE INDEX IF NOT EXISTS "booking_claimed_utr_open" ON "booking" ("claimed_utr") '
+    "WHERE \"state\" IN ('pending', 'expired')"
+)
+Order.add_index(SQL(CLAIM_INDEX_SQL))
 
 
 class Ticket(BaseModel):

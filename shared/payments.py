@@ -1,5 +1,6 @@
 """Payments: record money the organiser saw arrive, match it to a booking by the rules of the
-contract (reference → unique amount → late payment → double payment → unmatched; never a guess),
+contract (the buyer's claimed UTR → reference → unique amount → late payment → double payment →
+unmatched; never a guess),
 assign by hand, refund, and cash sales."""
 
 from dataclasses import dataclass, field
@@ -28,6 +29,7 @@ LATE_TAKEN = "late_taken"  # rule 3: expired order's numbers were taken since �
 DOUBLE_PAYMENT = "double_payment"  # rule 4: the order was already paid → attention (refund)
 AFTER_DRAW = "after_draw"  # rule 3 after the winners were drawn → attention (refund)
 AMBIGUOUS = "ambiguous"  # several candidates: organiser decides
+CLAIM_MISMATCH = "claim_mismatch"  # rule 0: the claiming order's amount or the reference disagree → attention
 UNMATCHED = "unmatched"  # no candidate
 
 
@@ -52,12 +54,19 @@ def _window(draw: Draw, now: datetime) -> datetime:
     return now - timedelta(minutes=draw.late_window_minutes)
 
 
-def _flag(payment: Payment, order: Order, reason: str, now: datetime) -> None:
+def _flag(payment: Payment, order: Order, reason: str, now: datetime, other: Order | None = None) -> None:
     Payment.update(status=PaymentState.ATTENTION, attention_reason=reason, candidate=order.id).where(
         Payment.id == payment.id
     ).execute()
+    extra = {"also": other.reference} if other is not None else {}
     record_event(
-        "payment_needs_attention", draw=payment.draw_id, payment=payment.id, order=order.id, at=now, reason=reason
+        "payment_needs_attention",
+        draw=payment.draw_id,
+        payment=payment.id,
+        order=order.id,
+        at=now,
+        reason=reason,
+        **extra,
     )
 
 
@@ -75,6 +84,67 @@ def _result(payment, outcome, rule, order=None, candidates=(), message=""):
     )
 
 
+def _claim_rule(payment: Payment, draw: Draw, named: Order | None, same_amount, now: datetime) -> MatchResult | None:
+    """Rule 0: a payment whose UTR an order of this draw claimed. It settles that order when the
+    amounts agree and no reference names another order (pending; expired within the late window by
+    rule 3's re-hold), even when amounts are not unique. Otherwise nothing is confirmed: the
+    payment needs attention and the message names both candidates. None: no claim, rules 1–5 decide."""
+    if payment.utr_missing:
+        return None
+    claimants = sorted(
+        Order.select().where((Order.draw == draw.id) & (Order.claimed_utr == payment.utr)).limit(5),
+        key=lambda o: (o.state not in (OrderState.PENDING, OrderState.EXPIRED), -o.id),
+    )
+    if not claimants:
+        return None
+    claimant = claimants[0]
+    shown = format_rupees(payment.amount_paise)
+    who = f"booking {claimant.reference}, which claimed UTR {payment.utr}"
+    other = named if named is not None and named.id != claimant.id else None
+    if claimant.payable_paise != payment.amount_paise or other is not None:
+        if other is None:  # the booking the amount would fit, if exactly one
+            fits = list(Order.select().where(same_amount & (Order.id != claimant.id)).limit(2))
+            other = fits[0] if len(fits) == 1 else None
+        if other is not None:
+            why = f"its reference names {other.reference}" if other is named else f"it fits {other.reference}"
+            detail = f"{shown} was handed in by {who} ({format_rupees(claimant.payable_paise)}), but {why}"
+        else:
+            detail = f"{shown} was handed in by {who}, but that booking is {format_rupees(claimant.payable_paise)}"
+        _flag(payment, claimant, CLAIM_MISMATCH, now, other)
+        candidates = [claimant] + ([other] if other is not None else [])
+        return _result(
+            payment,
+            CLAIM_MISMATCH,
+            0,
+            claimant,
+            candidates=[o.reference for o in candidates],
+            message=f"{detail}: nothing was confirmed; assign or refund it by hand.",
+        )
+    window = _window(draw, now)
+    if claimant.state == OrderState.PENDING:
+        mark_order_paid(claimant, payment, now)
+        return _result(payment, MATCHED, 0, claimant, message=f"{shown} confirmed {who}.")
+    if claimant.state == OrderState.EXPIRED and claimant.ended_at is not None and claimant.ended_at > window:
+        return _late(payment, draw, claimant, now, 0)
+    if claimant.state == OrderState.PAID:
+        _flag(payment, claimant, DOUBLE_PAYMENT, now)
+        return _result(
+            payment,
+            DOUBLE_PAYMENT,
+            0,
+            claimant,
+            message=f"{shown} carries the UTR {who}, which is already paid: a possible double payment to refund.",
+        )
+    return _leave(  # cancelled, or expired beyond the late window: the organiser decides
+        payment,
+        UNMATCHED,
+        0,
+        [claimant],
+        now,
+        f"{shown} carries the UTR {who}, which is {claimant.state}; assign or refund it by hand.",
+    )
+
+
 def _match(payment: Payment, draw: Draw, now: datetime, booked_before: datetime | None = None) -> MatchResult:
     amount = payment.amount_paise
     shown = format_rupees(amount)
@@ -83,9 +153,13 @@ def _match(payment: Payment, draw: Draw, now: datetime, booked_before: datetime 
     latest = min(payment.recorded_at, booked_before) if booked_before else payment.recorded_at
     known = (Order.draw == draw.id) & (Order.created_at <= latest)
     same_amount = known & (Order.payable_paise == amount)
-    # 1. A reference that names a pending order with the same payable amount.
     reference = normalise_reference(payment.reference)
     named = Order.get_or_none(known & (Order.reference == reference)) if reference else None
+    # 0. The buyer's claimed UTR.
+    claimed = _claim_rule(payment, draw, named, same_amount, now)
+    if claimed is not None:
+        return claimed
+    # 1. A reference that names a pending order with the same payable amount.
     if named is not None and named.state == OrderState.PENDING and named.payable_paise == amount:
         mark_order_paid(named, payment, now)
         return _result(
@@ -127,35 +201,7 @@ def _match(payment: Payment, draw: Draw, now: datetime, booked_before: datetime 
         return _result(payment, MATCHED, 2, order, message=f"{shown} confirmed booking {order.reference}.")
     # 3. The one order that expired within the late-payment window.
     if order is not None and order.state == OrderState.EXPIRED:
-        if draw.state not in (DrawState.OPEN, DrawState.CLOSED):  # winners drawn: its numbers were not in the draw
-            _flag(payment, order, AFTER_DRAW, now)
-            return _result(
-                payment,
-                AFTER_DRAW,
-                3,
-                order,
-                message=f"{shown} is a late payment for expired booking {order.reference}, but the "
-                f"winners are already drawn: refund it.",
-            )
-        if reactivate_order(order, now):
-            mark_order_paid(order, payment, now, late=True)
-            return _result(
-                payment,
-                LATE_MATCHED,
-                3,
-                order,
-                message=f"{shown} arrived after booking {order.reference} expired; its numbers were "
-                f"still free, so it is confirmed.",
-            )
-        _flag(payment, order, LATE_TAKEN, now)
-        return _result(
-            payment,
-            LATE_TAKEN,
-            3,
-            order,
-            message=f"{shown} is a late payment for expired booking {order.reference}, but some of its "
-            f"numbers were taken since: refund or reassign it.",
-        )
+        return _late(payment, draw, order, now, 3)
     # 4. The one order paid within the window: a possible double payment.
     if order is not None and order.state == OrderState.PAID:
         _flag(payment, order, DOUBLE_PAYMENT, now)
@@ -188,6 +234,41 @@ def _match(payment: Payment, draw: Draw, now: datetime, booked_before: datetime 
         )
     # 5. Nothing: unmatched, for the organiser.
     return _leave(payment, UNMATCHED, None, [], now, f"{shown} matches no booking; it is kept as UNMATCHED.")
+
+
+def _late(payment: Payment, draw: Draw, order: Order, now: datetime, rule: int) -> MatchResult:
+    """Rule 3 (and rule 0 for an expired claimant): a late payer keeps their numbers if all are
+    still free and the winners are not drawn yet; otherwise the payment needs attention."""
+    shown = format_rupees(payment.amount_paise)
+    if draw.state not in (DrawState.OPEN, DrawState.CLOSED):  # winners drawn: its numbers were not in the draw
+        _flag(payment, order, AFTER_DRAW, now)
+        return _result(
+            payment,
+            AFTER_DRAW,
+            rule,
+            order,
+            message=f"{shown} is a late payment for expired booking {order.reference}, but the "
+            f"winners are already drawn: refund it.",
+        )
+    if reactivate_order(order, now):
+        mark_order_paid(order, payment, now, late=True)
+        return _result(
+            payment,
+            LATE_MATCHED,
+            rule,
+            order,
+            message=f"{shown} arrived after booking {order.reference} expired; its numbers were "
+            f"still free, so it is confirmed.",
+        )
+    _flag(payment, order, LATE_TAKEN, now)
+    return _result(
+        payment,
+        LATE_TAKEN,
+        rule,
+        order,
+        message=f"{shown} is a late payment for expired booking {order.reference}, but some of its "
+        f"numbers were taken since: refund or reassign it.",
+    )
 
 
 def _leave(payment, outcome, rule, candidates, now, message) -> MatchResult:

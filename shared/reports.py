@@ -29,6 +29,7 @@ class BookingLine:
     state: str
     created_at: datetime
     paid_at: datetime | None
+    claimed_utr: str | None = None  # the UTR the buyer handed in: a claim, not a payment
 
 
 def _line(order: Order, state: str | None = None) -> BookingLine:
@@ -42,6 +43,7 @@ def _line(order: Order, state: str | None = None) -> BookingLine:
         state or order.state,
         order.created_at,
         order.paid_at,
+        order.claimed_utr,
     )
 
 
@@ -68,7 +70,10 @@ def list_bookings(draw_id: int, *, state: str | None = None, search: str | None 
     if search and search.strip():
         term = f"%{search.strip()}%"
         query = query.where(
-            Order.name.ilike(term) | Order.mobile.contains(search.strip()) | Order.reference.ilike(term)
+            Order.name.ilike(term)
+            | Order.mobile.contains(search.strip())
+            | Order.reference.ilike(term)
+            | (Order.claimed_utr == search.strip().replace(" ", ""))
         )
     return tuple(_line(order) for order in query.order_by(Order.id))
 

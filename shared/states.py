@@ -33,3 +33,11 @@ class PaymentState(StrEnum):
 
 # A draw still selling or waiting for its winners: bookings may still be confirmed.
 SELLING = (DrawState.OPEN, DrawState.CLOSED)
+
+
+class PayeeKind(StrEnum):
+    """Whose UPI ID the draw is paid to: a person's (payment links from a web page are refused by
+    the big apps since 2025) or a merchant's (links work; a merchant category code may go with them)."""
+
+    PERSONAL = "personal"
+    MERCHANT = "merchant"

@@ -1,4 +1,4 @@
-"""UPI payment links (`upi://pay?...`) for a personal UPI ID, and their QR codes as SVG."""
+"""UPI payment links (`upi://pay?...`) for a personal or a merchant UPI ID, and their QR codes as SVG."""
 
 from functools import lru_cache
 from urllib.parse import quote
@@ -8,13 +8,20 @@ import qrcode
 from .money import rupees
 
 
-def upi_uri(payee_vpa: str, payee_name: str, amount_paise: int, note: str) -> str:
-    """pa, pn, am (2 decimals), cu=INR, tn — and nothing a personal UPI ID would be refused for."""
+def upi_uri(payee_vpa: str, payee_name: str, amount_paise: int, note: str, merchant_code: str | None = None) -> str:
+    """pa, pn, am (2 decimals), cu=INR, tn — and nothing a personal UPI ID would be refused for;
+    `mc` only when given (a merchant payee's category code). Never tr, mode, purpose or sign."""
 
     def enc(value: str) -> str:
         return quote(value, safe="@.-_")
 
-    return f"upi://pay?pa={enc(payee_vpa)}&pn={enc(payee_name)}&am={rupees(amount_paise)}&cu=INR&tn={enc(note)}"
+    mc = f"&mc={enc(merchant_code)}" if merchant_code else ""
+    return f"upi://pay?pa={enc(payee_vpa)}&pn={enc(payee_name)}{mc}&am={rupees(amount_paise)}&cu=INR&tn={enc(note)}"
+
+
+def link_merchant_code(payee_kind: str, merchant_code: str | None) -> str | None:
+    """The `mc` a draw's links carry: its code for a merchant payee, none for a person."""
+    return merchant_code if payee_kind == "merchant" and merchant_code else None
 
 
 def _matrix(data: str, border: int) -> list[list[bool]]:

@@ -100,7 +100,7 @@ def test_sheets_headers_are_bold_frozen_filtered_and_sized(scenario):
     bookings = wb["Bookings"]
     headers = [c.value for c in bookings[1]]
     assert headers[:8] == ["Reference", "Name", "Mobile", "Tickets", "Ticket count", "Amount", "UTR", "Payment source"]
-    assert headers[8:] == ["Booked at (IST)", "Paid at (IST)"]
+    assert headers[8:] == ["UTR claimed by buyer", "Booked at (IST)", "Paid at (IST)"]
     width = {c.value: bookings.column_dimensions[c.column_letter].width for c in bookings[1]}
     assert width["Name"] >= len(EVIL) + 1  # fits the longest name, quote included
     assert width["UTR"] >= len("NO UTR (internal id NOUTR-XXXXXXXXXX)")
@@ -439,7 +439,7 @@ def test_an_empty_draw_exports_headers_only(sqlite_draw, tmp_path):
     path = export_draw(sqlite_draw.id, tmp_path / "empty.xlsx", progress=lambda *a: calls.append(a))
     wb = openpyxl.load_workbook(path)
     assert wb["Bookings"].max_row == 1 and wb["Payments"].max_row == 1
-    assert wb["Bookings"].auto_filter.ref == "A1:J1"
+    assert wb["Bookings"].auto_filter.ref == "A1:K1"
     assert wb["Tickets"].max_row == 1 + 100
     assert calls[-1][0] == calls[-1][1] == wb["Summary"].max_row - 1 + 100
 
@@ -495,3 +495,24 @@ def test_safe_text(typed, written):
 def test_exported_file_is_a_path(sqlite_draw, tmp_path):
     result = export_draw(sqlite_draw.id, str(tmp_path / "as-text.xlsx"))
     assert isinstance(result, Path) and result.exists()
+
+
+def test_the_claimed_utr_is_in_bookings_and_payments(db, tmp_path):
+    from shared.claims import claim_utr
+
+    draw = new_draw(tmp_path, ticket_count=50, price="10")
+    t0 = utcnow().replace(microsecond=0)
+    a = hold_tickets("Asha", "9876543210", [1], now=t0)  # ₹10.00
+    b = hold_tickets("=B Buyer", "9876543211", [2], now=t0)  # ₹10.01
+    claim_utr(a.session_id, "412345678901", now=t0)
+    claim_utr(b.session_id, "412345678902", now=t0)
+    assert record_payment(1000, "412345678901", now=t0 + MIN).rule == 0
+    assert record_payment(1500, "412345678902", now=t0 + MIN).outcome == "claim_mismatch"
+    wb = openpyxl.load_workbook(export_draw(draw.id, tmp_path / "claims.xlsx", now=t0 + 2 * MIN, zone=IST))
+    (booking,) = by_header(wb["Bookings"])
+    assert (booking["Reference"].value, booking["UTR claimed by buyer"].value) == (a.reference, "412345678901")
+    payments = {row["UTR"].value: row for row in by_header(wb["Payments"])}
+    assert payments["412345678901"]["Claimed by booking"].value == f"{a.reference} (Asha)"
+    mismatch = payments["412345678902"]
+    assert mismatch["Claimed by booking"].value == f"{b.reference} (=B Buyer)"
+    assert mismatch["Status"].value != "MATCHED" and "handed in" in mismatch["Attention reason"].value

@@ -287,10 +287,15 @@
   document.addEventListener("click", function (ev) {
     var btn = ev.target.closest ? ev.target.closest("[data-copy]") : null;
     if (btn) {
+      var label = btn.dataset.label || btn.textContent;
+      btn.dataset.label = label;
       copyText(btn.dataset.copy).then(function () {
-        btn.textContent = t("Copied"); btn.classList.add("done");
-        setTimeout(function () { btn.textContent = t("Copy"); btn.classList.remove("done"); }, 1800);
-      }, function () { btn.textContent = t("Select it"); });
+        btn.textContent = btn.dataset.done || label; btn.classList.add("done");
+        setTimeout(function () { btn.textContent = label; btn.classList.remove("done"); }, 1800);
+      }, function () {
+        var val = btn.parentNode.querySelector(".val");  // no clipboard here: select the text instead
+        if (val && window.getSelection) { var r = document.createRange(); r.selectNodeContents(val); var sel = window.getSelection(); sel.removeAllRanges(); sel.addRange(r); }
+      });
     }
     if (ev.target.closest && ev.target.closest("[data-print]")) window.print();
   });

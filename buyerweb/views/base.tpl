@@ -22,6 +22,21 @@
   <a href="{{url}}" lang="{{code}}" hreflang="{{code}}"{{!' aria-current="true"' if now else ''}}>{{name}}</a>
 % end
 </nav>
+% if get('inapp'):
+<aside class="inapp" id="inapp" aria-label="Open in your browser">
+  <p>You are in {{inapp}}'s own browser, which often cannot open a UPI app or keep this page alive while you pay. Open this page in your phone's browser.</p>
+  <p class="actions">
+% if chrome_url:
+    <a class="btn small" href="{{chrome_url}}" id="open-chrome">Open in Chrome</a>
+% end
+    <button type="button" class="btn small ghost js-only" data-copy="{{page_url}}" data-done="Copied" id="copy-link">Copy link</button>
+  </p>
+  <p class="hint nojs-only">Copy this address: <span class="val sel">{{page_url}}</span></p>
+% if not chrome_url:
+  <p class="hint">Or tap the ⋯ menu and choose “Open in browser”.</p>
+% end
+</aside>
+% end
 <main id="main" tabindex="-1">
 {{!base}}
 </main>

@@ -16,3 +16,6 @@
   <h2>{{_("Did you pay anyway?")}}</h2>
   <p>{{!_h("Your payment is not lost. Every payment is kept, and the organiser will sort it out: either your numbers are confirmed (if still free) or your money is refunded. Keep your UPI transaction ID (UTR) and this reference: <strong>%(reference)s</strong>.", reference=order.reference)}}</p>
 </section>
+% if state == 'expired':
+% include('_claim.tpl')
+% end

@@ -1,16 +1,19 @@
 """AddPaymentScreen: record money that arrived (amount + UTR + optional reference), typed or read
 from a pasted bank SMS / UPI notification and checked by the organiser before it is saved."""
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical
 from textual.widgets import Button, Input, Label, Static, TextArea
 
-from shared.errors import InvalidInput
+from shared.claims import claimant_of
+from shared.errors import InvalidInput, LuckyDrawError
 from shared.money import format_rupees, parse_amount, rupees
 from shared.payments import record_payment
 from shared.sms import parse_credit_sms
+from shared.storage_errors import DATABASE_ERRORS
 from shared.validation import parse_utr
 
 from ..messages import PaymentRecorded
@@ -56,6 +59,8 @@ class AddPaymentScreen(DbModal):
                 yield Input(self.initial[0], placeholder="10.01", id="amount", compact=True)
                 yield Label("UTR")
                 yield Input(placeholder="12 digits from the UPI app", id="utr", compact=True)
+                yield Label("")
+                yield Static("", id="claimed")
                 yield Label("Reference")
                 yield Input(self.initial[1], placeholder="LD-XXXXXX (optional)", id="reference", compact=True)
                 yield Label("Payer")
@@ -97,6 +102,26 @@ class AddPaymentScreen(DbModal):
                 f"payments, else it is kept as UNMATCHED."
             )
         self.query_one("#preview", Static).update(literal(text, keep_newlines=True))
+
+    @on(Input.Changed, "#utr")
+    def show_claim(self) -> None:
+        """Before saving: which open booking's buyer handed in this UTR (matching rule 0 uses it)."""
+        box = self.query_one("#claimed", Static)
+        try:
+            utr = parse_utr(self.query_one("#utr", Input).value)
+            claimant = claimant_of(utr)
+        except (LuckyDrawError, *DATABASE_ERRORS):
+            claimant = None
+        if claimant is None:
+            box.update("")
+            return
+        reference, name = claimant
+        line = Text("claimed by ", style="bold")
+        line.append(reference, style="bold")
+        line.append(" (")
+        line.append(name)  # the buyer's name as typed: literal text, never markup
+        line.append(")")
+        box.update(line)
 
     @on(TextArea.Changed, "#sms")
     def sms_changed(self) -> None:

@@ -7,7 +7,7 @@ from textual.containers import Grid, Horizontal, Vertical
 from textual.widgets import Button, Input, Label, Static
 
 from shared.draws import update_settings
-from shared.money import parse_amount
+from shared.money import parse_amount, rupees
 
 from ..messages import SettingsSaved
 from ..safe_text import literal
@@ -15,13 +15,20 @@ from ..snapshot import DrawInfo, draw_info
 from .base import DbModal
 from .new_draw import FIELDS, field_for, form_values
 
-EXTRA = (("max_pending_per_mobile", "Unpaid per mobile"), ("late_window_minutes", "Late window min"))
+EXTRA = (
+    ("max_pending_per_mobile", "Unpaid per mobile"),
+    ("late_window_minutes", "Late window min"),
+    ("payee_kind", "Payee kind"),
+    ("merchant_code", "Merchant code"),
+    ("gallery_cap", "Save QR up to ₹"),
+)
 
 
 def save_settings(changes: dict) -> DrawInfo:
-    if "price" in changes:  # rupees as typed, parsed here at the edge
-        changes = {**changes, "price_paise": parse_amount(changes["price"])}
-        del changes["price"]
+    changes = dict(changes)
+    for typed, key in (("price", "price_paise"), ("gallery_cap", "gallery_cap_paise")):
+        if typed in changes:  # rupees as typed, parsed here at the edge
+            changes[key] = parse_amount(changes.pop(typed))
     return draw_info(update_settings(changes))
 
 
@@ -39,10 +46,17 @@ class SettingsScreen(DbModal):
         values.update(
             max_pending_per_mobile=str(self.draw.max_pending_per_mobile),
             late_window_minutes=str(self.draw.late_window_minutes),
+            payee_kind=self.draw.payee_kind,
+            merchant_code=self.draw.merchant_code or "",
+            gallery_cap=rupees(self.draw.gallery_cap_paise),
         )
         with Vertical(classes="dialog", id="settings") as box:
             box.border_title = literal(f"Settings of “{self.draw.name}”")
             yield Label("Tickets can only be added; the price is fixed once bookings exist.", classes="hint")
+            yield Label(
+                "Payee kind: personal (buyers pay to your UPI ID) or merchant (an 'Open UPI app' link too).",
+                classes="hint",
+            )
             with Grid(classes="form"):
                 for key, label in [(k, lbl) for k, lbl, *_ in FIELDS] + list(EXTRA):
                     yield Label(label)
@@ -66,7 +80,13 @@ class SettingsScreen(DbModal):
     def refused(self, of, message: str) -> None:
         lowered = message.lower()
         key = (
-            "max_pending_per_mobile"
+            "payee_kind"
+            if "payee kind" in lowered
+            else "merchant_code"
+            if "merchant category" in lowered
+            else "gallery_cap"
+            if "gallery" in lowered
+            else "max_pending_per_mobile"
             if "per mobile" in lowered
             else "late_window_minutes"
             if "late-payment" in lowered

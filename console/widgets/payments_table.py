@@ -19,7 +19,7 @@ COLUMNS = (
 )
 DETAILED_BOOKING_WIDTH = 37
 WIDEST = {"utr": 20, "payer": 30}  # where room beyond 80 columns goes: long UTRs, full payer names
-REASONS = {"double_payment": "paid twice", "late_taken": "late, taken"}
+REASONS = {"double_payment": "paid twice", "late_taken": "late, taken", "claim_mismatch": "claim differs"}
 
 
 def utr_text(row: PaymentRow) -> Text:

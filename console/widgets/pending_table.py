@@ -17,6 +17,7 @@ COLUMNS = (
     ("Tickets", "tickets", 14),
     ("Pay", "amount", 10),
     ("Left", "left", 5),
+    ("Claimed UTR", "claimed", 12),
 )
 
 
@@ -56,6 +57,7 @@ class PendingTable(LiteralTable):
                 ticket_labels(row.tickets, width_digits, 14),
                 amount,
                 self._left(row, now),
+                Text(row.claimed_utr or ""),
                 key=row.reference,
             )
         self.rows_shown = rows

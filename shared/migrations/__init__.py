@@ -40,7 +40,15 @@ Adding step 4 (say, a `note` column on `ticket`):
    constraint that differs.
 """
 
-from . import v001_initial, v002_winner_draw, v003_intake, v004_statements, v005_rate_bucket, v006_draw_time_zone
+from . import (
+    v001_initial,
+    v002_winner_draw,
+    v003_intake,
+    v004_statements,
+    v005_rate_bucket,
+    v006_draw_time_zone,
+    v007_claims_and_payee,
+)
 from .runner import SchemaTooNew, check_steps, current_version, upgrade
 
 # Append new steps; never edit or reorder a released one.
@@ -51,6 +59,7 @@ STEPS = (
     v004_statements,
     v005_rate_bucket,
     v006_draw_time_zone,
+    v007_claims_and_payee,
 )
 
 check_steps(STEPS)

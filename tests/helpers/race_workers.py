@@ -8,12 +8,14 @@ import traceback
 from shared import db as shared_db
 from shared import setup
 from shared.booking import hold_tickets
+from shared.claims import ClaimRefused, claim_utr
 from shared.errors import DuplicateUTR, LuckyDrawError, TicketsTaken
 from shared.payments import record_payment
 
 
 def run_ops(ops) -> list[tuple]:
-    """Run ("hold", name, mobile, tickets) and ("pay", amount_paise, utr, reference) operations."""
+    """Run ("hold", name, mobile, tickets), ("pay", amount_paise, utr, reference) and
+    ("claim", session_id, utr) operations."""
     results = []
     for op in ops:
         try:
@@ -33,6 +35,13 @@ def run_ops(ops) -> list[tuple]:
                     results.append(("recorded", utr, amount, result.outcome, result.order_reference, result.payment_id))
                 except DuplicateUTR:
                     results.append(("duplicate", utr, amount))
+            elif op[0] == "claim":
+                _, session_id, utr = op
+                try:
+                    claim = claim_utr(session_id, utr)
+                    results.append(("claimed", session_id, claim.claimed_utr))
+                except ClaimRefused as exc:
+                    results.append(("claim_refused", session_id, utr, exc.reason))
             else:
                 raise ValueError(f"unknown operation {op[0]!r}")
         except LuckyDrawError as exc:

@@ -18,7 +18,9 @@ from tests.helpers.db import new_draw
 from tests.helpers.wsgi_thread import ThreadServer  # noqa: F401 - re-exported for the web tests
 
 ROOT = Path(__file__).resolve().parents[2]
-NO_LIMITS = dict(hold_limit_ip=None, hold_limit_mobile=None, lookup_limit_ip=None)
+NO_LIMITS = dict(
+    hold_limit_ip=None, hold_limit_mobile=None, lookup_limit_ip=None, claim_limit_ip=None, claim_limit_order=None
+)
 
 
 def make_web(db_url, tmp_path, draw=True, **overrides):
