@@ -98,7 +98,7 @@ def source_health(now: datetime | None = None) -> list[SourceHealth]:
                 pending = _bookings_pending(now) if pending is None else pending
                 if pending:
                     warning = f"{LABELS[source]} silent for {quiet} min — {ADVICE[source]}"
-                    if last is None or last < settings.enabled_at:
+                    if last is None or (settings.enabled_at is not None and last < settings.enabled_at):
                         warning = (
                             f"{LABELS[source]} silent for {quiet} min (nothing since it was turned on) — "
                             f"{ADVICE[source]}"

@@ -126,7 +126,7 @@ def find_payer_name(text: str) -> str | None:
             if name and not name.isdigit():
                 return name
     for key in _PAYER_KEY.finditer(text):
-        name = _name_from(text[key.end() :])
-        if name:
-            return name
+        after_key = _name_from(text[key.end() :])
+        if after_key:
+            return after_key
     return None

@@ -155,7 +155,7 @@ def audit_credits(credits: list, first_day: date, last_day: date, draw: Draw | N
             continue
         report.credits_accounted += 1
     # Quick marks (money seen without a UTR) are found by amount, nearest credit in time.
-    pool = {}
+    pool: dict[int, list] = {}
     for credit in open_credits:
         pool.setdefault(credit.amount_paise, []).append(credit)
     for payment in sorted(payments.values(), key=lambda p: p.received_at):

@@ -154,13 +154,14 @@ class _Run:
         self.earlier = list(Draw.select().where(Draw.id != self.draw.id).order_by(Draw.id))
         self.import_id = None
         self.on_record = self.recorded_utrs(statement.rows)
-        self.lines = []  # statement lines not yet written
+        self.lines: list[dict] = []  # statement lines not yet written
         self.recorded = self.confirmed = self.new_lines = 0
-        self.reversed_by = {}  # UTR -> the debit row that took it back
+        self.reversed_by: dict[tuple[str, int], int] = {}  # (UTR, amount) -> the debit row that took it back
         for row in statement.debits:
             if row.utr:
                 self.reversed_by.setdefault((row.utr, row.amount_paise), row.number)
-        self.quick = {}  # amount -> [(received_at, payment id, internal id)], open quick marks
+        # amount -> [(received_at, payment id, internal id)], open quick marks
+        self.quick: dict[int, list[tuple[datetime, int, str]]] = {}
         linked = StatementLine.select(StatementLine.payment).where(StatementLine.payment.is_null(False))
         for pid, amount, received, utr in (
             Payment.select(Payment.id, Payment.amount_paise, Payment.received_at, Payment.utr)
@@ -184,7 +185,7 @@ class _Run:
 
     def known_checksums(self, rows: list) -> set:
         sums = [row.checksum for row in rows if row.kind == CREDIT]
-        known = set()
+        known: set[str] = set()
         for i in range(0, len(sums), 500):
             part = sums[i : i + 500]
             known.update(
@@ -199,44 +200,47 @@ class _Run:
 
     def other_draw(self, row: StatementRow) -> tuple[Draw | None, str] | None:
         """(draw, words) when the row is not of the current draw's period; None when it is."""
+        when = row.dated
         start = self.draw.created_at
-        if row.when.timed:
-            if row.when.at >= start.replace(second=0, microsecond=0):  # statements often show minutes only
+        if when.timed:
+            if when.at >= start.replace(second=0, microsecond=0):  # statements often show minutes only
                 return None
             for draw in reversed(self.earlier):
-                if draw.created_at <= row.when.at and (draw.archived_at is None or row.when.at < draw.archived_at):
+                if draw.created_at <= when.at and (draw.archived_at is None or when.at < draw.archived_at):
                     return draw, f"dated in the period of draw #{draw.id} “{draw.name}”"
             return None, "dated before this draw began"
         first_day = india_day(start)
-        if row.when.day > first_day:
+        if when.day > first_day:
             return None
-        ended_that_day = [d for d in self.earlier if d.archived_at and india_day(d.archived_at) >= row.when.day]
-        if row.when.day == first_day and not ended_that_day:
+        ended_that_day = [d for d in self.earlier if d.archived_at and india_day(d.archived_at) >= when.day]
+        if when.day == first_day and not ended_that_day:
             return None
-        if row.when.day == first_day:
+        if when.day == first_day:
             draw = ended_that_day[-1]
             return draw, (
-                f"dated {row.when.day:%d %b}, the day draw #{draw.id} “{draw.name}” ended and this one began "
+                f"dated {when.day:%d %b}, the day draw #{draw.id} “{draw.name}” ended and this one began "
                 f"(no time of day to tell them apart): check it by hand"
             )
         for draw in reversed(self.earlier):
-            if india_day(draw.created_at) <= row.when.day and (
-                draw.archived_at is None or row.when.day <= india_day(draw.archived_at)
+            if india_day(draw.created_at) <= when.day and (
+                draw.archived_at is None or when.day <= india_day(draw.archived_at)
             ):
                 return draw, f"dated in the period of draw #{draw.id} “{draw.name}”"
         return None, "dated before this draw began"
 
     def booked_before(self, row: StatementRow) -> datetime:
-        if row.when.timed:
-            return row.when.at + ARRIVAL_SLACK
-        return day_bounds(row.when.day)[1]
+        when = row.dated
+        if when.timed:
+            return when.at + ARRIVAL_SLACK
+        return day_bounds(when.day)[1]
 
     def quick_mark(self, row: StatementRow):
         """The open quick mark that is this credit's money, if any (nearest in time)."""
         marks = self.quick.get(row.amount_paise)
         if not marks:
             return None
-        start, end = (row.when.at, row.when.at) if row.when.timed else day_bounds(row.when.day)
+        when = row.dated
+        start, end = (when.at, when.at) if when.timed else day_bounds(when.day)
         fits = [m for m in marks if start - QUICK_BEFORE <= m[0] <= end + QUICK_AFTER]
         if not fits:
             return None
@@ -264,15 +268,16 @@ class _Run:
                 last_day=period[1] if period else None,
                 imported_at=self.now,
             ).id
+        when = row.dated
         self.lines.append(
             dict(
                 statement=self.import_id,
                 draw=draw.id if draw is not None else None,
                 checksum=row.checksum,
                 row_number=row.number,
-                booked_at=row.when.at,
-                booked_day=row.when.day,
-                timed=row.when.timed,
+                booked_at=when.at,
+                booked_day=when.day,
+                timed=when.timed,
                 amount_paise=row.amount_paise,
                 utr=row.utr,
                 reference=row.reference or None,
@@ -358,7 +363,7 @@ class _Run:
                 payer=row.payer,
                 payer_vpa=row.payer_vpa,
                 source="statement",
-                received_at=row.when.at,
+                received_at=row.dated.at,
                 now=self.now,
                 quick=row.utr is None,
                 booked_before=self.booked_before(row),
@@ -431,7 +436,7 @@ def import_statement(
             pass
         return report
     run = _Run(statement, sha256, now)
-    known = set()
+    known: set[str] = set()
     for start in range(0, total, CHUNK):
         with write_tx():
             _handle_chunk(run, rows[start : start + CHUNK], known, report)

@@ -133,7 +133,7 @@ def parse_columns(spec: str) -> dict:
 
 
 def _assign(cells: list[str]) -> dict:
-    found = {}
+    found: dict[str, int] = {}
     for role in ROLES:
         for alias in _ALIASES[role]:
             for index, cell in enumerate(cells):

@@ -65,7 +65,7 @@ def read_bytes(data: bytes, name: str = "the file") -> tuple[str, list[list]]:
 
 
 def _bounded(rows, name: str) -> list[list]:
-    grid = []
+    grid: list[list] = []
     for row in rows:
         if len(grid) >= MAX_ROWS:
             raise StatementUnreadable(f"{name} has more than {MAX_ROWS:,} rows: too large to be a bank statement.")

@@ -47,6 +47,13 @@ class StatementRow:
     problem: str | None = None  # why an unreadable row could not be read
     checksum: str = ""
 
+    @property
+    def dated(self) -> RowTime:
+        """When a credit or debit happened: a row without a date is never read as one."""
+        if self.when is None:
+            raise ValueError(f"row {self.number} ({self.kind}) has no date")
+        return self.when
+
 
 @dataclass
 class Statement:
@@ -220,9 +227,9 @@ def parse_grid(grid, name, kind="csv", bank=None, columns=None) -> Statement:
                 statement.noise_rows += 1
                 continue
             row.problem = "the row has an amount but no date"
-        if row.problem is None and amount is None:
-            row.problem = "the row has a date but no credit or debit amount"
-        if row.problem is None:
+        if amount is None:
+            row.problem = row.problem or "the row has a date but no credit or debit amount"
+        elif row.problem is None:
             row.kind = CREDIT if amount > 0 else DEBIT
             row.amount_paise = abs(amount)
             _upi_details(row)
