@@ -69,8 +69,15 @@ def maybe_expire(now=None) -> None:
         expire_due(now)
 
 
-def hold_tickets(name, mobile, tickets, *, now: datetime | None = None, source: str = "web") -> Hold:
+def hold_tickets(
+    name, mobile, tickets, *, now: datetime | None = None, source: str = "web", client_key: str | None = None
+) -> Hold:
     """Hold all of `tickets` for a new pending order, or none of them.
+
+    `client_key` names the web client placing it (its IP after proxy handling): that client may hold
+    at most the draw's `max_held_per_client` tickets at once and make at most
+    `max_bookings_per_client_window` bookings within one late-payment window (each one keeps a
+    paise offset reserved that long, cancelled or not). Console and CLI sales pass none: exempt.
 
     Raises TicketsTaken naming exactly the numbers already held or sold, SalesClosed, LimitReached,
     or InvalidInput for a bad name, mobile or ticket list. Nothing changes when it raises."""
@@ -82,7 +89,7 @@ def hold_tickets(name, mobile, tickets, *, now: datetime | None = None, source: 
     numbers = parse_ticket_list(tickets, draw["ticket_count"], draw["max_per_order"])
     for _attempt in range(5):
         try:
-            return _hold(name, mobile, numbers, now or utcnow(), source)
+            return _hold(name, mobile, numbers, now or utcnow(), source, _client(client_key))
         except IntegrityError:  # a random id collided, or a constraint caught what the checks missed
             continue
     raise LimitReached("The booking could not be saved just now; please try again.")
@@ -100,7 +107,34 @@ def _pick_amount(draw_id: int, base: int, now: datetime) -> int | None:
     return None
 
 
-def _hold(name, mobile, numbers, now, source) -> Hold:
+def _client(client_key) -> str | None:
+    key = str(client_key or "").strip()[:64]
+    return key or None
+
+
+def check_client_limits(draw: dict, client_key: str, count: int, now: datetime) -> None:
+    """Refuse a hold of `count` tickets that would take one client over the draw's limits (inside
+    the hold's write transaction, so it holds across workers and processes)."""
+    window = draw["late_window_minutes"]
+    held, recent = hold_sql.client_usage(draw["id"], client_key, now, now - timedelta(minutes=window))
+    cap = draw["max_held_per_client"]
+    if held + count > cap:
+        if held >= cap:
+            more = "Pay for those bookings or wait for them to expire before booking more."
+        else:
+            more = f"You can book at most {cap - held} more now."
+        raise LimitReached(
+            f"Your connection already has {held} tickets waiting for payment, and one connection can "
+            f"hold at most {cap} at a time. {more}"
+        )
+    if window and recent >= draw["max_bookings_per_client_window"]:
+        raise LimitReached(
+            f"Your connection has made {recent} bookings in the last {window} minutes, the most allowed. "
+            f"Pay for a booking you have, or try again later."
+        )
+
+
+def _hold(name, mobile, numbers, now, source, client_key=None) -> Hold:
     with write_tx():
         draw = hold_sql.current_draw_row()
         if draw is None or draw["state"] != DrawState.OPEN:
@@ -119,6 +153,8 @@ def _hold(name, mobile, numbers, now, source) -> Hold:
                 f"This mobile number already has {pending} unpaid bookings. Pay for one or "
                 f"wait for it to expire before booking more."
             )
+        if client_key is not None:
+            check_client_limits(draw, client_key, len(numbers), now)
         base = draw["price_paise"] * len(numbers)
         payable = _pick_amount(draw_id, base, now)
         expires_at = now + timedelta(minutes=draw["hold_minutes"])
@@ -140,6 +176,7 @@ def _hold(name, mobile, numbers, now, source) -> Hold:
                 "amount_lock": payable if unique else None,
                 "state": OrderState.PENDING,
                 "source": source,
+                "client_key": client_key,
                 "created_at": now,
                 "expires_at": expires_at,
             }
@@ -157,6 +194,7 @@ def _hold(name, mobile, numbers, now, source) -> Hold:
             payable_paise=payable,
             expires_at=expires_at,
             source=source,
+            client=client_key,
         )
     return Hold(
         order_id,

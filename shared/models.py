@@ -3,6 +3,7 @@
 import json
 
 from peewee import (
+    SQL,
     AutoField,
     BooleanField,
     CharField,
@@ -33,6 +34,9 @@ class Draw(BaseModel):
     max_per_order = IntegerField(default=20)
     max_pending_per_mobile = IntegerField(default=2)
     late_window_minutes = IntegerField(default=60)
+    # the column defaults fill the draws of older databases (migration step 4)
+    max_held_per_client = IntegerField(default=60, constraints=[SQL("DEFAULT 60")])
+    max_bookings_per_client_window = IntegerField(default=30, constraints=[SQL("DEFAULT 30")])
     state = CharField(max_length=12, default=DrawState.OPEN, index=True)
     created_at = DateTimeField(default=utcnow)
     closed_at = DateTimeField(null=True)
@@ -68,6 +72,7 @@ class Order(BaseModel):
     amount_lock_until = DateTimeField(null=True)
     state = CharField(max_length=10, default=OrderState.PENDING)
     source = CharField(max_length=10, default="web")
+    client_key = CharField(max_length=64, null=True)  # the web client (IP) that made it; None: console/CLI
     created_at = DateTimeField(default=utcnow)
     expires_at = DateTimeField()
     ended_at = DateTimeField(null=True)
@@ -80,6 +85,7 @@ class Order(BaseModel):
             (("draw", "state", "payable_paise"), False),
             (("state", "expires_at"), False),
             (("draw", "mobile", "state"), False),
+            (("draw", "client_key", "created_at"), False),
         )
 
     @property

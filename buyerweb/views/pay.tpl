@@ -37,6 +37,7 @@
   </dl>
   <p class="hint">Put the reference in the payment note if your app lets you. This page moves on by itself once your payment is seen; keep it open.</p>
 </section>
+% if can_cancel:
 <section class="card quiet">
   <form method="post" action="/pay/{{order.session_id}}/cancel">
     <input type="hidden" name="csrf" value="{{csrf}}">
@@ -44,3 +45,4 @@
     <button class="btn ghost" type="submit">Start again</button>
   </form>
 </section>
+% end

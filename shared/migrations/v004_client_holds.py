@@ -1,0 +1,20 @@
+"""Version 4: the hold limits of one client (one IP as the web sees it). Each draw gets the most
+tickets one client may hold at once and the most bookings one client may make within one
+late-payment window (existing draws get the defaults); each booking records the client key the web
+gave it (none for console and CLI sales). Plain DDL of the columns as of this step."""
+
+from . import ddl
+
+VERSION = 4
+
+STATEMENTS = (
+    'ALTER TABLE "draw" ADD COLUMN "max_held_per_client" INTEGER NOT NULL DEFAULT 60',
+    'ALTER TABLE "draw" ADD COLUMN "max_bookings_per_client_window" INTEGER NOT NULL DEFAULT 30',
+    'ALTER TABLE "booking" ADD COLUMN "client_key" VARCHAR(64)',
+    'CREATE INDEX IF NOT EXISTS "booking_draw_id_client_key_created_at" '
+    'ON "booking" ("draw_id", "client_key", "created_at")',
+)
+
+
+def up(db) -> None:
+    ddl.run(db, STATEMENTS)
