@@ -6,6 +6,7 @@ import asyncio
 import os
 from pathlib import Path
 
+from rich.text import Text
 from textual import on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -13,6 +14,7 @@ from textual.worker import Worker, WorkerState
 
 from shared import db as shared_db
 from shared import setup
+from shared.booking import release_client_holds
 from shared.db import drop_connection
 from shared.money import format_rupees, rupees
 from shared.payments import check_payments
@@ -22,6 +24,7 @@ from .messages import DbDone, DbRefused, Outcome, RefreshFailed, SnapshotReady, 
 from .screens.add_payment import AddPaymentScreen
 from .screens.bookings import BookingsScreen
 from .screens.cash_sale import CashSaleScreen
+from .screens.confirm import ConfirmScreen
 from .screens.dashboard import DashboardScreen
 from .screens.export import ExportScreen
 from .screens.hooks import HooksScreen
@@ -32,7 +35,8 @@ from .screens.resolve import ResolveScreen
 from .screens.settings import SettingsScreen
 from .screens.share import ShareScreen
 from .screens.winners import WinnersScreen
-from .snapshot import DrawInfo, Snapshot, take_snapshot, ticket_labels
+from .snapshot import DrawInfo, PendingRow, Snapshot, take_snapshot, ticket_labels
+from .widgets.holds_warning import plain_key
 
 REFRESH_SECONDS = 1.0
 NOTICE_SEVERITY = {
@@ -292,7 +296,47 @@ class LuckyDrawApp(App):
     def check(self) -> None:
         call_core(self.post_message, "check", check_payments)
 
+    def ask_release(self, row: PendingRow) -> None:
+        """Confirm, then release every pending hold of the web client that made `row`."""
+        if row.client_key is None:
+            self.show_outcome(
+                f"Booking {row.reference} was made at the console or the command line, not by a web client; "
+                "cancel it on its own if it must go.",
+                "warning",
+                "Release",
+            )
+            return
+        key = row.client_key
+        mine = [r for r in (self.snapshot.pending if self.snapshot else ()) if r.client_key == key]
+        tickets = sum(len(r.tickets) for r in mine)
+        message = Text(
+            f"Release every hold of web client {plain_key(key)}?\n\n"
+            f"{len(mine)} pending booking{'s' if len(mine) != 1 else ''} with {tickets} tickets are cancelled "
+            "and the tickets go back on sale now. Each cancellation is journalled; their amounts stay "
+            "reserved for the late-payment window, so a late payment is still recognised."
+        )
+        self.push_screen(
+            ConfirmScreen(message, title="Release a client's holds", yes="Release"),  # type: ignore[arg-type]
+            lambda yes: self.release(key) if yes else None,
+        )
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="release")
+    def release(self, client_key: str) -> None:
+        call_core(self.post_message, "release", release_client_holds, client_key)
+
+    def released(self, result) -> None:
+        count = len(result.references)
+        self.show_outcome(
+            f"Released {count} booking{'s' if count != 1 else ''} of client {plain_key(result.client_key)}: "
+            f"{result.tickets} tickets are free again.",
+            "information" if count else "warning",
+            "Release",
+        )
+
     def on_db_done(self, message: DbDone) -> None:
+        if message.label == "release":
+            self.released(message.result)
+            return
         self._checking = False
         results = message.result
         confirmed = [r for r in results if r.confirmed]

@@ -1,4 +1,4 @@
-"""Commands that change a draw: new-draw, settings, pay, check, assign, refund, sell, cancel.
+"""Commands that change a draw: new-draw, settings, pay, check, assign, refund, sell, cancel, release.
 (Closing and opening sales live with the winner draw, in cli_winners.)"""
 
 from dataclasses import asdict
@@ -22,6 +22,15 @@ def register(sub) -> None:
     p.add_argument("--max-per-order", default="20")
     p.add_argument("--max-pending-per-mobile", default="2")
     p.add_argument("--late-window", default="60", help="late-payment window in minutes (default 60)")
+    p.add_argument(
+        "--max-held-per-client",
+        help="tickets one web client (IP) may hold at once (default 3 x --max-per-order)",
+    )
+    p.add_argument(
+        "--max-bookings-per-client",
+        default="30",
+        help="bookings one web client may make within one late-payment window (default 30, at most 50)",
+    )
     p.add_argument("--exports", default="exports", help="folder for the old draw's export")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=new_draw)
@@ -36,6 +45,8 @@ def register(sub) -> None:
     p.add_argument("--max-per-order")
     p.add_argument("--max-pending-per-mobile")
     p.add_argument("--late-window")
+    p.add_argument("--max-held-per-client")
+    p.add_argument("--max-bookings-per-client")
     p.set_defaults(handler=settings)
 
     p = sub.add_parser("pay", help="record a payment you saw arrive and match it to a booking")
@@ -74,6 +85,11 @@ def register(sub) -> None:
     p.add_argument("--order", required=True, help="session id or reference")
     p.set_defaults(handler=cancel)
 
+    p = sub.add_parser("release", help="cancel every pending booking one web client (IP) holds")
+    p.add_argument("--client", required=True, help="the client's IP address, as the console shows it")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=release)
+
 
 def new_draw(args) -> int:
     settings = draws.validate_settings(
@@ -86,6 +102,8 @@ def new_draw(args) -> int:
         max_per_order=args.max_per_order,
         max_pending_per_mobile=args.max_pending_per_mobile,
         late_window_minutes=args.late_window,
+        max_held_per_client=args.max_held_per_client,
+        max_bookings_per_client_window=args.max_bookings_per_client,
     )
     old = draws.current_draw(required=False)
     draw = create_draw(settings, exports_dir=args.exports)
@@ -120,6 +138,8 @@ def settings(args) -> int:
         "max_per_order": args.max_per_order,
         "max_pending_per_mobile": args.max_pending_per_mobile,
         "late_window_minutes": args.late_window,
+        "max_held_per_client": args.max_held_per_client,
+        "max_bookings_per_client_window": args.max_bookings_per_client,
     }
     if args.price is not None:
         changes["price_paise"] = parse_amount(args.price)
@@ -187,4 +207,20 @@ def sell(args) -> int:
 def cancel(args) -> int:
     order = booking.cancel_order(args.order, reason="cancelled by organiser")
     print(f"Booking {order.reference} cancelled; numbers {ticket_list_text(order.tickets)} are free again.")
+    return 0
+
+
+def release(args) -> int:
+    result = booking.release_client_holds(args.client)
+    if args.json:
+        print_json(asdict(result))
+        return 0
+    count = len(result.references)
+    if not count:
+        print(f"Client {result.client_key} holds no pending bookings; nothing changed.")
+        return 0
+    print(
+        f"Released {count} booking{'s' if count != 1 else ''} of client {result.client_key} "
+        f"({', '.join(result.references)}): {result.tickets} tickets are free again."
+    )
     return 0

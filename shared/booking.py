@@ -1,5 +1,6 @@
-"""Bookings: hold tickets all-or-nothing with a unique payable amount, let holds expire by
-themselves, cancel, and answer the buyer's status and availability questions."""
+"""Bookings: hold tickets all-or-nothing with a unique payable amount (within one web client's
+limits), let holds expire by themselves, cancel, release one client's holds, and answer the
+buyer's status and availability questions."""
 
 import time
 from dataclasses import dataclass
@@ -10,11 +11,11 @@ from peewee import IntegrityError
 from . import hold_sql
 from .db import utcnow, write_tx
 from .draws import current_draw
-from .errors import Conflict, LimitReached, NotFound, SalesClosed, TicketsTaken
+from .errors import Conflict, InvalidInput, LimitReached, NotFound, SalesClosed, TicketsTaken
 from .fields import ticket_list_numbers, ticket_list_text
 from .ids import new_reference, new_session_id, normalise_reference
 from .lifecycle import cancel_pending_order, hold_is_live, mark_order_expired, pending_past_time, reads_as
-from .models import Draw, Order, Ticket
+from .models import Draw, Order, Ticket, record_event
 from .states import DrawState, OrderState, TicketState
 from .upi import upi_uri
 from .validation import SESSION_RE, clean_name, parse_mobile, parse_ticket_list
@@ -258,6 +259,44 @@ def cancel_order(key: str, *, now=None, reason: str = "cancelled") -> Order:
             raise Conflict(f"Booking {order.reference} is {order.state}, so it cannot be cancelled.")
         cancel_pending_order(order.id, order.draw_id, now, reason)
     return Order.get_by_id(order.id)
+
+
+@dataclass(frozen=True)
+class Released:
+    """What releasing one client's holds did: the bookings cancelled and the tickets they freed."""
+
+    client_key: str
+    references: tuple[str, ...]
+    tickets: int
+
+
+def release_client_holds(client_key: str, *, now: datetime | None = None) -> Released:
+    """The organiser's one action against a client holding too much: every pending booking of the
+    current draw made by `client_key` is cancelled through the lifecycle (each journalled, its
+    amount kept reserved for the late window), and the release itself is journalled once."""
+    key = _client(client_key)
+    if key is None:
+        raise InvalidInput("Name the client to release: its IP address, as the pending list shows it.")
+    now = now or utcnow()
+    with write_tx():
+        draw = current_draw()
+        orders = list(
+            Order.select(Order.id, Order.reference, Order.ticket_count)
+            .where((Order.draw == draw.id) & (Order.client_key == key) & (Order.state == OrderState.PENDING))
+            .order_by(Order.id)
+        )
+        done = [o for o in orders if cancel_pending_order(o.id, draw.id, now, f"organiser released the holds of {key}")]
+        tickets = sum(o.ticket_count for o in done)
+        if done:
+            record_event(
+                "client_holds_released",
+                draw=draw.id,
+                at=now,
+                client=key,
+                bookings=[o.reference for o in done],
+                tickets=tickets,
+            )
+    return Released(key, tuple(o.reference for o in done), tickets)
 
 
 def availability(draw: Draw | None = None, now: datetime | None = None) -> dict:
