@@ -14,7 +14,7 @@ from shared.draws import get_draw
 from shared.errors import Conflict, InvalidInput, LuckyDrawError, NotFound, TicketsTaken
 from shared.fields import ticket_list_text
 from shared.money import format_rupees, rupees
-from shared.reports import buyer_bookings
+from shared.reports import buyer_bookings, drawing_count
 from shared.states import DrawState, OrderState
 from shared.upi import qr_svg, upi_uri
 from shared.validation import SESSION_RE, clean_name, parse_mobile
@@ -468,6 +468,8 @@ def done(ctx: WebContext, session_id: str):
         paid_at=local_time(order.paid_at, ctx.zone),
         booked_at=local_time(order.created_at, ctx.zone),
         mobile=mask_mobile(order.mobile),
+        results_url=f"/results/{draw.id}",
+        drawn=drawing_count(draw.id) > 0,
     )
 
 

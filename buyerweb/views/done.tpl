@@ -19,10 +19,10 @@
   </dl>
   <p class="commit small">Draw commitment (SHA-256): <code>{{draw.seed_hash}}</code><br>
     The winners are picked with the secret behind this fingerprint, published before sales, so anyone can check the draw was fair.
-% if draw.state == 'drawn':
-    <a href="/results">See the winners</a>.
+% if drawn:
+    <a href="{{results_url}}">See the winners</a>.
 % elif draw.state != 'archived':
-    The <a href="/results">results page</a> will show the winners and the secret.
+    The <a href="{{results_url}}">results page</a> will show the winners and the secret.
 % end
   </p>
   <button type="button" class="btn ghost js-only" data-print>Print or save as PDF</button>
