@@ -28,7 +28,7 @@ SETTING_FIELDS = (
 # One client (one IP as the buyer web sees it) may hold at most this many times the largest booking:
 # carrier-grade NAT puts many real phones behind one public IP, so a cap of one booking would refuse
 # neighbours who share it, while three full bookings at once is more than one honest buyer needs and
-# far less than a draw (docs/limits.md).
+# far less than a draw (docs/web.md, "One client cannot hold the draw").
 HELD_PER_CLIENT_FACTOR = 3
 # Bookings one client may make within one late-payment window: each one keeps a paise offset of its
 # amount reserved for the window (SPEC §2), so this stays well under the 100 offsets of a price and
