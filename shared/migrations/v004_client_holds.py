@@ -7,14 +7,25 @@ from . import ddl
 
 VERSION = 4
 
-STATEMENTS = (
-    'ALTER TABLE "draw" ADD COLUMN "max_held_per_client" INTEGER NOT NULL DEFAULT 60',
-    'ALTER TABLE "draw" ADD COLUMN "max_bookings_per_client_window" INTEGER NOT NULL DEFAULT 30',
-    'ALTER TABLE "booking" ADD COLUMN "client_key" VARCHAR(64)',
+COLUMNS = (
+    ("draw", "max_held_per_client", 'ALTER TABLE "draw" ADD COLUMN "max_held_per_client" INTEGER NOT NULL DEFAULT 60'),
+    (
+        "draw",
+        "max_bookings_per_client_window",
+        'ALTER TABLE "draw" ADD COLUMN "max_bookings_per_client_window" INTEGER NOT NULL DEFAULT 30',
+    ),
+    ("booking", "client_key", 'ALTER TABLE "booking" ADD COLUMN "client_key" VARCHAR(64)'),
+)
+INDEX = (
     'CREATE INDEX IF NOT EXISTS "booking_draw_id_client_key_created_at" '
-    'ON "booking" ("draw_id", "client_key", "created_at")',
+    'ON "booking" ("draw_id", "client_key", "created_at")'
 )
 
 
 def up(db) -> None:
-    ddl.run(db, STATEMENTS)
+    """Add each column the database lacks (like the CREATE … IF NOT EXISTS of earlier steps, running
+    the step twice changes nothing), then the index."""
+    for table, column, statement in COLUMNS:
+        if column not in {c.name for c in db.get_columns(table)}:
+            ddl.run(db, [statement])
+    ddl.run(db, [INDEX])
