@@ -10,12 +10,13 @@ from shared import booking
 from shared.db import utcnow
 from shared.errors import NotFound, TicketsTaken
 from shared.money import rupees
+from shared.validation import SESSION_RE
 
 from .context import WebContext
-from .holds import RateLimited, check_ip_limit, place_hold
+from .holds import RateLimited, cancel_own, check_ip_limit, place_hold
 from .http import Route, content_type, error_json, json_body, read_body
 from .present import iso_utc, seconds_left
-from .security import LAST_ORDER_COOKIE
+from .security import LAST_ORDER_COOKIE, remember_booking
 
 
 def hold_json(hold, draw) -> dict:
@@ -129,7 +130,22 @@ def create_order(ctx: WebContext):
     draw = ctx.draws.get()
     result = json_body(hold_json(hold, draw), 201, {"Location": f"/pay/{hold.session_id}"})
     result.set_cookie(LAST_ORDER_COOKIE, hold.session_id, path="/", httponly=True, samesite="lax", max_age=24 * 3600)
+    remember_booking(ctx.config.secret, hold.session_id, result)
     return result
+
+
+def cancel(ctx: WebContext, session_id: str):
+    """POST /api/orders/<session_id>/cancel: 200 {"status": "cancelled", "tickets"}; 403 from a
+    browser that did not make the booking; 404 unknown; 409 no longer pending; 429 too many."""
+    read_body(ctx)
+    if not SESSION_RE.match(session_id or ""):
+        raise NotFound("No booking with that id.")
+    try:
+        order = cancel_own(ctx, session_id)
+    except RateLimited as exc:
+        return _limited(exc)
+    ctx.availability.clear()
+    return json_body({"status": order.state, "tickets": list(order.numbers)})
 
 
 ROUTES = (
@@ -137,4 +153,5 @@ ROUTES = (
     Route("check_payment", "GET", "/api/check_payment/<session_id>", check_payment),
     Route("tickets", "GET", "/api/tickets", tickets),
     Route("create_order", "POST", "/api/orders", create_order),
+    Route("cancel_order", "POST", "/api/orders/<session_id>/cancel", cancel),
 )

@@ -1,18 +1,25 @@
-"""Placing a hold from the web: rate limits per IP and per mobile, a read-only look for numbers
+"""Placing a hold from the web: rate limits per IP and per mobile (cancels count against the IP's
+limit too), a read-only look for numbers
 that are already taken, then the domain's `hold_tickets`, which decides under the write lock and
-changes nothing when it refuses.
+changes nothing when it refuses, and caps what one client (its IP, `client_ip`) holds at once.
 
 At a sale opening most attempts are refusals (numbers just taken). Answering the obvious ones
 with one SELECT, without queueing for the write lock, keeps the queue for buyers who can win.
 The look is only a shortcut: `hold_tickets` re-checks everything inside its transaction."""
 
-from shared.booking import Hold, hold_tickets
+from shared.booking import Hold, cancel_order, hold_tickets
 from shared.errors import InvalidInput, LuckyDrawError, SalesClosed, TicketsTaken
 from shared.reports import taken_numbers
 from shared.states import DrawState
 from shared.validation import clean_name, parse_mobile, parse_ticket_list
 
 from .http import client_ip
+from .security import owns_booking
+
+NOT_YOURS = (
+    "Only the phone or browser that made this booking can cancel it. If you want other numbers, "
+    "let this booking expire or ask the organiser."
+)
 
 
 class RateLimited(LuckyDrawError):
@@ -22,6 +29,11 @@ class RateLimited(LuckyDrawError):
     def __init__(self, message: str, retry_after: int):
         super().__init__(message, retry_after=retry_after)
         self.retry_after = retry_after
+
+
+class NotYours(LuckyDrawError):
+    status = 403
+    code = "not_your_booking"
 
 
 def check_ip_limit(ctx, limiter, what: str = "booking attempts") -> None:
@@ -59,4 +71,14 @@ def place_hold(ctx, name, mobile, tickets, *, ip_checked: bool = False) -> Hold:
         taken = taken_numbers(draw.id, numbers)
         if taken:
             raise TicketsTaken(taken, draw.width)
-    return hold_tickets(name, mobile_digits, numbers)
+    return hold_tickets(name, mobile_digits, numbers, client_key=client_ip())
+
+
+def cancel_own(ctx, session_id: str):
+    """Cancel a pending booking for the browser that made it. The attempt counts against the IP's
+    hold limit first (hold-and-cancel churn is limited like holds); another browser gets NotYours.
+    Raises RateLimited, NotYours, NotFound or Conflict (no longer pending); returns the order."""
+    check_ip_limit(ctx, ctx.hold_ip, "booking changes")
+    if not owns_booking(ctx.config.secret, session_id):
+        raise NotYours(NOT_YOURS)
+    return cancel_order(session_id, reason="buyer started again")

@@ -195,7 +195,11 @@ def redirect(path: str, code: int = 303):
 def is_api() -> bool:
     """Paths whose errors are JSON: the API, the signed payment hooks, the results file."""
     path = request.path
-    return path.startswith(("/api/", "/hooks/")) or path in ("/healthz", "/results.json")
+    return (
+        path.startswith(("/api/", "/hooks/"))
+        or path in ("/healthz", "/results.json")
+        or (path.startswith("/results/") and path.endswith("/results.json"))
+    )
 
 
 def fail(ctx: WebContext, status: int, message: str, headers: dict | None = None) -> HTTPResponse:

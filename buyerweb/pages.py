@@ -8,25 +8,33 @@ from urllib.parse import urlencode
 
 from bottle import HTTPResponse, request, response
 
-from shared.booking import cancel_order, find_order, order_status
+from shared.booking import find_order, order_status
 from shared.db import utcnow
 from shared.draws import get_draw
 from shared.errors import Conflict, InvalidInput, LuckyDrawError, NotFound, TicketsTaken
 from shared.fields import ticket_list_text
 from shared.money import format_rupees, rupees
-from shared.reports import buyer_bookings
+from shared.reports import buyer_bookings, drawing_count
 from shared.states import DrawState, OrderState, PayeeKind
 from shared.upi import link_merchant_code, qr_svg, upi_uri
 from shared.validation import SESSION_RE, clean_name, parse_mobile
 
 from .context import WebContext
-from .holds import RateLimited, check_ip_limit, place_hold
+from .holds import NotYours, RateLimited, cancel_own, check_ip_limit, place_hold
 from .html import page
-from .http import Route, field, form_data, redirect
+from .http import Route, fail, field, form_data, redirect
 from .i18n import gettext as _
 from .present import label, labels, local_iso, local_time, mask_mobile, seconds_left
 from .qrpng import qr_png
-from .security import BUYER_COOKIE, LAST_ORDER_COOKIE, csrf_ok, get_signed_cookie, set_signed_cookie
+from .security import (
+    BUYER_COOKIE,
+    LAST_ORDER_COOKIE,
+    csrf_ok,
+    get_signed_cookie,
+    owns_booking,
+    remember_booking,
+    set_signed_cookie,
+)
 
 BIG_DRAW = 1000  # from this many tickets on, the grid shows one range at a time
 RANGE_SIZE = 100
@@ -367,6 +375,7 @@ def hold_from_form(ctx, draw, who, selected, range_index):
         return pick_page(ctx, draw, who, selected, range_index, message=exc.message, status=exc.status)
     ctx.availability.clear()
     response.set_cookie(LAST_ORDER_COOKIE, hold.session_id, path="/", httponly=True, samesite="lax", max_age=24 * 3600)
+    remember_booking(ctx.config.secret, hold.session_id)
     redirect(f"/pay/{hold.session_id}", 303)
 
 
@@ -445,6 +454,7 @@ def pay_page(ctx: WebContext, session_id: str, *, claim_error: str | None = None
         seconds=seconds_left(order.expires_at, now),
         ends=local_time(order.expires_at, ctx.zone, "%I:%M %p"),
         **claim,
+        can_cancel=owns_booking(ctx.config.secret, order.session_id),
     )
 
 
@@ -474,7 +484,11 @@ def pay_cancel(ctx: WebContext, session_id: str):
     if not csrf_ok(ctx.config.secret, field(form, "csrf")):
         redirect(f"/pay/{session_id}", 303)
     try:
-        order = cancel_order(session_id, reason="buyer started again")
+        order = cancel_own(ctx, session_id)
+    except RateLimited as exc:
+        return fail(ctx, 429, exc.message, {"Retry-After": str(exc.retry_after)})
+    except NotYours as exc:
+        return fail(ctx, 403, exc.message)
     except Conflict:  # already paid, expired or cancelled: the page says which
         redirect(f"/pay/{session_id}", 303)
     ctx.availability.clear()
@@ -498,6 +512,8 @@ def done(ctx: WebContext, session_id: str):
         paid_at=local_time(order.paid_at, ctx.zone),
         booked_at=local_time(order.created_at, ctx.zone),
         mobile=mask_mobile(order.mobile),
+        results_url=f"/results/{draw.id}",
+        drawn=drawing_count(draw.id) > 0,
     )
 
 

@@ -1,10 +1,12 @@
 """The winner draw as buyers see it (SPEC §2 "Winner draw"), read only.
 
-GET /results: before the draw, the commitment, the announced public value and the planned prizes;
+GET /results (the current draw) and GET /results/<draw number> (any draw, archived ones too):
+before the draw, the commitment, the announced public value and the planned prizes;
 after it, the winners by prize (redraws with their reason, the earlier winner struck through),
 the revealed seed with a server-side check that its SHA-256 is the commitment, the public value,
-the list hash and how to check it all at home. GET /results.json and GET /results/sold.txt are
-the files a checker needs; GET /verify_draw.py is the standalone checker (buyerweb/static/verify_draw.py,
+the list hash and how to check it all at home; /results links every other drawn draw. GET
+/results.json and GET /results/sold.txt (and /results/<n>/results.json, /results/<n>/sold.txt)
+are the files a checker needs; GET /verify_draw.py is the standalone checker (buyerweb/static/verify_draw.py,
 shipped inside the package, so an installed web serves it too).
 
 The web never draws: it shows what `shared.winner_draw` published. A published document changes only
@@ -12,7 +14,9 @@ by a redraw (a new drawing), so the context's ResultsCache keeps it keyed by the
 
 from bottle import HTTPResponse, request
 
+from shared.draws import get_draw
 from shared.errors import NotFound
+from shared.reports import drawn_draws
 
 from .context import WebContext
 from .html import page
@@ -44,10 +48,23 @@ def winners_view(doc: dict) -> list[dict]:
     return rows
 
 
-def results_values(ctx, draw) -> dict:
-    """What results.tpl shows for `draw` (the current draw, or None)."""
+def file_urls(draw_id: int | None) -> dict:
+    """The results file and sold list of the current draw (None) or of draw number `draw_id`."""
+    if draw_id is None:
+        return {"json_url": "/results.json", "sold_url": "/results/sold.txt"}
+    return {"json_url": f"/results/{draw_id}/results.json", "sold_url": f"/results/{draw_id}/sold.txt"}
+
+
+def earlier_draws(shown_id: int | None) -> list[dict]:
+    """The other drawn draws, newest first, each with its page."""
+    return [{"id": d.id, "name": d.name, "url": f"/results/{d.id}"} for d in drawn_draws() if d.id != shown_id]
+
+
+def results_values(ctx, draw, number: int | None = None) -> dict:
+    """What results.tpl shows for `draw` (the current draw, or None), at /results or, given its
+    `number`, at /results/<number>."""
     if draw is None:
-        return {"public": None, "pub": None}
+        return {"public": None, "pub": None, "earlier": earlier_draws(None), "archived": False}
     published = ctx.results.published(draw)
     if published is None:
         public = ctx.results.commitment(draw)
@@ -56,6 +73,8 @@ def results_values(ctx, draw) -> dict:
             "pub": None,
             "closed_at": local_iso(public["closed_at"], ctx.zone),
             "announced_at": local_iso(public["announced_at"], ctx.zone),
+            "earlier": earlier_draws(draw.id),
+            "archived": False,
         }
     doc = published.doc
     return {
@@ -69,6 +88,9 @@ def results_values(ctx, draw) -> dict:
         "closed_at": local_iso(doc["closed_at"], ctx.zone),
         "announced_at": local_iso(doc["announced_at"], ctx.zone),
         "last_sale_at": local_iso(doc["last_sale_at"], ctx.zone),
+        "earlier": earlier_draws(draw.id),
+        "archived": draw.state == "archived",
+        **file_urls(number),
     }
 
 
@@ -80,8 +102,17 @@ def _text(body: str | bytes, content_type: str, **headers) -> HTTPResponse:
     return result
 
 
-def drawn(ctx: WebContext):
-    draw = ctx.draws.get()
+def numbered_draw(number: int):
+    """Draw number `number`, if the web may show it (a draw that exists and is not archived
+    unseen: archived draws are shown once drawn)."""
+    try:
+        return get_draw(number)
+    except NotFound:
+        raise NotFound(f"There is no draw #{number}.") from None
+
+
+def drawn(ctx: WebContext, number: int | None = None):
+    draw = ctx.draws.get() if number is None else numbered_draw(number)
     if draw is None:
         raise NotFound("There is no draw yet.")
     published = ctx.results.published(draw)
@@ -97,8 +128,19 @@ def results_page(ctx: WebContext):
     return page(ctx, "results.tpl", title=title, draw=draw, **values)
 
 
-def results_file(ctx: WebContext):
-    draw, published = drawn(ctx)
+def draw_results_page(ctx: WebContext, number: int):
+    """/results/<number>: the same page for any draw. An archived draw that was never drawn has no
+    results to show."""
+    draw = numbered_draw(number)
+    if draw.state == "archived" and ctx.results.published(draw) is None:
+        raise NotFound(f"Draw #{number} ({draw.name}) ended without a winner draw.")
+    values = results_values(ctx, draw, number)
+    title = f"Winners of {draw.name}" if values["pub"] else "The winner draw"
+    return page(ctx, "results.tpl", title=title, draw=draw, **values)
+
+
+def results_file(ctx: WebContext, number: int | None = None):
+    draw, published = drawn(ctx, number)
     if published.etag in request.headers.get("If-None-Match", ""):
         return HTTPResponse(status=304, ETag=published.etag, Cache_Control="no-cache")
     return _text(
@@ -110,8 +152,8 @@ def results_file(ctx: WebContext):
     )
 
 
-def sold_file(ctx: WebContext):
-    draw, published = drawn(ctx)
+def sold_file(ctx: WebContext, number: int | None = None):
+    draw, published = drawn(ctx, number)
     return _text(
         published.sold_text,
         "text/plain; charset=us-ascii",
@@ -135,5 +177,8 @@ ROUTES = (
     Route("results_page", "GET", "/results", results_page),
     Route("results_file", "GET", "/results.json", results_file),
     Route("sold_file", "GET", "/results/sold.txt", sold_file),
+    Route("draw_results_page", "GET", "/results/<number:int>", draw_results_page),
+    Route("draw_results_file", "GET", "/results/<number:int>/results.json", results_file),
+    Route("draw_sold_file", "GET", "/results/<number:int>/sold.txt", sold_file),
     Route("checker", "GET", "/verify_draw.py", checker),
 )

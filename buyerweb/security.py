@@ -1,5 +1,6 @@
-"""Request hygiene: security headers, CSRF tokens for HTML forms, and the
-signed cookie that remembers a buyer's name and mobile between pages."""
+"""Request hygiene: security headers, CSRF tokens for HTML forms, the signed cookie that remembers a
+buyer's name and mobile between pages, and the signed cookie that names the bookings this browser
+made (only that browser may cancel them)."""
 
 import base64
 import hashlib
@@ -29,6 +30,9 @@ HSTS = ("Strict-Transport-Security", "max-age=31536000")
 CSRF_COOKIE = "ld_csrf"
 BUYER_COOKIE = "ld_buyer"
 LAST_ORDER_COOKIE = "ld_last"
+OWNER_COOKIE = "ld_owner"
+OWNED_KEPT = 12  # the newest bookings a browser can cancel (more than a buyer has pending at once)
+OWNER_COOKIE_AGE = 24 * 3600
 
 
 def _sign(secret: bytes, purpose: str, value: str) -> str:
@@ -54,9 +58,10 @@ def csrf_ok(secret: bytes, form_token: str | None) -> bool:
     return hmac.compare_digest(_sign(secret, "csrf", seed), str(form_token))
 
 
-def set_signed_cookie(secret: bytes, name: str, data: dict, max_age: int) -> None:
+def set_signed_cookie(secret: bytes, name: str, data: dict, max_age: int, target=None) -> None:
+    """Set a cookie holding `data`, signed, on `target` (default: Bottle's response)."""
     raw = base64.urlsafe_b64encode(json.dumps(data, separators=(",", ":")).encode()).decode().rstrip("=")
-    response.set_cookie(
+    (target if target is not None else response).set_cookie(
         name,
         f"{raw}.{_sign(secret, name, raw)}",
         path="/",
@@ -77,3 +82,20 @@ def get_signed_cookie(secret: bytes, name: str) -> dict | None:
     except ValueError:
         return None
     return data if isinstance(data, dict) else None
+
+
+def owned_bookings(secret: bytes) -> list[str]:
+    """The session ids of the bookings this browser made (from its signed owner cookie)."""
+    data = get_signed_cookie(secret, OWNER_COOKIE) or {}
+    owned = data.get("s")
+    return [sid for sid in owned if isinstance(sid, str)] if isinstance(owned, list) else []
+
+
+def remember_booking(secret: bytes, session_id: str, target=None) -> None:
+    """Bind a new booking to this browser: add it to the signed owner cookie (newest kept)."""
+    owned = [sid for sid in owned_bookings(secret) if sid != session_id][-(OWNED_KEPT - 1) :]
+    set_signed_cookie(secret, OWNER_COOKIE, {"s": [*owned, session_id]}, OWNER_COOKIE_AGE, target)
+
+
+def owns_booking(secret: bytes, session_id: str) -> bool:
+    return any(hmac.compare_digest(sid, session_id) for sid in owned_bookings(secret))

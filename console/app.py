@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from rich.text import Text
 from textual import on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -17,17 +18,19 @@ from textual.worker import Worker, WorkerState
 from shared import db as shared_db
 from shared import setup
 from shared.backup import auto_backup, backup_due
+from shared.booking import release_client_holds
 from shared.db import drop_connection, utcnow
 from shared.money import format_rupees, rupees
 from shared.payments import check_payments
 from shared.states import PaymentState
 
 from .health_watch import CHECK_SECONDS, HealthChecked, HealthNotices, read_health
-from .messages import Outcome, PaymentsChecked, RefreshFailed, Refused, SnapshotReady, call_core
+from .messages import ClientHoldsReleased, Outcome, PaymentsChecked, RefreshFailed, Refused, SnapshotReady, call_core
 from .safe_text import visible
 from .screens.add_payment import AddPaymentScreen
 from .screens.bookings import BookingsScreen
 from .screens.cash_sale import CashSaleScreen
+from .screens.confirm import ConfirmScreen
 from .screens.dashboard import DashboardScreen
 from .screens.export import ExportScreen
 from .screens.hooks import HooksScreen
@@ -39,7 +42,8 @@ from .screens.settings import SettingsScreen
 from .screens.share import ShareScreen
 from .screens.statement import StatementScreen
 from .screens.winners import WinnersScreen
-from .snapshot import DrawInfo, Snapshot, take_snapshot, ticket_labels
+from .snapshot import DrawInfo, PendingRow, Snapshot, take_snapshot, ticket_labels
+from .widgets.holds_warning import plain_key
 from .widgets.keys_panel import KeysPanel
 
 REFRESH_SECONDS = 1.0
@@ -371,6 +375,44 @@ class LuckyDrawApp(App):
     @work(thread=True, exclusive=True, exit_on_error=False, group="check payments")
     def check(self) -> None:
         call_core(self.post_message, PaymentsChecked, check_payments)
+
+    def ask_release(self, row: PendingRow) -> None:
+        """Confirm, then release every pending hold of the web client that made `row`."""
+        if row.client_key is None:
+            self.show_outcome(
+                f"Booking {row.reference} was made at the console or the command line, not by a web client; "
+                "cancel it on its own if it must go.",
+                "warning",
+                "Release",
+            )
+            return
+        key = row.client_key
+        mine = [r for r in (self.snapshot.pending if self.snapshot else ()) if r.client_key == key]
+        tickets = sum(len(r.tickets) for r in mine)
+        message = Text(
+            f"Release every hold of web client {plain_key(key)}?\n\n"
+            f"{len(mine)} pending booking{'s' if len(mine) != 1 else ''} with {tickets} tickets are cancelled "
+            "and the tickets go back on sale now. Each cancellation is journalled; their amounts stay "
+            "reserved for the late-payment window, so a late payment is still recognised."
+        )
+        self.push_screen(
+            ConfirmScreen(message, title="Release a client's holds", yes="Release"),  # type: ignore[arg-type]
+            lambda yes: self.release(key) if yes else None,
+        )
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="release")
+    def release(self, client_key: str) -> None:
+        call_core(self.post_message, ClientHoldsReleased, release_client_holds, client_key)
+
+    def on_client_holds_released(self, message: ClientHoldsReleased) -> None:
+        result = message.result
+        count = len(result.references)
+        self.show_outcome(
+            f"Released {count} booking{'s' if count != 1 else ''} of client {plain_key(result.client_key)}: "
+            f"{result.tickets} tickets are free again.",
+            "information" if count else "warning",
+            "Release",
+        )
 
     def on_payments_checked(self, message: PaymentsChecked) -> None:
         self._checking = False

@@ -1,4 +1,4 @@
-"""Commands that change a draw: new-draw, settings, pay, check, assign, refund, sell, cancel.
+"""Commands that change a draw: new-draw, settings, pay, check, assign, refund, sell, cancel, release.
 (Closing and opening sales live with the winner draw, in cli_winners.)"""
 
 from dataclasses import asdict
@@ -24,6 +24,15 @@ def register(sub) -> None:
     p.add_argument("--max-pending-per-mobile", default="2")
     p.add_argument("--late-window", default="60", help="late-payment window in minutes (default 60)")
     _payee_options(p, defaults=True)
+    p.add_argument(
+        "--max-held-per-client",
+        help="tickets one web client (IP) may hold at once (default 3 x --max-per-order)",
+    )
+    p.add_argument(
+        "--max-bookings-per-client",
+        default="30",
+        help="bookings one web client may make within one late-payment window (default 30, at most 50)",
+    )
     p.add_argument("--exports", default="exports", help="folder for the old draw's export")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=new_draw)
@@ -39,6 +48,8 @@ def register(sub) -> None:
     p.add_argument("--max-pending-per-mobile")
     p.add_argument("--late-window")
     _payee_options(p, defaults=False)
+    p.add_argument("--max-held-per-client")
+    p.add_argument("--max-bookings-per-client")
     p.set_defaults(handler=settings)
 
     p = sub.add_parser("pay", help="record a payment you saw arrive and match it to a booking")
@@ -76,6 +87,11 @@ def register(sub) -> None:
     p = sub.add_parser("cancel", help="cancel a pending booking and free its numbers")
     p.add_argument("--order", required=True, help="session id or reference")
     p.set_defaults(handler=cancel)
+
+    p = sub.add_parser("release", help="cancel every pending booking one web client (IP) holds")
+    p.add_argument("--client", required=True, help="the client's IP address, as the console shows it")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=release)
 
 
 def _payee_options(p, defaults: bool) -> None:
@@ -121,6 +137,8 @@ def new_draw(args) -> int:
         max_pending_per_mobile=args.max_pending_per_mobile,
         late_window_minutes=args.late_window,
         **_payee_settings(args),
+        max_held_per_client=args.max_held_per_client,
+        max_bookings_per_client_window=args.max_bookings_per_client,
     )
     old = draws.current_draw(required=False)
     saved = backup_before_new_draw()
@@ -160,6 +178,8 @@ def settings(args) -> int:
         "max_pending_per_mobile": args.max_pending_per_mobile,
         "late_window_minutes": args.late_window,
         **_payee_settings(args),
+        "max_held_per_client": args.max_held_per_client,
+        "max_bookings_per_client_window": args.max_bookings_per_client,
     }
     if args.price is not None:
         changes["price_paise"] = parse_amount(args.price)
@@ -228,4 +248,20 @@ def sell(args) -> int:
 def cancel(args) -> int:
     order = booking.cancel_order(args.order, reason="cancelled by organiser")
     echo(f"Booking {order.reference} cancelled; numbers {ticket_list_text(order.tickets)} are free again.")
+    return 0
+
+
+def release(args) -> int:
+    result = booking.release_client_holds(args.client)
+    if args.json:
+        print_json(asdict(result))
+        return 0
+    count = len(result.references)
+    if not count:
+        print(f"Client {result.client_key} holds no pending bookings; nothing changed.")
+        return 0
+    print(
+        f"Released {count} booking{'s' if count != 1 else ''} of client {result.client_key} "
+        f"({', '.join(result.references)}): {result.tickets} tickets are free again."
+    )
     return 0

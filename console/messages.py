@@ -79,6 +79,13 @@ class PaymentRefunded(CoreDone):
 
 
 @dataclass
+class ClientHoldsReleased(CoreDone):
+    """One web client's pending holds were released."""
+
+    result: object  # shared.booking's release summary: client_key, references, tickets
+
+
+@dataclass
 class PaymentsChecked(CoreDone):
     """Matching ran again over every unmatched payment."""
 

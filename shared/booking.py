@@ -1,5 +1,6 @@
-"""Bookings: hold tickets all-or-nothing with a unique payable amount, let holds expire by
-themselves, cancel, and answer the buyer's status and availability questions."""
+"""Bookings: hold tickets all-or-nothing with a unique payable amount (within one web client's
+limits), let holds expire by themselves, cancel, release one client's holds, and answer the
+buyer's status and availability questions."""
 
 import time
 from dataclasses import dataclass
@@ -10,11 +11,11 @@ from peewee import IntegrityError
 from . import hold_sql
 from .db import utcnow, write_tx
 from .draws import NO_DRAW_YET, current_draw
-from .errors import Conflict, LimitReached, NotFound, SalesClosed, TicketsTaken
+from .errors import Conflict, InvalidInput, LimitReached, NotFound, SalesClosed, TicketsTaken
 from .fields import ticket_list_numbers, ticket_list_text
 from .ids import new_reference, new_session_id, normalise_reference
 from .lifecycle import cancel_pending_order, hold_is_live, mark_order_expired, pending_past_time, reads_as
-from .models import Draw, Order, Ticket
+from .models import Draw, Order, Ticket, record_event
 from .states import DrawState, OrderState, TicketState
 from .upi import link_merchant_code, upi_uri
 from .validation import SESSION_RE, clean_name, parse_mobile, parse_ticket_list
@@ -69,8 +70,15 @@ def maybe_expire(now=None) -> None:
         expire_due(now)
 
 
-def hold_tickets(name, mobile, tickets, *, now: datetime | None = None, source: str = "web") -> Hold:
+def hold_tickets(
+    name, mobile, tickets, *, now: datetime | None = None, source: str = "web", client_key: str | None = None
+) -> Hold:
     """Hold all of `tickets` for a new pending order, or none of them.
+
+    `client_key` names the web client placing it (its IP after proxy handling): that client may hold
+    at most the draw's `max_held_per_client` tickets at once and make at most
+    `max_bookings_per_client_window` bookings within one late-payment window (each one keeps a
+    paise offset reserved that long, cancelled or not). Console and CLI sales pass none: exempt.
 
     Raises TicketsTaken naming exactly the numbers already held or sold, SalesClosed, LimitReached,
     or InvalidInput for a bad name, mobile or ticket list. Nothing changes when it raises."""
@@ -82,7 +90,7 @@ def hold_tickets(name, mobile, tickets, *, now: datetime | None = None, source: 
     numbers = parse_ticket_list(tickets, draw["ticket_count"], draw["max_per_order"])
     for _attempt in range(5):
         try:
-            return _hold(name, mobile, numbers, now or utcnow(), source)
+            return _hold(name, mobile, numbers, now or utcnow(), source, _client(client_key))
         except IntegrityError:  # a random id collided, or a constraint caught what the checks missed
             continue
     raise LimitReached("The booking could not be saved just now; please try again.")
@@ -100,7 +108,34 @@ def _pick_amount(draw_id: int, base: int, now: datetime) -> int | None:
     return None
 
 
-def _hold(name, mobile, numbers, now, source) -> Hold:
+def _client(client_key) -> str | None:
+    key = str(client_key or "").strip()[:64]
+    return key or None
+
+
+def check_client_limits(draw: dict, client_key: str, count: int, now: datetime) -> None:
+    """Refuse a hold of `count` tickets that would take one client over the draw's limits (inside
+    the hold's write transaction, so it holds across workers and processes)."""
+    window = draw["late_window_minutes"]
+    held, recent = hold_sql.client_usage(draw["id"], client_key, now, now - timedelta(minutes=window))
+    cap = draw["max_held_per_client"]
+    if held + count > cap:
+        if held >= cap:
+            more = "Pay for those bookings or wait for them to expire before booking more."
+        else:
+            more = f"You can book at most {cap - held} more now."
+        raise LimitReached(
+            f"Your connection already has {held} tickets waiting for payment, and one connection can "
+            f"hold at most {cap} at a time. {more}"
+        )
+    if window and recent >= draw["max_bookings_per_client_window"]:
+        raise LimitReached(
+            f"Your connection has made {recent} bookings in the last {window} minutes, the most allowed. "
+            f"Pay for a booking you have, or try again later."
+        )
+
+
+def _hold(name, mobile, numbers, now, source, client_key=None) -> Hold:
     with write_tx():
         draw = hold_sql.current_draw_row()
         if draw is None or draw["state"] != DrawState.OPEN:
@@ -119,6 +154,8 @@ def _hold(name, mobile, numbers, now, source) -> Hold:
                 f"This mobile number already has {pending} unpaid bookings. Pay for one or "
                 f"wait for it to expire before booking more."
             )
+        if client_key is not None:
+            check_client_limits(draw, client_key, len(numbers), now)
         base = draw["price_paise"] * len(numbers)
         picked = _pick_amount(draw_id, base, now)
         expires_at = now + timedelta(minutes=draw["hold_minutes"])
@@ -140,6 +177,7 @@ def _hold(name, mobile, numbers, now, source) -> Hold:
                 "amount_lock": payable if unique else None,
                 "state": OrderState.PENDING,
                 "source": source,
+                "client_key": client_key,
                 "created_at": now,
                 "expires_at": expires_at,
             }
@@ -157,6 +195,7 @@ def _hold(name, mobile, numbers, now, source) -> Hold:
             payable_paise=payable,
             expires_at=expires_at,
             source=source,
+            client=client_key,
         )
     return Hold(
         order_id,
@@ -226,6 +265,44 @@ def cancel_order(key: str, *, now=None, reason: str = "cancelled") -> Order:
             raise Conflict(f"Booking {order.reference} is {order.state}, so it cannot be cancelled.")
         cancel_pending_order(order.id, order.draw_id, now, reason)
     return Order.get_by_id(order.id)
+
+
+@dataclass(frozen=True)
+class Released:
+    """What releasing one client's holds did: the bookings cancelled and the tickets they freed."""
+
+    client_key: str
+    references: tuple[str, ...]
+    tickets: int
+
+
+def release_client_holds(client_key: str, *, now: datetime | None = None) -> Released:
+    """The organiser's one action against a client holding too much: every pending booking of the
+    current draw made by `client_key` is cancelled through the lifecycle (each journalled, its
+    amount kept reserved for the late window), and the release itself is journalled once."""
+    key = _client(client_key)
+    if key is None:
+        raise InvalidInput("Name the client to release: its IP address, as the pending list shows it.")
+    now = now or utcnow()
+    with write_tx():
+        draw = current_draw()
+        orders = list(
+            Order.select(Order.id, Order.reference, Order.ticket_count)
+            .where((Order.draw == draw.id) & (Order.client_key == key) & (Order.state == OrderState.PENDING))
+            .order_by(Order.id)
+        )
+        done = [o for o in orders if cancel_pending_order(o.id, draw.id, now, f"organiser released the holds of {key}")]
+        tickets = sum(o.ticket_count for o in done)
+        if done:
+            record_event(
+                "client_holds_released",
+                draw=draw.id,
+                at=now,
+                client=key,
+                bookings=[o.reference for o in done],
+                tickets=tickets,
+            )
+    return Released(key, tuple(o.reference for o in done), tickets)
 
 
 def availability(draw: Draw | None = None, now: datetime | None = None) -> dict:

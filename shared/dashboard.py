@@ -60,6 +60,29 @@ class PendingRow:
     amount_unique: bool
     expires_at: datetime
     claimed_utr: str | None = None  # the UTR the buyer handed in (a claim, not a payment)
+    client_key: str | None = None  # the web client (IP) that made it; None for console and CLI sales
+
+
+# A client or a mobile prefix is flagged when its live holds reach this share of the draw, or this
+# many times the per-client cap (many "buyers" behind one IP, or numbers made up around one prefix).
+CONCENTRATION_SHARE = 0.20
+CONCENTRATION_CAPS = 3
+MOBILE_PREFIX_DIGITS = 5
+
+
+@dataclass(frozen=True)
+class HoldConcentration:
+    """One client or one mobile prefix holding a large share of the draw (live pending holds)."""
+
+    kind: str  # "client" or "mobile prefix"
+    key: str
+    tickets: int
+    bookings: int
+    ticket_count: int
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.tickets / self.ticket_count) if self.ticket_count else 0
 
 
 @dataclass(frozen=True)
@@ -116,6 +139,7 @@ class Snapshot:
     sales: tuple[int, ...] = ()
     pending: tuple[PendingRow, ...] = field(default_factory=tuple)
     payments: tuple[PaymentRow, ...] = field(default_factory=tuple)
+    concentration: tuple[HoldConcentration, ...] = field(default_factory=tuple)
 
 
 def draw_info(draw: Draw) -> DrawInfo:
@@ -179,8 +203,8 @@ def take_snapshot(
         .tuples()
     }
     pending = tuple(
-        PendingRow(oid, ref, name, mobile, _numbers(tickets), payable, bool(unique), expires, claimed)
-        for oid, ref, name, mobile, tickets, payable, unique, expires, claimed in Order.select(
+        PendingRow(oid, ref, name, mobile, _numbers(tickets), payable, bool(unique), expires, claimed, client)
+        for oid, ref, name, mobile, tickets, payable, unique, expires, claimed, client in Order.select(
             Order.id,
             Order.reference,
             Order.name,
@@ -190,6 +214,7 @@ def take_snapshot(
             Order.amount_unique,
             Order.expires_at,
             Order.claimed_utr,
+            Order.client_key,
         )
         .where(live)
         .order_by(Order.expires_at, Order.id)
@@ -213,7 +238,37 @@ def take_snapshot(
         sales=sales_buckets_since(draw, now, sales_buckets),
         pending=pending,
         payments=recent_payments(d, payments_limit),
+        concentration=hold_concentration(draw, now),
     )
+
+
+def concentration_threshold(draw: Draw) -> int:
+    """The live held tickets from which one client or one mobile prefix is flagged."""
+    share = max(1, -(-draw.ticket_count * int(CONCENTRATION_SHARE * 100) // 100))
+    return min(share, CONCENTRATION_CAPS * draw.max_held_per_client)
+
+
+def hold_concentration(draw: Draw, now: datetime) -> tuple[HoldConcentration, ...]:
+    """Clients and mobile prefixes whose live pending holds reach concentration_threshold, most
+    tickets first (read from the live pending bookings only)."""
+    threshold = concentration_threshold(draw)
+    live = (Order.draw == draw.id) & (Order.state == OrderState.PENDING) & (Order.expires_at > now)
+    prefix = fn.SUBSTR(Order.mobile, 1, MOBILE_PREFIX_DIGITS)
+    found = []
+    for kind, key_column, where in (
+        ("client", Order.client_key, live & Order.client_key.is_null(False)),
+        ("mobile prefix", prefix, live),
+    ):
+        tickets = fn.SUM(Order.ticket_count)
+        for key, total, count in (
+            Order.select(key_column, tickets, fn.COUNT(Order.id))
+            .where(where)
+            .group_by(key_column)
+            .having(tickets >= threshold)
+            .tuples()
+        ):
+            found.append(HoldConcentration(kind, str(key), int(total), int(count), draw.ticket_count))
+    return tuple(sorted(found, key=lambda c: (-c.tickets, c.kind, c.key)))
 
 
 def recent_payments(

@@ -26,7 +26,18 @@ SETTING_FIELDS = (
     "payee_kind",
     "merchant_code",
     "gallery_cap_paise",
+    "max_held_per_client",
+    "max_bookings_per_client_window",
 )
+# One client (one IP as the buyer web sees it) may hold at most this many times the largest booking:
+# carrier-grade NAT puts many real phones behind one public IP, so a cap of one booking would refuse
+# neighbours who share it, while three full bookings at once is more than one honest buyer needs and
+# far less than a draw (docs/web.md, "One client cannot hold the draw").
+HELD_PER_CLIENT_FACTOR = 3
+# Bookings one client may make within one late-payment window: each one keeps a paise offset of its
+# amount reserved for the window (SPEC §2), so this stays well under the 100 offsets of a price and
+# hold-and-cancel churn from one client can never use them all up.
+MAX_BOOKINGS_PER_CLIENT_WINDOW = 50
 DEFAULT_GALLERY_CAP_PAISE = 200_000  # NPCI's 2025 cap on paying a person from a QR saved to the gallery
 MAX_GALLERY_CAP_PAISE = 10_000_000  # ₹1,00,000: UPI's own per-payment limit for most payers
 
@@ -45,6 +56,8 @@ class DrawSettings:
     payee_kind: str = PayeeKind.PERSONAL
     merchant_code: str | None = None
     gallery_cap_paise: int = DEFAULT_GALLERY_CAP_PAISE
+    max_held_per_client: int = 60
+    max_bookings_per_client_window: int = 30
 
 
 def parse_payee_kind(value) -> PayeeKind:
@@ -95,10 +108,16 @@ def validate_settings(
     payee_kind=PayeeKind.PERSONAL,
     merchant_code=None,
     gallery_cap_paise=DEFAULT_GALLERY_CAP_PAISE,
+    max_held_per_client=None,
+    max_bookings_per_client_window=30,
 ) -> DrawSettings:
-    """Check every field of a draw; the price is integer paise (rupees text is parsed at the edge)."""
+    """Check every field of a draw; the price is integer paise (rupees text is parsed at the edge).
+    The tickets one web client may hold at once default to HELD_PER_CLIENT_FACTOR × max per order."""
     price_paise = require_paise(price_paise, "Price")
     tickets = _whole(ticket_count, "Ticket count", 1, MAX_TICKETS)
+    per_order = _whole(max_per_order, "Max tickets per order", 1, min(tickets, 1000))
+    if max_held_per_client is None:
+        max_held_per_client = HELD_PER_CLIENT_FACTOR * per_order
     return DrawSettings(
         name=clean_name(name, "Draw name"),
         ticket_count=tickets,
@@ -106,12 +125,16 @@ def validate_settings(
         payee_vpa=parse_vpa(payee_vpa),
         payee_name=clean_name(payee_name, "Payee name"),
         hold_minutes=_whole(hold_minutes, "Hold minutes", 1, 240),
-        max_per_order=_whole(max_per_order, "Max tickets per order", 1, min(tickets, 1000)),
+        max_per_order=per_order,
         max_pending_per_mobile=_whole(max_pending_per_mobile, "Pending bookings per mobile", 1, 50),
         late_window_minutes=_whole(late_window_minutes, "Late-payment window", 0, 7 * 24 * 60),
         payee_kind=parse_payee_kind(payee_kind),
         merchant_code=parse_merchant_code(merchant_code),
         gallery_cap_paise=_gallery_cap(gallery_cap_paise),
+        max_held_per_client=_whole(max_held_per_client, "Tickets on hold per client", per_order, MAX_TICKETS),
+        max_bookings_per_client_window=_whole(
+            max_bookings_per_client_window, "Bookings per client per late window", 1, MAX_BOOKINGS_PER_CLIENT_WINDOW
+        ),
     )
 
 

@@ -23,8 +23,11 @@ DRAW_COLUMNS = (
     "hold_minutes",
     "max_per_order",
     "max_pending_per_mobile",
+    "late_window_minutes",
     "payee_kind",
     "merchant_code",
+    "max_held_per_client",
+    "max_bookings_per_client_window",
 )
 
 
@@ -66,6 +69,17 @@ def pending_for_mobile(draw_id: int, mobile: str, now: datetime) -> int:
         "WHERE draw_id = ? AND mobile = ?",
         (now, draw_id, mobile),
     ).fetchone()[0]
+
+
+def client_usage(draw_id: int, client_key: str, now: datetime, since: datetime) -> tuple[int, int]:
+    """(tickets one web client holds in unexpired pending bookings, bookings it made after `since`),
+    read through the (draw, client_key, created_at) index: that client's rows only."""
+    row = _run(
+        "SELECT COALESCE(SUM(CASE WHEN state = 'pending' AND expires_at > ? THEN ticket_count ELSE 0 END), 0), "
+        "COUNT(CASE WHEN created_at > ? THEN 1 END) FROM booking WHERE draw_id = ? AND client_key = ?",
+        (now, since, draw_id, client_key),
+    ).fetchone()
+    return int(row[0] or 0), int(row[1] or 0)
 
 
 def reserved_amounts(draw_id: int, low: int, high: int, now: datetime) -> tuple[set[int], set[int]]:

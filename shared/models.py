@@ -38,6 +38,9 @@ class Draw(BaseModel):
     payee_kind = CharField(max_length=10, default=PayeeKind.PERSONAL, constraints=[SQL("DEFAULT 'personal'")])
     merchant_code = CharField(max_length=4, null=True)  # UPI `mc`, used for a merchant payee only
     gallery_cap_paise = IntegerField(default=200_000, constraints=[SQL("DEFAULT 200000")])  # "Save QR" up to this
+    # the column defaults fill the draws of older databases (migration step 4)
+    max_held_per_client = IntegerField(default=60, constraints=[SQL("DEFAULT 60")])
+    max_bookings_per_client_window = IntegerField(default=30, constraints=[SQL("DEFAULT 30")])
     state = CharField(max_length=12, default=DrawState.OPEN, index=True)
     created_at = DateTimeField(default=utcnow)
     closed_at = DateTimeField(null=True)
@@ -75,6 +78,7 @@ class Order(BaseModel):
     amount_lock_until = DateTimeField(null=True)
     state = CharField(max_length=10, default=OrderState.PENDING)
     source = CharField(max_length=10, default="web")
+    client_key = CharField(max_length=64, null=True)  # the web client (IP) that made it; None: console/CLI
     created_at = DateTimeField(default=utcnow)
     expires_at = DateTimeField()
     ended_at = DateTimeField(null=True)
@@ -89,6 +93,7 @@ class Order(BaseModel):
             (("draw", "state", "payable_paise"), False),
             (("state", "expires_at"), False),
             (("draw", "mobile", "state"), False),
+            (("draw", "client_key", "created_at"), False),
         )
 
     @property

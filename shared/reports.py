@@ -9,7 +9,7 @@ from datetime import datetime
 from . import hold_sql
 from .db import utcnow
 from .lifecycle import reads_as
-from .models import Order, Payment
+from .models import Draw, Order, Payment
 from .models_winners import Drawing
 
 BUYER_BOOKINGS_LIMIT = 50
@@ -82,6 +82,27 @@ def draw_has_activity(draw_id: int) -> bool:
     """Whether a draw has any booking or payment (archiving it would put real records away)."""
     return (
         Order.select().where(Order.draw == draw_id).exists() or Payment.select().where(Payment.draw == draw_id).exists()
+    )
+
+
+@dataclass(frozen=True)
+class DrawnDraw:
+    """A draw whose winners have been drawn (current or archived), as the results pages list it."""
+
+    id: int
+    name: str
+    state: str
+
+
+def drawn_draws() -> tuple[DrawnDraw, ...]:
+    """Every draw with at least one published drawing, newest first."""
+    drawn = Drawing.select(Drawing.draw).distinct()
+    return tuple(
+        DrawnDraw(draw_id, name, state)
+        for draw_id, name, state in Draw.select(Draw.id, Draw.name, Draw.state)
+        .where(Draw.id.in_(drawn))
+        .order_by(Draw.id.desc())
+        .tuples()
     )
 
 

@@ -19,10 +19,10 @@
   </dl>
   <p class="commit small">{{_("Draw commitment (SHA-256):")}} <code>{{draw.seed_hash}}</code><br>
     {{_("The winners are picked with the secret behind this fingerprint, published before sales, so anyone can check the draw was fair.")}}
-% if draw.state == 'drawn':
-    <a href="/results">{{_("See the winners")}}</a>.
+% if drawn:
+    <a href="{{results_url}}">{{_("See the winners")}}</a>.
 % elif draw.state != 'archived':
-    {{!_h('The <a href="/results">results page</a> will show the winners and the secret.')}}
+    {{!_h('The <a href="%(url)s">results page</a> will show the winners and the secret.', url=results_url)}}
 % end
   </p>
   <button type="button" class="btn ghost js-only" data-print>{{_("Print or save as PDF")}}</button>

@@ -65,9 +65,11 @@
 % include('_claim.tpl')
 <section class="card quiet">
   <p class="hint">This page moves on by itself once your payment is seen; keep it open.</p>
+% if can_cancel:
   <form method="post" action="/pay/{{order.session_id}}/cancel">
     <input type="hidden" name="csrf" value="{{csrf}}">
     <p class="hint">{{_("Not paid yet and want different numbers?")}}</p>
     <button class="btn ghost" type="submit">{{_("Start again")}}</button>
   </form>
+% end
 </section>

@@ -29,7 +29,7 @@
 % else:
 <section class="card winners" aria-labelledby="win-h">
   <h1 id="win-h">{{_("Winners")}}</h1>
-  <p class="sub">{{draw.name}} · {{_("drawn %(when)s", when=drawn_at)}}</p>
+  <p class="sub">{{draw.name}} ({{_("draw #%(number)s", number=draw.id)}}{{(", " + _("archived")) if archived else ""}}) · {{_("drawn %(when)s", when=drawn_at)}}</p>
   <ol class="prizes">
 %   for w in winners:
     <li class="prize">
@@ -91,18 +91,28 @@
     <div><dt>{{_("Drawn")}}</dt><dd>{{drawn_at}}</dd></div>
   </dl>
   <div class="actions">
-    <a class="btn" href="/results.json" download="{{file_name}}">{{_("Results file")}}</a>
-    <a class="btn ghost" href="/results/sold.txt" download="sold-tickets-draw-{{draw.id}}.txt">{{_("Sold tickets")}}</a>
+    <a class="btn" href="{{json_url}}" download="{{file_name}}">{{_("Results file")}}</a>
+    <a class="btn ghost" href="{{sold_url}}" download="sold-tickets-draw-{{draw.id}}.txt">{{_("Sold tickets")}}</a>
   </div>
   <p class="hint">{{!_h("The sold-tickets list is the exact text that was hashed: one ticket number a line. Its SHA-256 (<code>sha256sum</code>) is the list hash above.")}}</p>
 </section>
 <section class="card note verify" aria-labelledby="verify-h">
   <h2 id="verify-h">{{_("Verify it yourself")}}</h2>
   <ol class="steps">
-    <li>{{!_h('Download the <a href="/results.json" download="%(file)s">results file</a> and the checker <a href="/verify_draw.py" download="verify_draw.py">verify_draw.py</a> into one folder.', file=file_name)}}</li>
+    <li>{{!_h('Download the <a href="%(json)s" download="%(file)s">results file</a> and the checker <a href="/verify_draw.py" download="verify_draw.py">verify_draw.py</a> into one folder.', file=file_name, json=json_url)}}</li>
     <li>{{_("Run it (it needs only Python 3):")}}</li>
   </ol>
   <pre class="cmd"><code>python verify_draw.py {{file_name}}</code></pre>
   <p class="hint">{{!_h("It recomputes the commitment, the list hash and every winner, and ends with <strong>ALL MATCH</strong> when everything agrees.")}}</p>
+</section>
+% end
+% if earlier:
+<section class="card" aria-labelledby="earlier-h">
+  <h2 id="earlier-h">Earlier draws</h2>
+  <ul class="earlier-draws">
+%   for e in earlier:
+    <li><a href="{{e['url']}}">{{e['name']}}</a> (draw #{{e['id']}})</li>
+%   end
+  </ul>
 </section>
 % end

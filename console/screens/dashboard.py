@@ -12,6 +12,7 @@ from shared.states import PaymentState
 
 from ..snapshot import Snapshot
 from ..widgets.draw_header import DrawHeader
+from ..widgets.holds_warning import HoldsWarning
 from ..widgets.outcome_bar import OutcomeBar
 from ..widgets.payments_table import PaymentsTable
 from ..widgets.pending_table import PendingTable
@@ -27,6 +28,10 @@ class DashboardScreen(Screen):
         Binding("a", "app.add_payment", "Pay"),
         Binding("s", "app.add_payment(True)", "SMS"),
         Binding("u", "app.resolve", "Unmatched"),
+        Binding("c", "app.check_payments", "Check"),
+        Binding("question_mark", "app.toggle_keys", "Keys"),
+        Binding("k", "app.cash_sale", "Cash"),
+        Binding("r", "release_client", "Release", show=False),
         Binding("b", "app.bookings", "Bookings"),
         Binding("question_mark", "app.toggle_keys", "All keys"),
         Binding("q", "app.quit", "Quit"),
@@ -47,6 +52,7 @@ class DashboardScreen(Screen):
         yield DrawHeader(self.web_url, id="header")
         yield StatsPanel(id="stats")
         yield OutcomeBar(id="outcome")
+        yield HoldsWarning(id="holds-warning")
         with Container(id="tables"):
             yield PendingTable(id="pending")
             yield PaymentsTable(id="payments")
@@ -71,6 +77,7 @@ class DashboardScreen(Screen):
             self.query_one(OutcomeBar).show("There is no draw yet: press n to set one up.", "warning")
             return
         self.query_one(StatsPanel).show(snapshot)
+        self.query_one(HoldsWarning).show(snapshot.concentration)
         self.query_one(PendingTable).show(snapshot.pending, snapshot.draw.width, snapshot.pending_count)
         self.query_one(PaymentsTable).show(snapshot.payments)
 
@@ -78,6 +85,14 @@ class DashboardScreen(Screen):
         header = self.query_one(DrawHeader)
         header.problem = problem
         header.show(self.app.snapshot)
+
+    def action_release_client(self) -> None:
+        """r: release every hold of the web client that made the selected pending booking."""
+        row = self.query_one(PendingTable).selected()
+        if row is None:
+            self.app.show_outcome("Select a pending booking first: r releases the holds of its client.", "warning")
+        else:
+            self.app.ask_release(row)
 
     @on(DataTable.RowSelected, "#pending")
     def pending_selected(self) -> None:

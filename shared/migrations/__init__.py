@@ -48,6 +48,7 @@ from . import (
     v005_rate_bucket,
     v006_draw_time_zone,
     v007_claims_and_payee,
+    v008_client_holds,
 )
 from .runner import SchemaTooNew, check_steps, current_version, upgrade
 
@@ -60,6 +61,7 @@ STEPS = (
     v005_rate_bucket,
     v006_draw_time_zone,
     v007_claims_and_payee,
+    v008_client_holds,
 )
 
 check_steps(STEPS)

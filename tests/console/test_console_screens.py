@@ -438,3 +438,40 @@ def test_enter_on_a_pending_booking_starts_its_payment(sqlite_draw, sqlite_url):
 
     run(scenario)
     assert Order.get(Order.reference == hold.reference).state == "paid"
+
+
+def test_a_client_holding_a_large_share_is_flagged_and_released_with_one_key(sqlite_url, tmp_path):
+    from shared import setup
+
+    setup.connect(sqlite_url)
+    new_draw(tmp_path, ticket_count=100, max_per_order=10)
+    attacker = "203.0.113.50"
+    for i in range(3):
+        hold_tickets(f"Bot {i}", f"98{i:08d}", list(range(i * 10 + 1, i * 10 + 11)), client_key=attacker)
+    other = hold_tickets("Asha", "7000000001", [90], client_key="198.51.100.1")
+    app = RecordingApp(sqlite_url)
+
+    async def scenario():
+        async with app.run_test(size=(100, 30)) as pilot:
+            await started(pilot)
+            warning = app.screen.query_one("#holds-warning")
+            assert warning.display
+            line = str(warning.render())
+            assert f"Client {attacker} hold 30 tickets (30%) in 3 bookings" in line
+            assert "Mobiles 98000… hold 30 tickets" in line
+            assert "Press r on one of its bookings" in line
+            await pilot.press("r")  # the cursor is on the first pending booking: the attacker's
+            await until(pilot, lambda: app.screen.__class__.__name__ == "ConfirmScreen", what="the dialog")
+            assert "3 pending bookings with 30 tickets" in str(app.screen.query_one("#confirm-message").render())
+            await pilot.press("y")
+            await until(pilot, lambda: any(t == "Release" for t, _, _ in app.toasts), what="the outcome")
+            assert (
+                "Release",
+                f"Released 3 bookings of client {attacker}: 30 tickets are free again.",
+                "information",
+            ) in (app.toasts)
+            await until(pilot, lambda: not warning.display, what="the warning to go")
+            assert [r.reference for r in app.snapshot.pending] == [other.reference]
+
+    run(scenario)
+    assert Order.select().where(Order.client_key == attacker, Order.state == "cancelled").count() == 3

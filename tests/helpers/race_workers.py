@@ -14,15 +14,15 @@ from shared.payments import record_payment
 
 
 def run_ops(ops) -> list[tuple]:
-    """Run ("hold", name, mobile, tickets), ("pay", amount_paise, utr, reference) and
+    """Run ("hold", name, mobile, tickets[, client_key]), ("pay", amount_paise, utr, reference) and
     ("claim", session_id, utr) operations."""
     results = []
     for op in ops:
         try:
             if op[0] == "hold":
-                _, name, mobile, tickets = op
+                _, name, mobile, tickets, *client = op
                 try:
-                    hold = hold_tickets(name, mobile, tickets)
+                    hold = hold_tickets(name, mobile, tickets, client_key=client[0] if client else None)
                     results.append(
                         ("held", tuple(sorted(tickets)), hold.order_id, hold.payable_paise, hold.amount_unique)
                     )
