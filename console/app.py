@@ -39,6 +39,7 @@ NOTICE_SEVERITY = {
     "late_matched": "information",
     "late_taken": "warning",
     "double_payment": "warning",
+    "other_draw": "warning",
     "ambiguous": "warning",
     "unmatched": "warning",
 }

@@ -59,6 +59,7 @@ REASON_LABELS = {
     "late_taken": "late payment; its numbers were taken since",
     "double_payment": "possible double payment",
     "after_draw": "late payment after the winners were drawn; refund",
+    "other_draw": "its reference names a booking of another draw",
 }
 
 Progress = Callable[[int, int], None]

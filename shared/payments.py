@@ -27,6 +27,7 @@ LATE_MATCHED = "late_matched"  # rule 3: an expired order re-held and paid
 LATE_TAKEN = "late_taken"  # rule 3: expired order's numbers were taken since → attention
 DOUBLE_PAYMENT = "double_payment"  # rule 4: the order was already paid → attention (refund)
 AFTER_DRAW = "after_draw"  # rule 3 after the winners were drawn → attention (refund)
+OTHER_DRAW = "other_draw"  # the reference names a booking of another draw → attention
 AMBIGUOUS = "ambiguous"  # several candidates: organiser decides
 UNMATCHED = "unmatched"  # no candidate
 
@@ -75,15 +76,33 @@ def _result(payment, outcome, rule, order=None, candidates=(), message=""):
     )
 
 
+def _named_booking(payment: Payment) -> Order | None:
+    """The booking the payment's reference names, in any draw (None for one made after the payment)."""
+    reference = normalise_reference(payment.reference)
+    named = Order.get_or_none(Order.reference == reference) if reference else None
+    return named if named is not None and named.created_at <= payment.recorded_at else None
+
+
 def _match(payment: Payment, draw: Draw, now: datetime) -> MatchResult:
     amount = payment.amount_paise
     shown = format_rupees(amount)
     # A booking made after the payment was recorded cannot be what the payment was for.
     known = (Order.draw == draw.id) & (Order.created_at <= payment.recorded_at)
     same_amount = known & (Order.payable_paise == amount)
+    # The reference is looked up across every draw: money for a booking of an archived draw is
+    # never this draw's, whatever its amount.
+    named = _named_booking(payment)
+    if named is not None and named.draw_id != draw.id:
+        _flag(payment, named, OTHER_DRAW, now)
+        return _result(
+            payment,
+            OTHER_DRAW,
+            None,
+            named,
+            message=f"{shown} names booking {named.reference} of draw #{named.draw_id}, not of this draw: "
+            f"nothing was confirmed; refund it or assign it by hand.",
+        )
     # 1. A reference that names a pending order with the same payable amount.
-    reference = normalise_reference(payment.reference)
-    named = Order.get_or_none(known & (Order.reference == reference)) if reference else None
     if named is not None and named.state == OrderState.PENDING and named.payable_paise == amount:
         mark_order_paid(named, payment, now)
         return _result(

@@ -603,3 +603,30 @@ def test_find_payment(shop):
     for key in ("", None, "999999999999", "NOUTR-XXXX", "abc"):
         with pytest.raises(NotFound):
             find_payment(key)
+
+
+def test_a_reference_of_an_archived_draw_confirms_nobody_in_the_new_one(db, tmp_path):
+    """Issue 10, item 2: R1 of draw 1 and R2 of draw 2 both pay ₹10.00; money naming R1 after the
+    new draw is never R2's: it needs attention, showing R1, and nothing is confirmed."""
+    new_draw(tmp_path)
+    r1 = hold_tickets("Asha", "9800000001", [1])
+    d2 = new_draw(tmp_path)
+    r2 = hold_tickets("Ravi", "9800000002", [1])
+    assert r1.payable_paise == r2.payable_paise == 1000
+    result = record_payment(1000, "123456789012", reference=r1.reference)
+    assert not result.confirmed
+    assert result.outcome == "other_draw"
+    assert result.order_reference == r1.reference
+    assert r1.reference in result.message and r2.reference not in result.message
+    assert Order.get_by_id(r2.order_id).state == "pending"
+    payment = Payment.get_by_id(result.payment_id)
+    assert (payment.status, payment.attention_reason, payment.candidate_id, payment.draw_id) == (
+        "attention",
+        "other_draw",
+        r1.order_id,
+        d2.id,
+    )
+    assert events_of_payment(payment.id) == ["payment_recorded", "payment_needs_attention"]
+    # From there the organiser refunds it (or assigns it by hand to a booking of this draw).
+    assert refund_payment(payment.utr).status == "refunded"
+    assert_core_invariants(d2.id)

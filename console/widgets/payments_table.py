@@ -16,7 +16,7 @@ COLUMNS = (
     ("Payer", "payer", 11),
 )
 DETAILED_BOOKING_WIDTH = 37
-REASONS = {"double_payment": "paid twice", "late_taken": "late, taken"}
+REASONS = {"double_payment": "paid twice", "late_taken": "late, taken", "other_draw": "other draw"}
 
 
 def utr_text(row: PaymentRow) -> Text:
