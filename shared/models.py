@@ -3,6 +3,7 @@
 import json
 
 from peewee import (
+    SQL,
     AutoField,
     BooleanField,
     CharField,
@@ -47,6 +48,10 @@ class Draw(BaseModel):
 
     def label(self, number: int) -> str:
         return str(number).zfill(self.width)
+
+
+# Exactly one draw is current: a unique index on a constant over the draws not archived.
+Draw.add_index(Draw.index(SQL("(1)"), unique=True, name="draw_one_current").where(Draw.state != DrawState.ARCHIVED))
 
 
 class Order(BaseModel):

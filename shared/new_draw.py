@@ -18,12 +18,13 @@ def create_draw(settings: DrawSettings, *, exports_dir: str | Path = "exports", 
     """Start a fresh draw with every ticket free. The current draw, if any, is archived in the same
     transaction (its pending bookings cancelled, its data kept) and then exported to `exports_dir`."""
     now = now or utcnow()
-    old = current_draw(required=False)
-    export_path = default_export_path(old, exports_dir, now) if old is not None else None
-    if export_path is not None:
-        _check_writable(export_path.parent)
+    _check_writable(Path(exports_dir))
     seed = new_seed()
     with write_tx():
+        # Read inside the write transaction: two new draws at once archive one another in turn
+        # (and the database's draw_one_current index admits only one draw that is not archived).
+        old = current_draw(required=False)
+        export_path = default_export_path(old, exports_dir, now) if old is not None else None
         if old is not None:
             archive_draw(old, now, str(export_path))
         draw = Draw.create(

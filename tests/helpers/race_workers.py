@@ -7,12 +7,15 @@ import traceback
 
 from shared import db as shared_db
 from shared.booking import hold_tickets
+from shared.draws import validate_settings
 from shared.errors import DuplicateUTR, LuckyDrawError, TicketsTaken
+from shared.new_draw import create_draw
 from shared.payments import record_payment
 
 
 def run_ops(ops) -> list[tuple]:
-    """Run ("hold", name, mobile, tickets) and ("pay", amount_paise, utr, reference) operations."""
+    """Run ("hold", name, mobile, tickets), ("pay", amount_paise, utr, reference) and
+    ("new_draw", name, exports_dir) operations."""
     results = []
     for op in ops:
         try:
@@ -32,6 +35,10 @@ def run_ops(ops) -> list[tuple]:
                     results.append(("recorded", utr, amount, result.outcome, result.order_reference, result.payment_id))
                 except DuplicateUTR:
                     results.append(("duplicate", utr, amount))
+            elif op[0] == "new_draw":
+                _, name, exports = op
+                settings = validate_settings(name, 20, 1000, "racer@okaxis", "Race Samiti", max_per_order=5)
+                results.append(("created", name, create_draw(settings, exports_dir=exports).id))
             else:
                 raise ValueError(f"unknown operation {op[0]!r}")
         except LuckyDrawError as exc:
