@@ -37,6 +37,7 @@ REFRESH_SECONDS = 1.0
 NOTICE_SEVERITY = {
     "matched": "information",
     "late_matched": "information",
+    "utr_attached": "information",
     "late_taken": "warning",
     "double_payment": "warning",
     "other_draw": "warning",

@@ -60,6 +60,7 @@ REASON_LABELS = {
     "double_payment": "possible double payment",
     "after_draw": "late payment after the winners were drawn; refund",
     "other_draw": "its reference names a booking of another draw",
+    "quick_marks_ambiguous": "fits several payments recorded without a UTR",
 }
 
 Progress = Callable[[int, int], None]

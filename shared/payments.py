@@ -29,6 +29,8 @@ DOUBLE_PAYMENT = "double_payment"  # rule 4: the order was already paid → atte
 AFTER_DRAW = "after_draw"  # rule 3 after the winners were drawn → attention (refund)
 OTHER_DRAW = "other_draw"  # the reference names a booking of another draw → attention
 AMBIGUOUS = "ambiguous"  # several candidates: organiser decides
+UTR_ATTACHED = "utr_attached"  # the UTR of money already settled by a no-UTR payment: attached to it
+QUICK_MARKS_AMBIGUOUS = "quick_marks_ambiguous"  # the UTR fits several no-UTR payments → attention
 UNMATCHED = "unmatched"  # no candidate
 
 
@@ -230,10 +232,16 @@ def record_payment(
     received_at=None,
     now=None,
     quick=False,
+    attach_utr=True,
 ) -> MatchResult:
     """Keep a payment and match it. Without a UTR only when `quick` (or a cash/quick source):
     it then gets an internal id, flagged `utr_missing`. A UTR seen before raises DuplicateUTR and
-    changes nothing. `amount_paise` is integer paise (rupees text is parsed at the edge)."""
+    changes nothing. `amount_paise` is integer paise (rupees text is parsed at the edge).
+
+    A payment with a UTR whose amount equals a no-UTR payment (quick mark, a Razorpay payment
+    without UTR) that settled a booking within the late-payment window is that same money seen
+    again: with `attach_utr` the UTR is attached to it (journalled; no second payment) — see
+    `settled_without_utr` to ask first. Several such payments: needs attention, never a guess."""
     amount_paise = require_paise(amount_paise)
     if source not in SOURCES:
         raise InvalidInput(f"Unknown payment source '{source}'.")
@@ -248,6 +256,9 @@ def record_payment(
                 raise _duplicate(utr_value)
             draw = current_draw()
             expire_due(now)
+            earlier = _seen_before(draw, amount_paise, utr_value, reference, now) if attach_utr else []
+            if len(earlier) == 1:
+                return _attach_utr(earlier[0], utr_value, payer, _typed_text(payer_vpa, 260), source, now)
             payment = Payment.create(
                 draw=draw.id,
                 amount_paise=amount_paise,
@@ -270,11 +281,118 @@ def record_payment(
                 utr=payment.utr,
                 source=payment.source,
             )
+            if earlier:
+                return _several_seen_before(payment, earlier, now)
             return _match(payment, draw, now)
     except IntegrityError:
         if utr_value:
             raise _duplicate(utr_value) from None
         raise
+
+
+@dataclass(frozen=True)
+class SettledWithoutUTR:
+    """A no-UTR payment that settled a booking: what the console shows before attaching a UTR."""
+
+    payment_id: int
+    internal_id: str
+    amount_paise: int
+    received_at: datetime
+    order_reference: str
+
+
+def settled_without_utr(amount_paise: int, utr=None, *, reference=None, now=None) -> list[SettledWithoutUTR]:
+    """The no-UTR payments of the current draw that a payment of `amount_paise` with a UTR would
+    be the same money as (record_payment attaches the UTR when there is exactly one)."""
+    now = now or utcnow()
+    draw = current_draw()
+    utr_value = parse_utr(utr) if utr not in (None, "") else "0" * 12
+    return [
+        SettledWithoutUTR(p.id, p.utr, p.amount_paise, p.received_at, p.order.reference)
+        for p in _seen_before(draw, require_paise(amount_paise), utr_value, reference, now)
+    ]
+
+
+def _seen_before(draw: Draw, amount: int, utr: str | None, reference, now: datetime) -> list[Payment]:
+    """No-UTR payments (not cash) of `amount` that settled a booking of `draw` within the window;
+    none when the payment has no UTR or its reference names another booking."""
+    if utr is None:
+        return []
+    found = list(
+        Payment.select()
+        .where(
+            (Payment.draw == draw.id)
+            & (Payment.amount_paise == amount)
+            & (Payment.utr_missing == True)  # noqa: E712
+            & (Payment.source != "cash")
+            & (Payment.status == PaymentState.MATCHED)
+            & (Payment.recorded_at > _window(draw, now))
+        )
+        .order_by(Payment.id)
+        .limit(5)
+    )
+    named = normalise_reference(reference) if reference else None
+    if named:
+        found = [p for p in found if p.order.reference == named]
+    return found
+
+
+def _attach_utr(payment: Payment, utr: str, payer, payer_vpa, source: str, now: datetime) -> MatchResult:
+    """The second sighting of money already settled without a UTR: the payment gets the UTR (and
+    the payer, if it had none); the sighting is journalled with the internal id it replaces."""
+    Payment.update(
+        utr=utr, utr_missing=False, payer=payment.payer or payer, payer_vpa=payment.payer_vpa or payer_vpa
+    ).where(Payment.id == payment.id).execute()
+    order = payment.order
+    record_event(
+        "payment_utr_attached",
+        draw=payment.draw_id,
+        payment=payment.id,
+        order=order.id,
+        at=now,
+        utr=utr,
+        internal_id=payment.utr,
+        source=source,
+        payer=payer,
+        amount_paise=payment.amount_paise,
+    )
+    shown = format_rupees(payment.amount_paise)
+    return MatchResult(
+        payment.id,
+        utr,
+        payment.amount_paise,
+        UTR_ATTACHED,
+        None,
+        order.reference,
+        order.session_id,
+        message=f"{shown} with UTR {utr} is the payment recorded without a UTR ({payment.utr}) at "
+        f"{payment.received_at:%d %b %H:%M} UTC that confirmed booking {order.reference}: the UTR was attached to it; "
+        f"nothing new was confirmed.",
+    )
+
+
+def _several_seen_before(payment: Payment, earlier: list[Payment], now: datetime) -> MatchResult:
+    references = [p.order.reference for p in earlier]
+    Payment.update(status=PaymentState.ATTENTION, attention_reason=QUICK_MARKS_AMBIGUOUS).where(
+        Payment.id == payment.id
+    ).execute()
+    record_event(
+        "payment_needs_attention",
+        draw=payment.draw_id,
+        payment=payment.id,
+        at=now,
+        reason=QUICK_MARKS_AMBIGUOUS,
+        candidates=references,
+    )
+    return _result(
+        payment,
+        QUICK_MARKS_AMBIGUOUS,
+        None,
+        candidates=references,
+        message=f"{format_rupees(payment.amount_paise)} with UTR {payment.utr} fits {len(earlier)} payments "
+        f"recorded without a UTR ({', '.join(references)}): it is kept as NEEDS ATTENTION; "
+        f"assign or refund it by hand.",
+    )
 
 
 def _typed_text(value, limit: int) -> str | None:

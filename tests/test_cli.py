@@ -123,3 +123,18 @@ def test_console_script_runs_as_a_program(tmp_path):
     assert "There is no draw yet" in done.stderr
     done = subprocess.run(exe + ["nonsense"], capture_output=True, text=True, timeout=60)
     assert done.returncode == 2 and len(done.stderr.strip().splitlines()) == 1
+
+
+def test_pay_after_a_quick_mark_attaches_the_utr_and_says_so(cli):
+    """Issue 10, item 6: `pay --quick`, then `pay --utr` for the same money is not a double payment."""
+    from shared.booking import hold_tickets
+
+    cli(*NEW_DRAW)
+    hold = hold_tickets("Asha", "9876543210", [1])
+    assert cli("pay", "--amount", "10.00", "--quick")[0] == 0
+    code, out, _ = cli("pay", "--amount", "10.00", "--utr", "123456789012")
+    assert code == 0
+    assert "the UTR was attached to it; nothing new was confirmed" in out
+    assert f"confirmed booking {hold.reference}" in out and "double" not in out
+    payment = Payment.get(Payment.utr == "123456789012")
+    assert payment.order.reference == hold.reference and Payment.select().count() == 1

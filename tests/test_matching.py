@@ -630,3 +630,64 @@ def test_a_reference_of_an_archived_draw_confirms_nobody_in_the_new_one(db, tmp_
     # From there the organiser refunds it (or assigns it by hand to a booking of this draw).
     assert refund_payment(payment.utr).status == "refunded"
     assert_core_invariants(d2.id)
+
+
+def test_the_utr_of_a_quick_mark_is_attached_to_it_not_a_double_payment(shop):
+    """Issue 10, item 6: quick mark ₹10.00, then the same money with its UTR: one payment, now
+    with the UTR; the second sighting is journalled, nothing is confirmed twice."""
+    shop.book("A", [1], 0)
+    quick = record_payment(1000, None, quick=True, now=shop.at(1))
+    assert quick.confirmed
+    result = record_payment(1000, "123456789012", payer="ASHA", source="sms", now=shop.at(3))
+    assert result.outcome == "utr_attached" and not result.confirmed
+    assert result.payment_id == quick.payment_id and result.order_reference == shop.orders["A"].reference
+    assert "attached" in result.message and shop.orders["A"].reference in result.message
+    payment = Payment.get_by_id(quick.payment_id)
+    assert (payment.utr, payment.utr_missing, payment.status, payment.order_id) == (
+        "123456789012",
+        False,
+        "matched",
+        shop.orders["A"].order_id,
+    )
+    assert Payment.select().count() == 1
+    attached = Event.get(Event.kind == "payment_utr_attached")
+    assert attached.payment_id == payment.id
+    assert attached.data["internal_id"] == quick.utr and attached.data["source"] == "sms"
+    assert attached.data["utr"] == "123456789012"
+    with pytest.raises(DuplicateUTR):  # the same SMS again changes nothing
+        record_payment(1000, "123456789012", source="sms", now=shop.at(4))
+    assert_core_invariants(shop.draw.id)
+
+
+def test_the_utr_is_not_attached_when_asked_not_to_or_after_the_window(shop):
+    shop.book("A", [1], 0)
+    record_payment(1000, None, quick=True, now=shop.at(1))
+    declined = record_payment(1000, shop.utr(), now=shop.at(2), attach_utr=False)
+    assert declined.outcome == "double_payment"
+    shop.book("B", [2], 0)
+    record_payment(1001, None, quick=True, now=shop.at(1))
+    late = record_payment(1001, shop.utr(), now=shop.at(1 + 61))
+    assert late.outcome != "utr_attached"
+
+
+def test_two_quick_marks_of_the_amount_are_not_guessed_between(db, tmp_path):
+    """Two no-UTR payments of ₹10.00 settled bookings (all 100 offsets were in use, so the 101st
+    booking shares ₹10.00 and was settled by its reference): a UTR for ₹10.00 needs attention."""
+    draw = new_draw(tmp_path, ticket_count=120)
+    now = utcnow()
+    holds = [hold_tickets(f"Buyer {n}", f"98{n:08d}", [n], now=now) for n in range(1, 102)]
+    first, last = holds[0], holds[-1]
+    assert first.payable_paise == last.payable_paise == 1000 and not last.amount_unique
+    for hold in (first, last):
+        assert record_payment(1000, None, reference=hold.reference, quick=True, now=now + MIN).confirmed
+    result = record_payment(1000, "123456789012", now=now + 2 * MIN)
+    assert result.outcome == "quick_marks_ambiguous" and not result.confirmed
+    assert sorted(result.candidates) == sorted([first.reference, last.reference])
+    payment = Payment.get_by_id(result.payment_id)
+    assert (payment.status, payment.attention_reason, payment.utr) == (
+        "attention",
+        "quick_marks_ambiguous",
+        "123456789012",
+    )
+    assert Payment.select().where(Payment.utr_missing == True).count() == 2  # noqa: E712
+    assert_core_invariants(draw.id)

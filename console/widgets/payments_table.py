@@ -16,7 +16,12 @@ COLUMNS = (
     ("Payer", "payer", 11),
 )
 DETAILED_BOOKING_WIDTH = 37
-REASONS = {"double_payment": "paid twice", "late_taken": "late, taken", "other_draw": "other draw"}
+REASONS = {
+    "double_payment": "paid twice",
+    "late_taken": "late, taken",
+    "other_draw": "other draw",
+    "quick_marks_ambiguous": "UTR of which quick mark?",
+}
 
 
 def utr_text(row: PaymentRow) -> Text:
