@@ -4,6 +4,7 @@
 from dataclasses import asdict
 
 from shared import booking, draws, payments
+from shared.errors import Overpayment
 from shared.fields import ticket_list_text
 from shared.money import format_rupees, parse_amount
 from shared.new_draw import create_draw
@@ -55,6 +56,7 @@ def register(sub) -> None:
     p.add_argument("--utr", required=True, help="the payment's UTR (or NOUTR-… id)")
     p.add_argument("--order", required=True, help="the booking's session id or reference")
     p.add_argument("--force", action="store_true", help="confirm even if the payment is smaller")
+    p.add_argument("--accept-overpayment", action="store_true", help="confirm even if the payment is larger")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=assign)
 
@@ -169,7 +171,13 @@ def check(args) -> int:
 
 
 def assign(args) -> int:
-    _print_result(payments.assign_payment(args.utr, args.order, force=args.force), args.json)
+    try:
+        result = payments.assign_payment(
+            args.utr, args.order, force=args.force, accept_overpayment=args.accept_overpayment
+        )
+    except Overpayment as error:
+        raise Overpayment(error.message.replace("accept the overpayment", "add --accept-overpayment")) from None
+    _print_result(result, args.json)
     return 0
 
 

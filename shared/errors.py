@@ -54,6 +54,12 @@ class DuplicateUTR(Conflict):
     code = "duplicate_utr"
 
 
+class Overpayment(Conflict):
+    """A payment larger than the booking it is assigned to by hand: the organiser must accept it."""
+
+    code = "overpayment"
+
+
 class SalesClosed(Conflict):
     code = "sales_closed"
 

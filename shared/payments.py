@@ -10,7 +10,7 @@ from peewee import IntegrityError
 from .booking import expire_due, find_order
 from .db import utcnow, write_tx
 from .draws import current_draw
-from .errors import Conflict, DuplicateUTR, InvalidInput, NotFound, TicketsTaken
+from .errors import Conflict, DuplicateUTR, InvalidInput, NotFound, Overpayment, TicketsTaken
 from .fields import ticket_list_text
 from .ids import new_internal_payment_id, new_reference, new_session_id, normalise_reference
 from .lifecycle import free_tickets, mark_order_paid, order_numbers, reactivate_order, taken_numbers_where
@@ -445,11 +445,12 @@ def check_payments(now=None) -> list[MatchResult]:
     return results
 
 
-def assign_payment(payment_key, order_key, *, force=False, now=None) -> MatchResult:
+def assign_payment(payment_key, order_key, *, force=False, accept_overpayment=False, now=None) -> MatchResult:
     """The organiser's hand: link an unmatched (or needs-attention) payment to a booking.
 
     A pending booking is confirmed; an expired or cancelled one only if all its numbers are still
-    free. A paid booking is refused. A payment smaller than the payable amount needs `force`."""
+    free. A paid booking is refused. A payment smaller than the payable amount needs `force`; a
+    larger one `accept_overpayment` (Overpayment otherwise)."""
     now = now or utcnow()
     with write_tx():
         expire_due(now)
@@ -471,6 +472,13 @@ def assign_payment(payment_key, order_key, *, force=False, now=None) -> MatchRes
                 f"Payment {format_rupees(payment.amount_paise)} is less than booking {order.reference}'s "
                 f"{format_rupees(order.payable_paise)}; use force to confirm it anyway."
             )
+        over = payment.amount_paise - order.payable_paise
+        if over > 0 and not accept_overpayment:
+            raise Overpayment(
+                f"Payment {format_rupees(payment.amount_paise)} is more than booking {order.reference}'s "
+                f"{format_rupees(order.payable_paise)} ({format_rupees(over)} over); accept the overpayment "
+                f"to confirm it anyway."
+            )
         late = order.state in (OrderState.EXPIRED, OrderState.CANCELLED)
         if late and Draw.get_by_id(order.draw_id).state not in (DrawState.OPEN, DrawState.CLOSED):
             raise Conflict(
@@ -484,7 +492,15 @@ def assign_payment(payment_key, order_key, *, force=False, now=None) -> MatchRes
             ]
             raise TicketsTaken(taken, Draw.get_by_id(order.draw_id).width)
         mark_order_paid(order, payment, now, late=late)
-        record_event("payment_assigned", draw=order.draw_id, payment=payment.id, order=order.id, at=now, forced=force)
+        record_event(
+            "payment_assigned",
+            draw=order.draw_id,
+            payment=payment.id,
+            order=order.id,
+            at=now,
+            forced=force,
+            overpaid_paise=max(over, 0),
+        )
         return _result(
             payment,
             MATCHED,

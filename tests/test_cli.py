@@ -79,7 +79,7 @@ def test_quick_mark_assign_and_cash_sale(cli):
     quick = json.loads(out)
     assert code == 0 and quick["outcome"] == "unmatched" and quick["utr"].startswith("NOUTR-")
     hold = hold_tickets("Chitra", "9876543212", [5, 6])
-    code, out, _ = cli("assign", "--utr", quick["utr"], "--order", hold.reference, "--json")
+    code, out, _ = cli("assign", "--utr", quick["utr"], "--order", hold.reference, "--accept-overpayment", "--json")
     assert code == 0 and json.loads(out)["order_reference"] == hold.reference
     code, out, _ = cli("sell", "--name", "Dev", "--mobile", "+91 98765 43213", "--tickets", "7,8,9")
     assert code == 0 and "Cash sale: 3 tickets for Dev" in out
@@ -138,3 +138,18 @@ def test_pay_after_a_quick_mark_attaches_the_utr_and_says_so(cli):
     assert f"confirmed booking {hold.reference}" in out and "double" not in out
     payment = Payment.get(Payment.utr == "123456789012")
     assert payment.order.reference == hold.reference and Payment.select().count() == 1
+
+
+def test_assign_an_overpayment_needs_the_flag(cli):
+    """Issue 10, item 8: exit 2 with one line naming --accept-overpayment; nothing changes."""
+    from shared.booking import hold_tickets
+
+    cli(*NEW_DRAW)
+    hold = hold_tickets("Asha", "9876543210", [1])
+    assert cli("pay", "--amount", "13.37", "--utr", "123456789012")[0] == 0
+    code, out, err = cli("assign", "--utr", "123456789012", "--order", hold.reference)
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1 and "--accept-overpayment" in err and "₹13.37" in err
+    assert Order.get(Order.reference == hold.reference).state == "pending"
+    code, out, _ = cli("assign", "--utr", "123456789012", "--order", hold.reference, "--accept-overpayment")
+    assert code == 0 and Order.get(Order.reference == hold.reference).state == "paid"

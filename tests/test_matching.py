@@ -512,7 +512,7 @@ def test_assign_by_hand_to_a_pending_booking(shop):
     shop.book("A", [1], 0)
     lost = shop.pay(1500, 1)
     assert lost.outcome == "unmatched"
-    result = assign_payment(lost.utr, shop.orders["A"].reference, now=shop.at(2))
+    result = assign_payment(lost.utr, shop.orders["A"].reference, accept_overpayment=True, now=shop.at(2))
     assert result.confirmed and result.order_reference == shop.orders["A"].reference
     assert shop.state("A") == "paid"
     assert events_of_payment(lost.payment_id)[-2:] == ["order_paid", "payment_assigned"]
@@ -524,7 +524,7 @@ def test_assign_by_hand_to_a_pending_booking(shop):
 def test_assign_by_hand_to_an_expired_booking_with_free_numbers(shop):
     shop.book("A", [1, 2], 0)
     lost = shop.pay(2500, 30)
-    result = assign_payment(str(lost.payment_id), shop.orders["A"].session_id, now=shop.at(31))
+    result = assign_payment(str(lost.payment_id), shop.orders["A"].session_id, accept_overpayment=True, now=shop.at(31))
     assert result.confirmed and shop.state("A") == "paid"
     assert {t.state for t in Ticket.select().where(Ticket.number.in_([1, 2]))} == {"sold"}
     assert_core_invariants(shop.draw.id)
@@ -540,8 +540,8 @@ def test_assign_by_hand_refuses_an_expired_booking_whose_numbers_were_taken(shop
         assign_payment(lost.utr, shop.orders["A"].reference, now=shop.at(26))
     assert caught.value.taken == [2]
     assert snapshot() == before
-    # it can go to B instead (more than B's amount is fine)
-    assert assign_payment(lost.utr, shop.orders["B"].reference, now=shop.at(26)).confirmed
+    # it can go to B instead (more than B's amount, once the organiser accepts that)
+    assert assign_payment(lost.utr, shop.orders["B"].reference, accept_overpayment=True, now=shop.at(26)).confirmed
     assert shop.state("B") == "paid" and shop.state("A") == "expired"
     assert_core_invariants(shop.draw.id)
 
@@ -691,3 +691,21 @@ def test_two_quick_marks_of_the_amount_are_not_guessed_between(db, tmp_path):
     )
     assert Payment.select().where(Payment.utr_missing == True).count() == 2  # noqa: E712
     assert_core_invariants(draw.id)
+
+
+def test_assigning_an_overpayment_by_hand_needs_accept_overpayment(shop):
+    """Issue 10, item 8: ₹13.37 onto a ₹10.02 booking is refused unless the organiser accepts it."""
+    for key, number in (("A", 1), ("B", 2), ("C", 3)):
+        shop.book(key, [number], 0)
+    assert shop.orders["C"].payable_paise == 1002
+    stray = shop.pay(1337, 1)
+    assert stray.outcome == "unmatched"
+    before = snapshot()
+    with pytest.raises(Conflict, match="more than booking .* accept the overpayment"):
+        assign_payment(stray.utr, shop.orders["C"].reference, now=shop.at(2))
+    assert snapshot() == before
+    result = assign_payment(stray.utr, shop.orders["C"].reference, accept_overpayment=True, now=shop.at(2))
+    assert result.confirmed and shop.state("C") == "paid"
+    assigned = Event.get(Event.kind == "payment_assigned")
+    assert assigned.data["overpaid_paise"] == 335
+    assert_core_invariants(shop.draw.id)

@@ -379,3 +379,43 @@ def test_add_payment_asks_to_attach_the_utr_of_a_quick_mark(sqlite_draw, sqlite_
     payment = Payment.get_by_id(quick.payment_id)
     assert (payment.utr, payment.utr_missing, payment.status) == ("512345678901", False, "matched")
     assert Payment.select().count() == 1
+
+
+def test_assigning_an_overpayment_by_hand_asks_first(sqlite_draw, sqlite_url):
+    """Issue 10, item 8: ₹33.37 onto a ₹20.00 booking asks, like an underpayment does."""
+    hold = hold_tickets("Sunita Devi", "9988776655", [4, 5])
+    record_payment(parse_amount("33.37"), "912345678901")
+
+    async def scenario():
+        app = RecordingApp(sqlite_url)
+        async with app.run_test(size=(120, 30)) as pilot:
+            await started(pilot)
+            await pilot.press("u")
+            await settle(pilot)
+            resolve = app.screen
+            await pilot.press("a")
+            await settle(pilot)
+            await pilot.press(*["backspace"] * 5)
+            await type_text(pilot, "99887")
+            await settle(pilot)
+            await pilot.press("enter")
+            await settle(pilot)
+            question = str(app.screen.query_one("#confirm-message").content)
+            assert "₹33.37 is more than booking" in question and "₹13.37 over" in question
+            await pilot.press("n")
+            await settle(pilot)
+            assert Order.get(Order.reference == hold.reference).state == "pending"
+            await pilot.press("a")
+            await settle(pilot)
+            await pilot.press(*["backspace"] * 5)
+            await type_text(pilot, "99887")
+            await settle(pilot)
+            await pilot.press("enter")
+            await settle(pilot)
+            await pilot.press("y")
+            await settle(pilot)
+            assert app.screen is resolve
+            assert f"assigned to booking {hold.reference}" in resolve.status_text
+
+    run(scenario)
+    assert Order.get(Order.reference == hold.reference).state == "paid"
