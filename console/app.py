@@ -13,7 +13,9 @@ from textual.worker import Worker, WorkerState
 
 from shared import db as shared_db
 from shared.db import drop_connection
+from shared.errors import LuckyDrawError
 from shared.money import format_rupees, rupees
+from shared.new_draw import resume_exports
 from shared.payments import check_payments
 from shared.states import PaymentState
 
@@ -126,12 +128,24 @@ class LuckyDrawApp(App):
             if not self._connected:
                 shared_db.connect(self.db_url)
                 self._connected = True
+                self.resume_exports()
             snapshot = take_snapshot()
         except Exception as error:  # the database is away: say so, keep trying on a fresh connection
             drop_connection()
             self.post_message(RefreshFailed(f"database: {type(error).__name__}: {str(error)[:120]}"))
             return
         self.post_message(SnapshotReady(snapshot))
+
+    def resume_exports(self) -> None:
+        """An archived draw whose export a stopped new draw left missing is exported again."""
+        try:
+            written = resume_exports(self.exports_dir)
+        except LuckyDrawError as error:
+            self.call_from_thread(self.notify, error.message, title="Export", severity="warning")
+            return
+        for draw_id, path in written:
+            text = f"The export of draw #{draw_id} was missing; written again to {path}."
+            self.call_from_thread(self.notify, text, title="Export", markup=False)
 
     def _poll_finished(self) -> None:
         self._polling = False

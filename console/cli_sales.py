@@ -4,10 +4,10 @@
 from dataclasses import asdict
 
 from shared import booking, draws, payments
-from shared.errors import Overpayment
+from shared.errors import Conflict, Overpayment
 from shared.fields import ticket_list_text
 from shared.money import format_rupees, parse_amount
-from shared.new_draw import create_draw
+from shared.new_draw import create_draw, open_business
 
 from .output import print_json
 
@@ -24,6 +24,7 @@ def register(sub) -> None:
     p.add_argument("--max-pending-per-mobile", default="2")
     p.add_argument("--late-window", default="60", help="late-payment window in minutes (default 60)")
     p.add_argument("--exports", default="exports", help="folder for the old draw's export")
+    p.add_argument("--yes", action="store_true", help="archive even with pending bookings or unresolved payments")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=new_draw)
 
@@ -90,6 +91,12 @@ def new_draw(args) -> int:
         late_window_minutes=args.late_window,
     )
     old = draws.current_draw(required=False)
+    still_open = open_business()
+    if old is not None and still_open.any and not args.yes:
+        raise Conflict(
+            f"Draw #{old.id} '{old.name}' still has {still_open.summary()}; starting a new draw archives it "
+            f"(pending bookings cancelled). Sort them out first, or add --yes to go ahead."
+        )
     draw = create_draw(settings, exports_dir=args.exports)
     if args.json:
         print_json(

@@ -92,7 +92,7 @@ def get_draw(draw_id: int | None = None) -> Draw:
     return draw
 
 
-def archive_draw(draw: Draw, now, export_path: str) -> None:
+def archive_draw(draw: Draw, now, export_path: str | None) -> None:
     """Archive a draw in the caller's transaction: its pending bookings cancelled, its data kept."""
     pending = list(Order.select(Order.id).where((Order.draw == draw.id) & (Order.state == OrderState.PENDING)))
     for order in pending:

@@ -13,7 +13,7 @@ from textual.widgets import Button, Input, Label, Static
 from shared.draws import current_draw, get_draw, validate_settings
 from shared.errors import InvalidInput, LuckyDrawError
 from shared.money import parse_amount, rupees
-from shared.new_draw import create_draw
+from shared.new_draw import create_draw, open_business
 
 from ..snapshot import DrawInfo, Snapshot, draw_info
 from .base import DbModal
@@ -156,7 +156,14 @@ class NewDrawScreen(DbModal):
             self.start("create", start_new_draw, settings, self.exports_dir, waiting="Creating the draw…")
             return
         s = self.snapshot
-        message = (
+        still_open = open_business(self.current.id)
+        open_line = (
+            f"STILL OPEN in it: {still_open.summary()}. Sort them out first (u: unmatched and needs attention), "
+            f"or they stay with the archived draw.\n\n"
+            if still_open.any
+            else ""
+        )
+        message = open_line + (
             f"Start “{settings.name}” ({settings.ticket_count:,} tickets at ₹{rupees(settings.price_paise)})?\n\n"
             f"The current draw “{self.current.name}” ({s.tickets_sold:,} sold, {s.paid_bookings:,} paid "
             f"bookings, {s.pending_count:,} pending) is ARCHIVED — nothing is deleted, but its pending "

@@ -176,6 +176,8 @@ def test_export_shows_progress_and_the_path(sqlite_draw, sqlite_url, tmp_path):
 def test_new_draw_validates_then_needs_the_typed_word(sqlite_draw, sqlite_url, tmp_path):
     hold_tickets("Ravi", "9876543210", [1])
     record_payment(parse_amount("10.00"), "512345678901")
+    hold_tickets("Sita", "9876543211", [2])  # still pending, and money that fits nothing:
+    record_payment(parse_amount("25.00"), "612345678901")  # the dialog names both (issue 10, item 7)
     old_id = sqlite_draw.id
 
     async def scenario():
@@ -200,6 +202,7 @@ def test_new_draw_validates_then_needs_the_typed_word(sqlite_draw, sqlite_url, t
             confirm = app.screen
             message = str(confirm.query_one("#confirm-message").content)
             assert "“Diwali Mela”" in message and "EXPORTED to Excel" in message and "ARCHIVED" in message
+            assert message.startswith("STILL OPEN in it: 1 pending booking, 1 unmatched payment (₹25.00).")
             await pilot.press("enter")  # Enter alone does nothing
             assert app.screen is confirm
             await type_text(pilot, "NEW")
@@ -220,12 +223,14 @@ def test_new_draw_validates_then_needs_the_typed_word(sqlite_draw, sqlite_url, t
 
 def test_new_draw_whose_export_fails_is_not_started_twice(sqlite_draw, sqlite_url, tmp_path, monkeypatch):
     import shared.export
+    import shared.new_draw
     from shared.errors import ExportFailed
 
     def broken(*args, **kwargs):
         raise ExportFailed("Cannot write the export: disk full.")
 
     monkeypatch.setattr(shared.export, "export_draw", broken)
+    monkeypatch.setattr(shared.new_draw, "export_draw", broken)
 
     async def scenario():
         app = RecordingApp(sqlite_url, exports_dir=tmp_path / "exports")
