@@ -4,7 +4,7 @@
 from dataclasses import asdict
 
 from shared import booking, draws, payments
-from shared.errors import Conflict, Overpayment
+from shared.errors import Conflict, InvalidInput, Overpayment
 from shared.fields import ticket_list_text
 from shared.money import format_rupees, parse_amount
 from shared.new_draw import create_draw, open_business
@@ -20,7 +20,7 @@ def register(sub) -> None:
     p.add_argument("--upi-id", required=True, help="the organiser's UPI ID, e.g. name@okaxis")
     p.add_argument("--payee", required=True, help="payee name shown in UPI apps")
     p.add_argument("--hold-minutes", default="10")
-    p.add_argument("--max-per-order", default="20")
+    p.add_argument("--max-per-order", default=None, help="default 20, or the ticket count if smaller")
     p.add_argument("--max-pending-per-mobile", default="2")
     p.add_argument("--late-window", default="60", help="late-payment window in minutes (default 60)")
     p.add_argument("--exports", default="exports", help="folder for the old draw's export")
@@ -78,11 +78,44 @@ def register(sub) -> None:
     p.set_defaults(handler=cancel)
 
 
+OPTIONS = {  # DrawSettings attribute → the options that change it
+    "name": "--name",
+    "ticket_count": "--tickets",
+    "price_paise": "--price",
+    "payee_vpa": "--upi-id",
+    "payee_name": "--payee",
+    "hold_minutes": "--hold-minutes",
+    "max_per_order": "--max-per-order (at most --tickets)",
+    "max_pending_per_mobile": "--max-pending-per-mobile",
+    "late_window_minutes": "--late-window",
+}
+
+
+def _naming_the_option(check, *args, **kwargs):
+    """Run a settings check; a refusal names the option to change."""
+    try:
+        return check(*args, **kwargs)
+    except InvalidInput as error:
+        option = OPTIONS.get(error.field or "")
+        if option is None:
+            raise
+        raise InvalidInput(f"{error.message.rstrip('.')} (change {option}).") from None
+
+
+def _price(text) -> int:
+    try:
+        return parse_amount(text)
+    except InvalidInput as error:
+        error.field = "price_paise"
+        raise
+
+
 def new_draw(args) -> int:
-    settings = draws.validate_settings(
+    settings = _naming_the_option(
+        draws.validate_settings,
         name=args.name,
         ticket_count=args.tickets,
-        price_paise=parse_amount(args.price),
+        price_paise=_naming_the_option(_price, args.price),
         payee_vpa=args.upi_id,
         payee_name=args.payee,
         hold_minutes=args.hold_minutes,
@@ -131,8 +164,8 @@ def settings(args) -> int:
         "late_window_minutes": args.late_window,
     }
     if args.price is not None:
-        changes["price_paise"] = parse_amount(args.price)
-    draw = draws.update_settings(changes)
+        changes["price_paise"] = _naming_the_option(_price, args.price)
+    draw = _naming_the_option(draws.update_settings, changes)
     print(
         f"Draw #{draw.id} '{draw.name}': {draw.ticket_count} tickets at {format_rupees(draw.price_paise)}, "
         f"UPI {draw.payee_vpa} ({draw.payee_name}), hold {draw.hold_minutes} min, "

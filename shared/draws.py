@@ -38,14 +38,27 @@ class DrawSettings:
     late_window_minutes: int = 60
 
 
-def _whole(value, what: str, low: int, high: int) -> int:
+def _whole(value, what: str, low: int, high: int, field: str | None = None) -> int:
     try:
         number = int(str(value).strip())
     except (TypeError, ValueError):
-        raise InvalidInput(f"{what} must be a whole number, not '{value}'.") from None
+        raise _about(InvalidInput(f"{what} must be a whole number, not '{value}'."), field) from None
     if not low <= number <= high:
-        raise InvalidInput(f"{what} must be between {low} and {high}; got {number}.")
+        raise _about(InvalidInput(f"{what} must be between {low} and {high}; got {number}."), field)
     return number
+
+
+def _about(error: InvalidInput, field: str | None) -> InvalidInput:
+    error.field = field
+    return error
+
+
+def _checked(field: str, check, *args):
+    """A setting's check, its refusal marked with the setting's name (for the front ends' labels)."""
+    try:
+        return check(*args)
+    except InvalidInput as error:
+        raise _about(error, error.field or field) from None
 
 
 def validate_settings(
@@ -55,23 +68,29 @@ def validate_settings(
     payee_vpa="",
     payee_name="",
     hold_minutes=10,
-    max_per_order=20,
+    max_per_order=None,
     max_pending_per_mobile=2,
     late_window_minutes=60,
 ) -> DrawSettings:
-    """Check every field of a draw; the price is integer paise (rupees text is parsed at the edge)."""
-    price_paise = require_paise(price_paise, "Price")
-    tickets = _whole(ticket_count, "Ticket count", 1, MAX_TICKETS)
+    """Check every field of a draw; the price is integer paise (rupees text is parsed at the edge).
+    A refusal's `field` names the setting at fault. Without `max_per_order` it is the default (20),
+    or the ticket count when that is smaller; a larger value given is refused."""
+    price_paise = _checked("price_paise", require_paise, price_paise, "Price")
+    tickets = _whole(ticket_count, "Ticket count", 1, MAX_TICKETS, "ticket_count")
+    if max_per_order is None or str(max_per_order).strip() == "":
+        max_per_order = min(DrawSettings.max_per_order, tickets)
     return DrawSettings(
-        name=clean_name(name, "Draw name"),
+        name=_checked("name", clean_name, name, "Draw name"),
         ticket_count=tickets,
         price_paise=price_paise,
-        payee_vpa=parse_vpa(payee_vpa),
-        payee_name=clean_name(payee_name, "Payee name"),
-        hold_minutes=_whole(hold_minutes, "Hold minutes", 1, 240),
-        max_per_order=_whole(max_per_order, "Max tickets per order", 1, min(tickets, 1000)),
-        max_pending_per_mobile=_whole(max_pending_per_mobile, "Pending bookings per mobile", 1, 50),
-        late_window_minutes=_whole(late_window_minutes, "Late-payment window", 0, 7 * 24 * 60),
+        payee_vpa=_checked("payee_vpa", parse_vpa, payee_vpa),
+        payee_name=_checked("payee_name", clean_name, payee_name, "Payee name"),
+        hold_minutes=_whole(hold_minutes, "Hold minutes", 1, 240, "hold_minutes"),
+        max_per_order=_whole(max_per_order, "Max tickets per order", 1, min(tickets, 1000), "max_per_order"),
+        max_pending_per_mobile=_whole(
+            max_pending_per_mobile, "Pending bookings per mobile", 1, 50, "max_pending_per_mobile"
+        ),
+        late_window_minutes=_whole(late_window_minutes, "Late-payment window", 0, 7 * 24 * 60, "late_window_minutes"),
     )
 
 

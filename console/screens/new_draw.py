@@ -30,6 +30,7 @@ FIELDS = (
     ("max_per_order", "Max per order", "max_per_order", "20"),
 )
 CONFIRM_WORD = "NEW"
+FIELD_OF_SETTING = {attr or "price_paise": key for key, _label, attr, _ in FIELDS}
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,14 @@ def form_values(draw: DrawInfo | None) -> dict[str, str]:
         "hold_minutes": str(draw.hold_minutes),
         "max_per_order": str(draw.max_per_order),
     }
+
+
+def _more(a: str, b: str) -> bool:
+    """Whether whole number `a` is more than `b` (False when either is not a number yet)."""
+    try:
+        return int(a) > int(b)
+    except ValueError:
+        return False
 
 
 def field_for(message: str) -> str:
@@ -107,6 +116,7 @@ class NewDrawScreen(DbModal):
 
     def compose(self) -> ComposeResult:
         values = form_values(self.current)
+        self.initial = dict(values)
         if self.current is not None:
             values["name"] = ""
         with Vertical(classes="dialog", id="new-draw") as box:
@@ -147,10 +157,21 @@ class NewDrawScreen(DbModal):
     def action_create(self) -> None:
         try:
             values = self.values()
-            settings = validate_settings(price_paise=parse_amount(values.pop("price")), **values)
+            if values["max_per_order"] == self.initial["max_per_order"] and _more(
+                values["max_per_order"], values["ticket_count"]
+            ):  # untouched and more than the new ticket count: the default, which the count clamps
+                values["max_per_order"] = None
+            try:
+                price = parse_amount(values.pop("price"))
+            except InvalidInput as error:
+                error.field = "price_paise"
+                raise
+            settings = validate_settings(price_paise=price, **values)
         except InvalidInput as error:
-            self.say(error.message, "error")
-            self.query_one(f"#{field_for(error.message)}").focus()
+            key = FIELD_OF_SETTING.get(error.field or "") or field_for(error.message)
+            label = next(label for k, label, *_ in FIELDS if k == key)
+            self.say(f"{label}: {error.message}", "error")
+            self.query_one(f"#{key}").focus()
             return
         if self.current is None:
             self.start("create", start_new_draw, settings, self.exports_dir, waiting="Creating the draw…")

@@ -437,3 +437,27 @@ def test_enter_on_a_pending_booking_starts_its_payment(sqlite_draw, sqlite_url):
 
     run(scenario)
     assert Order.get(Order.reference == hold.reference).state == "paid"
+
+
+def test_new_draw_form_clamps_the_default_and_names_the_field(sqlite_db, sqlite_url, tmp_path):
+    """Issue 10, item 9: a 10-ticket first draw needs no max-per-order change; a refusal names the field."""
+
+    async def scenario():
+        app = RecordingApp(sqlite_url, exports_dir=tmp_path / "exports")
+        async with app.run_test(size=(80, 24)) as pilot:
+            await started(pilot)
+            form = app.screen
+            await type_text(pilot, "Small Draw")
+            form.query_one("#ticket_count").value = "10"
+            form.query_one("#payee_vpa").value = "a@okaxis"
+            form.query_one("#payee_name").value = "Asha Stores"
+            await pilot.press("ctrl+s")
+            assert form.status_text.startswith("UPI ID: 'a@okaxis' is not a UPI ID: the part before @ must be")
+            assert app.screen.focused.id == "payee_vpa"
+            form.query_one("#payee_vpa").value = "asha@okaxis"
+            await pilot.press("ctrl+s")
+            await settle(pilot, 5)
+            assert app.screen is app.dashboard
+
+    run(scenario)
+    assert (current_draw().ticket_count, current_draw().max_per_order) == (10, 10)
