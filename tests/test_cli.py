@@ -153,3 +153,24 @@ def test_assign_an_overpayment_needs_the_flag(cli):
     assert Order.get(Order.reference == hold.reference).state == "pending"
     code, out, _ = cli("assign", "--utr", "123456789012", "--order", hold.reference, "--accept-overpayment")
     assert code == 0 and Order.get(Order.reference == hold.reference).state == "paid"
+
+
+def test_postgresql_without_its_driver_says_what_to_install(tmp_path):
+    """Issue 10, item 10: psycopg2 unimportable (a plain install): exit 2, one line naming the extra."""
+    blocker = tmp_path / "blocker"
+    blocker.mkdir()
+    (blocker / "sitecustomize.py").write_text(
+        "import sys\n"
+        "class Block:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name.split('.')[0] in ('psycopg2', 'psycopg'):\n"
+        "            raise ImportError(f'No module named {name!r} (blocked for the test)')\n"
+        "sys.meta_path.insert(0, Block())\n"
+    )
+    env = {**__import__("os").environ, "PYTHONPATH": str(blocker)}
+    exe = [sys.executable, "-m", "console.cli", "--db", "postgresql://postgres@127.0.0.1:1/none", "stats"]
+    done = subprocess.run(exe, capture_output=True, text=True, timeout=60, env=env, cwd=tmp_path)
+    assert done.returncode == 2, done.stderr
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and "pip install 'luckydraw[postgres]'" in lines[0]
+    assert "ImproperlyConfigured" not in done.stderr
