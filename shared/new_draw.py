@@ -5,6 +5,7 @@ folder."""
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 from peewee import fn
 
@@ -56,13 +57,14 @@ def open_business(draw_id: int | None = None) -> OpenBusiness:
     if draw is None:
         return OpenBusiness()
     pending = Order.select().where((Order.draw == draw.id) & (Order.state == OrderState.PENDING)).count()
-    money = dict(
-        (status, (count, total or 0))
-        for status, count, total in Payment.select(Payment.status, fn.COUNT(Payment.id), fn.SUM(Payment.amount_paise))
+    rows = cast(
+        list[tuple],
+        Payment.select(Payment.status, fn.COUNT(Payment.id), fn.SUM(Payment.amount_paise))
         .where((Payment.draw == draw.id) & Payment.status.in_((PaymentState.ATTENTION, PaymentState.UNMATCHED)))
         .group_by(Payment.status)
-        .tuples()
+        .tuples(),
     )
+    money = {status: (count, total or 0) for status, count, total in rows}
     attention = money.get(PaymentState.ATTENTION, (0, 0))
     unmatched = money.get(PaymentState.UNMATCHED, (0, 0))
     return OpenBusiness(pending, attention[0], attention[1], unmatched[0], unmatched[1])
@@ -100,7 +102,7 @@ def create_draw(settings: DrawSettings, *, exports_dir: str | Path = "exports", 
             archived_draw=old.id if old else None,
             export=str(export_path) if export_path else None,
         )
-    if old is not None:
+    if old is not None and export_path is not None:
         # Exported after archiving, so the file is the old draw's final state (nothing can change it now).
         try:
             _export_archived(old.id, export_path, now)
