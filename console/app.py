@@ -20,7 +20,9 @@ from shared import setup
 from shared.backup import auto_backup, backup_due
 from shared.booking import release_client_holds
 from shared.db import drop_connection, utcnow
+from shared.errors import LuckyDrawError
 from shared.money import format_rupees, rupees
+from shared.new_draw import resume_exports
 from shared.payments import check_payments
 from shared.states import PaymentState
 
@@ -50,8 +52,10 @@ REFRESH_SECONDS = 1.0
 NOTICE_SEVERITY = {
     "matched": "information",
     "late_matched": "information",
+    "utr_attached": "information",
     "late_taken": "warning",
     "double_payment": "warning",
+    "other_draw": "warning",
     "ambiguous": "warning",
     "unmatched": "warning",
 }
@@ -189,6 +193,7 @@ class LuckyDrawApp(App):
             if not self._connected:
                 setup.connect(self.db_url)
                 self._connected = True
+                self.resume_exports()
             snapshot = take_snapshot()
         except Exception as error:  # the database is away: say so, keep trying on a fresh connection
             drop_connection()
@@ -215,6 +220,17 @@ class LuckyDrawApp(App):
             self.show_outcome(warning, "warning", "Payment source silent")
         for label in recovered:
             self.notify(f"{label} is delivering again.", title="Payment source")
+
+    def resume_exports(self) -> None:
+        """An archived draw whose export a stopped new draw left missing is exported again."""
+        try:
+            written = resume_exports(self.exports_dir)
+        except LuckyDrawError as error:
+            self.call_from_thread(self.notify, error.message, title="Export", severity="warning")
+            return
+        for draw_id, path in written:
+            text = f"The export of draw #{draw_id} was missing; written again to {path}."
+            self.call_from_thread(self.notify, text, title="Export", markup=False)
 
     def _poll_finished(self) -> None:
         self._polling = False

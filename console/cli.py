@@ -46,6 +46,14 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _resume_exports(exports_dir: str) -> None:
+    """A new draw stopped mid-export (power cut, kill): write the archived draw's export again."""
+    from shared.new_draw import resume_exports
+
+    for draw_id, path in resume_exports(exports_dir):
+        print(f"luckydraw: the export of draw #{draw_id} was missing; written again to {path}", file=sys.stderr)
+
+
 def main(argv=None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -57,6 +65,7 @@ def main(argv=None) -> int:
             from shared.setup import connect
 
             connect(args.db)
+            _resume_exports(getattr(args, "exports", "exports"))
         return int(args.handler(args) or 0)
     except LuckyDrawError as error:
         echo(f"luckydraw: {error.message}", file=sys.stderr)

@@ -5,9 +5,10 @@ from dataclasses import asdict
 
 from shared import booking, draws, payments
 from shared.backup import backup_before_new_draw
+from shared.errors import Conflict, InvalidInput, Overpayment
 from shared.fields import ticket_list_text
 from shared.money import format_rupees, parse_amount
-from shared.new_draw import create_draw
+from shared.new_draw import create_draw, open_business
 
 from .output import echo, print_json
 
@@ -20,7 +21,7 @@ def register(sub) -> None:
     p.add_argument("--upi-id", required=True, help="the organiser's UPI ID, e.g. name@okaxis")
     p.add_argument("--payee", required=True, help="payee name shown in UPI apps")
     p.add_argument("--hold-minutes", default="10")
-    p.add_argument("--max-per-order", default="20")
+    p.add_argument("--max-per-order", default=None, help="default 20, or the ticket count if smaller")
     p.add_argument("--max-pending-per-mobile", default="2")
     p.add_argument("--late-window", default="60", help="late-payment window in minutes (default 60)")
     _payee_options(p, defaults=True)
@@ -34,6 +35,7 @@ def register(sub) -> None:
         help="bookings one web client may make within one late-payment window (default 30, at most 50)",
     )
     p.add_argument("--exports", default="exports", help="folder for the old draw's export")
+    p.add_argument("--yes", action="store_true", help="archive even with pending bookings or unresolved payments")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=new_draw)
 
@@ -69,6 +71,7 @@ def register(sub) -> None:
     p.add_argument("--utr", required=True, help="the payment's UTR (or NOUTR-… id)")
     p.add_argument("--order", required=True, help="the booking's session id or reference")
     p.add_argument("--force", action="store_true", help="confirm even if the payment is smaller")
+    p.add_argument("--accept-overpayment", action="store_true", help="confirm even if the payment is larger")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=assign)
 
@@ -125,11 +128,44 @@ def _payee_line(draw) -> str:
     )
 
 
+OPTIONS = {  # DrawSettings attribute → the options that change it
+    "name": "--name",
+    "ticket_count": "--tickets",
+    "price_paise": "--price",
+    "payee_vpa": "--upi-id",
+    "payee_name": "--payee",
+    "hold_minutes": "--hold-minutes",
+    "max_per_order": "--max-per-order (at most --tickets)",
+    "max_pending_per_mobile": "--max-pending-per-mobile",
+    "late_window_minutes": "--late-window",
+}
+
+
+def _naming_the_option(check, *args, **kwargs):
+    """Run a settings check; a refusal names the option to change."""
+    try:
+        return check(*args, **kwargs)
+    except InvalidInput as error:
+        option = OPTIONS.get(error.field or "")
+        if option is None:
+            raise
+        raise InvalidInput(f"{error.message.rstrip('.')} (change {option}).") from None
+
+
+def _price(text) -> int:
+    try:
+        return parse_amount(text)
+    except InvalidInput as error:
+        error.field = "price_paise"
+        raise
+
+
 def new_draw(args) -> int:
-    settings = draws.validate_settings(
+    settings = _naming_the_option(
+        draws.validate_settings,
         name=args.name,
         ticket_count=args.tickets,
-        price_paise=parse_amount(args.price),
+        price_paise=_naming_the_option(_price, args.price),
         payee_vpa=args.upi_id,
         payee_name=args.payee,
         hold_minutes=args.hold_minutes,
@@ -141,6 +177,12 @@ def new_draw(args) -> int:
         max_bookings_per_client_window=args.max_bookings_per_client,
     )
     old = draws.current_draw(required=False)
+    still_open = open_business()
+    if old is not None and still_open.any and not args.yes:
+        raise Conflict(
+            f"Draw #{old.id} '{old.name}' still has {still_open.summary()}; starting a new draw archives it "
+            f"(pending bookings cancelled). Sort them out first, or add --yes to go ahead."
+        )
     saved = backup_before_new_draw()
     if saved is not None and not args.json:
         echo(f"Backed up the database to {saved.path} first.")
@@ -182,8 +224,8 @@ def settings(args) -> int:
         "max_bookings_per_client_window": args.max_bookings_per_client,
     }
     if args.price is not None:
-        changes["price_paise"] = parse_amount(args.price)
-    draw = draws.update_settings(changes)
+        changes["price_paise"] = _naming_the_option(_price, args.price)
+    draw = _naming_the_option(draws.update_settings, changes)
     echo(
         f"Draw #{draw.id} '{draw.name}': {draw.ticket_count} tickets at {format_rupees(draw.price_paise)}, "
         f"UPI {draw.payee_vpa} ({draw.payee_name}), hold {draw.hold_minutes} min, "
@@ -230,7 +272,13 @@ def check(args) -> int:
 
 
 def assign(args) -> int:
-    _print_result(payments.assign_payment(args.utr, args.order, force=args.force), args.json)
+    try:
+        result = payments.assign_payment(
+            args.utr, args.order, force=args.force, accept_overpayment=args.accept_overpayment
+        )
+    except Overpayment as error:
+        raise Overpayment(error.message.replace("accept the overpayment", "add --accept-overpayment")) from None
+    _print_result(result, args.json)
     return 0
 
 

@@ -20,7 +20,10 @@ try:
 except ImportError:  # Windows: one server process; the in-process lock below suffices
     fcntl = None  # type: ignore[assignment]
 
+import peewee
 from peewee import DatabaseProxy, Model, PostgresqlDatabase, SqliteDatabase
+
+from .errors import LuckyDrawError
 
 database = DatabaseProxy()
 
@@ -47,6 +50,7 @@ def resolve_url(url: str | None = None) -> str:
 def make_database(url: str | None = None):
     url = resolve_url(url)
     if url.startswith(("postgres://", "postgresql://")):
+        _require_postgres_driver()
         parts = urlparse(url)
         params: dict[str, str | int] = {}
         if parts.hostname:
@@ -83,6 +87,14 @@ def make_database(url: str | None = None):
             "cache_size": -16000,
         },
     )
+
+
+def _require_postgres_driver() -> None:
+    """A plain install has no PostgreSQL driver (it is the `postgres` extra): say how to add it."""
+    if getattr(peewee, "psycopg2", None) is None and getattr(peewee, "psycopg", None) is None:
+        raise LuckyDrawError(
+            "PostgreSQL needs its driver, which a plain install leaves out: run pip install 'luckydraw[postgres]'."
+        )
 
 
 def bind(url: str | None = None):

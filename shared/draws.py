@@ -85,14 +85,27 @@ def _gallery_cap(value) -> int:
     return paise
 
 
-def _whole(value, what: str, low: int, high: int) -> int:
+def _whole(value, what: str, low: int, high: int, field: str | None = None) -> int:
     try:
         number = int(str(value).strip())
     except (TypeError, ValueError):
-        raise InvalidInput(f"{what} must be a whole number, not '{value}'.") from None
+        raise _about(InvalidInput(f"{what} must be a whole number, not '{value}'."), field) from None
     if not low <= number <= high:
-        raise InvalidInput(f"{what} must be between {low} and {high}; got {number}.")
+        raise _about(InvalidInput(f"{what} must be between {low} and {high}; got {number}."), field)
     return number
+
+
+def _about(error: InvalidInput, field: str | None) -> InvalidInput:
+    error.field = field
+    return error
+
+
+def _checked(field: str, check, *args):
+    """A setting's check, its refusal marked with the setting's name (for the front ends' labels)."""
+    try:
+        return check(*args)
+    except InvalidInput as error:
+        raise _about(error, error.field or field) from None
 
 
 def validate_settings(
@@ -102,7 +115,7 @@ def validate_settings(
     payee_vpa="",
     payee_name="",
     hold_minutes=10,
-    max_per_order=20,
+    max_per_order=None,
     max_pending_per_mobile=2,
     late_window_minutes=60,
     payee_kind=PayeeKind.PERSONAL,
@@ -112,28 +125,39 @@ def validate_settings(
     max_bookings_per_client_window=30,
 ) -> DrawSettings:
     """Check every field of a draw; the price is integer paise (rupees text is parsed at the edge).
-    The tickets one web client may hold at once default to HELD_PER_CLIENT_FACTOR × max per order."""
-    price_paise = require_paise(price_paise, "Price")
-    tickets = _whole(ticket_count, "Ticket count", 1, MAX_TICKETS)
-    per_order = _whole(max_per_order, "Max tickets per order", 1, min(tickets, 1000))
+    A refusal's `field` names the setting at fault. Without `max_per_order` it is the default (20),
+    or the ticket count when that is smaller; a larger value given is refused."""
+    price_paise = _checked("price_paise", require_paise, price_paise, "Price")
+    tickets = _whole(ticket_count, "Ticket count", 1, MAX_TICKETS, "ticket_count")
+    if max_per_order is None or str(max_per_order).strip() == "":
+        max_per_order = min(DrawSettings.max_per_order, tickets)
+    per_order = _whole(max_per_order, "Max tickets per order", 1, min(tickets, 1000), "max_per_order")
     if max_held_per_client is None:
         max_held_per_client = HELD_PER_CLIENT_FACTOR * per_order
     return DrawSettings(
-        name=clean_name(name, "Draw name"),
+        name=_checked("name", clean_name, name, "Draw name"),
         ticket_count=tickets,
         price_paise=price_paise,
-        payee_vpa=parse_vpa(payee_vpa),
-        payee_name=clean_name(payee_name, "Payee name"),
-        hold_minutes=_whole(hold_minutes, "Hold minutes", 1, 240),
+        payee_vpa=_checked("payee_vpa", parse_vpa, payee_vpa),
+        payee_name=_checked("payee_name", clean_name, payee_name, "Payee name"),
+        hold_minutes=_whole(hold_minutes, "Hold minutes", 1, 240, "hold_minutes"),
         max_per_order=per_order,
-        max_pending_per_mobile=_whole(max_pending_per_mobile, "Pending bookings per mobile", 1, 50),
-        late_window_minutes=_whole(late_window_minutes, "Late-payment window", 0, 7 * 24 * 60),
-        payee_kind=parse_payee_kind(payee_kind),
-        merchant_code=parse_merchant_code(merchant_code),
-        gallery_cap_paise=_gallery_cap(gallery_cap_paise),
-        max_held_per_client=_whole(max_held_per_client, "Tickets on hold per client", per_order, MAX_TICKETS),
+        max_pending_per_mobile=_whole(
+            max_pending_per_mobile, "Pending bookings per mobile", 1, 50, "max_pending_per_mobile"
+        ),
+        late_window_minutes=_whole(late_window_minutes, "Late-payment window", 0, 7 * 24 * 60, "late_window_minutes"),
+        payee_kind=_checked("payee_kind", parse_payee_kind, payee_kind),
+        merchant_code=_checked("merchant_code", parse_merchant_code, merchant_code),
+        gallery_cap_paise=_checked("gallery_cap_paise", _gallery_cap, gallery_cap_paise),
+        max_held_per_client=_whole(
+            max_held_per_client, "Tickets on hold per client", per_order, MAX_TICKETS, "max_held_per_client"
+        ),
         max_bookings_per_client_window=_whole(
-            max_bookings_per_client_window, "Bookings per client per late window", 1, MAX_BOOKINGS_PER_CLIENT_WINDOW
+            max_bookings_per_client_window,
+            "Bookings per client per late window",
+            1,
+            MAX_BOOKINGS_PER_CLIENT_WINDOW,
+            "max_bookings_per_client_window",
         ),
     )
 
@@ -164,7 +188,7 @@ def get_draw(draw_id: int | None = None) -> Draw:
     return draw
 
 
-def archive_draw(draw: Draw, now, export_path: str) -> None:
+def archive_draw(draw: Draw, now, export_path: str | None) -> None:
     """Archive a draw in the caller's transaction: its pending bookings cancelled, its data kept."""
     pending = list(Order.select(Order.id).where((Order.draw == draw.id) & (Order.state == OrderState.PENDING)))
     for order in pending:

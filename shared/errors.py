@@ -17,10 +17,13 @@ class LuckyDrawError(Exception):
 
 
 class InvalidInput(LuckyDrawError):
-    """A value typed by a person is not acceptable (amount, mobile, UTR, name, ticket list)."""
+    """A value typed by a person is not acceptable (amount, mobile, UTR, name, ticket list).
+    `field` names the setting at fault, where one is (a DrawSettings attribute), so that each
+    front end can point at its own option or form field."""
 
     status = 422
     code = "invalid_input"
+    field: str | None = None
 
 
 class NotFound(LuckyDrawError):
@@ -52,6 +55,12 @@ class TicketsTaken(Conflict):
 
 class DuplicateUTR(Conflict):
     code = "duplicate_utr"
+
+
+class Overpayment(Conflict):
+    """A payment larger than the booking it is assigned to by hand: the organiser must accept it."""
+
+    code = "overpayment"
 
 
 class SalesClosed(Conflict):

@@ -18,6 +18,7 @@ the winners' contact details, for the organiser.
 import os
 import re
 import secrets
+import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone, tzinfo
@@ -55,12 +56,19 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _BOLD = Font(bold=True)
 
+try:
+    import fcntl
+except ImportError:  # Windows: no flock; one process exports at a time
+    fcntl = None  # type: ignore[assignment]
+
 STATUS_LABELS = {"matched": "MATCHED", "unmatched": "UNMATCHED", "attention": "NEEDS ATTENTION", "refunded": "REFUNDED"}
 REASON_LABELS = {
     "late_taken": "late payment; its numbers were taken since",
     "double_payment": "possible double payment",
     "after_draw": "late payment after the winners were drawn; refund",
     "claim_mismatch": "UTR handed in by a buyer, but the amount or reference points elsewhere",
+    "other_draw": "its reference names a booking of another draw",
+    "quick_marks_ambiguous": "fits several payments recorded without a UTR",
 }
 
 Progress = Callable[[int, int], None]
@@ -694,13 +702,17 @@ def export_draw(
         draw = get_draw(draw_id)  # an unknown draw fails before anything touches the disk
         try:
             temp_name = _temporary_file(target)
+            lock = _hold(temp_name)
         except OSError as exc:
             raise ExportFailed(f"Cannot write the export to {target}: {exc.strerror or exc}.") from None
         wb = Workbook(write_only=True)
         try:
+            _pause_for_tests()
             _build(wb, draw, now, clock, progress)
         except BaseException:
             _discard(wb, temp_name)
+            if lock is not None:
+                os.close(lock)
             raise
     try:
         wb.save(temp_name)
@@ -712,7 +724,45 @@ def export_draw(
         if isinstance(exc, OSError):
             raise ExportFailed(f"Cannot write the export to {target}: {exc.strerror or exc}.") from None
         raise
+    finally:
+        if lock is not None:
+            os.close(lock)
     return target
+
+
+def _hold(temp_name: str) -> int | None:
+    """Lock the temporary file while it is written (the lock goes with the process, even on kill -9),
+    so that `export_in_progress` tells a running export from one that was stopped."""
+    if fcntl is None:
+        return None
+    fd = os.open(temp_name, os.O_RDONLY)
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    return fd
+
+
+def export_in_progress(temp_path) -> bool:
+    """Whether some process is still writing this temporary export file."""
+    if fcntl is None:
+        return False
+    try:
+        fd = os.open(temp_path, os.O_RDONLY)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return False
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(fd)
+
+
+def _pause_for_tests() -> None:
+    """LUCKYDRAW_EXPORT_PAUSE=<seconds> holds an export after its temporary file exists, so that
+    a test can stop the process mid-export."""
+    pause = os.environ.get("LUCKYDRAW_EXPORT_PAUSE")
+    if pause:
+        time.sleep(float(pause))
 
 
 def _temporary_file(target: Path) -> str:

@@ -59,6 +59,10 @@ class Draw(BaseModel):
         return str(number).zfill(self.width)
 
 
+# Exactly one draw is current: a unique index on a constant over the draws not archived.
+Draw.add_index(Draw.index(SQL("(1)"), unique=True, name="draw_one_current").where(Draw.state != DrawState.ARCHIVED))
+
+
 class Order(BaseModel):
     """A booking. `amount_lock` holds the payable amount while it may still receive money; the
     unique index on (draw, amount_lock) makes a shared payable amount impossible."""

@@ -11,7 +11,7 @@ from peewee import IntegrityError
 from .booking import expire_due, find_order
 from .db import utcnow, write_tx
 from .draws import current_draw
-from .errors import Conflict, DuplicateUTR, InvalidInput, NotFound, TicketsTaken
+from .errors import Conflict, DuplicateUTR, InvalidInput, NotFound, Overpayment, TicketsTaken
 from .fields import ticket_list_text
 from .ids import new_internal_payment_id, new_reference, new_session_id, normalise_reference
 from .lifecycle import free_tickets, mark_order_paid, order_numbers, reactivate_order, taken_numbers_where
@@ -28,8 +28,11 @@ LATE_MATCHED = "late_matched"  # rule 3: an expired order re-held and paid
 LATE_TAKEN = "late_taken"  # rule 3: expired order's numbers were taken since → attention
 DOUBLE_PAYMENT = "double_payment"  # rule 4: the order was already paid → attention (refund)
 AFTER_DRAW = "after_draw"  # rule 3 after the winners were drawn → attention (refund)
+OTHER_DRAW = "other_draw"  # the reference names a booking of another draw → attention
 AMBIGUOUS = "ambiguous"  # several candidates: organiser decides
 CLAIM_MISMATCH = "claim_mismatch"  # rule 0: the claiming order's amount or the reference disagree → attention
+UTR_ATTACHED = "utr_attached"  # the UTR of money already settled by a no-UTR payment: attached to it
+QUICK_MARKS_AMBIGUOUS = "quick_marks_ambiguous"  # the UTR fits several no-UTR payments → attention
 UNMATCHED = "unmatched"  # no candidate
 
 
@@ -145,6 +148,14 @@ def _claim_rule(payment: Payment, draw: Draw, named: Order | None, same_amount, 
     )
 
 
+def _named_booking(payment: Payment, latest: datetime) -> Order | None:
+    """The booking the payment's reference names, in any draw (None for one made after `latest`,
+    when the money was recorded or, for a statement's row, arrived)."""
+    reference = normalise_reference(payment.reference)
+    named = Order.get_or_none(Order.reference == reference) if reference else None
+    return named if named is not None and named.created_at <= latest else None
+
+
 def _match(payment: Payment, draw: Draw, now: datetime, booked_before: datetime | None = None) -> MatchResult:
     amount = payment.amount_paise
     shown = format_rupees(amount)
@@ -153,8 +164,19 @@ def _match(payment: Payment, draw: Draw, now: datetime, booked_before: datetime 
     latest = min(payment.recorded_at, booked_before) if booked_before else payment.recorded_at
     known = (Order.draw == draw.id) & (Order.created_at <= latest)
     same_amount = known & (Order.payable_paise == amount)
-    reference = normalise_reference(payment.reference)
-    named = Order.get_or_none(known & (Order.reference == reference)) if reference else None
+    # The reference is looked up across every draw: money for a booking of an archived draw is
+    # never this draw's, whatever its amount.
+    named = _named_booking(payment, latest)
+    if named is not None and named.draw_id != draw.id:
+        _flag(payment, named, OTHER_DRAW, now)
+        return _result(
+            payment,
+            OTHER_DRAW,
+            None,
+            named,
+            message=f"{shown} names booking {named.reference} of draw #{named.draw_id}, not of this draw: "
+            f"nothing was confirmed; refund it or assign it by hand.",
+        )
     # 0. The buyer's claimed UTR.
     claimed = _claim_rule(payment, draw, named, same_amount, now)
     if claimed is not None:
@@ -296,12 +318,18 @@ def record_payment(
     quick=False,
     booked_before=None,
     note=None,
+    attach_utr=True,
 ) -> MatchResult:
     """Keep a payment and match it. Without a UTR only when `quick` (or a cash/quick source):
     it then gets an internal id, flagged `utr_missing`. A UTR seen before raises DuplicateUTR and
     changes nothing. `amount_paise` is integer paise (rupees text is parsed at the edge).
     `booked_before`: only bookings made up to then can be matched (a statement row's money arrived then);
-    `note`: where the payment came from, in words (a statement's row and narration)."""
+    `note`: where the payment came from, in words (a statement's row and narration).
+
+    A payment with a UTR whose amount equals a no-UTR payment (quick mark, a Razorpay payment
+    without UTR) that settled a booking within the late-payment window is that same money seen
+    again: with `attach_utr` the UTR is attached to it (journalled; no second payment) — see
+    `settled_without_utr` to ask first. Several such payments: needs attention, never a guess."""
     amount_paise = require_paise(amount_paise)
     if source not in SOURCES:
         raise InvalidInput(f"Unknown payment source '{source}'.")
@@ -316,6 +344,9 @@ def record_payment(
                 raise _duplicate(utr_value)
             draw = current_draw()
             expire_due(now)
+            earlier = _seen_before(draw, amount_paise, utr_value, reference, now) if attach_utr else []
+            if len(earlier) == 1 and utr_value is not None:
+                return _attach_utr(earlier[0], utr_value, payer, _typed_text(payer_vpa, 260), source, now)
             payment = Payment.create(
                 draw=draw.id,
                 amount_paise=amount_paise,
@@ -339,11 +370,118 @@ def record_payment(
                 utr=payment.utr,
                 source=payment.source,
             )
+            if earlier:
+                return _several_seen_before(payment, earlier, now)
             return _match(payment, draw, now, booked_before)
     except IntegrityError:
         if utr_value:
             raise _duplicate(utr_value) from None
         raise
+
+
+@dataclass(frozen=True)
+class SettledWithoutUTR:
+    """A no-UTR payment that settled a booking: what the console shows before attaching a UTR."""
+
+    payment_id: int
+    internal_id: str
+    amount_paise: int
+    received_at: datetime
+    order_reference: str
+
+
+def settled_without_utr(amount_paise: int, utr=None, *, reference=None, now=None) -> list[SettledWithoutUTR]:
+    """The no-UTR payments of the current draw that a payment of `amount_paise` with a UTR would
+    be the same money as (record_payment attaches the UTR when there is exactly one)."""
+    now = now or utcnow()
+    draw = current_draw()
+    utr_value = parse_utr(utr) if utr not in (None, "") else "0" * 12
+    return [
+        SettledWithoutUTR(p.id, p.utr, p.amount_paise, p.received_at, p.order.reference)
+        for p in _seen_before(draw, require_paise(amount_paise), utr_value, reference, now)
+    ]
+
+
+def _seen_before(draw: Draw, amount: int, utr: str | None, reference, now: datetime) -> list[Payment]:
+    """No-UTR payments (not cash) of `amount` that settled a booking of `draw` within the window;
+    none when the payment has no UTR or its reference names another booking."""
+    if utr is None:
+        return []
+    found = list(
+        Payment.select()
+        .where(
+            (Payment.draw == draw.id)
+            & (Payment.amount_paise == amount)
+            & (Payment.utr_missing == True)  # noqa: E712
+            & (Payment.source != "cash")
+            & (Payment.status == PaymentState.MATCHED)
+            & (Payment.recorded_at > _window(draw, now))
+        )
+        .order_by(Payment.id)
+        .limit(5)
+    )
+    named = normalise_reference(reference) if reference else None
+    if named:
+        found = [p for p in found if p.order.reference == named]
+    return found
+
+
+def _attach_utr(payment: Payment, utr: str, payer, payer_vpa, source: str, now: datetime) -> MatchResult:
+    """The second sighting of money already settled without a UTR: the payment gets the UTR (and
+    the payer, if it had none); the sighting is journalled with the internal id it replaces."""
+    Payment.update(
+        utr=utr, utr_missing=False, payer=payment.payer or payer, payer_vpa=payment.payer_vpa or payer_vpa
+    ).where(Payment.id == payment.id).execute()
+    order = payment.order
+    record_event(
+        "payment_utr_attached",
+        draw=payment.draw_id,
+        payment=payment.id,
+        order=order.id,
+        at=now,
+        utr=utr,
+        internal_id=payment.utr,
+        source=source,
+        payer=payer,
+        amount_paise=payment.amount_paise,
+    )
+    shown = format_rupees(payment.amount_paise)
+    return MatchResult(
+        payment.id,
+        utr,
+        payment.amount_paise,
+        UTR_ATTACHED,
+        None,
+        order.reference,
+        order.session_id,
+        message=f"{shown} with UTR {utr} is the payment recorded without a UTR ({payment.utr}) at "
+        f"{payment.received_at:%d %b %H:%M} UTC that confirmed booking {order.reference}: the UTR was attached to it; "
+        f"nothing new was confirmed.",
+    )
+
+
+def _several_seen_before(payment: Payment, earlier: list[Payment], now: datetime) -> MatchResult:
+    references = [p.order.reference for p in earlier]
+    Payment.update(status=PaymentState.ATTENTION, attention_reason=QUICK_MARKS_AMBIGUOUS).where(
+        Payment.id == payment.id
+    ).execute()
+    record_event(
+        "payment_needs_attention",
+        draw=payment.draw_id,
+        payment=payment.id,
+        at=now,
+        reason=QUICK_MARKS_AMBIGUOUS,
+        candidates=references,
+    )
+    return _result(
+        payment,
+        QUICK_MARKS_AMBIGUOUS,
+        None,
+        candidates=references,
+        message=f"{format_rupees(payment.amount_paise)} with UTR {payment.utr} fits {len(earlier)} payments "
+        f"recorded without a UTR ({', '.join(references)}): it is kept as NEEDS ATTENTION; "
+        f"assign or refund it by hand.",
+    )
 
 
 def _typed_text(value, limit: int) -> str | None:
@@ -396,11 +534,12 @@ def check_payments(now=None) -> list[MatchResult]:
     return results
 
 
-def assign_payment(payment_key, order_key, *, force=False, now=None) -> MatchResult:
+def assign_payment(payment_key, order_key, *, force=False, accept_overpayment=False, now=None) -> MatchResult:
     """The organiser's hand: link an unmatched (or needs-attention) payment to a booking.
 
     A pending booking is confirmed; an expired or cancelled one only if all its numbers are still
-    free. A paid booking is refused. A payment smaller than the payable amount needs `force`."""
+    free. A paid booking is refused. A payment smaller than the payable amount needs `force`; a
+    larger one `accept_overpayment` (Overpayment otherwise)."""
     now = now or utcnow()
     with write_tx():
         expire_due(now)
@@ -422,6 +561,13 @@ def assign_payment(payment_key, order_key, *, force=False, now=None) -> MatchRes
                 f"Payment {format_rupees(payment.amount_paise)} is less than booking {order.reference}'s "
                 f"{format_rupees(order.payable_paise)}; use force to confirm it anyway."
             )
+        over = payment.amount_paise - order.payable_paise
+        if over > 0 and not accept_overpayment:
+            raise Overpayment(
+                f"Payment {format_rupees(payment.amount_paise)} is more than booking {order.reference}'s "
+                f"{format_rupees(order.payable_paise)} ({format_rupees(over)} over); accept the overpayment "
+                f"to confirm it anyway."
+            )
         late = order.state in (OrderState.EXPIRED, OrderState.CANCELLED)
         if late and Draw.get_by_id(order.draw_id).state not in (DrawState.OPEN, DrawState.CLOSED):
             raise Conflict(
@@ -435,7 +581,15 @@ def assign_payment(payment_key, order_key, *, force=False, now=None) -> MatchRes
             ]
             raise TicketsTaken(taken, Draw.get_by_id(order.draw_id).width)
         mark_order_paid(order, payment, now, late=late)
-        record_event("payment_assigned", draw=order.draw_id, payment=payment.id, order=order.id, at=now, forced=force)
+        record_event(
+            "payment_assigned",
+            draw=order.draw_id,
+            payment=payment.id,
+            order=order.id,
+            at=now,
+            forced=force,
+            overpaid_paise=max(over, 0),
+        )
         return _result(
             payment,
             MATCHED,

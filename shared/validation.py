@@ -55,11 +55,42 @@ def parse_utr(text) -> str:
     return utr
 
 
+VPA_NAME_RE = re.compile(r"^[A-Za-z0-9._-]*$")
+VPA_HANDLE_RE = re.compile(r"^[A-Za-z0-9.-]*$")
+
+
 def parse_vpa(text) -> str:
+    """A UPI ID (VPA): name@handle; a refusal says which part breaks which rule."""
     vpa = str(text or "").strip()
     if not VPA_RE.match(vpa):
-        raise InvalidInput(f"'{vpa[:40]}' is not a UPI ID; it looks like name@bank.")
+        error = InvalidInput(f"'{vpa[:40]}' is not a UPI ID: {_vpa_problem(vpa)}.")
+        error.field = "payee_vpa"
+        raise error
     return vpa
+
+
+def _vpa_problem(vpa: str) -> str:
+    """What exactly is wrong with a VPA that VPA_RE refused, by the same rules."""
+    if not vpa:
+        return "it is empty (a UPI ID looks like name@bank, e.g. asha@okaxis)"
+    if vpa.count("@") == 0:
+        return "it has no @ (a UPI ID looks like name@bank, e.g. asha@okaxis)"
+    if vpa.count("@") > 1:
+        return "it has more than one @"
+    name, handle = vpa.split("@")
+    if len(name) < 2:
+        return f"the part before @ must be at least 2 characters; '{name}' has {len(name)}"
+    if len(name) > 256:
+        return "the part before @ must be at most 256 characters"
+    if not VPA_NAME_RE.match(name):
+        return "the part before @ may only have letters, digits, '.', '_' and '-'"
+    if not handle[:1].isascii() or not handle[:1].isalpha():
+        return "the bank handle after @ must start with a letter"
+    if len(handle) < 2:
+        return "the bank handle after @ must be at least 2 characters"
+    if len(handle) > 64:
+        return "the bank handle after @ must be at most 64 characters"
+    return "the bank handle after @ may only have letters, digits, '.' and '-'"
 
 
 def parse_ticket_list(value, ticket_count: int, max_per_order: int) -> list[int]:

@@ -79,7 +79,7 @@ def test_quick_mark_assign_and_cash_sale(cli):
     quick = json.loads(out)
     assert code == 0 and quick["outcome"] == "unmatched" and quick["utr"].startswith("NOUTR-")
     hold = hold_tickets("Chitra", "9876543212", [5, 6])
-    code, out, _ = cli("assign", "--utr", quick["utr"], "--order", hold.reference, "--json")
+    code, out, _ = cli("assign", "--utr", quick["utr"], "--order", hold.reference, "--accept-overpayment", "--json")
     assert code == 0 and json.loads(out)["order_reference"] == hold.reference
     code, out, _ = cli("sell", "--name", "Dev", "--mobile", "+91 98765 43213", "--tickets", "7,8,9")
     assert code == 0 and "Cash sale: 3 tickets for Dev" in out
@@ -123,3 +123,54 @@ def test_console_script_runs_as_a_program(tmp_path):
     assert "There is no draw yet" in done.stderr
     done = subprocess.run(exe + ["nonsense"], capture_output=True, text=True, timeout=60)
     assert done.returncode == 2 and len(done.stderr.strip().splitlines()) == 1
+
+
+def test_pay_after_a_quick_mark_attaches_the_utr_and_says_so(cli):
+    """Issue 10, item 6: `pay --quick`, then `pay --utr` for the same money is not a double payment."""
+    from shared.booking import hold_tickets
+
+    cli(*NEW_DRAW)
+    hold = hold_tickets("Asha", "9876543210", [1])
+    assert cli("pay", "--amount", "10.00", "--quick")[0] == 0
+    code, out, _ = cli("pay", "--amount", "10.00", "--utr", "123456789012")
+    assert code == 0
+    assert "the UTR was attached to it; nothing new was confirmed" in out
+    assert f"confirmed booking {hold.reference}" in out and "double" not in out
+    payment = Payment.get(Payment.utr == "123456789012")
+    assert payment.order.reference == hold.reference and Payment.select().count() == 1
+
+
+def test_assign_an_overpayment_needs_the_flag(cli):
+    """Issue 10, item 8: exit 2 with one line naming --accept-overpayment; nothing changes."""
+    from shared.booking import hold_tickets
+
+    cli(*NEW_DRAW)
+    hold = hold_tickets("Asha", "9876543210", [1])
+    assert cli("pay", "--amount", "13.37", "--utr", "123456789012")[0] == 0
+    code, out, err = cli("assign", "--utr", "123456789012", "--order", hold.reference)
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1 and "--accept-overpayment" in err and "₹13.37" in err
+    assert Order.get(Order.reference == hold.reference).state == "pending"
+    code, out, _ = cli("assign", "--utr", "123456789012", "--order", hold.reference, "--accept-overpayment")
+    assert code == 0 and Order.get(Order.reference == hold.reference).state == "paid"
+
+
+def test_postgresql_without_its_driver_says_what_to_install(tmp_path):
+    """Issue 10, item 10: psycopg2 unimportable (a plain install): exit 2, one line naming the extra."""
+    blocker = tmp_path / "blocker"
+    blocker.mkdir()
+    (blocker / "sitecustomize.py").write_text(
+        "import sys\n"
+        "class Block:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name.split('.')[0] in ('psycopg2', 'psycopg'):\n"
+        "            raise ImportError(f'No module named {name!r} (blocked for the test)')\n"
+        "sys.meta_path.insert(0, Block())\n"
+    )
+    env = {**__import__("os").environ, "PYTHONPATH": str(blocker)}
+    exe = [sys.executable, "-m", "console.cli", "--db", "postgresql://postgres@127.0.0.1:1/none", "stats"]
+    done = subprocess.run(exe, capture_output=True, text=True, timeout=60, env=env, cwd=tmp_path)
+    assert done.returncode == 2, done.stderr
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and "pip install 'luckydraw[postgres]'" in lines[0]
+    assert "ImproperlyConfigured" not in done.stderr

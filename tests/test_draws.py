@@ -192,3 +192,27 @@ def test_new_draw_archives_and_exports_the_old_one(db, tmp_path):
     # the UTR stays unique across draws
     with pytest.raises(DuplicateUTR):
         record_payment(1000, "123456789012")
+
+
+def test_a_small_draw_gets_a_default_max_per_order_it_can_hold():
+    """Issue 10, item 9: 10 tickets, no max per order given → at most 10 per order; an explicit
+    larger value is still refused, naming the setting."""
+    settings = validate_settings("Small", 10, 500, "asha@okaxis", "Asha")
+    assert settings.max_per_order == 10
+    assert validate_settings("Big", 500, 500, "asha@okaxis", "Asha").max_per_order == 20
+    with pytest.raises(InvalidInput) as caught:
+        validate_settings("Small", 10, 500, "asha@okaxis", "Asha", max_per_order=20)
+    assert caught.value.field == "max_per_order"
+    assert "between 1 and 10" in caught.value.message
+
+
+def test_cli_small_draw_and_messages_name_the_option(cli):
+    code, out, err = cli("new-draw", "--name", "Small", "--tickets", "10", "--upi-id", "asha@okaxis", "--payee", "A")
+    assert code == 0, err
+    code, _, err = cli(
+        "new-draw", "--name", "S", "--tickets", "10", "--max-per-order", "20", "--upi-id", "asha@okaxis", "--payee", "A"
+    )
+    assert code == 2 and err.count("\n") == 1
+    assert "between 1 and 10; got 20" in err and "--max-per-order" in err and "--tickets" in err
+    code, _, err = cli("new-draw", "--name", "S", "--upi-id", "a@okaxis", "--payee", "A", "--yes")
+    assert code == 2 and "at least 2 characters" in err and "--upi-id" in err

@@ -512,7 +512,7 @@ def test_assign_by_hand_to_a_pending_booking(shop):
     shop.book("A", [1], 0)
     lost = shop.pay(1500, 1)
     assert lost.outcome == "unmatched"
-    result = assign_payment(lost.utr, shop.orders["A"].reference, now=shop.at(2))
+    result = assign_payment(lost.utr, shop.orders["A"].reference, accept_overpayment=True, now=shop.at(2))
     assert result.confirmed and result.order_reference == shop.orders["A"].reference
     assert shop.state("A") == "paid"
     assert events_of_payment(lost.payment_id)[-2:] == ["order_paid", "payment_assigned"]
@@ -524,7 +524,7 @@ def test_assign_by_hand_to_a_pending_booking(shop):
 def test_assign_by_hand_to_an_expired_booking_with_free_numbers(shop):
     shop.book("A", [1, 2], 0)
     lost = shop.pay(2500, 30)
-    result = assign_payment(str(lost.payment_id), shop.orders["A"].session_id, now=shop.at(31))
+    result = assign_payment(str(lost.payment_id), shop.orders["A"].session_id, accept_overpayment=True, now=shop.at(31))
     assert result.confirmed and shop.state("A") == "paid"
     assert {t.state for t in Ticket.select().where(Ticket.number.in_([1, 2]))} == {"sold"}
     assert_core_invariants(shop.draw.id)
@@ -540,8 +540,8 @@ def test_assign_by_hand_refuses_an_expired_booking_whose_numbers_were_taken(shop
         assign_payment(lost.utr, shop.orders["A"].reference, now=shop.at(26))
     assert caught.value.taken == [2]
     assert snapshot() == before
-    # it can go to B instead (more than B's amount is fine)
-    assert assign_payment(lost.utr, shop.orders["B"].reference, now=shop.at(26)).confirmed
+    # it can go to B instead (more than B's amount, once the organiser accepts that)
+    assert assign_payment(lost.utr, shop.orders["B"].reference, accept_overpayment=True, now=shop.at(26)).confirmed
     assert shop.state("B") == "paid" and shop.state("A") == "expired"
     assert_core_invariants(shop.draw.id)
 
@@ -603,3 +603,109 @@ def test_find_payment(shop):
     for key in ("", None, "999999999999", "NOUTR-XXXX", "abc"):
         with pytest.raises(NotFound):
             find_payment(key)
+
+
+def test_a_reference_of_an_archived_draw_confirms_nobody_in_the_new_one(db, tmp_path):
+    """Issue 10, item 2: R1 of draw 1 and R2 of draw 2 both pay ₹10.00; money naming R1 after the
+    new draw is never R2's: it needs attention, showing R1, and nothing is confirmed."""
+    new_draw(tmp_path)
+    r1 = hold_tickets("Asha", "9800000001", [1])
+    d2 = new_draw(tmp_path)
+    r2 = hold_tickets("Ravi", "9800000002", [1])
+    assert r1.payable_paise == r2.payable_paise == 1000
+    result = record_payment(1000, "123456789012", reference=r1.reference)
+    assert not result.confirmed
+    assert result.outcome == "other_draw"
+    assert result.order_reference == r1.reference
+    assert r1.reference in result.message and r2.reference not in result.message
+    assert Order.get_by_id(r2.order_id).state == "pending"
+    payment = Payment.get_by_id(result.payment_id)
+    assert (payment.status, payment.attention_reason, payment.candidate_id, payment.draw_id) == (
+        "attention",
+        "other_draw",
+        r1.order_id,
+        d2.id,
+    )
+    assert events_of_payment(payment.id) == ["payment_recorded", "payment_needs_attention"]
+    # From there the organiser refunds it (or assigns it by hand to a booking of this draw).
+    assert refund_payment(payment.utr).status == "refunded"
+    assert_core_invariants(d2.id)
+
+
+def test_the_utr_of_a_quick_mark_is_attached_to_it_not_a_double_payment(shop):
+    """Issue 10, item 6: quick mark ₹10.00, then the same money with its UTR: one payment, now
+    with the UTR; the second sighting is journalled, nothing is confirmed twice."""
+    shop.book("A", [1], 0)
+    quick = record_payment(1000, None, quick=True, now=shop.at(1))
+    assert quick.confirmed
+    result = record_payment(1000, "123456789012", payer="ASHA", source="sms", now=shop.at(3))
+    assert result.outcome == "utr_attached" and not result.confirmed
+    assert result.payment_id == quick.payment_id and result.order_reference == shop.orders["A"].reference
+    assert "attached" in result.message and shop.orders["A"].reference in result.message
+    payment = Payment.get_by_id(quick.payment_id)
+    assert (payment.utr, payment.utr_missing, payment.status, payment.order_id) == (
+        "123456789012",
+        False,
+        "matched",
+        shop.orders["A"].order_id,
+    )
+    assert Payment.select().count() == 1
+    attached = Event.get(Event.kind == "payment_utr_attached")
+    assert attached.payment_id == payment.id
+    assert attached.data["internal_id"] == quick.utr and attached.data["source"] == "sms"
+    assert attached.data["utr"] == "123456789012"
+    with pytest.raises(DuplicateUTR):  # the same SMS again changes nothing
+        record_payment(1000, "123456789012", source="sms", now=shop.at(4))
+    assert_core_invariants(shop.draw.id)
+
+
+def test_the_utr_is_not_attached_when_asked_not_to_or_after_the_window(shop):
+    shop.book("A", [1], 0)
+    record_payment(1000, None, quick=True, now=shop.at(1))
+    declined = record_payment(1000, shop.utr(), now=shop.at(2), attach_utr=False)
+    assert declined.outcome == "double_payment"
+    shop.book("B", [2], 0)
+    record_payment(1001, None, quick=True, now=shop.at(1))
+    late = record_payment(1001, shop.utr(), now=shop.at(1 + 61))
+    assert late.outcome != "utr_attached"
+
+
+def test_two_quick_marks_of_the_amount_are_not_guessed_between(db, tmp_path):
+    """Two no-UTR payments of ₹10.00 settled bookings (all 100 offsets were in use, so the 101st
+    booking shares ₹10.00 and was settled by its reference): a UTR for ₹10.00 needs attention."""
+    draw = new_draw(tmp_path, ticket_count=120)
+    now = utcnow()
+    holds = [hold_tickets(f"Buyer {n}", f"98{n:08d}", [n], now=now) for n in range(1, 102)]
+    first, last = holds[0], holds[-1]
+    assert first.payable_paise == last.payable_paise == 1000 and not last.amount_unique
+    for hold in (first, last):
+        assert record_payment(1000, None, reference=hold.reference, quick=True, now=now + MIN).confirmed
+    result = record_payment(1000, "123456789012", now=now + 2 * MIN)
+    assert result.outcome == "quick_marks_ambiguous" and not result.confirmed
+    assert sorted(result.candidates) == sorted([first.reference, last.reference])
+    payment = Payment.get_by_id(result.payment_id)
+    assert (payment.status, payment.attention_reason, payment.utr) == (
+        "attention",
+        "quick_marks_ambiguous",
+        "123456789012",
+    )
+    assert Payment.select().where(Payment.utr_missing == True).count() == 2  # noqa: E712
+    assert_core_invariants(draw.id)
+
+
+def test_assigning_an_overpayment_by_hand_needs_accept_overpayment(shop):
+    """Issue 10, item 8: ₹13.37 onto a ₹10.02 booking is refused unless the organiser accepts it."""
+    for key, number in (("A", 1), ("B", 2), ("C", 3)):
+        shop.book(key, [number], 0)
+    assert shop.orders["C"].payable_paise == 1002
+    stray = shop.pay(1337, 1)
+    assert stray.outcome == "unmatched"
+    before = snapshot()
+    with pytest.raises(Conflict, match="more than booking .* accept the overpayment"):
+        assign_payment(stray.utr, shop.orders["C"].reference, now=shop.at(2))
+    assert snapshot() == before
+    result = assign_payment(stray.utr, shop.orders["C"].reference, accept_overpayment=True, now=shop.at(2))
+    assert result.confirmed and shop.state("C") == "paid"
+    assigned = Event.get(Event.kind == "payment_assigned")
+    assert assigned.data["overpaid_paise"] == 335
+    assert_core_invariants(shop.draw.id)

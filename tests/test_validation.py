@@ -280,3 +280,24 @@ def test_new_identifiers_have_their_shapes():
         seen_refs.add(ref)
         seen_sessions.add(session)
     assert len(seen_refs) > 490 and len(seen_sessions) > 490
+
+
+@pytest.mark.parametrize(
+    "vpa, says",
+    [
+        ("a@okaxis", "the part before @ must be at least 2 characters; 'a' has 1"),
+        ("asha", "it has no @ (a UPI ID looks like name@bank, e.g. asha@okaxis)"),
+        ("asha@ok@axis", "it has more than one @"),
+        ("asha kumar@okaxis", "the part before @ may only have letters, digits, '.', '_' and '-'"),
+        ("asha@9axis", "the bank handle after @ must start with a letter"),
+        ("asha@o", "the bank handle after @ must be at least 2 characters"),
+        ("asha@ok_axis", "the bank handle after @ may only have letters, digits, '.' and '-'"),
+        ("@okaxis", "the part before @ must be at least 2 characters; '' has 0"),
+    ],
+)
+def test_a_upi_id_refusal_says_what_exactly_is_wrong(vpa, says):
+    """Issue 10, item 9."""
+    with pytest.raises(InvalidInput) as caught:
+        parse_vpa(vpa)
+    assert caught.value.message == f"'{vpa}' is not a UPI ID: {says}."
+    assert caught.value.field == "payee_vpa"

@@ -11,16 +11,17 @@ from textual.widgets import Button, Input, Label, Static, TextArea
 from shared.claims import claimant_of
 from shared.errors import InvalidInput, LuckyDrawError
 from shared.money import format_rupees, parse_amount, rupees
-from shared.payments import record_payment
+from shared.payments import record_payment, settled_without_utr
 from shared.sms import parse_credit_sms
 from shared.storage_errors import DATABASE_ERRORS
 from shared.validation import parse_utr
 
 from ..messages import PaymentRecorded
 from ..safe_text import literal
-from ..snapshot import PendingRow, ticket_labels
+from ..snapshot import PendingRow, local_time, ticket_labels
 from ..widgets.sms_box import SmsBox
 from .base import DbModal
+from .confirm import ConfirmScreen
 
 
 class AddPaymentScreen(DbModal):
@@ -172,6 +173,32 @@ class AddPaymentScreen(DbModal):
             self.say(f"{error.message} (No UTR? Use quick mark, m, from the main screen.)", "error")
             self.query_one("#utr").focus()
             return
+        reference = fields["reference"] or None
+        try:
+            earlier = settled_without_utr(amount, utr, reference=reference)
+        except InvalidInput:
+            earlier = []
+        if len(earlier) != 1:  # none: matched as usual; several: kept as needs attention
+            self.record(amount, utr, fields, attach=True)
+            return
+        seen = earlier[0]
+
+        def answered(yes: bool | None) -> None:
+            self.record(amount, utr, fields, attach=bool(yes))
+
+        self.app.push_screen(
+            ConfirmScreen(
+                f"This looks like the UTR of the quick mark of {seen.order_reference} at "
+                f"{local_time(seen.received_at, '%H:%M')} ({format_rupees(seen.amount_paise)}, recorded without "
+                f"a UTR) — attach it?\n\nYes: the quick mark gets UTR {utr}; nothing is confirmed twice. "
+                f"No: it is recorded as a new payment (a possible double payment).",
+                title="Attach the UTR?",
+                yes="Attach",
+            ),
+            answered,
+        )
+
+    def record(self, amount: int, utr: str, fields: dict, *, attach: bool) -> None:
         source = "sms" if self.from_sms else "manual"
         self.start(
             PaymentRecorded,
@@ -182,6 +209,7 @@ class AddPaymentScreen(DbModal):
             payer=fields["payer"] or None,
             payer_vpa=self.payer_vpa if self.from_sms else None,
             source=source,
+            attach_utr=attach,
         )
 
     @on(Button.Pressed, "#read-sms")

@@ -14,7 +14,7 @@ from shared.backup import backup_before_new_draw
 from shared.draws import current_draw, get_draw, validate_settings
 from shared.errors import InvalidInput, LuckyDrawError
 from shared.money import parse_amount, rupees
-from shared.new_draw import create_draw
+from shared.new_draw import create_draw, open_business
 
 from ..messages import DrawStarted
 from ..safe_text import literal
@@ -33,6 +33,7 @@ FIELDS = (
     ("max_per_order", "Max per order", "max_per_order", "20"),
 )
 CONFIRM_WORD = "NEW"
+FIELD_OF_SETTING = {attr or "price_paise": key for key, _label, attr, _ in FIELDS}
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,14 @@ def form_values(draw: DrawInfo | None) -> dict[str, str]:
         "hold_minutes": str(draw.hold_minutes),
         "max_per_order": str(draw.max_per_order),
     }
+
+
+def _more(a: str, b: str) -> bool:
+    """Whether whole number `a` is more than `b` (False when either is not a number yet)."""
+    try:
+        return int(a) > int(b)
+    except ValueError:
+        return False
 
 
 def field_for(message: str) -> str:
@@ -111,6 +120,7 @@ class NewDrawScreen(DbModal):
 
     def compose(self) -> ComposeResult:
         values = form_values(self.current)
+        self.initial = dict(values)
         if self.current is not None:
             values["name"] = ""
         with Vertical(classes="dialog", id="new-draw") as box:
@@ -153,16 +163,34 @@ class NewDrawScreen(DbModal):
     def action_create(self) -> None:
         try:
             values = self.values()
-            settings = validate_settings(price_paise=parse_amount(values.pop("price")), **values)
+            if values["max_per_order"] == self.initial["max_per_order"] and _more(
+                values["max_per_order"], values["ticket_count"]
+            ):  # untouched and more than the new ticket count: the default, which the count clamps
+                values["max_per_order"] = None
+            try:
+                price = parse_amount(values.pop("price"))
+            except InvalidInput as error:
+                error.field = "price_paise"
+                raise
+            settings = validate_settings(price_paise=price, **values)
         except InvalidInput as error:
-            self.say(error.message, "error")
-            self.query_one(f"#{field_for(error.message)}").focus()
+            key = FIELD_OF_SETTING.get(error.field or "") or field_for(error.message)
+            label = next(label for k, label, *_ in FIELDS if k == key)
+            self.say(f"{label}: {error.message}", "error")
+            self.query_one(f"#{key}").focus()
             return
         if self.current is None:
             self.start(DrawStarted, start_new_draw, settings, self.exports_dir, waiting="Creating the draw…")
             return
         s = self.snapshot
-        message = (
+        still_open = open_business(self.current.id)
+        open_line = (
+            f"STILL OPEN in it: {still_open.summary()}. Sort them out first (u: unmatched and needs attention), "
+            f"or they stay with the archived draw.\n\n"
+            if still_open.any
+            else ""
+        )
+        message = open_line + (
             f"Start “{settings.name}” ({settings.ticket_count:,} tickets at ₹{rupees(settings.price_paise)})?\n\n"
             f"The current draw “{self.current.name}” ({s.tickets_sold:,} sold, {s.paid_bookings:,} paid "
             f"bookings, {s.pending_count:,} pending) is ARCHIVED — nothing is deleted, but its pending "

@@ -105,6 +105,26 @@ class ResolveScreen(DbModal):
                     forced,
                 )
                 return
+            if payment.amount_paise > booking.payable_paise:
+
+                def accepted(yes: bool | None) -> None:
+                    if yes:
+                        self.start(
+                            PaymentAssigned, assign_payment, payment.utr, booking.reference, accept_overpayment=True
+                        )
+
+                over = payment.amount_paise - booking.payable_paise
+                self.app.push_screen(
+                    ConfirmScreen(
+                        f"This payment of {format_rupees(payment.amount_paise)} is more than booking "
+                        f"{booking.reference}'s {format_rupees(booking.payable_paise)} ({format_rupees(over)} over). "
+                        f"Confirm the booking anyway (refund the difference yourself)?",
+                        title="More than the amount due",
+                        yes="Confirm anyway",
+                    ),
+                    accepted,
+                )
+                return
             self.start(PaymentAssigned, assign_payment, payment.utr, booking.reference)
 
         self.app.push_screen(

@@ -18,7 +18,7 @@ COLUMNS = (
     ("Outcome", "outcome", 20),
     ("Reason", "reason", 90),
 )
-ATTENTION = ("late_taken", "double_payment")
+ATTENTION = ("late_taken", "double_payment", "after_draw", "other_draw")
 
 
 def outcome_text(item: InboxItem, booking: bool = False) -> Text:

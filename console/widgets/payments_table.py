@@ -19,7 +19,13 @@ COLUMNS = (
 )
 DETAILED_BOOKING_WIDTH = 37
 WIDEST = {"utr": 20, "payer": 30}  # where room beyond 80 columns goes: long UTRs, full payer names
-REASONS = {"double_payment": "paid twice", "late_taken": "late, taken", "claim_mismatch": "claim differs"}
+REASONS = {
+    "double_payment": "paid twice",
+    "late_taken": "late, taken",
+    "other_draw": "other draw",
+    "claim_mismatch": "claim differs",
+    "quick_marks_ambiguous": "UTR of which quick mark?",
+}
 
 
 def utr_text(row: PaymentRow) -> Text:

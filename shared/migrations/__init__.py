@@ -49,6 +49,7 @@ from . import (
     v006_draw_time_zone,
     v007_claims_and_payee,
     v008_client_holds,
+    v009_one_current_draw,
 )
 from .runner import SchemaTooNew, check_steps, current_version, upgrade
 
@@ -62,6 +63,7 @@ STEPS = (
     v006_draw_time_zone,
     v007_claims_and_payee,
     v008_client_holds,
+    v009_one_current_draw,
 )
 
 check_steps(STEPS)

@@ -349,3 +349,72 @@ def test_booking_search_shows_the_results_of_what_is_typed_now(sqlite_draw, sqli
             assert [r[0] for r in table_rows(app.screen.query_one("#picker-table"))] == [asha.reference]
 
     run(scenario)
+
+
+def test_add_payment_asks_to_attach_the_utr_of_a_quick_mark(sqlite_draw, sqlite_url):
+    """Issue 10, item 6: the real payment after a quick mark: the dialog asks, then attaches."""
+    hold = hold_tickets("Ravi Kumar", "9876543210", [7])
+    quick = record_payment(parse_amount("10.00"), None, quick=True)
+
+    async def scenario():
+        app = RecordingApp(sqlite_url)
+        async with app.run_test() as pilot:
+            await started(pilot)
+            await pilot.press("a")
+            await type_text(pilot, "10.00")
+            await pilot.press("tab")
+            await type_text(pilot, "512345678901")
+            await pilot.press("enter")
+            await settle(pilot)
+            question = str(app.screen.query_one("#confirm-message").content)
+            assert question.startswith(f"This looks like the UTR of the quick mark of {hold.reference} at ")
+            assert question.split("\n")[0].endswith("— attach it?")
+            await pilot.press("y")
+            await settle(pilot)
+            assert app.screen is app.dashboard
+            assert "UTR was attached" in outcome(app)
+
+    run(scenario)
+    payment = Payment.get_by_id(quick.payment_id)
+    assert (payment.utr, payment.utr_missing, payment.status) == ("512345678901", False, "matched")
+    assert Payment.select().count() == 1
+
+
+def test_assigning_an_overpayment_by_hand_asks_first(sqlite_draw, sqlite_url):
+    """Issue 10, item 8: ₹33.37 onto a ₹20.00 booking asks, like an underpayment does."""
+    hold = hold_tickets("Sunita Devi", "9988776655", [4, 5])
+    record_payment(parse_amount("33.37"), "912345678901")
+
+    async def scenario():
+        app = RecordingApp(sqlite_url)
+        async with app.run_test(size=(120, 30)) as pilot:
+            await started(pilot)
+            await pilot.press("u")
+            await settle(pilot)
+            resolve = app.screen
+            await pilot.press("a")
+            await settle(pilot)
+            await pilot.press(*["backspace"] * 5)
+            await type_text(pilot, "99887")
+            await settle(pilot)
+            await pilot.press("enter")
+            await settle(pilot)
+            question = str(app.screen.query_one("#confirm-message").content)
+            assert "₹33.37 is more than booking" in question and "₹13.37 over" in question
+            await pilot.press("n")
+            await settle(pilot)
+            assert Order.get(Order.reference == hold.reference).state == "pending"
+            await pilot.press("a")
+            await settle(pilot)
+            await pilot.press(*["backspace"] * 5)
+            await type_text(pilot, "99887")
+            await settle(pilot)
+            await pilot.press("enter")
+            await settle(pilot)
+            await pilot.press("y")
+            await settle(pilot)
+            assert app.screen is resolve
+            assert f"assigned to booking {hold.reference}" in resolve.status_text
+
+    run(scenario)
+    assert Order.get(Order.reference == hold.reference).state == "paid"

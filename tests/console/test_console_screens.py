@@ -176,6 +176,8 @@ def test_export_shows_progress_and_the_path(sqlite_draw, sqlite_url, tmp_path):
 def test_new_draw_validates_then_needs_the_typed_word(sqlite_draw, sqlite_url, tmp_path):
     hold_tickets("Ravi", "9876543210", [1])
     record_payment(parse_amount("10.00"), "512345678901")
+    hold_tickets("Sita", "9876543211", [2])  # still pending, and money that fits nothing:
+    record_payment(parse_amount("25.00"), "612345678901")  # the dialog names both (issue 10, item 7)
     old_id = sqlite_draw.id
 
     async def scenario():
@@ -200,6 +202,7 @@ def test_new_draw_validates_then_needs_the_typed_word(sqlite_draw, sqlite_url, t
             confirm = app.screen
             message = str(confirm.query_one("#confirm-message").content)
             assert "“Diwali Mela”" in message and "EXPORTED to Excel" in message and "ARCHIVED" in message
+            assert message.startswith("STILL OPEN in it: 1 pending booking, 1 unmatched payment (₹25.00).")
             await pilot.press("enter")  # Enter alone does nothing
             assert app.screen is confirm
             await type_text(pilot, "NEW")
@@ -475,3 +478,27 @@ def test_a_client_holding_a_large_share_is_flagged_and_released_with_one_key(sql
 
     run(scenario)
     assert Order.select().where(Order.client_key == attacker, Order.state == "cancelled").count() == 3
+
+
+def test_new_draw_form_clamps_the_default_and_names_the_field(sqlite_db, sqlite_url, tmp_path):
+    """Issue 10, item 9: a 10-ticket first draw needs no max-per-order change; a refusal names the field."""
+
+    async def scenario():
+        app = RecordingApp(sqlite_url, exports_dir=tmp_path / "exports")
+        async with app.run_test(size=(80, 24)) as pilot:
+            await started(pilot)
+            form = app.screen
+            await type_text(pilot, "Small Draw")
+            form.query_one("#ticket_count").value = "10"
+            form.query_one("#payee_vpa").value = "a@okaxis"
+            form.query_one("#payee_name").value = "Asha Stores"
+            await pilot.press("ctrl+s")
+            assert form.status_text.startswith("UPI ID: 'a@okaxis' is not a UPI ID: the part before @ must be")
+            assert app.screen.focused.id == "payee_vpa"
+            form.query_one("#payee_vpa").value = "asha@okaxis"
+            await pilot.press("ctrl+s")
+            await settle(pilot, 5)
+            assert app.screen is app.dashboard
+
+    run(scenario)
+    assert (current_draw().ticket_count, current_draw().max_per_order) == (10, 10)

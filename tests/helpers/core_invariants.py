@@ -115,7 +115,8 @@ def _paid_orders_matched(orders: dict, payments: list) -> list[str]:
             problems.append(f"matched payment {p.id} settles order {p.order_id}, which is not paid")
         if p.status != "matched" and p.order_id is not None:
             problems.append(f"{p.status} payment {p.id} points at order {p.order_id}")
-        if p.status == "attention" and (p.candidate_id is None or p.attention_reason is None):
+        several = p.attention_reason == "quick_marks_ambiguous"  # several candidates, named in the journal
+        if p.status == "attention" and ((p.candidate_id is None and not several) or p.attention_reason is None):
             problems.append(f"needs-attention payment {p.id} has no candidate or reason")
         if p.status not in ("matched", "unmatched", "attention", "refunded"):
             problems.append(f"payment {p.id} has status {p.status}")

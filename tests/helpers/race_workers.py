@@ -9,13 +9,15 @@ from shared import db as shared_db
 from shared import setup
 from shared.booking import hold_tickets
 from shared.claims import ClaimRefused, claim_utr
+from shared.draws import validate_settings
 from shared.errors import DuplicateUTR, LuckyDrawError, TicketsTaken
+from shared.new_draw import create_draw
 from shared.payments import record_payment
 
 
 def run_ops(ops) -> list[tuple]:
-    """Run ("hold", name, mobile, tickets[, client_key]), ("pay", amount_paise, utr, reference) and
-    ("claim", session_id, utr) operations."""
+    """Run ("hold", name, mobile, tickets[, client_key]), ("pay", amount_paise, utr, reference),
+    ("claim", session_id, utr) and ("new_draw", name, exports_dir) operations."""
     results = []
     for op in ops:
         try:
@@ -42,6 +44,10 @@ def run_ops(ops) -> list[tuple]:
                     results.append(("claimed", session_id, claim.claimed_utr))
                 except ClaimRefused as exc:
                     results.append(("claim_refused", session_id, utr, exc.reason))
+            elif op[0] == "new_draw":
+                _, name, exports = op
+                settings = validate_settings(name, 20, 1000, "racer@okaxis", "Race Samiti", max_per_order=5)
+                results.append(("created", name, create_draw(settings, exports_dir=exports).id))
             else:
                 raise ValueError(f"unknown operation {op[0]!r}")
         except LuckyDrawError as exc:

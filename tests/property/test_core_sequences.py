@@ -188,7 +188,7 @@ class DrawDay(RuleBasedStateMachine):
     def assign_by_hand(self, utr, hold, force):
         before = snapshot()
         try:
-            result = assign_payment(utr, hold.session_id, force=force, now=self.now)
+            result = assign_payment(utr, hold.session_id, force=force, accept_overpayment=force, now=self.now)
         except (Conflict, TicketsTaken):
             assert snapshot() == before
             return
