@@ -277,10 +277,10 @@ def test_the_released_database_upgrades_with_every_row_and_the_core_works(databa
 
 
 def test_several_open_draws_upgrade_to_one_current_the_others_archived(databases):
-    """Step 4 (one current draw): a database where a race left two draws open keeps the newest."""
+    """Step 9 (one current draw): a database where a race left two draws open keeps the newest."""
     url = databases("raced")
-    migrate_in_steps(url, 3)
-    database = shared_db.connect(url, create=False)
+    migrate_in_steps(url, 8)
+    database = setup.connect(url, create=False)
     for name in ("First", "Second"):
         database.execute_sql(
             'INSERT INTO "draw" ("name", "ticket_count", "price_paise", "payee_vpa", "payee_name", '
@@ -289,8 +289,8 @@ def test_several_open_draws_upgrade_to_one_current_the_others_archived(databases
             "'open', '2026-01-01 00:00:00', 'x', 'y')"
         )
     database.close()
-    migrate_in_steps(url, 4)
-    database = shared_db.connect(url)
+    migrate_in_steps(url, 9)
+    database = setup.connect(url)
     rows = database.execute_sql('SELECT "name", "state" FROM "draw" ORDER BY "id"').fetchall()
     assert rows == [("First", "archived"), ("Second", "open")]
     kinds = database.execute_sql('SELECT "kind", "draw_id" FROM "event"').fetchall()

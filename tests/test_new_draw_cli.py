@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 from shared import db as shared_db
+from shared import setup
 from shared.booking import hold_tickets
 from shared.models import Draw
 from shared.payments import record_payment
@@ -64,7 +65,7 @@ def test_a_new_draw_killed_mid_export_is_exported_on_the_next_start(tmp_path):
         time.sleep(0.05)
     slow.send_signal(signal.SIGKILL)
     slow.wait(30)
-    shared_db.connect(db)
+    setup.connect(db)
     archived = Draw.get_by_id(1)
     assert archived.state == "archived" and archived.export_path is None  # no name of a missing file
     assert Draw.get_by_id(2).state == "open"
@@ -73,7 +74,7 @@ def test_a_new_draw_killed_mid_export_is_exported_on_the_next_start(tmp_path):
     out, err = again.communicate(timeout=60)
     assert again.returncode == 0, err
     assert "export of draw #1 was missing" in err
-    shared_db.connect(db)
+    setup.connect(db)
     archived = Draw.get_by_id(1)
     written = tmp_path / archived.export_path  # relative to the folder it was run in
     assert archived.export_path and written.stat().st_size > 0
