@@ -17,9 +17,12 @@ from pathlib import Path
 
 from shared.db import resolve_url
 
+from .tunnels import TUNNEL_LOG, Tunnel
+
 WEB_LOG = "luckydraw-web.log"
 HEALTH_TIMEOUT = 10.0
 STOP_TIMEOUT = 8.0  # more than the web's own graceful shutdown (5 s)
+SHARE_WAIT = 20.0  # how long `up --share` waits for the tunnel's address before opening the console
 
 
 def say(text: str) -> None:
@@ -54,6 +57,14 @@ def shared_url(db_url: str | None) -> str:
     return url
 
 
+def web_environment(sharing: bool) -> dict[str, str] | None:
+    """The web's environment: when a tunnel on this machine forwards buyers to it, the web believes
+    the forwarded client address from loopback only, so its rate limits see buyers, not the tunnel."""
+    if not sharing:
+        return None
+    return {**os.environ, "LUCKYDRAW_TRUSTED_PROXIES": "127.0.0.1,::1"}
+
+
 def web_command(db_url: str, host: str, port: int, workers: int | None) -> list[str]:
     command = [sys.executable, "-m", "buyerweb", "--db", db_url, "--host", host, "--port", str(port)]
     if workers:
@@ -74,7 +85,7 @@ def port_is_free(host: str, port: int) -> bool:
     return True
 
 
-def run_console(db_url: str | None, *, web_url: str | None = None, web_status=None) -> int:
+def run_console(db_url: str | None, *, web_url: str | None = None, web_status=None, tunnel=None) -> int:
     """Open the console on the database; returns the exit code."""
     from shared.db import connect
 
@@ -86,7 +97,7 @@ def run_console(db_url: str | None, *, web_url: str | None = None, web_status=No
         return 1
     from .app import LuckyDrawApp
 
-    app = LuckyDrawApp(url, web_url=web_url, web_status=web_status)
+    app = LuckyDrawApp(url, web_url=web_url, web_status=web_status, tunnel=tunnel)
     app.run()
     return app.return_code or 0
 
@@ -161,10 +172,20 @@ def stop(process: subprocess.Popen, timeout: float = STOP_TIMEOUT) -> None:
 
 
 def run_up(
-    db_url: str | None, host: str, port: int, workers: int | None, *, log_path: str | Path = WEB_LOG, console=None
+    db_url: str | None,
+    host: str,
+    port: int,
+    workers: int | None,
+    *,
+    log_path: str | Path = WEB_LOG,
+    console=None,
+    share=None,
+    tunnel_log: str | Path = TUNNEL_LOG,
 ) -> int:
     """The one command an organiser runs: the buyer web in the background, the console in front.
-    `console` (for tests) replaces the console: called with the buyer URL and a status function."""
+    `share` (a tunnel client) also runs that tunnel, supervised, and its public address becomes the
+    buyer address. `console` (for tests) replaces the console: called with the buyer URL, a status
+    function and, when sharing, tunnel=the Tunnel."""
     if not port_is_free(host, port):
         say(f"Port {port} is already in use; try --port {port + 1}")
         return 2
@@ -183,11 +204,13 @@ def run_up(
         log.flush()
         process = subprocess.Popen(
             web_command(url, host, port, workers),
+            env=web_environment(share is not None),
             stdout=log,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
             start_new_session=True,
         )
+    tunnel = None
     try:
         for sig in previous:
             signal.signal(sig, ended)
@@ -197,17 +220,23 @@ def run_up(
             say(f"{problem}; see {log_path}" + (f": {detail}" if detail else ""))
             return 1
         address = buyer_url(host, port)
+        if share is not None:
+            tunnel = Tunnel(share, port, log_path=tunnel_log).start()
+            say(f"starting {share.label()} for a public address (log: {tunnel.log_path})…")
+            address = tunnel.wait_for_address(SHARE_WAIT) or address
 
         def web_status() -> str | None:
             code = process.poll()
             return None if code is None else f"buyer web stopped (exit {code}); see {log_path.name}"
 
         if console is not None:
-            return int(console(address, web_status) or 0)
-        return run_console(url, web_url=address, web_status=web_status)
+            return int(console(address, web_status, **({"tunnel": tunnel} if tunnel else {})) or 0)
+        return run_console(url, web_url=address, web_status=web_status, tunnel=tunnel)
     except KeyboardInterrupt:
         return 130
     finally:
+        if tunnel is not None:
+            tunnel.stop()
         if process.poll() is None:
             say("stopping the buyer web…")
         stop(process)
