@@ -17,6 +17,7 @@ COMMAND_MODULES = (
     "console.cli_demo",
     "console.cli_run",
     "console.cli_hooks",
+    "console.cli_poster",
 )
 
 

@@ -31,6 +31,7 @@ class DashboardScreen(Screen):
         Binding("b", "app.bookings", "Bookings"),
         Binding("e", "app.export", "Export"),
         Binding("w", "app.share", "QR"),
+        Binding("p", "app.poster", "Poster"),
         Binding("t", "app.settings", "Settings"),
         Binding("n", "app.new_draw", "New draw"),
         Binding("q", "app.quit", "Quit"),

@@ -2,7 +2,8 @@
 
 `install(bin_dir, name, runs)` writes an executable `name` into bin_dir. Each time it is started
 it plays the next entry of `runs`: {"lines": [...], "exit": code} prints the lines, then exits with
-that code (None: stays running until killed). Every start appends its pid to `<name>.pids`.
+that code (once the file `until` exists, if given; None: stays running until killed). Every start
+appends its pid to `<name>.pids`.
 """
 
 import json
@@ -29,6 +30,8 @@ for line in run["lines"]:
     sys.stdout.flush()
     time.sleep(run.get("pause", 0.02))
 if run.get("exit") is not None:
+    while run.get("until") and not os.path.exists(run["until"]):
+        time.sleep(0.05)
     sys.exit(run["exit"])
 while True:
     time.sleep(1)
