@@ -315,3 +315,15 @@ def test_no_tunnel_outlives_a_console_that_is_killed(bin_dir):
     finally:
         supervisor.kill()
         supervisor.wait()
+
+
+def test_up_share_without_any_client_is_one_line_and_starts_nothing(tmp_path, monkeypatch, capsys):
+    from console import cli
+
+    monkeypatch.setenv("PATH", str(tmp_path))  # nothing installed
+    monkeypatch.chdir(tmp_path)
+    code = cli.main(["--db", str(tmp_path / "draw.db"), "up", "--share", "--port", "19431"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err.count("\n") == 1 and err.startswith("luckydraw: no tunnel client is installed: install cloudflared")
+    assert not (tmp_path / "luckydraw-web.log").exists()  # the web was not started
