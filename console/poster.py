@@ -248,7 +248,7 @@ def save(image: Image.Image, path: str | Path) -> Path:
     if suffix == ".pdf":
         image.save(path, "PDF", resolution=DPI, title="Lucky Draw poster")
     else:
-        image.save(path, "PNG", dpi=(DPI, DPI), optimize=True)
+        image.save(path, "PNG", dpi=(DPI, DPI))
     return path
 
 
