@@ -286,8 +286,13 @@ _PDEATHSIG_LAUNCHER = (
     "    ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)\n"
     "except (OSError, AttributeError):\n"
     "    pass\n"
-    "if os.getppid() == int(sys.argv[1]):\n"
+    "if os.getppid() != int(sys.argv[1]):\n"
+    "    sys.exit(0)\n"
+    "try:\n"
     "    os.execvp(sys.argv[2], sys.argv[2:])\n"
+    "except OSError as error:\n"
+    "    print(f'cannot start {sys.argv[2]}: {error.strerror}', flush=True)\n"
+    "    sys.exit(127)\n"
 )
 
 

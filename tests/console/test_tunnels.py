@@ -286,6 +286,7 @@ def test_a_client_that_cannot_start_is_reported_and_retried(tmp_path):
     finally:
         tunnel.stop()
     assert state.status == "down" and state.address is None
+    assert "No such file or directory" in state.message and "Traceback" not in state.message
 
 
 SUPERVISOR = textwrap.dedent(
