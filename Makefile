@@ -9,10 +9,10 @@ ARGS ?=
 
 # Import contracts (pyproject.toml, [tool.importlinter]) that fail until issue 9's restructure lands.
 # PENDING: enable a contract by deleting its id here.
-IMPORT_CONTRACTS_PENDING := shared-no-cycles buyerweb-no-cycles front-ends-ask-the-core
+IMPORT_CONTRACTS_PENDING :=
 IMPORT_CONTRACTS := $(shell $(PYTHON) -c 'import tomllib; print(" ".join(c["id"] for c in tomllib.load(open("pyproject.toml", "rb"))["tool"]["importlinter"]["contracts"]))')
 
-.PHONY: run test test-fast bench check check-imports check-pending clean
+.PHONY: run test test-fast bench check check-imports check-pending clean i18n-extract i18n-update i18n-compile
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -48,3 +48,20 @@ check-pending: $(STAMP)
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache .import_linter_cache
+
+# The buyer web's gettext catalogs (Babel): extract the marked messages of the Python modules,
+# templates and app.js into the template catalog, merge it into every language's .po, compile .mo.
+PYBABEL ?= $(VENV)/bin/pybabel
+LOCALES := buyerweb/locale
+I18N_POT ?= $(LOCALES)/messages.pot
+I18N_KEYWORDS := -k _h -k _n:1,2 -k _nh:1,2 -k N_ -k Nn_:1,2 -k t -k tn:1,2
+
+i18n-extract:
+	$(PYBABEL) -q extract -F babel.cfg $(I18N_KEYWORDS) --no-wrap --sort-by-file --add-comments=TRANSLATORS: \
+		--project=luckydraw --version=0.1.0 --copyright-holder="Lucky Draw" -o $(I18N_POT) .
+
+i18n-update: i18n-extract
+	$(PYBABEL) -q update -i $(I18N_POT) -d $(LOCALES) --no-wrap --ignore-obsolete
+
+i18n-compile:
+	$(PYBABEL) -q compile -d $(LOCALES) --statistics

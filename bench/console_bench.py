@@ -27,6 +27,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from shared import db as shared_db
+from shared import setup
 from shared.db import utcnow, write_tx
 from shared.ids import REFERENCE_ALPHABET
 from shared.models import Draw, Order, Payment, Ticket
@@ -307,7 +308,7 @@ def main() -> None:
     args = parser.parse_args()
     tmp = tempfile.TemporaryDirectory()
     url = args.db or os.path.join(tmp.name, "bench.db")
-    shared_db.connect(url)
+    setup.connect(url)
     t0 = time.perf_counter()
     build_draw(args.tickets, args.orders)
     print(f"built {args.tickets:,} tickets, {args.orders:,} orders in {time.perf_counter() - t0:.1f} s ({url})")

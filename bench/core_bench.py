@@ -30,12 +30,14 @@ from datetime import timedelta
 from pathlib import Path
 
 from shared import db as shared_db
+from shared import setup
 from shared.booking import hold_tickets
 from shared.db import utcnow, write_tx
-from shared.draws import create_draw, validate_settings
+from shared.draws import validate_settings
 from shared.errors import LimitReached, TicketsTaken
 from shared.ids import new_reference, new_session_id
 from shared.models import Order, Ticket
+from shared.new_draw import create_draw
 from shared.payments import record_payment
 from shared.stats import reconcile
 
@@ -66,7 +68,7 @@ class Target:
         conn.close()
 
     def connect(self):
-        return shared_db.connect(self.url)
+        return setup.connect(self.url)
 
     def drop(self):
         shared_db.close()
@@ -80,7 +82,7 @@ def new_bench_draw(tickets: int, max_per_order: int):
     settings = validate_settings(
         name="Benchmark Mela",
         ticket_count=tickets,
-        price="10",
+        price_paise=1000,
         payee_vpa="organiser@okaxis",
         payee_name="Bench Stores",
         hold_minutes=10,

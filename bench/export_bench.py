@@ -71,11 +71,12 @@ def rss_mib() -> float:
 def build(db_path: str, tickets: int, paid_orders: int, seed: int = 7) -> dict:
     """Fill a fresh database: paid, pending, expired and cancelled orders and their payments."""
     from shared import db as shared_db
+    from shared import setup
     from shared.models import Draw, Order, Payment, Ticket
     from shared.winner_algorithm import commitment, new_seed
 
     rng = random.Random(seed)
-    shared_db.connect(db_path)
+    setup.connect(db_path)
     start = datetime(2025, 10, 1, 4, 30)
     secret = new_seed()
     numbers = list(range(1, tickets + 1))
@@ -248,10 +249,9 @@ def child(mode: str, db_path: str, out: str) -> None:
         return
     from openpyxl import Workbook
 
-    from shared import db as shared_db
-    from shared import export
+    from shared import export, setup
 
-    shared_db.connect(db_path)
+    setup.connect(db_path)
     now = datetime(2025, 11, 1, 12, 0)
     before, before_cpu = peak_mib(), cpu_seconds()
     started = time.perf_counter()

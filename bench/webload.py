@@ -206,12 +206,14 @@ def free_port() -> int:
 
 
 class WebServer:
-    """`python -m buyerweb` (the same command `luckydraw web` runs) as a subprocess."""
+    """`python -m buyerweb` (the same command `luckydraw web` runs) as a subprocess, or another
+    server command taking the same arguments (`legacy=True`: bench/legacy_web.py, the previous one)."""
 
-    def __init__(self, db_url: str, workers: int | None = None, env: dict | None = None):
+    def __init__(self, db_url: str, workers: int | None = None, env: dict | None = None, legacy: bool = False):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        args = [sys.executable, "-m", "buyerweb", "--db", db_url, "--host", "127.0.0.1", "--port", str(self.port)]
+        program = [str(ROOT / "bench" / "legacy_web.py")] if legacy else ["-m", "buyerweb"]
+        args = [sys.executable, *program, "--db", db_url, "--host", "127.0.0.1", "--port", str(self.port)]
         if workers:
             args += ["--workers", str(workers)]
         full_env = {**os.environ, "LUCKYDRAW_HOLD_LIMIT_IP": "off", "LUCKYDRAW_HOLD_LIMIT_MOBILE": "off", **(env or {})}
@@ -219,9 +221,14 @@ class WebServer:
         self.proc = subprocess.Popen(args, cwd=ROOT, env=full_env, stdout=subprocess.PIPE, stderr=self.log, text=True)
         self.banner = self.proc.stdout.readline().strip()
         if self.proc.poll() is not None or "http://" not in self.banner:
+            self.stop()
             self.log.seek(0)
             raise RuntimeError(f"server did not start: {self.banner}\n{self.log.read()}")
-        self._wait_ready()
+        try:
+            self._wait_ready()
+        except RuntimeError:
+            self.stop()
+            raise
 
     def _wait_ready(self):
         deadline = time.monotonic() + 15
@@ -236,6 +243,32 @@ class WebServer:
             time.sleep(0.1)
         raise RuntimeError("server never answered /healthz")
 
+    def pids(self) -> list[int]:
+        """The server's main process and every process below it."""
+        return [self.proc.pid, *descendants(self.proc.pid)]
+
+    def memory(self) -> dict:
+        """RSS and PSS (shared pages split between the processes sharing them) of the whole
+        web, in MiB, and how many processes it is."""
+        rss = pss = 0
+        pids = self.pids()
+        for pid in pids:
+            rss += _status_kib(pid, "VmRSS")
+            pss += _rollup_kib(pid, "Pss")
+        return {"rss_mib": rss / 1024, "pss_mib": pss / 1024, "processes": len(pids)}
+
+    def cpu_seconds(self) -> float:
+        """CPU time (user + system) used so far by the server's processes: per request, a figure
+        that other work on the machine disturbs far less than req/s."""
+        total = 0
+        for pid in self.pids():
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            total += int(fields[11]) + int(fields[12])
+        return total / os.sysconf("SC_CLK_TCK")
+
     def errors(self) -> str:
         self.log.seek(0)
         return self.log.read()
@@ -247,6 +280,66 @@ class WebServer:
         except subprocess.TimeoutExpired:
             self.proc.kill()
             self.proc.wait()
+
+
+def descendants(pid: int) -> list[int]:
+    parents = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    found, todo = [], [pid]
+    while todo:
+        for child in parents.get(todo.pop(), []):
+            found.append(child)
+            todo.append(child)
+    return found
+
+
+def _status_kib(pid: int, key: str) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith(key + ":"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def _rollup_kib(pid: int, key: str) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith(key + ":"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+class MemorySampler:
+    """The largest whole-web memory seen, sampled every 0.25 s while a load runs."""
+
+    def __init__(self, server: WebServer):
+        self.server = server
+        self.peak = {"rss_mib": 0.0, "pss_mib": 0.0, "processes": 0}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self):
+        while not self._stop.wait(0.25):
+            now = self.server.memory()
+            if now["rss_mib"] > self.peak["rss_mib"]:
+                self.peak = now
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join(2)
 
 
 def race(

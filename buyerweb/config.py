@@ -1,12 +1,13 @@
 """Settings of the buyer web that are not draw settings: rate limits, body limit, the signing
 secret, connection handling. Read from the environment, overridable by `create_app` arguments."""
 
+import ipaddress
 import os
 import re
 import secrets
 from dataclasses import dataclass, field, replace
 
-from .ratelimit import Limit
+from shared.ratelimit import Limit
 
 
 def parse_limit(text: str | None, default: Limit | None) -> Limit | None:
@@ -20,6 +21,23 @@ def parse_limit(text: str | None, default: Limit | None) -> Limit | None:
     if not match or int(match.group(1)) < 1 or int(match.group(2)) < 1:
         raise ValueError(f"rate limit must look like 60/60 (attempts/seconds) or 'off', not {text!r}")
     return Limit(int(match.group(1)), int(match.group(2)))
+
+
+LOOPBACK = ("127.0.0.0/8", "::1/128")
+
+
+def parse_proxies(text: str | None) -> tuple[str, ...]:
+    """'127.0.0.1, 10.0.0.0/8' → the networks, checked; empty → none."""
+    networks = []
+    for part in (text or "").replace(";", ",").split(","):
+        part = part.strip()
+        if not part:
+            continue
+        try:
+            networks.append(str(ipaddress.ip_network(part, strict=False)))
+        except ValueError:
+            raise ValueError(f"LUCKYDRAW_TRUSTED_PROXIES: {part!r} is not an IP address or network") from None
+    return tuple(networks)
 
 
 @dataclass(frozen=True)
@@ -36,7 +54,10 @@ class WebConfig:
     # True: one connection per thread, opened on first use and kept (fast). False: peewee's
     # per-request connect/close, as its Bottle example shows.
     keep_connections: bool = True
-    # Use the last X-Forwarded-For address as the client IP (only behind your own reverse proxy).
+    # Reverse proxies whose X-Forwarded-For / X-Forwarded-Proto are believed (addresses or networks,
+    # LUCKYDRAW_TRUSTED_PROXIES="127.0.0.1,::1"); LUCKYDRAW_TRUST_PROXY=1 means the loopback ones.
+    # From any other peer those headers are dropped, so nobody can claim another IP or HTTPS.
+    trusted_proxies: tuple[str, ...] = ()
     trust_proxy: bool = False
     timezone: str | None = None
 
@@ -49,6 +70,7 @@ class WebConfig:
             hold_limit_mobile=parse_limit(env.get("LUCKYDRAW_HOLD_LIMIT_MOBILE"), base.hold_limit_mobile),
             lookup_limit_ip=parse_limit(env.get("LUCKYDRAW_LOOKUP_LIMIT_IP"), base.lookup_limit_ip),
             trust_proxy=env.get("LUCKYDRAW_TRUST_PROXY", "") == "1",
+            trusted_proxies=parse_proxies(env.get("LUCKYDRAW_TRUSTED_PROXIES")),
             keep_connections=env.get("LUCKYDRAW_DB_PER_REQUEST", "") != "1",
             timezone=env.get("LUCKYDRAW_TIMEZONE") or None,
         )
@@ -57,6 +79,14 @@ class WebConfig:
         if env.get("LUCKYDRAW_SECRET"):
             values["secret"] = env["LUCKYDRAW_SECRET"].encode()
         values.update(overrides)
+        if isinstance(values.get("trusted_proxies"), str):
+            values["trusted_proxies"] = parse_proxies(values["trusted_proxies"])
         if isinstance(values.get("secret"), str):
             values["secret"] = values["secret"].encode()
         return replace(base, **values)
+
+    @property
+    def proxy_networks(self) -> tuple:
+        """The trusted proxies as ip_network objects (loopback too when trust_proxy is set)."""
+        names = self.trusted_proxies + (LOOPBACK if self.trust_proxy else ())
+        return tuple(ipaddress.ip_network(name, strict=False) for name in names)

@@ -6,13 +6,13 @@ At a sale opening most attempts are refusals (numbers just taken). Answering the
 with one SELECT, without queueing for the write lock, keeps the queue for buyers who can win.
 The look is only a shortcut: `hold_tickets` re-checks everything inside its transaction."""
 
-from shared import hold_sql
 from shared.booking import Hold, hold_tickets
-from shared.db import utcnow
 from shared.errors import InvalidInput, LuckyDrawError, SalesClosed, TicketsTaken
+from shared.reports import taken_numbers
+from shared.states import DrawState
 from shared.validation import clean_name, parse_mobile, parse_ticket_list
 
-from .security import client_ip
+from .http import client_ip
 
 
 class RateLimited(LuckyDrawError):
@@ -27,7 +27,7 @@ class RateLimited(LuckyDrawError):
 def check_ip_limit(ctx, limiter, what: str = "booking attempts") -> None:
     if limiter is None:
         return
-    wait = limiter.hit(client_ip(ctx.config.trust_proxy))
+    wait = limiter.hit(client_ip())
     if wait:
         raise RateLimited(f"Too many {what} from your connection. Please try again in {wait} s.", wait)
 
@@ -47,7 +47,7 @@ def place_hold(ctx, name, mobile, tickets, *, ip_checked: bool = False) -> Hold:
     draw = ctx.draws.get()
     if draw is not None:
         numbers = parse_ticket_list(list(tickets), draw.ticket_count, draw.max_per_order)
-        if draw.state != "open":
+        if draw.state != DrawState.OPEN:
             raise SalesClosed("Sales for this draw are closed.")
     else:
         numbers = list(tickets)
@@ -56,7 +56,7 @@ def place_hold(ctx, name, mobile, tickets, *, ip_checked: bool = False) -> Hold:
         if wait:
             raise RateLimited(f"Too many booking attempts for this mobile number. Please try again in {wait} s.", wait)
     if draw is not None:
-        taken = hold_sql.taken_numbers(draw.id, numbers, utcnow())[0]
+        taken = taken_numbers(draw.id, numbers)
         if taken:
             raise TicketsTaken(taken, draw.width)
     return hold_tickets(name, mobile_digits, numbers)

@@ -4,87 +4,43 @@ Every page works without JavaScript (forms post and redirect; the payment page r
 the script in static/app.js only makes them quicker and livelier. Forms carry a CSRF token."""
 
 import secrets
-from urllib.parse import parse_qs, urlencode
+from urllib.parse import urlencode
 
-from bottle import HTTPError, HTTPResponse, request, response
+from bottle import HTTPResponse, request, response
 
 from shared.booking import cancel_order, find_order, order_status
 from shared.db import utcnow
+from shared.draws import get_draw
 from shared.errors import Conflict, InvalidInput, LuckyDrawError, NotFound, TicketsTaken
-from shared.models import Draw, Order
+from shared.fields import ticket_list_text
 from shared.money import format_rupees, rupees
+from shared.reports import buyer_bookings
+from shared.states import DrawState, OrderState
 from shared.upi import qr_svg, upi_uri
 from shared.validation import SESSION_RE, clean_name, parse_mobile
 
-from .app import render
+from .context import WebContext
 from .holds import RateLimited, check_ip_limit, place_hold
+from .html import page
+from .http import Route, field, form_data, redirect
+from .i18n import gettext as _
 from .present import label, labels, local_iso, local_time, mask_mobile, seconds_left
 from .qrpng import qr_png
-from .security import (
-    BUYER_COOKIE,
-    LAST_ORDER_COOKIE,
-    csrf_ok,
-    csrf_token,
-    get_signed_cookie,
-    read_body,
-    set_signed_cookie,
-)
+from .security import BUYER_COOKIE, LAST_ORDER_COOKIE, csrf_ok, get_signed_cookie, set_signed_cookie
 
 BIG_DRAW = 1000  # from this many tickets on, the grid shows one range at a time
 RANGE_SIZE = 100
 MAX_RANGE_OPTIONS = 200
 BUYER_COOKIE_AGE = 7 * 24 * 3600
-STATE_WORDS = {"pending": "Waiting for payment", "paid": "Paid", "expired": "Expired", "cancelled": "Cancelled"}
+STATE_WORDS = {
+    OrderState.PENDING: "Waiting for payment",
+    OrderState.PAID: "Paid",
+    OrderState.EXPIRED: "Expired",
+    OrderState.CANCELLED: "Cancelled",
+}
 
 
 # ----------------------------------------------------------------------------------------- helpers
-
-
-def page(ctx, _view: str, status: int = 200, headers: dict | None = None, **values) -> str:
-    values.setdefault("draw", ctx.draws.get())
-    values.setdefault("title", None)
-    values.setdefault("message", None)
-    values.setdefault("message_kind", "error")
-    body = render(ctx, _view, csrf=csrf_token(ctx.config.secret), **values)
-    response.status = status
-    response.content_type = "text/html; charset=utf-8"
-    response.set_header("Cache-Control", "no-store")
-    for key, value in (headers or {}).items():
-        response.set_header(key, value)
-    return body
-
-
-def render_error_html(ctx, status: int, message: str) -> str:
-    try:
-        draw = ctx.draws.get()
-    except Exception:  # noqa: BLE001 - the error page must render even when the database is down
-        draw = None
-    return render(
-        ctx, "error.tpl", draw=draw, title="Sorry", status=status, message=message, message_kind="error", csrf=""
-    )
-
-
-def error_page(ctx, status: int, message: str, headers: dict | None = None) -> HTTPResponse:
-    result = HTTPResponse(render_error_html(ctx, status, message), status=status, **(headers or {}))
-    result.content_type = "text/html; charset=utf-8"
-    result.set_header("Cache-Control", "no-store")
-    return result
-
-
-def form_data(ctx) -> dict[str, list[str]]:
-    ctype = (request.environ.get("CONTENT_TYPE") or "").split(";")[0].strip().lower()
-    body = read_body(ctx.config.max_body)
-    if ctype != "application/x-www-form-urlencoded":
-        raise HTTPError(415, "Send the form as application/x-www-form-urlencoded.")
-    try:
-        return parse_qs(body.decode("utf-8"), keep_blank_values=True, max_num_fields=2000)
-    except (UnicodeDecodeError, ValueError):
-        raise HTTPError(400, "The form could not be read.") from None
-
-
-def field(form: dict, name: str, default: str = "") -> str:
-    values = form.get(name)
-    return values[0] if values else default
 
 
 def buyer(ctx) -> dict | None:
@@ -115,18 +71,8 @@ def parse_numbers(values, draw) -> list[int]:
     return numbers
 
 
-def redirect(path: str, code: int = 303):
-    """A relative Location (no Host header in it), keeping cookies set so far."""
-    result = response.copy(cls=HTTPResponse)
-    result.status = code
-    result.body = ""
-    result.set_header("Location", path)
-    result.set_header("Cache-Control", "no-store")
-    raise result
-
-
 def sales_open(draw) -> bool:
-    return draw is not None and draw.state == "open"
+    return draw is not None and draw.state == DrawState.OPEN
 
 
 def session_or_404(session_id: str) -> str:
@@ -152,6 +98,7 @@ def grid_cells(draw, states: str, lo: int, hi: int, selected: set[int]) -> str:
     """The visible tickets as checkboxes in labels (built here, not in the template: 1,000 cells)."""
     width = draw.width
     out = []
+    words = {"2": ("sold", _("sold")), "1": ("held", _("on hold"))}
     for number in range(lo, hi + 1):
         text = str(number).zfill(width)
         state = states[number - 1] if number - 1 < len(states) else "0"
@@ -162,8 +109,7 @@ def grid_cells(draw, states: str, lo: int, hi: int, selected: set[int]) -> str:
                 f"<span>{text}</span></label>"
             )
         else:
-            word = "sold" if state == "2" else "on hold"
-            kind = "sold" if state == "2" else "held"
+            kind, word = words.get(state, words["1"])
             out.append(
                 f'<label class="t {kind}" id="t{number}"><input type="checkbox" name="t" value="{number}" '
                 f'disabled><span>{text}<i class="vh"> {word}</i></span></label>'
@@ -237,364 +183,371 @@ def lucky_dip(ctx, draw, selected: list[int], count: int) -> list[int]:
 # ------------------------------------------------------------------------------------------ routes
 
 
-def install(app, ctx):  # noqa: C901 - one small function per route
-    secret = ctx.config.secret
+def home(ctx: WebContext):
+    draw = ctx.draws.get()
+    who = buyer(ctx) or {}
+    waiting = None
+    last = request.get_cookie(LAST_ORDER_COOKIE) or ""
+    if SESSION_RE.match(last):
+        try:
+            status = order_status(last)
+            if status.state == "pending":
+                waiting = status
+        except NotFound:
+            pass
+    errors = {}
+    if request.query.get("details") and not who:
+        errors["form"] = (
+            "Please enter your details first. (If you did, your browser may be blocking cookies "
+            "for this site: they are needed to remember you between pages.)"
+        )
+    public = ctx.results.commitment(draw) if draw else None
+    return page(
+        ctx,
+        "details.tpl",
+        title=draw.name if draw else "Lucky Draw",
+        draw=draw,
+        name=who.get("n", ""),
+        mobile=who.get("m", ""),
+        errors=errors,
+        waiting=waiting,
+        open=sales_open(draw),
+        free=ctx.availability.get(draw)["free"] if draw else 0,
+        price=format_rupees(draw.price_paise) if draw else "",
+        public=public,
+        announced_at=local_iso(public["announced_at"], ctx.zone) if public else "",
+    )
 
-    @app.get("/")
-    def home():
-        draw = ctx.draws.get()
-        who = buyer(ctx) or {}
-        waiting = None
-        last = request.get_cookie(LAST_ORDER_COOKIE) or ""
-        if SESSION_RE.match(last):
-            try:
-                status = order_status(last)
-                if status.state == "pending":
-                    waiting = status
-            except NotFound:
-                pass
-        errors = {}
-        if request.query.get("details") and not who:
-            errors["form"] = (
-                "Please enter your details first. (If you did, your browser may be blocking cookies "
-                "for this site: they are needed to remember you between pages.)"
-            )
-        public = ctx.results.commitment(draw) if draw else None
+
+def start(ctx: WebContext):
+    form = form_data(ctx)
+    draw = ctx.draws.get()
+    name, mobile = field(form, "name"), field(form, "mobile")
+    errors = {}
+    if not csrf_ok(ctx.config.secret, field(form, "csrf")):
+        errors["form"] = "This form was open for too long. Please check your details and press the button again."
+    try:
+        name = clean_name(name, "Name")
+    except InvalidInput as exc:
+        errors["name"] = exc.message
+    try:
+        mobile = parse_mobile(mobile)
+    except InvalidInput as exc:
+        errors["mobile"] = exc.message
+    if errors or not sales_open(draw):
         return page(
             ctx,
             "details.tpl",
-            title=draw.name if draw else "Lucky Draw",
+            status=403 if "form" in errors else 422 if errors else 409,
+            title="Your details",
             draw=draw,
-            name=who.get("n", ""),
-            mobile=who.get("m", ""),
+            name=name,
+            mobile=mobile,
             errors=errors,
-            waiting=waiting,
+            waiting=None,
             open=sales_open(draw),
             free=ctx.availability.get(draw)["free"] if draw else 0,
             price=format_rupees(draw.price_paise) if draw else "",
-            public=public,
-            announced_at=local_iso(public["announced_at"], ctx.zone) if public else "",
         )
+    set_signed_cookie(ctx.config.secret, BUYER_COOKIE, {"n": name, "m": mobile}, BUYER_COOKIE_AGE)
+    redirect("/pick", 303)
 
-    @app.post("/start")
-    def start():
-        form = form_data(ctx)
-        draw = ctx.draws.get()
-        name, mobile = field(form, "name"), field(form, "mobile")
-        errors = {}
-        if not csrf_ok(secret, field(form, "csrf")):
-            errors["form"] = "This form was open for too long. Please check your details and press the button again."
-        try:
-            name = clean_name(name, "Name")
-        except InvalidInput as exc:
-            errors["name"] = exc.message
-        try:
-            mobile = parse_mobile(mobile)
-        except InvalidInput as exc:
-            errors["mobile"] = exc.message
-        if errors or not sales_open(draw):
-            return page(
-                ctx,
-                "details.tpl",
-                status=403 if "form" in errors else 422 if errors else 409,
-                title="Your details",
-                draw=draw,
-                name=name,
-                mobile=mobile,
-                errors=errors,
-                waiting=None,
-                open=sales_open(draw),
-                free=ctx.availability.get(draw)["free"] if draw else 0,
-                price=format_rupees(draw.price_paise) if draw else "",
-            )
-        set_signed_cookie(secret, BUYER_COOKIE, {"n": name, "m": mobile}, BUYER_COOKIE_AGE)
-        redirect("/pick", 303)
 
-    @app.get("/pick")
-    def pick():
-        draw = ctx.draws.get()
-        who = buyer(ctx)
-        if draw is None or not sales_open(draw):
-            redirect("/", 303)
-        if who is None:
-            redirect("/?details=1", 303)
-        query = request.query
-        try:
-            selected = parse_numbers([query.get("sel", "")], draw)
-        except InvalidInput:
-            selected = []
-        try:
-            range_index = int(query.get("r", "0"))
-        except ValueError:
-            range_index = 0
-        message, kind = None, "info"
-        if query.get("dipped"):
-            message = "Lucky dip picked your numbers. Tap any to change them."
+def pick(ctx: WebContext):
+    draw = ctx.draws.get()
+    who = buyer(ctx)
+    if draw is None or not sales_open(draw):
+        redirect("/", 303)
+    if who is None:
+        redirect("/?details=1", 303)
+    query = request.query
+    try:
+        selected = parse_numbers([query.get("sel", "")], draw)
+    except InvalidInput:
+        selected = []
+    try:
+        range_index = int(query.get("r", "0"))
+    except ValueError:
+        range_index = 0
+    message, kind = None, "info"
+    if query.get("dipped"):
+        message = "Lucky dip picked your numbers. Tap any to change them."
+    return pick_page(
+        ctx, draw, who, selected, range_index, message=message, message_kind=kind, focus=query.get("focus")
+    )
+
+
+def pick_post(ctx: WebContext):
+    form = form_data(ctx)
+    draw = ctx.draws.get()
+    who = buyer(ctx)
+    if draw is None or who is None:
+        redirect("/", 303)
+    action = field(form, "action", "hold")
+    try:
+        range_index = int(field(form, "r", "0"))
+    except ValueError:
+        range_index = 0
+    try:
+        selected = parse_numbers(form.get("t", []), draw)
+    except InvalidInput as exc:
+        return pick_page(ctx, draw, who, [], range_index, message=exc.message, status=422)
+    if not csrf_ok(ctx.config.secret, field(form, "csrf")):
         return pick_page(
-            ctx, draw, who, selected, range_index, message=message, message_kind=kind, focus=query.get("focus")
+            ctx,
+            draw,
+            who,
+            selected,
+            range_index,
+            status=403,
+            message="This page was open for too long. Please check your numbers and press the button again.",
         )
+    if action == "hold":
+        return hold_from_form(ctx, draw, who, selected, range_index)
+    try:
+        target = move_in_grid(ctx, draw, form, action, selected, range_index)
+    except InvalidInput as exc:
+        return pick_page(ctx, draw, who, selected, range_index, message=exc.message, status=422)
+    redirect(target, 303)
 
-    @app.post("/pick")
-    def pick_post():
-        form = form_data(ctx)
-        draw = ctx.draws.get()
-        who = buyer(ctx)
-        if draw is None or who is None:
-            redirect("/", 303)
-        action = field(form, "action", "hold")
+
+def move_in_grid(ctx, draw, form, action: str, selected: list[int], range_index: int) -> str:
+    """Where the grid goes for a button that is not "hold": another range, a jump to a number, or a
+    lucky dip added to the selection (the address of the grid page to show)."""
+    params = {"sel": ",".join(map(str, selected))}
+    focus = None
+    if action in ("prev", "next"):
+        range_index += -1 if action == "prev" else 1
+    elif action == "range":
         try:
-            range_index = int(field(form, "r", "0"))
+            range_index = int(field(form, "range", "0"))
         except ValueError:
-            range_index = 0
+            pass
+    elif action == "jump":
+        number = parse_numbers([field(form, "jump")], draw)
+        if number:
+            range_index = range_of(draw, number[0])
+            focus = number[0]
+    elif action == "dip":
         try:
-            selected = parse_numbers(form.get("t", []), draw)
-        except InvalidInput as exc:
-            return pick_page(ctx, draw, who, [], range_index, message=exc.message, status=422)
-        if not csrf_ok(secret, field(form, "csrf")):
-            return pick_page(
-                ctx,
-                draw,
-                who,
-                selected,
-                range_index,
-                status=403,
-                message="This page was open for too long. Please check your numbers and press the button again.",
-            )
-        if action == "hold":
-            return hold_from_form(ctx, draw, who, selected, range_index)
-        params = {"sel": ",".join(map(str, selected))}
-        focus = None
-        if action in ("prev", "next"):
-            range_index += -1 if action == "prev" else 1
-        elif action == "range":
-            try:
-                range_index = int(field(form, "range", "0"))
-            except ValueError:
-                pass
-        elif action == "jump":
-            try:
-                number = parse_numbers([field(form, "jump")], draw)
-            except InvalidInput as exc:
-                return pick_page(ctx, draw, who, selected, range_index, message=exc.message, status=422)
-            if number:
-                range_index = range_of(draw, number[0])
-                focus = number[0]
-        elif action == "dip":
-            try:
-                count = max(1, min(int(field(form, "dip", "1")), draw.max_per_order))
-            except ValueError:
-                count = 1
-            picks = lucky_dip(ctx, draw, selected, count)
-            if picks:
-                selected = sorted(set(selected) | set(picks))
-                range_index = range_of(draw, picks[0])
-                params["sel"] = ",".join(map(str, selected))
-                params["dipped"] = "1"
-        params["r"] = str(max(0, range_index))
-        if focus:
-            params["focus"] = str(focus)
-        redirect("/pick?" + urlencode(params) + (f"#t{focus}" if focus else ""), 303)
+            count = max(1, min(int(field(form, "dip", "1")), draw.max_per_order))
+        except ValueError:
+            count = 1
+        picks = lucky_dip(ctx, draw, selected, count)
+        if picks:
+            selected = sorted(set(selected) | set(picks))
+            range_index = range_of(draw, picks[0])
+            params["sel"] = ",".join(map(str, selected))
+            params["dipped"] = "1"
+    params["r"] = str(max(0, range_index))
+    if focus:
+        params["focus"] = str(focus)
+    return "/pick?" + urlencode(params) + (f"#t{focus}" if focus else "")
 
-    def hold_from_form(ctx, draw, who, selected, range_index):
-        try:
-            hold = place_hold(ctx, who["n"], who["m"], selected)
-        except TicketsTaken as exc:
-            ctx.availability.clear()  # it was stale: show what is taken now
-            rest = [n for n in selected if n not in exc.taken]
-            return pick_page(ctx, draw, who, rest, range_index, message=exc.message, status=409)
-        except RateLimited as exc:
-            return pick_page(
-                ctx,
-                draw,
-                who,
-                selected,
-                range_index,
-                message=exc.message,
-                status=429,
-                headers={"Retry-After": str(exc.retry_after)},
-            )
-        except LuckyDrawError as exc:
-            return pick_page(ctx, draw, who, selected, range_index, message=exc.message, status=exc.status)
-        ctx.availability.clear()
-        response.set_cookie(
-            LAST_ORDER_COOKIE, hold.session_id, path="/", httponly=True, samesite="lax", max_age=24 * 3600
+
+def hold_from_form(ctx, draw, who, selected, range_index):
+    try:
+        hold = place_hold(ctx, who["n"], who["m"], selected)
+    except TicketsTaken as exc:
+        ctx.availability.clear()  # it was stale: show what is taken now
+        rest = [n for n in selected if n not in exc.taken]
+        return pick_page(ctx, draw, who, rest, range_index, message=exc.message, status=409)
+    except RateLimited as exc:
+        return pick_page(
+            ctx,
+            draw,
+            who,
+            selected,
+            range_index,
+            message=exc.message,
+            status=429,
+            headers={"Retry-After": str(exc.retry_after)},
         )
-        redirect(f"/pay/{hold.session_id}", 303)
+    except LuckyDrawError as exc:
+        return pick_page(ctx, draw, who, selected, range_index, message=exc.message, status=exc.status)
+    ctx.availability.clear()
+    response.set_cookie(LAST_ORDER_COOKIE, hold.session_id, path="/", httponly=True, samesite="lax", max_age=24 * 3600)
+    redirect(f"/pay/{hold.session_id}", 303)
 
-    @app.get("/pay/<session_id>")
-    def pay(session_id):
-        session_or_404(session_id)
-        order = find_order(session_id)
-        status = order_status(session_id)
-        if status.state == "paid":
-            redirect(f"/done/{session_id}", 303)
-        draw = Draw.get_by_id(order.draw_id)
-        numbers = labels(status.tickets, draw.width)
-        if status.state != "pending":
-            return page(
-                ctx,
-                "expired.tpl",
-                title="Booking expired",
-                draw=draw,
-                order=order,
-                state=status.state,
-                numbers=numbers,
-                amount=format_rupees(order.payable_paise),
-                restart=f"/pick?{urlencode({'sel': ','.join(map(str, status.tickets))})}",
-                open=sales_open(draw),
-            )
-        uri = upi_uri(draw.payee_vpa, draw.payee_name, order.payable_paise, order.reference)
-        now = utcnow()
+
+def pay(ctx: WebContext, session_id: str):
+    session_or_404(session_id)
+    order = find_order(session_id)
+    status = order_status(session_id)
+    if status.state == "paid":
+        redirect(f"/done/{session_id}", 303)
+    draw = get_draw(order.draw_id)
+    numbers = labels(status.tickets, draw.width)
+    if status.state != "pending":
         return page(
             ctx,
-            "pay.tpl",
-            title="Pay to confirm",
+            "expired.tpl",
+            title="Booking expired",
             draw=draw,
             order=order,
+            state=status.state,
             numbers=numbers,
             amount=format_rupees(order.payable_paise),
-            amount_plain=rupees(order.payable_paise),
-            base=format_rupees(order.base_paise),
-            offset=order.payable_paise - order.base_paise,
-            qr=qr_svg(uri),
-            upi=uri,
-            seconds=seconds_left(order.expires_at, now),
-            ends=local_time(order.expires_at, ctx.zone, "%I:%M %p"),
+            restart=f"/pick?{urlencode({'sel': ','.join(map(str, status.tickets))})}",
+            open=sales_open(draw),
         )
+    uri = upi_uri(draw.payee_vpa, draw.payee_name, order.payable_paise, order.reference)
+    now = utcnow()
+    return page(
+        ctx,
+        "pay.tpl",
+        title="Pay to confirm",
+        draw=draw,
+        order=order,
+        numbers=numbers,
+        amount=format_rupees(order.payable_paise),
+        amount_plain=rupees(order.payable_paise),
+        base=format_rupees(order.base_paise),
+        offset=order.payable_paise - order.base_paise,
+        qr=qr_svg(uri),
+        upi=uri,
+        seconds=seconds_left(order.expires_at, now),
+        ends=local_time(order.expires_at, ctx.zone, "%I:%M %p"),
+    )
 
-    @app.get("/pay/<session_id>/qr.png")
-    def pay_qr(session_id):
-        session_or_404(session_id)
-        order = find_order(session_id)
-        if order_status(session_id).state != "pending":
-            raise NotFound("This booking is no longer waiting for payment.")
-        draw = Draw.get_by_id(order.draw_id)
-        data = qr_png(upi_uri(draw.payee_vpa, draw.payee_name, order.payable_paise, order.reference))
-        result = HTTPResponse(data, status=200)
-        result.content_type = "image/png"
-        result.set_header("Content-Disposition", f'attachment; filename="lucky-draw-{order.reference}.png"')
-        result.set_header("Cache-Control", "private, max-age=600")
-        return result
 
-    @app.post("/pay/<session_id>/cancel")
-    def pay_cancel(session_id):
-        session_or_404(session_id)
-        form = form_data(ctx)
-        if not csrf_ok(secret, field(form, "csrf")):
-            redirect(f"/pay/{session_id}", 303)
+def pay_qr(ctx: WebContext, session_id: str):
+    session_or_404(session_id)
+    order = find_order(session_id)
+    if order_status(session_id).state != "pending":
+        raise NotFound("This booking is no longer waiting for payment.")
+    draw = get_draw(order.draw_id)
+    data = qr_png(upi_uri(draw.payee_vpa, draw.payee_name, order.payable_paise, order.reference))
+    result = HTTPResponse(data, status=200)
+    result.content_type = "image/png"
+    result.set_header("Content-Disposition", f'attachment; filename="lucky-draw-{order.reference}.png"')
+    result.set_header("Cache-Control", "private, max-age=600")
+    return result
+
+
+def pay_cancel(ctx: WebContext, session_id: str):
+    session_or_404(session_id)
+    form = form_data(ctx)
+    if not csrf_ok(ctx.config.secret, field(form, "csrf")):
+        redirect(f"/pay/{session_id}", 303)
+    try:
+        order = cancel_order(session_id, reason="buyer started again")
+    except Conflict:  # already paid, expired or cancelled: the page says which
+        redirect(f"/pay/{session_id}", 303)
+    ctx.availability.clear()
+    redirect("/pick?" + urlencode({"sel": ticket_list_text(order.tickets)}), 303)
+
+
+def done(ctx: WebContext, session_id: str):
+    session_or_404(session_id)
+    order = find_order(session_id)
+    if order.state != "paid":
+        redirect(f"/pay/{session_id}", 303)
+    draw = get_draw(order.draw_id)
+    return page(
+        ctx,
+        "done.tpl",
+        title="Booking confirmed",
+        draw=draw,
+        order=order,
+        numbers=[label(n, draw.width) for n in order.numbers],
+        amount=format_rupees(order.payable_paise),
+        paid_at=local_time(order.paid_at, ctx.zone),
+        booked_at=local_time(order.created_at, ctx.zone),
+        mobile=mask_mobile(order.mobile),
+    )
+
+
+def mine(ctx: WebContext):
+    return page(ctx, "mine.tpl", title="My tickets", mobile="", reference="", orders=None, errors={})
+
+
+def mine_post(ctx: WebContext):
+    form = form_data(ctx)
+    mobile, reference = field(form, "mobile"), field(form, "reference")
+    errors = {}
+    status = 200
+    if not csrf_ok(ctx.config.secret, field(form, "csrf")):
+        errors["form"] = "This form was open for too long. Please press the button again."
+        status = 403
+    else:
         try:
-            order = cancel_order(session_id, reason="buyer started again")
-        except Conflict:  # already paid, expired or cancelled: the page says which
-            redirect(f"/pay/{session_id}", 303)
-        ctx.availability.clear()
-        redirect("/pick?" + urlencode({"sel": order.tickets}), 303)
-
-    @app.get("/done/<session_id>")
-    def done(session_id):
-        session_or_404(session_id)
-        order = find_order(session_id)
-        if order.state != "paid":
-            redirect(f"/pay/{session_id}", 303)
-        draw = Draw.get_by_id(order.draw_id)
-        return page(
-            ctx,
-            "done.tpl",
-            title="Booking confirmed",
-            draw=draw,
-            order=order,
-            numbers=[label(n, draw.width) for n in order.numbers],
-            amount=format_rupees(order.payable_paise),
-            paid_at=local_time(order.paid_at, ctx.zone),
-            booked_at=local_time(order.created_at, ctx.zone),
-            mobile=mask_mobile(order.mobile),
-        )
-
-    @app.get("/mine")
-    def mine():
-        return page(ctx, "mine.tpl", title="My tickets", mobile="", reference="", orders=None, errors={})
-
-    @app.post("/mine")
-    def mine_post():
-        form = form_data(ctx)
-        mobile, reference = field(form, "mobile"), field(form, "reference")
-        errors = {}
-        status = 200
-        if not csrf_ok(secret, field(form, "csrf")):
-            errors["form"] = "This form was open for too long. Please press the button again."
-            status = 403
-        else:
-            try:
-                check_ip_limit(ctx, ctx.lookup_ip, "look-ups")
-            except RateLimited as exc:
-                return page(
-                    ctx,
-                    "mine.tpl",
-                    status=429,
-                    headers={"Retry-After": str(exc.retry_after)},
-                    title="My tickets",
-                    mobile=mobile,
-                    reference=reference,
-                    orders=None,
-                    errors={"form": exc.message},
-                )
-        try:
-            mobile = parse_mobile(mobile)
-        except InvalidInput as exc:
-            errors["mobile"] = exc.message
-        if not reference.strip():
-            errors["reference"] = "Please enter the reference from your booking, like LD-7K3Q2P."
-        if errors and status == 200:
-            status = 422
-        orders = None
-        if not errors:
-            try:
-                found = find_order(reference)
-                if found.mobile != mobile or SESSION_RE.match(reference.strip()):
-                    raise NotFound("")
-            except NotFound:
-                errors["form"] = (
-                    "No booking matches that mobile number and reference. Check both; the reference "
-                    "looks like LD-7K3Q2P."
-                )
-                status = 404
-            else:
-                orders = buyer_orders(found, mobile)
-        return page(
-            ctx,
-            "mine.tpl",
-            status=status,
-            title="My tickets",
-            mobile=mobile,
-            reference=reference,
-            orders=orders,
-            errors=errors,
-        )
-
-    def buyer_orders(found, mobile) -> list[dict]:
-        """That buyer's bookings in the same draw (read only), newest first."""
-        draw = Draw.get_by_id(found.draw_id)
-        rows = (
-            Order.select()
-            .where((Order.draw == found.draw_id) & (Order.mobile == mobile))
-            .order_by(Order.created_at.desc())
-            .limit(50)
-        )
-        now = utcnow()
-        result = []
-        for order in rows:
-            state = order.state
-            if state == "pending" and order.expires_at <= now:
-                state = "expired"
-            result.append(
-                {
-                    "reference": order.reference,
-                    "numbers": labels(order.numbers, draw.width),
-                    "amount": format_rupees(order.payable_paise),
-                    "state": state,
-                    "state_word": STATE_WORDS.get(state, state),
-                    "when": local_time(order.created_at, ctx.zone),
-                    "session_id": order.session_id,
-                    "draw": draw.name,
-                }
+            check_ip_limit(ctx, ctx.lookup_ip, "look-ups")
+        except RateLimited as exc:
+            return page(
+                ctx,
+                "mine.tpl",
+                status=429,
+                headers={"Retry-After": str(exc.retry_after)},
+                title="My tickets",
+                mobile=mobile,
+                reference=reference,
+                orders=None,
+                errors={"form": exc.message},
             )
-        return result
+    try:
+        mobile = parse_mobile(mobile)
+    except InvalidInput as exc:
+        errors["mobile"] = exc.message
+    if not reference.strip():
+        errors["reference"] = "Please enter the reference from your booking, like LD-7K3Q2P."
+    if errors and status == 200:
+        status = 422
+    orders = None
+    if not errors:
+        try:
+            found = find_order(reference)
+            if found.mobile != mobile or SESSION_RE.match(reference.strip()):
+                raise NotFound("")
+        except NotFound:
+            errors["form"] = (
+                "No booking matches that mobile number and reference. Check both; the reference looks like LD-7K3Q2P."
+            )
+            status = 404
+        else:
+            orders = buyer_orders(ctx, found, mobile)
+    return page(
+        ctx,
+        "mine.tpl",
+        status=status,
+        title="My tickets",
+        mobile=mobile,
+        reference=reference,
+        orders=orders,
+        errors=errors,
+    )
+
+
+def buyer_orders(ctx: WebContext, found, mobile) -> list[dict]:
+    """That buyer's bookings in the same draw (read only), newest first."""
+    draw = get_draw(found.draw_id)
+    result = []
+    for order in buyer_bookings(found.draw_id, mobile):
+        state = order.state
+        result.append(
+            {
+                "reference": order.reference,
+                "numbers": labels(order.tickets, draw.width),
+                "amount": format_rupees(order.payable_paise),
+                "state": state,
+                "state_word": STATE_WORDS.get(state, state),
+                "when": local_time(order.created_at, ctx.zone),
+                "session_id": order.session_id,
+                "draw": draw.name,
+            }
+        )
+    return result
+
+
+ROUTES = (
+    Route("home", "GET", "/", home),
+    Route("start", "POST", "/start", start),
+    Route("pick", "GET", "/pick", pick),
+    Route("pick_post", "POST", "/pick", pick_post),
+    Route("pay", "GET", "/pay/<session_id>", pay),
+    Route("pay_qr", "GET", "/pay/<session_id>/qr.png", pay_qr),
+    Route("pay_cancel", "POST", "/pay/<session_id>/cancel", pay_cancel),
+    Route("done", "GET", "/done/<session_id>", done),
+    Route("mine", "GET", "/mine", mine),
+    Route("mine_post", "POST", "/mine", mine_post),
+)

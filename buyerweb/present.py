@@ -1,34 +1,14 @@
-"""How things look to a buyer: rupees, local times, zero-padded numbers, and the current draw
-(cached for a second per process, since every page shows it)."""
+"""How things look to a buyer: local times (month names in the buyer's language), zero-padded
+ticket numbers, masked mobiles."""
 
-import threading
-import time
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
-from shared.draws import current_draw
+from babel.dates import format_datetime
 
-DRAW_CACHE_SECONDS = 1.0
+from .i18n import babel_locale
 
-
-class DrawCache:
-    def __init__(self):
-        self._draw = None
-        self._at = -1e9
-        self._lock = threading.Lock()
-
-    def get(self):
-        """The current draw, or None when there is none yet; at most a second old."""
-        now = time.monotonic()
-        if now - self._at < DRAW_CACHE_SECONDS:
-            return self._draw
-        draw = current_draw(required=False)
-        with self._lock:
-            self._draw, self._at = draw, now
-        return draw
-
-    def clear(self):
-        self._at = -1e9
+BABEL_FORMATS = {"%d %b %Y, %I:%M %p": "d MMM y, h:mm a", "%I:%M %p": "h:mm a"}
 
 
 def local_zone(name: str | None):
@@ -40,6 +20,9 @@ def local_time(dt: datetime | None, zone=None, fmt: str = "%d %b %Y, %I:%M %p") 
     if dt is None:
         return ""
     aware = dt.replace(tzinfo=timezone.utc).astimezone(zone)
+    locale = babel_locale()
+    if locale != "en" and fmt in BABEL_FORMATS:  # month names and am/pm in the buyer's language
+        return format_datetime(aware, BABEL_FORMATS[fmt], locale=locale)
     text = aware.strftime(fmt)
     return text.replace(" 0", " ").replace("AM", "am").replace("PM", "pm")
 

@@ -8,95 +8,19 @@ the files a checker needs; GET /verify_draw.py is the standalone checker (buyerw
 shipped inside the package, so an installed web serves it too).
 
 The web never draws: it shows what `shared.winner_draw` published. A published document changes only
-by a redraw (a new drawing), so it is kept in process memory keyed by the number of drawings."""
-
-import hashlib
-import json
-import threading
-import time
-from dataclasses import dataclass
+by a redraw (a new drawing), so the context's ResultsCache keeps it keyed by the number of drawings."""
 
 from bottle import HTTPResponse, request
 
-from shared import winner_draw
 from shared.errors import NotFound
-from shared.models_winners import Drawing
-from shared.winner_algorithm import check_commitment
 
-from .app import STATIC
-from .pages import page
+from .context import WebContext
+from .html import page
+from .http import Route
 from .present import local_iso
 
-COMMITMENT_CACHE_SECONDS = 1.0
 SCRIPT = "verify_draw.py"
 NOT_DRAWN = "The winners have not been drawn yet."
-
-
-@dataclass(frozen=True)
-class Published:
-    """One draw's published results, ready to serve."""
-
-    doc: dict
-    text: str  # the results file, exactly as offered for download
-    sold_text: str  # the sold list exactly as hashed (one number a line)
-    etag: str
-    commitment_ok: bool  # SHA-256(revealed seed) is the commitment published before sales
-
-    @property
-    def drawings(self) -> int:
-        return len(self.doc["drawings"])
-
-
-class ResultsCache:
-    """The public commitment of the current draw (at most a second old, like the draw itself) and,
-    once drawn, its results (kept until a redraw adds a drawing)."""
-
-    def __init__(self):
-        self._public: dict[int, tuple[float, str, dict]] = {}
-        self._published: dict[int, tuple[str, Published]] = {}
-        self._lock = threading.Lock()
-
-    def commitment(self, draw) -> dict:
-        now = time.monotonic()
-        hit = self._public.get(draw.id)
-        if hit and hit[1] == draw.seed_hash and now - hit[0] < COMMITMENT_CACHE_SECONDS:
-            return hit[2]
-        value = winner_draw.public_commitment(draw.id)
-        self._public[draw.id] = (now, draw.seed_hash, value)
-        return value
-
-    def published(self, draw) -> Published | None:
-        """The results of `draw`, or None before its first drawing (one COUNT when cached)."""
-        if draw.state == "open":
-            return None
-        count = Drawing.select().where(Drawing.draw == draw.id).count()
-        if not count:
-            return None
-        hit = self._published.get(draw.id)
-        if hit and hit[0] == draw.seed_hash and hit[1].drawings >= count:
-            return hit[1]
-        with self._lock:  # at the moment of the draw many look at once: build it once
-            hit = self._published.get(draw.id)
-            if hit and hit[0] == draw.seed_hash and hit[1].drawings >= count:
-                return hit[1]
-            text = winner_draw.results_json(draw.id)
-            sold_text = winner_draw.sold_list_text(draw.id)
-            if text is None or sold_text is None:
-                return None
-            doc = json.loads(text)
-            value = Published(
-                doc=doc,
-                text=text,
-                sold_text=sold_text,
-                etag='"' + hashlib.sha256(text.encode("utf-8")).hexdigest()[:24] + '"',
-                commitment_ok=check_commitment(doc["seed"], draw.seed_hash),
-            )
-            self._published[draw.id] = (draw.seed_hash, value)
-            return value
-
-    def clear(self) -> None:
-        self._public.clear()
-        self._published.clear()
 
 
 def file_name(draw_id: int) -> str:
@@ -156,57 +80,60 @@ def _text(body: str | bytes, content_type: str, **headers) -> HTTPResponse:
     return result
 
 
-def install(app, ctx):
-    ctx.results = ResultsCache()
-    script_path = STATIC / SCRIPT
-    script = script_path.read_bytes() if script_path.is_file() else None
+def drawn(ctx: WebContext):
+    draw = ctx.draws.get()
+    if draw is None:
+        raise NotFound("There is no draw yet.")
+    published = ctx.results.published(draw)
+    if published is None:
+        raise NotFound(NOT_DRAWN)
+    return draw, published
 
-    def drawn():
-        draw = ctx.draws.get()
-        if draw is None:
-            raise NotFound("There is no draw yet.")
-        published = ctx.results.published(draw)
-        if published is None:
-            raise NotFound(NOT_DRAWN)
-        return draw, published
 
-    @app.get("/results")
-    def results_page():
-        draw = ctx.draws.get()
-        values = results_values(ctx, draw)
-        title = "Winners" if values["pub"] else "The winner draw"
-        return page(ctx, "results.tpl", title=title, draw=draw, **values)
+def results_page(ctx: WebContext):
+    draw = ctx.draws.get()
+    values = results_values(ctx, draw)
+    title = "Winners" if values["pub"] else "The winner draw"
+    return page(ctx, "results.tpl", title=title, draw=draw, **values)
 
-    @app.get("/results.json")
-    def results_file():
-        draw, published = drawn()
-        if published.etag in request.headers.get("If-None-Match", ""):
-            return HTTPResponse(status=304, ETag=published.etag, Cache_Control="no-cache")
-        return _text(
-            published.text,
-            "application/json; charset=utf-8",
-            ETag=published.etag,
-            Cache_Control="no-cache",
-            Content_Disposition=f'attachment; filename="{file_name(draw.id)}"',
-        )
 
-    @app.get("/results/sold.txt")
-    def sold_file():
-        draw, published = drawn()
-        return _text(
-            published.sold_text,
-            "text/plain; charset=us-ascii",
-            Cache_Control="no-cache",
-            Content_Disposition=f'inline; filename="sold-tickets-draw-{draw.id}.txt"',
-        )
+def results_file(ctx: WebContext):
+    draw, published = drawn(ctx)
+    if published.etag in request.headers.get("If-None-Match", ""):
+        return HTTPResponse(status=304, ETag=published.etag, Cache_Control="no-cache")
+    return _text(
+        published.text,
+        "application/json; charset=utf-8",
+        ETag=published.etag,
+        Cache_Control="no-cache",
+        Content_Disposition=f'attachment; filename="{file_name(draw.id)}"',
+    )
 
-    @app.get("/verify_draw.py")
-    def checker():
-        if script is None:
-            raise NotFound("The checker is not installed with this web.")
-        return _text(
-            script,
-            "text/plain; charset=utf-8",
-            Cache_Control="public, max-age=3600",
-            Content_Disposition=f'inline; filename="{SCRIPT}"',
-        )
+
+def sold_file(ctx: WebContext):
+    draw, published = drawn(ctx)
+    return _text(
+        published.sold_text,
+        "text/plain; charset=us-ascii",
+        Cache_Control="no-cache",
+        Content_Disposition=f'inline; filename="sold-tickets-draw-{draw.id}.txt"',
+    )
+
+
+def checker(ctx: WebContext):
+    if ctx.checker is None:
+        raise NotFound("The checker is not installed with this web.")
+    return _text(
+        ctx.checker,
+        "text/plain; charset=utf-8",
+        Cache_Control="public, max-age=3600",
+        Content_Disposition=f'inline; filename="{SCRIPT}"',
+    )
+
+
+ROUTES = (
+    Route("results_page", "GET", "/results", results_page),
+    Route("results_file", "GET", "/results.json", results_file),
+    Route("sold_file", "GET", "/results/sold.txt", sold_file),
+    Route("checker", "GET", "/verify_draw.py", checker),
+)

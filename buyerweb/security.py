@@ -1,4 +1,4 @@
-"""Request hygiene: security headers, the body size limit, CSRF tokens for HTML forms, and the
+"""Request hygiene: security headers, CSRF tokens for HTML forms, and the
 signed cookie that remembers a buyer's name and mobile between pages."""
 
 import base64
@@ -7,7 +7,7 @@ import hmac
 import json
 import secrets
 
-from bottle import HTTPError, request, response
+from bottle import request, response
 
 CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -25,31 +25,6 @@ SECURITY_HEADERS = [
 CSRF_COOKIE = "ld_csrf"
 BUYER_COOKIE = "ld_buyer"
 LAST_ORDER_COOKIE = "ld_last"
-
-
-class BodyTooLarge(Exception):
-    pass
-
-
-def read_body(limit: int) -> bytes:
-    """The request body, refusing more than `limit` bytes (by Content-Length, or while reading)."""
-    env = request.environ
-    length = env.get("CONTENT_LENGTH") or ""
-    stream = env.get("wsgi.input")
-    if length.strip():
-        try:
-            size = int(length)
-        except ValueError:
-            raise HTTPError(400, "Bad Content-Length.") from None
-        if size > limit:
-            raise BodyTooLarge()
-        return stream.read(size) if size > 0 and stream is not None else b""
-    if stream is None:
-        return b""
-    data = stream.read(limit + 1)  # chunked: the server hands over the de-chunked body
-    if len(data) > limit:
-        raise BodyTooLarge()
-    return data
 
 
 def _sign(secret: bytes, purpose: str, value: str) -> str:
@@ -98,12 +73,3 @@ def get_signed_cookie(secret: bytes, name: str) -> dict | None:
     except ValueError:
         return None
     return data if isinstance(data, dict) else None
-
-
-def client_ip(trust_proxy: bool) -> str:
-    env = request.environ
-    if trust_proxy:
-        forwarded = env.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            return forwarded.split(",")[-1].strip()[:64]
-    return env.get("REMOTE_ADDR") or "unknown"

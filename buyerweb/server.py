@@ -1,45 +1,68 @@
-"""Serve the buyer web with a production WSGI server (never Bottle's built-in one).
+"""Serve the buyer web on granian (a Rust HTTP server), never on Bottle's built-in one.
 
-POSIX (Linux, macOS): gunicorn, pre-forked worker processes with threads, SO_REUSEPORT so that the
-kernel spreads connections evenly over the workers. Windows, or wherever gunicorn cannot be
-imported: waitress, one process with a thread pool. Either way the schema is migrated once, in
-the launching process, before any worker starts; each worker then opens its own database
-connections (one per thread, kept open)."""
+One granian main process and N worker processes (one per core, at least 2; Windows: one), each
+with a few blocking threads that run the WSGI app. granian reads requests in its Rust event loop
+and hands only complete requests to those threads, so a phone trickling bytes over mobile data
+costs a socket, not a thread. On Linux each worker listens on its own SO_REUSEPORT socket and the
+kernel spreads connections evenly over them.
 
+Start-up order: the port is checked and the schema migrated once, here, before any worker
+exists; each worker then builds the app (`load_app`) after it has started and opens its own
+database connections, one per thread, on first use.
+
+Signals to the main process: SIGTERM or SIGINT stop gracefully (requests in flight finish, at most
+`STOP_SECONDS`); SIGHUP (the terminal went away) stops too; SIGUSR1 restarts the workers one by
+one without dropping the port. When `LUCKYDRAW_WEB_PARENT_PID` names the launching process
+(`luckydraw up` and `luckydraw web` set it), the web stops as soon as that process is gone, even
+after a `kill -9` of it: a parent-death signal on Linux and a once-a-second look at the parent
+elsewhere (and as a backstop); every worker does the same with the main process."""
+
+import ctypes
 import errno
 import os
 import secrets
+import signal
 import socket
 import sys
+import threading
+import time
+from functools import partial
 from urllib.parse import urlsplit, urlunsplit
 
 from shared import db as shared_db
+from shared import setup
 
 DEFAULT_HOST = "0.0.0.0"
 DEFAULT_PORT = 8080
+DEFAULT_THREADS = 4
+PARENT_ENV = "LUCKYDRAW_WEB_PARENT_PID"
+STOP_SECONDS = 5  # graceful shutdown: workers that have not finished by then are killed
+BACKLOG = 2048
+HEADER_READ_TIMEOUT_MS = 30_000  # a phone on a bad connection gets 30 s to send its request head
+PR_SET_PDEATHSIG = 1
+GIL_SWITCH_SECONDS = 0.001
+# granian logs to stdout by default; stdout carries only the one start line.
+LOG_TO_STDERR = {
+    "handlers": {
+        handler: {"formatter": formatter, "class": "logging.StreamHandler", "stream": "ext://sys.stderr"}
+        for handler, formatter in (("console", "generic"), ("access", "access"))
+    }
+}
 
 
 def default_workers(db_url: str) -> int:
-    """One worker process per core, at least two (measured on 2 cores, docs/web.md: more workers
-    than cores only made the CPUs' queue longer, on SQLite and on PostgreSQL alike)."""
+    """One worker process per core, at least two (more workers than cores only made the CPUs'
+    queue longer, on SQLite and PostgreSQL alike). Windows: granian runs one process there."""
+    if sys.platform == "win32":
+        return 1
     cores = os.cpu_count() or 2
     if db_url.startswith(("postgres://", "postgresql://")):
         return max(2, min(cores, 16))
     return max(2, min(cores, 4))  # SQLite has one writer at a time whatever the worker count
 
 
-def choose_server(requested: str | None = None) -> str:
-    requested = (requested or os.environ.get("LUCKYDRAW_WEB_SERVER") or "auto").lower()
-    if requested in ("gunicorn", "waitress"):
-        return requested
-    if os.name == "posix":
-        try:
-            import gunicorn  # noqa: F401
-
-            return "gunicorn"
-        except ImportError:
-            pass
-    return "waitress"
+def default_threads() -> int:
+    return int(os.environ.get("LUCKYDRAW_WEB_THREADS") or DEFAULT_THREADS)
 
 
 class PortTaken(Exception):
@@ -47,8 +70,8 @@ class PortTaken(Exception):
 
 
 def check_port(host: str, port: int) -> None:
-    """Fail early, with one clear line, when something already listens on host:port (gunicorn
-    itself would retry for seconds and then print a page of log lines)."""
+    """Fail early, with one clear line, when something already listens on host:port (the workers'
+    SO_REUSEPORT sockets must never end up sharing a port with another server)."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     probe = socket.socket(family, socket.SOCK_STREAM)
     try:
@@ -89,13 +112,83 @@ def address_line(server: str, host: str, port: int, detail: str, db_url: str) ->
     return f"Lucky Draw buyer web on http://{shown}:{port}/{where} — {server}, {detail}, database {shown_url(db_url)}"
 
 
-def _app_factory(db_url: str, secret: str):
-    def factory():
-        from .app import create_app
+def stop_with_parent(parent_pid: int) -> None:
+    """Stop this process (SIGTERM: its graceful stop) once `parent_pid` is no longer its parent,
+    and kill it if it is still there `STOP_SECONDS` later."""
+    armed = False
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            armed = libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0) == 0
+        except (OSError, AttributeError):  # no usable libc: the watch below still works
+            pass
 
-        return create_app(db_url, migrate=False, secret=secret)
+    def watch():
+        while os.getppid() == parent_pid:
+            time.sleep(1.0)
+        if not armed:  # otherwise the kernel has sent it already; a second one is not needed
+            os.kill(os.getpid(), signal.SIGTERM)
+        time.sleep(STOP_SECONDS + 2)
+        os.kill(os.getpid(), getattr(signal, "SIGKILL", signal.SIGTERM))
 
-    return factory
+    if os.getppid() != parent_pid:  # gone before the signal was armed
+        armed = False
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
+def load_app(db_url: str, secret: str, main_pid: int):
+    """Build the app inside one worker process, after it has started (granian calls this there).
+    Connections are opened later, per thread, on first use: nothing is inherited from the main
+    process, which has closed its own."""
+    # The main process's signal handlers were inherited by the fork and would swallow a stop
+    # that arrives while the app is still loading: until granian installs the worker's own,
+    # a stop simply ends the worker (it has nothing to finish yet). Hang-ups and restarts are
+    # the main process's business.
+    for name, action in (("SIGTERM", signal.SIG_DFL), ("SIGINT", signal.SIG_DFL), ("SIGHUP", signal.SIG_IGN)):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), action)
+    if hasattr(signal, "SIGUSR1"):
+        signal.signal(signal.SIGUSR1, signal.SIG_IGN)
+    # Out of the terminal's process group: Ctrl+C reaches the main process alone, which stops the
+    # workers one SIGTERM each (a worker told to stop by the terminal and by the main process at
+    # once could hang until killed).
+    if hasattr(os, "setpgid"):
+        try:
+            os.setpgid(0, 0)
+        except OSError:
+            pass
+    stop_with_parent(main_pid)
+    # granian's I/O thread needs the GIL to hand each request over and to take each response;
+    # with Python's default 5 ms switch interval it waits behind the request threads (measured:
+    # a lower p50 and more requests a second at 1 ms, docs/web.md).
+    sys.setswitchinterval(float(os.environ.get("LUCKYDRAW_GIL_SWITCH") or GIL_SWITCH_SECONDS))
+    from .app import create_app
+
+    return create_app(db_url, migrate=False, secret=secret)
+
+
+def _granian_server(**options):
+    """granian's multi-process server with the product's signals and start line."""
+    from granian.server import Server
+
+    class BuyerWebServer(Server):
+        banner = ""
+
+        def startup(self, spawn_target, target_loader):
+            self.hooks_startup.append(self._own_signals)
+            super().startup(spawn_target, target_loader)
+            print(self.banner, flush=True)
+
+        def _own_signals(self):
+            # granian reloads on SIGHUP; here a hang-up means the organiser's terminal is gone,
+            # so stop (unless started under nohup, which asked for hang-ups to be ignored).
+            if hasattr(signal, "SIGHUP") and not _hangups_ignored:
+                signal.signal(signal.SIGHUP, self.signal_handler_interrupt)
+            if hasattr(signal, "SIGUSR1"):
+                signal.signal(signal.SIGUSR1, self.signal_handler_reload)
+
+    _hangups_ignored = hasattr(signal, "SIGHUP") and signal.getsignal(signal.SIGHUP) == signal.SIG_IGN
+    return BuyerWebServer(**options)
 
 
 def serve(
@@ -104,108 +197,45 @@ def serve(
     port: int = DEFAULT_PORT,
     workers: int | None = None,
     threads: int | None = None,
-    server: str | None = None,
 ) -> int:
+    from granian.constants import HTTPModes, Interfaces
+    from granian.http import HTTP1Settings
+    from granian.log import LogLevels
+
     db_url = shared_db.resolve_url(db_url)
     host = host.strip("[]") or DEFAULT_HOST
-    server = choose_server(server)
+    workers = 1 if sys.platform == "win32" else workers or default_workers(db_url)
+    threads = threads or default_threads()
     check_port(host, port)
-    database = shared_db.connect(db_url)  # migrate once, here, before any worker exists
+    parent = os.environ.get(PARENT_ENV, "")
+    if parent.isdigit():
+        stop_with_parent(int(parent))
+    database = setup.connect(db_url)  # migrate once, here, before any worker exists
     database.close()
     # One signing secret for every worker (CSRF tokens, buyer cookie): from the environment, or
     # made up for this run (forms left open across a restart simply ask to be sent again).
     secret = os.environ.get("LUCKYDRAW_SECRET") or secrets.token_hex(32)
-    if server == "gunicorn":
-        return _serve_gunicorn(
-            db_url,
-            host,
-            port,
-            workers or default_workers(db_url),
-            threads or int(os.environ.get("LUCKYDRAW_WEB_THREADS", "4")),
-            secret,
-        )
-    return _serve_waitress(db_url, host, port, threads or int(os.environ.get("LUCKYDRAW_WEB_THREADS", "8")), secret)
-
-
-def _serve_gunicorn(db_url, host, port, workers, threads, secret) -> int:
-    from gunicorn.app.base import BaseApplication
-
-    worker_class = os.environ.get("LUCKYDRAW_GUNICORN_WORKER", "waitress")
-    if worker_class == "waitress":
-        worker_class = "buyerweb.gworker.WaitressWorker"
-    shown = {"buyerweb.gworker.WaitressWorker": "gunicorn + waitress workers"}.get(
-        worker_class, f"gunicorn {worker_class}"
+    level = os.environ.get("LUCKYDRAW_WEB_LOGLEVEL", "warning").lower()
+    server = _granian_server(
+        target="buyerweb",
+        address=host,
+        port=port,
+        interface=Interfaces.WSGI,
+        workers=workers,
+        blocking_threads=threads,
+        blocking_threads_idle_timeout=600,  # keep threads, and so their database connections
+        http=HTTPModes.http1,
+        backlog=BACKLOG,
+        http1_settings=HTTP1Settings(header_read_timeout=HEADER_READ_TIMEOUT_MS, keep_alive=True),
+        log_level=LogLevels(level) if level in LogLevels.__members__ else LogLevels.warning,
+        log_dictconfig=LOG_TO_STDERR,
+        respawn_failed_workers=True,
+        respawn_interval=2.0,
+        workers_kill_timeout=STOP_SECONDS,
     )
-    detail = f"{workers} worker{'s' if workers != 1 else ''}" + (
-        f" × {threads} threads" if worker_class != "sync" else ""
-    )
-    line = address_line(shown, host, port, detail, db_url)
-    reuse_port = (
-        sys.platform.startswith("linux")
-        and hasattr(socket, "SO_REUSEPORT")
-        and os.environ.get("LUCKYDRAW_REUSE_PORT", "1") != "0"
-    )
-
-    class Launcher(BaseApplication):
-        def load_config(self):
-            options = {
-                "bind": f"[{host}]:{port}" if ":" in host else f"{host}:{port}",
-                "workers": workers,
-                "worker_class": worker_class,
-                "threads": threads,
-                "worker_connections": 2000,
-                # Linux spreads connections over per-worker SO_REUSEPORT sockets; elsewhere
-                # (macOS) the last socket bound would get them all, so share the master's.
-                "reuse_port": reuse_port,
-                "backlog": 2048,
-                "keepalive": 15,
-                "timeout": int(os.environ.get("LUCKYDRAW_WORKER_TIMEOUT", "30")),
-                "graceful_timeout": 5,
-                "limit_request_line": 4094,
-                "limit_request_fields": 60,
-                "limit_request_field_size": 8190,
-                "accesslog": None,
-                "errorlog": "-",
-                "loglevel": os.environ.get("LUCKYDRAW_WEB_LOGLEVEL", "warning"),
-                "proc_name": "luckydraw-web",
-                "preload_app": False,
-                "when_ready": lambda _server: print(line, flush=True),
-            }
-            for key, value in options.items():
-                self.cfg.set(key, value)
-
-        def load(self):
-            return _app_factory(db_url, secret)()
-
-    Launcher().run()
-    return 0
-
-
-def _serve_waitress(db_url, host, port, threads, secret) -> int:
-    import waitress
-
-    sys.setswitchinterval(float(os.environ.get("LUCKYDRAW_GIL_SWITCH", "0.001")))  # see gworker.py
-    app = _app_factory(db_url, secret)()
-    try:
-        server = waitress.create_server(
-            app,
-            host=host,
-            port=port,
-            threads=threads,
-            connection_limit=4000,
-            channel_timeout=60,
-            backlog=2048,
-            ident="luckydraw",
-            max_request_body_size=64 * 1024,
-            clear_untrusted_proxy_headers=True,
-        )
-    except OSError as exc:
-        raise PortTaken(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
-    print(address_line("waitress", host, port, f"1 process × {threads} threads", db_url), flush=True)
-    try:
-        server.run()
-    except KeyboardInterrupt:
-        pass
+    detail = f"{workers} worker{'s' if workers != 1 else ''} × {threads} threads"
+    server.banner = address_line("granian", host, port, detail, db_url)
+    server.serve(target_loader=partial(load_app, db_url, secret, os.getpid()), wrap_loader=False)
     return 0
 
 

@@ -4,6 +4,8 @@ every result into words on the screen and a toast."""
 
 import asyncio
 import os
+import traceback
+from dataclasses import dataclass
 from pathlib import Path
 
 from textual import on, work
@@ -12,11 +14,14 @@ from textual.binding import Binding
 from textual.worker import Worker, WorkerState
 
 from shared import db as shared_db
+from shared import setup
 from shared.db import drop_connection
 from shared.money import format_rupees, rupees
 from shared.payments import check_payments
+from shared.states import PaymentState
 
-from .messages import DbDone, DbRefused, Outcome, RefreshFailed, SnapshotReady, call_core
+from .messages import Outcome, PaymentsChecked, RefreshFailed, Refused, SnapshotReady, call_core
+from .safe_text import visible
 from .screens.add_payment import AddPaymentScreen
 from .screens.bookings import BookingsScreen
 from .screens.cash_sale import CashSaleScreen
@@ -31,6 +36,7 @@ from .screens.settings import SettingsScreen
 from .screens.share import ShareScreen
 from .screens.winners import WinnersScreen
 from .snapshot import DrawInfo, Snapshot, take_snapshot, ticket_labels
+from .widgets.keys_panel import KeysPanel
 
 REFRESH_SECONDS = 1.0
 TUNNEL_CHECK_SECONDS = 0.5
@@ -60,6 +66,14 @@ ACTIONS = (  # (title, help, action) for the command palette
     ("Payment hooks", "Turn the SMS forwarder and Razorpay hooks on or off; setup QR", "hooks"),
 )
 MAIN_SCREEN_ACTIONS = ("winners", "inbox", "hooks")  # app-level keys that act on the main screen only
+
+
+@dataclass(frozen=True)
+class Crash:
+    """An unexpected error that ended the console: one line for the organiser, the traceback for the log."""
+
+    summary: str
+    details: str
 
 
 class LuckyDrawApp(App):
@@ -104,6 +118,30 @@ class LuckyDrawApp(App):
         self._asked_for_draw = False
         self._checking = False
         self.dashboard: DashboardScreen | None = None
+        self.crash: Crash | None = None  # set when an unexpected error ended the console
+
+    def _handle_exception(self, error: Exception) -> None:
+        """Textual's hook for an error nothing caught (it then ends the app): keep the traceback for
+        the console log, which `luckydraw up` / `console` write, and say one line about it."""
+        if self.crash is None:
+            self.crash = Crash(
+                f"{type(error).__name__}: {visible(error)[:200]}", "".join(traceback.format_exception(error))
+            )
+        super()._handle_exception(error)
+
+    def _print_error_renderables(self) -> None:
+        """Textual would print the traceback over the organiser's terminal; it is in the log instead."""
+        if self.crash is not None:
+            self._exit_renderables.clear()
+            return
+        super()._print_error_renderables()
+
+    def notify(self, message, *, title="", severity="information", timeout=None, markup=False) -> None:
+        """Every toast is literal text: names and references in it are what buyers typed, never
+        markup, and control characters in them are shown, not sent to the terminal."""
+        super().notify(
+            visible(message, keep_newlines=True), title=visible(title), severity=severity, timeout=timeout, markup=False
+        )
 
     # Refresh: one poll at a time; the next is armed only when this one has reported back. -----------
 
@@ -175,7 +213,7 @@ class LuckyDrawApp(App):
     def poll(self) -> None:
         try:
             if not self._connected:
-                shared_db.connect(self.db_url)
+                setup.connect(self.db_url)
                 self._connected = True
             snapshot = take_snapshot()
         except Exception as error:  # the database is away: say so, keep trying on a fresh connection
@@ -236,13 +274,13 @@ class LuckyDrawApp(App):
                 continue
             self._announced.add(p.payment_id)
             amount = format_rupees(p.amount_paise)
-            if p.status == "matched":
+            if p.status == PaymentState.MATCHED:
                 self.notify(f"{amount} confirmed {p.order_reference} ({p.order_name})", title="Payment matched")
-            elif p.status == "attention":
+            elif p.status == PaymentState.ATTENTION:
                 self.notify(f"{amount}: NEEDS ATTENTION ({p.candidate_reference})", title="Payment", severity="warning")
-            elif p.status == "unmatched":
+            elif p.status == PaymentState.UNMATCHED:
                 self.notify(f"{amount}: UNMATCHED. Press u to assign it.", title="Payment", severity="warning")
-        paid = {p.order_reference for p in new.payments if p.status == "matched"}
+        paid = {p.order_reference for p in new.payments if p.status == PaymentState.MATCHED}
         still = {r.reference for r in new.pending}
         expired = [
             r
@@ -342,11 +380,11 @@ class LuckyDrawApp(App):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="check payments")
     def check(self) -> None:
-        call_core(self.post_message, "check", check_payments)
+        call_core(self.post_message, PaymentsChecked, check_payments)
 
-    def on_db_done(self, message: DbDone) -> None:
+    def on_payments_checked(self, message: PaymentsChecked) -> None:
         self._checking = False
-        results = message.result
+        results = message.results
         confirmed = [r for r in results if r.confirmed]
         self._announced.update(r.payment_id for r in results)
         if not results:
@@ -360,7 +398,7 @@ class LuckyDrawApp(App):
         )
         self.show_outcome(text, "information" if confirmed else "warning", "Check payments")
 
-    def on_db_refused(self, message: DbRefused) -> None:
+    def on_refused(self, message: Refused) -> None:
         self._checking = False
         self.show_outcome(message.message, "error", "Refused")
 
@@ -396,13 +434,19 @@ class LuckyDrawApp(App):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="poster")
     def write_poster(self, address: str) -> None:
+        from shared.errors import LuckyDrawError
+
         from .poster import PosterError, current_facts, default_path, make_poster
 
         try:
-            facts = call_core(lambda *_: None, "poster", current_facts, address)
-            if facts is None:  # refused: no draw
-                self.post_message(Outcome("There is no draw to make a poster of.", "warning", "Poster"))
-                return
+            facts = current_facts(address)
+        except LuckyDrawError as error:  # no draw
+            self.post_message(Outcome(error.message, "warning", "Poster"))
+            return
+        except Exception:
+            drop_connection()  # the next call reconnects; the worker's error handler shows it
+            raise
+        try:
             path = make_poster(facts, default_path(self.exports_dir, "en").resolve())
         except PosterError as error:
             self.post_message(Outcome(str(error), "error", "Poster"))
@@ -455,10 +499,11 @@ class LuckyDrawApp(App):
 
     def action_toggle_keys(self) -> None:
         """Every key of the screen in a side panel (the footer has room for the first few)."""
-        if self.screen.query("HelpPanel"):
-            self.action_hide_help_panel()
+        panels = self.screen.query(KeysPanel)
+        if panels:
+            panels.remove()
         else:
-            self.action_show_help_panel()
+            self.screen.mount(KeysPanel())
 
     def get_system_commands(self, screen):
         yield from super().get_system_commands(screen)

@@ -10,6 +10,8 @@ import sys
 
 from shared.errors import LuckyDrawError
 
+from .output import echo
+
 COMMAND_MODULES = (
     "console.cli_sales",
     "console.cli_winners",
@@ -50,19 +52,19 @@ def main(argv=None) -> int:
         return 2
     try:
         if getattr(args, "needs_db", True):
-            from shared.db import connect
+            from shared.setup import connect
 
             connect(args.db)
         return int(args.handler(args) or 0)
     except LuckyDrawError as error:
-        print(f"luckydraw: {error.message}", file=sys.stderr)
+        echo(f"luckydraw: {error.message}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:  # output piped into `head`
         return 0
     except Exception as error:  # a database that cannot be opened, a disk that is full…
-        print(f"luckydraw: {type(error).__name__}: {error}", file=sys.stderr)
+        echo(f"luckydraw: {type(error).__name__}: {error}", file=sys.stderr)
         return 1
 
 

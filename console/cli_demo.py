@@ -3,12 +3,13 @@ bookings, a cash sale, a quick mark, an unmatched payment and a possible double 
 
 from datetime import timedelta
 
-from shared import booking, draws, payments
+from shared import booking, draws, new_draw, payments
 from shared.db import utcnow
 from shared.errors import Conflict
-from shared.models import Order, Payment
+from shared.money import parse_amount
+from shared.reports import draw_has_activity
 
-from .output import print_json
+from .output import echo, print_json
 
 DEMO_NAME = "Demo draw"
 BUYERS = [
@@ -33,11 +34,7 @@ def register(sub) -> None:
 def demo(args) -> int:
     current = draws.current_draw(required=False)
     if current is not None and current.name != DEMO_NAME and not args.force:
-        busy = (
-            Order.select().where(Order.draw == current.id).exists()
-            or Payment.select().where(Payment.draw == current.id).exists()
-        )
-        if busy:
+        if draw_has_activity(current.id):
             raise Conflict(
                 f"Draw '{current.name}' already has bookings; a demo would archive it. "
                 f"Use another database (--db demo.db) or --force."
@@ -47,7 +44,7 @@ def demo(args) -> int:
         print_json(summary)
     else:
         for line in summary["lines"]:
-            print(line)
+            echo(line)
     return 0
 
 
@@ -56,13 +53,13 @@ def fill_demo() -> dict:
     settings = draws.validate_settings(
         name=DEMO_NAME,
         ticket_count=200,
-        price="10",
+        price_paise=1000,
         payee_vpa="demo.organiser@okaxis",
         payee_name="Demo Organiser",
         hold_minutes=10,
         max_per_order=10,
     )
-    draw = draws.create_draw(settings)
+    draw = new_draw.create_draw(settings)
     now = utcnow()
     lines = [f"Demo draw #{draw.id}: 200 tickets at ₹10.00, UPI demo.organiser@okaxis."]
     earlier = now - timedelta(minutes=45)
@@ -96,9 +93,9 @@ def fill_demo() -> dict:
         lines.append(f"Pending:   {hold.reference} {name} tickets {numbers}, pay ₹{hold.payable_paise / 100:.2f}")
     cash = payments.sell_cash(BUYERS[7][0], BUYERS[7][1], [77, 78], now=now)
     lines.append(f"Cash:      {cash.message}")
-    unmatched = payments.record_payment("55.00", "488888888888", payer="UNKNOWN PAYER", now=now)
+    unmatched = payments.record_payment(parse_amount("55.00"), "488888888888", payer="UNKNOWN PAYER", now=now)
     lines.append(f"Unmatched: {unmatched.message}")
-    quick = payments.record_payment("25.00", None, quick=True, now=now)
+    quick = payments.record_payment(parse_amount("25.00"), None, quick=True, now=now)
     lines.append(f"Quick:     {quick.message} (no UTR: {quick.utr})")
     lines.append("Try: luckydraw stats, luckydraw bookings, luckydraw export, luckydraw console")
     return {"draw_id": draw.id, "lines": lines}

@@ -2,11 +2,10 @@
 off, show the forwarder's setup as text and QR code) and `inbox` (what each message became)."""
 
 from shared import intake
-from shared.models_intake import OUTCOMES, SOURCES
 from shared.money import format_rupees
 from shared.upi import qr_text
 
-from .output import local_time, print_json
+from .output import echo, local_time, print_json
 
 OUTCOME_WORDS = {
     "received": "NOT PROCESSED",
@@ -41,8 +40,8 @@ def register(sub) -> None:
 
     p = sub.add_parser("inbox", help="messages the hooks received and what became of each")
     p.add_argument("--limit", type=int, default=30, help="how many, newest first (default 30)")
-    p.add_argument("--source", choices=SOURCES)
-    p.add_argument("--outcome", choices=OUTCOMES)
+    p.add_argument("--source", choices=intake.SOURCES)
+    p.add_argument("--outcome", choices=intake.OUTCOMES)
     p.add_argument("--show", type=int, metavar="ID", help="one message in full, with its raw body")
     p.add_argument("--retry", type=int, metavar="ID", help="process a signed message again that was not recorded")
     p.add_argument("--json", action="store_true")
@@ -56,72 +55,72 @@ def _line(settings) -> str:
 
 
 def status(args) -> int:
-    for source in SOURCES:
-        print(_line(intake.hook_settings(source)))
+    for source in intake.SOURCES:
+        echo(_line(intake.hook_settings(source)))
     counts = intake.inbox_counts()
     if counts:
-        print("Inbox: " + ", ".join(f"{n} {OUTCOME_WORDS.get(k, k)}" for k, n in sorted(counts.items())))
+        echo("Inbox: " + ", ".join(f"{n} {OUTCOME_WORDS.get(k, k)}" for k, n in sorted(counts.items())))
     return 0
 
 
 def sms(args) -> int:
     if args.disable:
         intake.disable_sms_hook()
-        print("SMS hook off: POST /hooks/sms now answers 404. The forwarder app can be removed.")
+        echo("SMS hook off: POST /hooks/sms now answers 404. The forwarder app can be removed.")
         return 0
     if args.enable:
         intake.enable_sms_hook()
     elif not args.show:
-        print(_line(intake.sms_hook_settings()))
+        echo(_line(intake.sms_hook_settings()))
         return 0
     settings = intake.sms_hook_settings()
     blob = intake.sms_setup_payload(args.base_url)
-    print("SMS hook on. Set up the forwarder app on your phone with:")
-    print(f"  URL:    {(args.base_url or '<the buyer web address>').rstrip('/')}{settings.path}")
-    print(f"  Secret: {settings.secret}")
-    print("  Sign:   X-Timestamp: <Unix seconds>,")
-    print("          X-Signature: sha256=<hex HMAC-SHA256(secret, timestamp + '.' + body)>")
-    print('  Body:   {"text": "<the SMS>", "sender": "<sender id, e.g. VM-HDFCBK>", "sent_at": "<ISO time>"}')
+    echo("SMS hook on. Set up the forwarder app on your phone with:")
+    echo(f"  URL:    {(args.base_url or '<the buyer web address>').rstrip('/')}{settings.path}")
+    echo(f"  Secret: {settings.secret}")
+    echo("  Sign:   X-Timestamp: <Unix seconds>,")
+    echo("          X-Signature: sha256=<hex HMAC-SHA256(secret, timestamp + '.' + body)>")
+    echo('  Body:   {"text": "<the SMS>", "sender": "<sender id, e.g. VM-HDFCBK>", "sent_at": "<ISO time>"}')
     if not args.no_qr:
-        print("\nThe same as a QR code (scan it from the phone; dark on light):\n")
-        print(qr_text(blob))
-    print(f"\nSetup JSON: {blob}")
-    print("Keep the secret private: anyone with it can post payments to your inbox (never confirm one on a guess).")
+        echo("\nThe same as a QR code (scan it from the phone; dark on light):\n")
+        echo(qr_text(blob))
+    echo(f"\nSetup JSON: {blob}")
+    echo("Keep the secret private: anyone with it can post payments to your inbox (never confirm one on a guess).")
     return 0
 
 
 def razorpay(args) -> int:
     if args.disable:
         intake.disable_razorpay_hook()
-        print("Razorpay hook off: POST /hooks/razorpay now answers 404.")
+        echo("Razorpay hook off: POST /hooks/razorpay now answers 404.")
         return 0
     if args.secret is None and not args.generate:
-        print(_line(intake.razorpay_hook_settings()))
+        echo(_line(intake.razorpay_hook_settings()))
         return 0
     secret = intake.enable_razorpay_hook(args.secret)
-    print("Razorpay hook on: POST /hooks/razorpay (events payment.captured and qr_code.credited).")
+    echo("Razorpay hook on: POST /hooks/razorpay (events payment.captured and qr_code.credited).")
     if args.generate:
-        print(f"Enter this secret in Razorpay's dashboard for the webhook: {secret}")
+        echo(f"Enter this secret in Razorpay's dashboard for the webhook: {secret}")
     return 0
 
 
 def _print_item(item, full: bool = False) -> None:
     amount = format_rupees(item.amount_paise) if item.amount_paise is not None else "-"
     what = item.sender or item.event_type or "-"
-    print(
+    echo(
         f"#{item.id:<5} {local_time(item.received_at)}  {item.source:<8} {what[:18]:<18} {amount:>10}  "
         f"{item.utr or '-':<12}  {OUTCOME_WORDS.get(item.outcome, item.outcome)}"
         + (f" → {item.order_reference}" if item.order_reference else "")
     )
     if item.reason:
-        print(f"        {item.reason}")
+        echo(f"        {item.reason}")
     if full:
-        print(
+        echo(
             f"        signed: {'yes' if item.authenticated else 'no'}; {item.body_bytes} bytes"
             + (" (cut to 2 KiB)" if item.truncated else "")
             + (f"; event {item.event_id}" if item.event_id else "")
         )
-        print("        " + item.text.replace("\n", "\n        "))
+        echo("        " + item.text.replace("\n", "\n        "))
 
 
 def inbox(args) -> int:
@@ -144,7 +143,7 @@ def inbox(args) -> int:
         print_json([item.as_dict() for item in items])
         return 0
     if not items:
-        print("The inbox is empty.")
+        echo("The inbox is empty.")
         return 0
     for item in items:
         _print_item(item)

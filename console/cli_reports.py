@@ -4,11 +4,13 @@ from pathlib import Path
 
 from shared import draws
 from shared.db import utcnow
-from shared.models import Order
+from shared.export import default_export_path
 from shared.money import format_rupees
+from shared.reports import list_bookings
+from shared.states import OrderState
 from shared.stats import draw_stats
 
-from .output import local_time, print_json
+from .output import echo, local_time, print_json
 
 
 def register(sub) -> None:
@@ -24,7 +26,7 @@ def register(sub) -> None:
 
     p = sub.add_parser("bookings", help="list bookings of a draw")
     p.add_argument("--draw", type=int)
-    p.add_argument("--state", choices=("pending", "paid", "expired", "cancelled"))
+    p.add_argument("--state", choices=[state.value for state in OrderState])
     p.add_argument("--search", help="part of a name, mobile or reference")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=bookings)
@@ -40,24 +42,24 @@ def stats(args) -> int:
     if args.json:
         print_json(s.as_dict())
         return 0 if r.ok else 1
-    print(f"Draw #{s.draw_id} '{s.draw_name}' ({s.state})")
-    print(f"Tickets:   {s.tickets_total} total, {s.tickets_sold} sold, {s.tickets_held} held, {s.tickets_free} free")
-    print(
+    echo(f"Draw #{s.draw_id} '{s.draw_name}' ({s.state})")
+    echo(f"Tickets:   {s.tickets_total} total, {s.tickets_sold} sold, {s.tickets_held} held, {s.tickets_free} free")
+    echo(
         f"Bookings:  {s.paid_bookings} paid, {s.pending_orders} pending, {s.expired_orders} expired, "
         f"{s.cancelled_orders} cancelled"
     )
-    print(f"Revenue:   {format_rupees(s.revenue_paise)}")
-    print(f"Unmatched: {s.unmatched_count} payments, {format_rupees(s.unmatched_paise)}")
-    print(f"Attention: {s.attention_count} payments, {format_rupees(s.attention_paise)}")
+    echo(f"Revenue:   {format_rupees(s.revenue_paise)}")
+    echo(f"Unmatched: {s.unmatched_count} payments, {format_rupees(s.unmatched_paise)}")
+    echo(f"Attention: {s.attention_count} payments, {format_rupees(s.attention_paise)}")
     sums = (
         f"{format_rupees(r.total_paise)} received = {format_rupees(r.paid_bookings_paise)} paid bookings + "
         f"{format_rupees(r.unmatched_paise)} unmatched + {format_rupees(r.attention_paise)} needs attention + "
         f"{format_rupees(r.refunded_paise)} refunded"
     )
     if r.ok:
-        print(f"Reconciliation OK: {sums}")
+        echo(f"Reconciliation OK: {sums}")
         return 0
-    print(f"RECONCILIATION FAILED: {'; '.join(r.problems)} ({sums})")
+    echo(f"RECONCILIATION FAILED: {'; '.join(r.problems)} ({sums})")
     return 1
 
 
@@ -65,23 +67,15 @@ def export(args) -> int:
     from shared.export import export_draw
 
     draw = draws.get_draw(args.draw)
-    path = Path(args.path) if args.path else draws.default_export_path(draw, "exports", utcnow())
+    path = Path(args.path) if args.path else default_export_path(draw, "exports", utcnow())
     written = export_draw(draw.id, path)
-    print(f"Exported draw #{draw.id} '{draw.name}' to {written}")
+    echo(f"Exported draw #{draw.id} '{draw.name}' to {written}")
     return 0
 
 
 def bookings(args) -> int:
     draw = draws.get_draw(args.draw)
-    query = Order.select().where(Order.draw == draw.id)
-    if args.state:
-        query = query.where(Order.state == args.state)
-    if args.search:
-        term = f"%{args.search.strip()}%"
-        query = query.where(
-            Order.name.ilike(term) | Order.mobile.contains(args.search.strip()) | Order.reference.ilike(term)
-        )
-    rows = list(query.order_by(Order.id))
+    rows = list_bookings(draw.id, state=args.state, search=args.search)
     if args.json:
         print_json(
             [
@@ -90,7 +84,7 @@ def bookings(args) -> int:
                     "session_id": o.session_id,
                     "name": o.name,
                     "mobile": o.mobile,
-                    "tickets": o.numbers,
+                    "tickets": list(o.tickets),
                     "payable": o.payable_paise,
                     "state": o.state,
                     "created_at": o.created_at,
@@ -101,12 +95,12 @@ def bookings(args) -> int:
         )
         return 0
     for o in rows:
-        numbers = ", ".join(draw.label(n) for n in o.numbers)
-        print(
+        numbers = ", ".join(draw.label(n) for n in o.tickets)
+        echo(
             f"{o.reference}  {o.state:<9} {format_rupees(o.payable_paise):>11}  {o.mobile}  {o.name}  [{numbers}]  "
             f"{local_time(o.created_at)}"
         )
-    print(f"{len(rows)} bookings")
+    echo(f"{len(rows)} bookings")
     return 0
 
 
@@ -129,7 +123,7 @@ def list_draws(args) -> int:
         )
         return 0
     for d in rows:
-        print(
+        echo(
             f"#{d.id}  {d.state:<9} {d.name}  {d.ticket_count} tickets at {format_rupees(d.price_paise)}  "
             f"created {local_time(d.created_at)}" + (f"  export: {d.export_path}" if d.export_path else "")
         )

@@ -4,9 +4,11 @@
 from dataclasses import asdict
 
 from shared import booking, draws, payments
-from shared.money import format_rupees
+from shared.fields import ticket_list_text
+from shared.money import format_rupees, parse_amount
+from shared.new_draw import create_draw
 
-from .output import print_json
+from .output import echo, print_json
 
 
 def register(sub) -> None:
@@ -77,7 +79,7 @@ def new_draw(args) -> int:
     settings = draws.validate_settings(
         name=args.name,
         ticket_count=args.tickets,
-        price=args.price,
+        price_paise=parse_amount(args.price),
         payee_vpa=args.upi_id,
         payee_name=args.payee,
         hold_minutes=args.hold_minutes,
@@ -86,7 +88,7 @@ def new_draw(args) -> int:
         late_window_minutes=args.late_window,
     )
     old = draws.current_draw(required=False)
-    draw = draws.create_draw(settings, exports_dir=args.exports)
+    draw = create_draw(settings, exports_dir=args.exports)
     if args.json:
         print_json(
             {
@@ -99,12 +101,12 @@ def new_draw(args) -> int:
         )
         return 0
     if old is not None:
-        print(f"Draw #{old.id} '{old.name}' archived; its export: {draws.get_draw(old.id).export_path}")
-    print(
+        echo(f"Draw #{old.id} '{old.name}' archived; its export: {draws.get_draw(old.id).export_path}")
+    echo(
         f"Draw #{draw.id} '{draw.name}' is open: {draw.ticket_count} tickets at "
         f"{format_rupees(draw.price_paise)}, paid to {draw.payee_vpa}."
     )
-    print(f"Commitment (SHA-256 of the secret seed): {draw.seed_hash}")
+    echo(f"Commitment (SHA-256 of the secret seed): {draw.seed_hash}")
     return 0
 
 
@@ -120,11 +122,9 @@ def settings(args) -> int:
         "late_window_minutes": args.late_window,
     }
     if args.price is not None:
-        from shared.money import parse_amount
-
         changes["price_paise"] = parse_amount(args.price)
     draw = draws.update_settings(changes)
-    print(
+    echo(
         f"Draw #{draw.id} '{draw.name}': {draw.ticket_count} tickets at {format_rupees(draw.price_paise)}, "
         f"UPI {draw.payee_vpa} ({draw.payee_name}), hold {draw.hold_minutes} min, "
         f"max {draw.max_per_order} per order."
@@ -138,14 +138,14 @@ def _print_result(result, as_json: bool) -> None:
         data["confirmed"] = result.confirmed
         print_json(data)
     else:
-        print(result.message)
+        echo(result.message)
         if result.candidates:
-            print("Candidates: " + ", ".join(result.candidates))
+            echo("Candidates: " + ", ".join(result.candidates))
 
 
 def pay(args) -> int:
     result = payments.record_payment(
-        args.amount,
+        parse_amount(args.amount),
         args.utr,
         reference=args.ref,
         payer=args.payer,
@@ -163,8 +163,8 @@ def check(args) -> int:
         return 0
     confirmed = [r for r in results if r.confirmed]
     for r in results:
-        print(f"{r.utr}: {r.message}")
-    print(f"Checked {len(results)} unmatched payments; {len(confirmed)} confirmed a booking.")
+        echo(f"{r.utr}: {r.message}")
+    echo(f"Checked {len(results)} unmatched payments; {len(confirmed)} confirmed a booking.")
     return 0
 
 
@@ -175,7 +175,7 @@ def assign(args) -> int:
 
 def refund(args) -> int:
     payment = payments.refund_payment(args.utr, note=args.note)
-    print(f"Payment {payment.utr} ({format_rupees(payment.amount_paise)}) marked refunded.")
+    echo(f"Payment {payment.utr} ({format_rupees(payment.amount_paise)}) marked refunded.")
     return 0
 
 
@@ -186,5 +186,5 @@ def sell(args) -> int:
 
 def cancel(args) -> int:
     order = booking.cancel_order(args.order, reason="cancelled by organiser")
-    print(f"Booking {order.reference} cancelled; numbers {order.tickets} are free again.")
+    echo(f"Booking {order.reference} cancelled; numbers {ticket_list_text(order.tickets)} are free again.")
     return 0

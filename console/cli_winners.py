@@ -8,12 +8,13 @@ from dataclasses import asdict
 from datetime import datetime
 from pathlib import Path
 
+from shared import results as published
 from shared import winner_draw
 from shared.draws import current_draw, get_draw
 from shared.errors import Conflict
 from shared.winner_algorithm import verify_file
 
-from .output import local_time, print_json
+from .output import echo, local_time, print_json
 
 
 def register(sub) -> None:
@@ -84,10 +85,10 @@ def register(sub) -> None:
 
 def close_sales(args) -> int:
     draw = winner_draw.close_sales(args.announce)
-    print(f"Sales for draw #{draw.id} '{draw.name}' are closed; pending bookings may still be paid.")
-    commitment = winner_draw.public_commitment(draw.id)
+    echo(f"Sales for draw #{draw.id} '{draw.name}' are closed; pending bookings may still be paid.")
+    commitment = published.public_commitment(draw.id)
     if commitment["announcement"]:
-        print(
+        echo(
             f"Announced public value: {commitment['announcement']} (at {_local(commitment['announced_at'])}). "
             f"Type it with 'luckydraw draw-winners --public-value ...' once it is known."
         )
@@ -96,10 +97,10 @@ def close_sales(args) -> int:
 
 def open_sales(args) -> int:
     draw = winner_draw.open_sales()
-    print(f"Sales for draw #{draw.id} '{draw.name}' are open.")
-    announcement = winner_draw.public_commitment(draw.id)["announcement"]
+    echo(f"Sales for draw #{draw.id} '{draw.name}' are open.")
+    announcement = published.public_commitment(draw.id)["announcement"]
     if announcement:
-        print(f"The announcement '{announcement}' stays on record.")
+        echo(f"The announcement '{announcement}' stays on record.")
     return 0
 
 
@@ -109,31 +110,31 @@ def prizes(args) -> int:
     else:
         plan = winner_draw.prize_plan()
     if not plan.prizes:
-        print("No prizes planned yet; set them with 'luckydraw prizes --prize \"1st: scooter\" ...'.")
+        echo("No prizes planned yet; set them with 'luckydraw prizes --prize \"1st: scooter\" ...'.")
         return 0
     for number, name in enumerate(plan.prizes, start=1):
-        print(f"{number}. {name}")
-    print("One prize per buyer." if plan.one_prize_per_buyer else "A buyer may win more than one prize.")
+        echo(f"{number}. {name}")
+    echo("One prize per buyer." if plan.one_prize_per_buyer else "A buyer may win more than one prize.")
     return 0
 
 
 def draw_status(args) -> int:
     ready = winner_draw.draw_readiness()
-    public = winner_draw.public_commitment(ready.draw_id)
+    public = published.public_commitment(ready.draw_id)
     if args.json:
         print_json(asdict(ready) | {"ok": ready.ok, "commitment": public})
         return 0
     draw = current_draw()
-    print(f"Draw #{draw.id} '{draw.name}' ({draw.state}): {ready.sold_tickets} tickets sold")
-    print(f"Commitment (SHA-256 of the secret seed): {public['commitment']}")
+    echo(f"Draw #{draw.id} '{draw.name}' ({draw.state}): {ready.sold_tickets} tickets sold")
+    echo(f"Commitment (SHA-256 of the secret seed): {public['commitment']}")
     if public["announcement"]:
-        print(f"Announced public value: {public['announcement']} (at {_local(public['announced_at'])})")
+        echo(f"Announced public value: {public['announcement']} (at {_local(public['announced_at'])})")
     if public["prizes"]:
-        print("Prizes: " + "; ".join(public["prizes"]))
+        echo("Prizes: " + "; ".join(public["prizes"]))
     if ready.ok:
-        print("Ready to draw.")
+        echo("Ready to draw.")
     for problem in ready.problems:
-        print(f"Waiting: {problem}")
+        echo(f"Waiting: {problem}")
     return 0
 
 
@@ -152,13 +153,13 @@ def _print_drawing(result, as_json: bool) -> None:
         return
     kind = "Drawing 1" if result.number == 1 else f"Redraw (drawing {result.number})"
     value = f"public value '{result.public_value}'" if result.public_value else "no public value"
-    print(f"{kind} of draw #{result.draw_id}: {result.sold_count} sold tickets, list hash {result.list_hash}, {value}.")
+    echo(f"{kind} of draw #{result.draw_id}: {result.sold_count} sold tickets, list hash {result.list_hash}, {value}.")
     if result.reason:
-        print(f"Reason: {result.reason}")
+        echo(f"Reason: {result.reason}")
     if result.cancelled_pending:
-        print(f"Let expire: {len(result.cancelled_pending)} pending bookings ({', '.join(result.cancelled_pending)}).")
-    print("\n".join(_winner_lines(result)))
-    print("Publish the results: luckydraw results --out results.json")
+        echo(f"Let expire: {len(result.cancelled_pending)} pending bookings ({', '.join(result.cancelled_pending)}).")
+    echo("\n".join(_winner_lines(result)))
+    echo("Publish the results: luckydraw results --out results.json")
 
 
 def draw_winners(args) -> int:
@@ -174,26 +175,26 @@ def redraw(args) -> int:
 
 def results(args) -> int:
     draw = get_draw(args.draw)
-    text = winner_draw.results_json(draw.id)
+    text = published.results_json(draw.id)
     if text is None:
         raise Conflict(f"Draw #{draw.id} has no winners yet; draw them with 'luckydraw draw-winners'.")
     if args.out:
         Path(args.out).write_text(text, encoding="utf-8")
     if args.json:
-        print(text, end="")
+        print(text, end="")  # results.json itself: json.dumps escapes control characters
         return 0
     doc = json.loads(text)
-    print(f"Results of draw #{draw.id} '{doc['name']}': {doc['sold_count']} sold tickets")
-    print(f"Commitment {doc['commitment']}\nSeed       {doc['seed']}\nList hash  {doc['list_hash']}")
+    echo(f"Results of draw #{draw.id} '{doc['name']}': {doc['sold_count']} sold tickets")
+    echo(f"Commitment {doc['commitment']}\nSeed       {doc['seed']}\nList hash  {doc['list_hash']}")
     if doc["public_value_description"] or doc["public_value"]:
-        print(f"Public value '{doc['public_value']}' ({doc['public_value_description']})")
+        echo(f"Public value '{doc['public_value']}' ({doc['public_value_description']})")
     for row in doc["winners_by_prize"]:
         redrawn = ""
         if row["drawing"] > 1:
             redrawn = f" (redraw {row['drawing']}: {row['redraw_reason'] or 'no reason given'})"
-        print(f"  {row['prize']}: ticket {row['label']} {row['name']}{redrawn}")
+        echo(f"  {row['prize']}: ticket {row['label']} {row['name']}{redrawn}")
     if args.out:
-        print(
+        echo(
             f"Wrote {args.out}; anyone can check it with 'luckydraw verify {args.out}' or the verify_draw.py script served at /verify_draw.py."
         )
     return 0
@@ -203,19 +204,19 @@ def verify(args) -> int:
     outcome = verify_file(args.file)
     if not outcome.ok:
         for problem in outcome.problems:
-            print(f"MISMATCH: {problem}")
-        print(f"{args.file} does NOT match: {len(outcome.problems)} problem(s).")
+            echo(f"MISMATCH: {problem}")
+        echo(f"{args.file} does NOT match: {len(outcome.problems)} problem(s).")
         return 1
     with open(args.file, encoding="utf-8") as fh:
         doc = json.load(fh)
     count = sum(len(d["winners"]) for d in doc["drawings"])
-    print(
+    echo(
         f"{args.file} matches: commitment, list hash ({len(doc['sold'])} tickets) and {count} winners in "
         f"{len(doc['drawings'])} drawing(s) recomputed."
     )
     for d in doc["drawings"]:
         for w in d["winners"]:
-            print(f"  drawing {d['number']} {w['prize']}: ticket {w['ticket']}")
+            echo(f"  drawing {d['number']} {w['prize']}: ticket {w['ticket']}")
     return 0
 
 

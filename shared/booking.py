@@ -9,10 +9,13 @@ from peewee import IntegrityError
 
 from . import hold_sql
 from .db import utcnow, write_tx
-from .draws import current_draw
+from .draws import NO_DRAW_YET, current_draw
 from .errors import Conflict, LimitReached, NotFound, SalesClosed, TicketsTaken
-from .ids import new_reference, new_session_id
-from .models import Draw, Order, Ticket, record_event
+from .fields import ticket_list_numbers, ticket_list_text
+from .ids import new_reference, new_session_id, normalise_reference
+from .lifecycle import cancel_pending_order, hold_is_live, mark_order_expired, pending_past_time, reads_as
+from .models import Draw, Order, Ticket
+from .states import DrawState, OrderState, TicketState
 from .upi import upi_uri
 from .validation import SESSION_RE, clean_name, parse_mobile, parse_ticket_list
 
@@ -46,10 +49,6 @@ class OrderStatus:
     draw_id: int
 
 
-def order_numbers(order: Order) -> tuple[int, ...]:
-    return tuple(int(n) for n in order.tickets.split(",") if n)
-
-
 def expire_due(now: datetime | None = None) -> int:
     """Expire every pending order whose hold has ended and free its tickets. Runs inside the
     caller's write transaction or its own. (A payable amount whose late-payment window is over is
@@ -57,24 +56,9 @@ def expire_due(now: datetime | None = None) -> int:
     would cost every payment a scan that grows with the draw.)"""
     now = now or utcnow()
     with write_tx():
-        due = list(
-            Order.select(Order.id, Order.draw, Order.expires_at).where(
-                (Order.state == "pending") & (Order.expires_at <= now)
-            )
-        )
-        windows = {}
+        due = list(Order.select(Order.id, Order.draw).where(pending_past_time(now)))
         for order in due:
-            if order.draw_id not in windows:
-                windows[order.draw_id] = Draw.get_by_id(order.draw_id).late_window_minutes
-            Order.update(
-                state="expired",
-                ended_at=order.expires_at,
-                amount_lock_until=order.expires_at + timedelta(minutes=windows[order.draw_id]),
-            ).where((Order.id == order.id) & (Order.state == "pending")).execute()
-            Ticket.update(state="free", order=None, held_until=None).where(
-                (Ticket.order == order.id) & (Ticket.state == "held")
-            ).execute()
-            record_event("order_expired", draw=order.draw_id, order=order.id, at=now)
+            mark_order_expired(order.id, order.draw_id, now)
     _last_sweep["at"] = time.monotonic()
     return len(due)
 
@@ -83,26 +67,6 @@ def maybe_expire(now=None) -> None:
     """expire_due() at most about once a second per process (it is cheap, but holds are hot)."""
     if time.monotonic() - _last_sweep["at"] >= SWEEP_EVERY_SECONDS:
         expire_due(now)
-
-
-def _release_amounts(draw_id: int, now: datetime, low: int, high: int) -> None:
-    """Free the reserved payable amounts low..high whose late-payment window is over."""
-    Order.update(amount_lock=None).where(
-        (Order.draw == draw_id)
-        & (Order.amount_lock >= low)
-        & (Order.amount_lock <= high)
-        & (Order.state != "pending")
-        & (Order.amount_lock_until <= now)
-    ).execute()
-
-
-def free_tickets(draw_id: int, numbers):
-    """The free Ticket rows of these numbers, found by id through the (draw, number) index. (Written
-    as `draw = ? AND number IN (…) AND state = 'free'`, SQLite picks the (draw, state) index instead
-    and reads every free ticket of the draw: milliseconds per hold on a 100,000-ticket draw.)"""
-    return Ticket.id.in_(Ticket.select(Ticket.id).where((Ticket.draw == draw_id) & Ticket.number.in_(numbers))) & (
-        Ticket.state == "free"
-    )
 
 
 def hold_tickets(name, mobile, tickets, *, now: datetime | None = None, source: str = "web") -> Hold:
@@ -114,7 +78,7 @@ def hold_tickets(name, mobile, tickets, *, now: datetime | None = None, source: 
     mobile = parse_mobile(mobile)
     draw = hold_sql.current_draw_row()
     if draw is None:
-        current_draw()  # raises the "no draw yet" message
+        raise NotFound(NO_DRAW_YET)
     numbers = parse_ticket_list(tickets, draw["ticket_count"], draw["max_per_order"])
     for _attempt in range(5):
         try:
@@ -139,7 +103,7 @@ def _pick_amount(draw_id: int, base: int, now: datetime) -> int | None:
 def _hold(name, mobile, numbers, now, source) -> Hold:
     with write_tx():
         draw = hold_sql.current_draw_row()
-        if draw is None or draw["state"] != "open":
+        if draw is None or draw["state"] != DrawState.OPEN:
             raise SalesClosed("Sales for this draw are closed.")
         draw_id, width = draw["id"], len(str(draw["ticket_count"]))
         maybe_expire(now)
@@ -156,11 +120,11 @@ def _hold(name, mobile, numbers, now, source) -> Hold:
                 f"wait for it to expire before booking more."
             )
         base = draw["price_paise"] * len(numbers)
-        payable = _pick_amount(draw_id, base, now)
+        picked = _pick_amount(draw_id, base, now)
         expires_at = now + timedelta(minutes=draw["hold_minutes"])
         session_id, reference = new_session_id(), new_reference()
-        unique = payable is not None
-        payable = payable if unique else base
+        unique = picked is not None
+        payable = picked if picked is not None else base
         order_id = hold_sql.insert_order(
             {
                 "draw_id": draw_id,
@@ -168,13 +132,13 @@ def _hold(name, mobile, numbers, now, source) -> Hold:
                 "reference": reference,
                 "name": name,
                 "mobile": mobile,
-                "tickets": ",".join(map(str, numbers)),
+                "tickets": ticket_list_text(numbers),
                 "ticket_count": len(numbers),
                 "base_paise": base,
                 "payable_paise": payable,
                 "amount_unique": unique,
                 "amount_lock": payable if unique else None,
-                "state": "pending",
+                "state": OrderState.PENDING,
                 "source": source,
                 "created_at": now,
                 "expires_at": expires_at,
@@ -209,8 +173,6 @@ def _hold(name, mobile, numbers, now, source) -> Hold:
 
 def find_order(key: str) -> Order:
     """An order by session id (12 digits) or payment reference (LD-XXXXXX)."""
-    from .ids import normalise_reference
-
     key = str(key or "").strip()
     order = None
     if SESSION_RE.match(key):
@@ -234,13 +196,11 @@ def order_status(session_id: str, now: datetime | None = None) -> OrderStatus:
         raise NotFound("No booking with that id.")
     sid, reference, state, tickets, payable, expires_at, paid_at, draw_id = row
     expires_at = _as_datetime(expires_at)
-    if state == "pending" and expires_at <= (now or utcnow()):
-        state = "expired"
     return OrderStatus(
         sid,
         reference,
-        state,
-        tuple(int(n) for n in tickets.split(",") if n),
+        reads_as(state, expires_at, now or utcnow()),
+        ticket_list_numbers(tickets),
         payable,
         expires_at,
         _as_datetime(paid_at),
@@ -256,16 +216,9 @@ def cancel_order(key: str, *, now=None, reason: str = "cancelled") -> Order:
     now = now or utcnow()
     with write_tx():
         order = find_order(key)
-        if order.state != "pending":
+        if order.state != OrderState.PENDING:
             raise Conflict(f"Booking {order.reference} is {order.state}, so it cannot be cancelled.")
-        window = Draw.get_by_id(order.draw_id).late_window_minutes
-        Order.update(state="cancelled", ended_at=now, amount_lock_until=now + timedelta(minutes=window)).where(
-            Order.id == order.id
-        ).execute()
-        Ticket.update(state="free", order=None, held_until=None).where(
-            (Ticket.order == order.id) & (Ticket.state == "held")
-        ).execute()
-        record_event("order_cancelled", draw=order.draw_id, order=order, at=now, reason=reason)
+        cancel_pending_order(order.id, order.draw_id, now, reason)
     return Order.get_by_id(order.id)
 
 
@@ -277,13 +230,13 @@ def availability(draw: Draw | None = None, now: datetime | None = None) -> dict:
     held = sold = 0
     for number, state, held_until in (
         Ticket.select(Ticket.number, Ticket.state, Ticket.held_until)
-        .where((Ticket.draw == draw.id) & (Ticket.state != "free"))
+        .where((Ticket.draw == draw.id) & (Ticket.state != TicketState.FREE))
         .tuples()
     ):
-        if state == "sold":
+        if state == TicketState.SOLD:
             states[number - 1] = ord("2")
             sold += 1
-        elif held_until is not None and held_until > now:
+        elif hold_is_live(held_until, now):
             states[number - 1] = ord("1")
             held += 1
     return {

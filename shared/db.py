@@ -18,7 +18,7 @@ from urllib.parse import parse_qs, unquote, urlparse
 try:
     import fcntl
 except ImportError:  # Windows: one server process; the in-process lock below suffices
-    fcntl = None
+    fcntl = None  # type: ignore[assignment]
 
 from peewee import DatabaseProxy, Model, PostgresqlDatabase, SqliteDatabase
 
@@ -48,7 +48,7 @@ def make_database(url: str | None = None):
     url = resolve_url(url)
     if url.startswith(("postgres://", "postgresql://")):
         parts = urlparse(url)
-        params = {}
+        params: dict[str, str | int] = {}
         if parts.hostname:
             params["host"] = parts.hostname
         if parts.port:
@@ -85,18 +85,10 @@ def make_database(url: str | None = None):
     )
 
 
-def connect(url: str | None = None, create: bool = True):
-    """Bind the models to the database at `url` and bring its schema up to date."""
+def bind(url: str | None = None):
+    """Bind the models to the database at `url` (no schema work: `shared.setup.connect` does that)."""
     db = make_database(url)
     database.initialize(db)
-    if create:
-        from .migrations import migrate
-
-        schema = getattr(db, "luckydraw_schema", None)
-        if schema:
-            db.execute_sql(f"CREATE SCHEMA IF NOT EXISTS {schema}")
-
-        migrate(db)
     return db
 
 

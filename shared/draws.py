@@ -1,14 +1,15 @@
-"""Draws: create the current draw, change its settings, close sales, and start a new draw
-(which exports and archives the old one: nothing is ever deleted)."""
+"""Draws: the current draw, its settings, opening and closing sales, and archiving a draw (nothing
+is ever deleted; starting a new draw, which exports the old one, is shared/new_draw.py)."""
 
-import tempfile
 from dataclasses import dataclass
-from pathlib import Path
+from typing import Literal, overload
 
 from .db import utcnow, write_tx
-from .errors import Conflict, ExportFailed, InvalidInput, LuckyDrawError, NotFound
+from .errors import Conflict, InvalidInput, NotFound
+from .lifecycle import cancel_pending_order
 from .models import Draw, Order, Ticket, record_event
-from .money import parse_amount
+from .money import require_paise
+from .states import DrawState, OrderState, TicketState
 from .validation import clean_name, parse_vpa
 
 MAX_TICKETS = 100_000
@@ -51,7 +52,7 @@ def _whole(value, what: str, low: int, high: int) -> int:
 def validate_settings(
     name,
     ticket_count=500,
-    price="5",
+    price_paise=500,
     payee_vpa="",
     payee_name="",
     hold_minutes=10,
@@ -59,8 +60,8 @@ def validate_settings(
     max_pending_per_mobile=2,
     late_window_minutes=60,
 ) -> DrawSettings:
-    """Check every field a person typed for a draw; price may be rupees text or paise int via 'price_paise'."""
-    price_paise = price if isinstance(price, int) and not isinstance(price, bool) else parse_amount(price)
+    """Check every field of a draw; the price is integer paise (rupees text is parsed at the edge)."""
+    price_paise = require_paise(price_paise, "Price")
     tickets = _whole(ticket_count, "Ticket count", 1, MAX_TICKETS)
     return DrawSettings(
         name=clean_name(name, "Draw name"),
@@ -75,11 +76,20 @@ def validate_settings(
     )
 
 
+NO_DRAW_YET = "There is no draw yet. Create one with 'luckydraw new-draw'."
+
+
+@overload
+def current_draw(required: Literal[True] = True) -> Draw: ...
+@overload
+def current_draw(required: bool) -> Draw | None: ...
+
+
 def current_draw(required: bool = True) -> Draw | None:
     """The one draw that is not archived (the newest, should history ever hold two)."""
-    draw = Draw.select().where(Draw.state != "archived").order_by(Draw.id.desc()).first()
+    draw = Draw.select().where(Draw.state != DrawState.ARCHIVED).order_by(Draw.id.desc()).first()
     if draw is None and required:
-        raise NotFound("There is no draw yet. Create one with 'luckydraw new-draw'.")
+        raise NotFound(NO_DRAW_YET)
     return draw
 
 
@@ -92,79 +102,12 @@ def get_draw(draw_id: int | None = None) -> Draw:
     return draw
 
 
-def create_draw(settings: DrawSettings, *, exports_dir: str | Path = "exports", now=None) -> Draw:
-    """Start a fresh draw with every ticket free. The current draw, if any, is archived in the same
-    transaction (its pending bookings cancelled, its data kept) and then exported to `exports_dir`."""
-    from .winner_algorithm import commitment, new_seed
-
-    now = now or utcnow()
-    old = current_draw(required=False)
-    export_path = default_export_path(old, exports_dir, now) if old is not None else None
-    if export_path is not None:
-        _check_writable(export_path.parent)
-    seed = new_seed()
-    with write_tx():
-        if old is not None:
-            _archive(old, now, str(export_path))
-        draw = Draw.create(
-            seed=seed,
-            seed_hash=commitment(seed),
-            created_at=now,
-            state="open",
-            **{f: getattr(settings, f) for f in SETTING_FIELDS},
-        )
-        rows = [{"draw": draw.id, "number": n, "state": "free"} for n in range(1, settings.ticket_count + 1)]
-        batch = 500
-        for start in range(0, len(rows), batch):
-            Ticket.insert_many(rows[start : start + batch]).execute()
-        record_event(
-            "draw_created",
-            draw=draw,
-            at=now,
-            seed_hash=draw.seed_hash,
-            archived_draw=old.id if old else None,
-            export=str(export_path) if export_path else None,
-        )
-    if old is not None:
-        # Exported after archiving, so the file is the old draw's final state (nothing can change it now).
-        from .export import export_draw
-
-        try:
-            export_draw(old.id, export_path)
-        except LuckyDrawError as error:
-            raise ExportFailed(
-                f"Draw #{draw.id} has started and draw #{old.id} is archived, but its export "
-                f"failed: {error.message} Run 'luckydraw export --draw {old.id}' to retry."
-            ) from None
-    return draw
-
-
-def _check_writable(folder: Path) -> None:
-    """Refuse before anything changes when the exports folder cannot be written."""
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=folder, prefix=".write-check-"):
-            pass
-    except OSError as error:
-        raise ExportFailed(
-            f"The exports folder {folder} cannot be written ({error.strerror}); nothing was changed."
-        ) from None
-
-
-def default_export_path(draw: Draw, exports_dir, now) -> Path:
-    safe = "".join(ch if ch.isalnum() else "-" for ch in draw.name).strip("-")[:40] or "draw"
-    return Path(exports_dir) / f"draw-{draw.id}-{safe}-{now:%Y%m%d-%H%M%S}.xlsx"
-
-
-def _archive(draw: Draw, now, export_path: str) -> None:
-    pending = list(Order.select(Order.id).where((Order.draw == draw.id) & (Order.state == "pending")))
+def archive_draw(draw: Draw, now, export_path: str) -> None:
+    """Archive a draw in the caller's transaction: its pending bookings cancelled, its data kept."""
+    pending = list(Order.select(Order.id).where((Order.draw == draw.id) & (Order.state == OrderState.PENDING)))
     for order in pending:
-        Order.update(state="cancelled", ended_at=now, amount_lock_until=now).where(Order.id == order.id).execute()
-        Ticket.update(state="free", order=None, held_until=None).where(
-            (Ticket.order == order.id) & (Ticket.state == "held")
-        ).execute()
-        record_event("order_cancelled", draw=draw, order=order.id, at=now, reason="draw archived")
-    Draw.update(state="archived", archived_at=now, export_path=export_path).where(Draw.id == draw.id).execute()
+        cancel_pending_order(order.id, draw.id, now, "draw archived")
+    Draw.update(state=DrawState.ARCHIVED, archived_at=now, export_path=export_path).where(Draw.id == draw.id).execute()
     record_event("draw_archived", draw=draw, at=now, export=export_path, cancelled_pending=len(pending))
 
 
@@ -174,19 +117,18 @@ def update_settings(changes: dict, *, now=None) -> Draw:
     now = now or utcnow()
     with write_tx():
         draw = current_draw()
-        if draw.state == "drawn":
+        if draw.state == DrawState.DRAWN:
             raise Conflict("Winners have been drawn; this draw's settings can no longer change.")
         merged = {f: getattr(draw, f) for f in SETTING_FIELDS}
         merged.update({k: v for k, v in changes.items() if v is not None})
-        price = merged.pop("price_paise")
-        settings = validate_settings(price=price, **merged)
+        settings = validate_settings(**merged)
         if settings.ticket_count < draw.ticket_count:
             raise Conflict(f"Ticket count can only grow (it is {draw.ticket_count}); start a new draw to shrink it.")
         if settings.price_paise != draw.price_paise and Order.select().where(Order.draw == draw.id).exists():
             raise Conflict("The price cannot change once bookings exist; start a new draw instead.")
         if settings.ticket_count > draw.ticket_count:
             rows = [
-                {"draw": draw.id, "number": n, "state": "free"}
+                {"draw": draw.id, "number": n, "state": TicketState.FREE}
                 for n in range(draw.ticket_count + 1, settings.ticket_count + 1)
             ]
             for start in range(0, len(rows), 500):
@@ -203,9 +145,9 @@ def set_sales_open(is_open: bool, *, now=None) -> Draw:
     now = now or utcnow()
     with write_tx():
         draw = current_draw()
-        if draw.state == "drawn":
+        if draw.state == DrawState.DRAWN:
             raise Conflict("Winners have already been drawn; sales cannot change now.")
-        target = "open" if is_open else "closed"
+        target = DrawState.OPEN if is_open else DrawState.CLOSED
         if draw.state != target:
             Draw.update(state=target, closed_at=None if is_open else now).where(Draw.id == draw.id).execute()
             record_event("sales_opened" if is_open else "sales_closed", draw=draw, at=now)

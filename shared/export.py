@@ -36,9 +36,12 @@ from peewee import JOIN, fn
 from .db import database, is_sqlite, utcnow
 from .draws import get_draw
 from .errors import ExportFailed
+from .lifecycle import hold_is_live
 from .models import Draw, Order, Payment, Ticket
+from .results import public_commitment, published_results
+from .states import OrderState, PaymentState, TicketState
 from .stats import draw_stats
-from .winner_draw import DrawingResult, drawings, public_commitment, published_results
+from .winner_draw import DrawingResult, drawings
 
 PAGE = 2000  # rows per database read
 PROGRESS_EVERY = 1000  # rows between progress callbacks
@@ -412,7 +415,7 @@ def shown_utr(utr: str, missing: bool) -> str:
 def _booking_rows(draw: Draw, clock: Clock) -> Iterator[tuple]:
     """Paid orders by id, with the UTR(s) of the payment that settled each."""
     last = 0
-    base = (Order.draw == draw.id) & (Order.state == "paid")
+    base = (Order.draw == draw.id) & (Order.state == OrderState.PAID)
     while True:
         page = list(
             Order.select(
@@ -437,14 +440,14 @@ def _booking_rows(draw: Draw, clock: Clock) -> Iterator[tuple]:
         settled: dict[int, list[tuple[str, str]]] = {}
         for order_id, utr, missing, source in (
             Payment.select(Payment.order, Payment.utr, Payment.utr_missing, Payment.source)
-            .where((Payment.order >= first) & (Payment.order <= last) & (Payment.status == "matched"))
+            .where((Payment.order >= first) & (Payment.order <= last) & (Payment.status == PaymentState.MATCHED))
             .order_by(Payment.id)
             .tuples()
         ):
             settled.setdefault(order_id, []).append((shown_utr(utr, missing), source))
         for order_id, reference, name, mobile, tickets, count, payable, created, paid in page:
             payments = settled.get(order_id, [])
-            numbers = ", ".join(draw.label(int(n)) for n in tickets.split(",") if n)
+            numbers = ", ".join(draw.label(n) for n in tickets)
             yield (
                 reference,
                 name,
@@ -476,9 +479,9 @@ def _ticket_rows(draw: Draw, now: datetime) -> Iterator[tuple]:
             return
         last = page[-1][0]
         for number, state, held_until, name, mobile, reference in page:
-            if state == "held" and held_until is not None and held_until <= now:
-                state = "free"
-            if state == "free":
+            if state == TicketState.HELD and not hold_is_live(held_until, now):
+                state = TicketState.FREE
+            if state == TicketState.FREE:
                 name = mobile = reference = None
             yield label(number), state, name, mobile, reference
 
@@ -585,7 +588,7 @@ def _snapshot():
 
 def _build(wb: Workbook, draw: Draw, now: datetime, clock: Clock, progress: Progress | None) -> None:
     summary = _summary_rows(draw, clock, now)
-    bookings = Order.select().where((Order.draw == draw.id) & (Order.state == "paid")).count()
+    bookings = Order.select().where((Order.draw == draw.id) & (Order.state == OrderState.PAID)).count()
     tickets = Ticket.select().where(Ticket.draw == draw.id).count()
     payments = Payment.select().where(Payment.draw == draw.id).count()
     winners = _winner_rows(drawings(draw.id), clock)
@@ -595,7 +598,7 @@ def _build(wb: Workbook, draw: Draw, now: datetime, clock: Clock, progress: Prog
         wb, "Summary", [Column("Item", "text"), Column("Value", "text")], counter, autofilter=False
     ).write_items(summary)
 
-    paid = (Order.draw == draw.id) & (Order.state == "paid")
+    paid = (Order.draw == draw.id) & (Order.state == OrderState.PAID)
     booking_columns = BOOKING_COLUMNS + [
         Column(f"Booked at ({clock.abbrev})", "time"),
         Column(f"Paid at ({clock.abbrev})", "time"),
@@ -604,7 +607,7 @@ def _build(wb: Workbook, draw: Draw, now: datetime, clock: Clock, progress: Prog
         _booking_rows(draw, clock), {1: _longest(Order.name, paid)}
     )
 
-    live = (Order.draw == draw.id) & Order.state.in_(("pending", "paid"))
+    live = (Order.draw == draw.id) & Order.state.in_((OrderState.PENDING, OrderState.PAID))
     SheetWriter(wb, "Tickets", TICKET_COLUMNS, counter).write(
         _ticket_rows(draw, now),
         {2: _longest(Order.name, live), 3: _longest(Order.mobile, live), 4: _longest(Order.reference, live)},
@@ -627,6 +630,12 @@ def _build(wb: Workbook, draw: Draw, now: datetime, clock: Clock, progress: Prog
 
     SheetWriter(wb, "Winners", WINNER_COLUMNS + [Column(f"Drawn at ({clock.abbrev})", "time")], counter).write(winners)
     counter.finish()
+
+
+def default_export_path(draw: Draw, exports_dir, now) -> Path:
+    """Where a draw's workbook goes by default: exports/draw-<id>-<name>-<time>.xlsx."""
+    safe = "".join(ch if ch.isalnum() else "-" for ch in draw.name).strip("-")[:40] or "draw"
+    return Path(exports_dir) / f"draw-{draw.id}-{safe}-{now:%Y%m%d-%H%M%S}.xlsx"
 
 
 def export_draw(

@@ -69,7 +69,8 @@ def pending_for_mobile(draw_id: int, mobile: str, now: datetime) -> int:
 def reserved_amounts(draw_id: int, low: int, high: int, now: datetime) -> tuple[set[int], set[int]]:
     """(amounts in low..high reserved by an order that may still receive money, amounts whose
     late-payment window is over but that are still marked reserved)."""
-    used, lapsed = set(), set()
+    used: set[int] = set()
+    lapsed: set[int] = set()
     for amount, over in _run(
         "SELECT amount_lock, CASE WHEN state <> 'pending' AND amount_lock_until IS NOT NULL "
         "AND amount_lock_until <= ? THEN 1 ELSE 0 END FROM booking "

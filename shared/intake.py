@@ -19,7 +19,6 @@ import json
 import logging
 import re
 import threading
-import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
@@ -47,6 +46,7 @@ from .models import Order
 from .models_intake import (
     DUPLICATE,
     IGNORED,
+    OUTCOMES,
     RECEIVED,
     RECORDED_MATCHED,
     RECORDED_UNMATCHED,
@@ -56,6 +56,7 @@ from .models_intake import (
     InboxMessage,
 )
 from .payments import record_payment
+from .ratelimit import Limit, RateLimiter
 from .sms import SmsRejected, is_known_sender, parse_credit_sms
 from .validation import SESSION_RE, clean_name, parse_utr, parse_vpa
 
@@ -92,36 +93,19 @@ class HookResponse:
 # ---------------------------------------------------------------- rate limits (process memory)
 
 
-class TokenBucket:
-    """`capacity` messages at once, refilled at `per_second`; `take()` is 0 when allowed, else
-    the seconds to wait."""
-
-    def __init__(self, capacity: float, per_second: float, clock=time.monotonic):
-        self.capacity, self.per_second, self.clock = float(capacity), float(per_second), clock
-        self.tokens, self.at = float(capacity), clock()
-        self._lock = threading.Lock()
-
-    def take(self) -> float:
-        with self._lock:
-            now = self.clock()
-            self.tokens = min(self.capacity, self.tokens + (now - self.at) * self.per_second)
-            self.at = now
-            if self.tokens >= 1.0:
-                self.tokens -= 1.0
-                return 0.0
-            return (1.0 - self.tokens) / self.per_second
-
-
-# Per source: "requests" counts every message; "expendable" the unsigned, stale or repeated ones
-# that are stored (bounded), so a flood of junk can neither fill the disk nor crowd the inbox.
-DEFAULT_LIMITS = {"requests": (120, 10.0), "expendable": (20, 0.5)}
+# Per source, in `shared.ratelimit` buckets: "requests" counts the signed deliveries (refusals never
+# spend it, so a flood of junk cannot crowd out the real money); "failures" the refused messages
+# (bad, missing or stale signatures) per sending IP, checked after the signature; "expendable" the
+# unsigned, stale or repeated messages that are stored (bounded), so a flood of junk can neither
+# fill the disk nor crowd the inbox. Values: (burst capacity, refill per second).
+DEFAULT_LIMITS = {"requests": (120, 10.0), "failures": (30, 0.5), "expendable": (20, 0.5)}
 _limits: dict[tuple[str, str], tuple[float, float]] = {}
-_buckets: dict[tuple[str, str], TokenBucket] = {}
+_buckets: dict[tuple[str, str], RateLimiter] = {}
 _buckets_lock = threading.Lock()
 
 
 def set_rate_limit(source: str, kind: str = "requests", *, capacity: float, per_second: float) -> None:
-    """Change a limit of this process (and start its bucket full)."""
+    """Change a limit of this process (and start its buckets full)."""
     if source not in SOURCES or kind not in DEFAULT_LIMITS or capacity < 1 or per_second <= 0:
         raise InvalidInput("A rate limit needs a known source and kind, capacity ≥ 1 and a positive rate.")
     with _buckets_lock:
@@ -135,12 +119,14 @@ def reset_rate_limits() -> None:
         _buckets.clear()
 
 
-def _wait(source: str, kind: str) -> float:
+def _wait(source: str, kind: str, key: str = "") -> int:
+    """0 when `key` (an IP for "failures", else everyone) may go on, else the seconds to wait."""
     with _buckets_lock:
-        bucket = _buckets.get((source, kind))
-        if bucket is None:
-            bucket = _buckets[(source, kind)] = TokenBucket(*_limits.get((source, kind), DEFAULT_LIMITS[kind]))
-    return bucket.take()
+        limiter = _buckets.get((source, kind))
+        if limiter is None:
+            capacity, per_second = _limits.get((source, kind), DEFAULT_LIMITS[kind])
+            limiter = _buckets[(source, kind)] = RateLimiter(Limit(int(capacity), capacity / per_second))
+    return limiter.hit(key)
 
 
 # ---------------------------------------------------------------- signatures
@@ -245,6 +231,8 @@ def _authenticate(source: str, secret: str, headers: dict, raw: bytes, now: date
         return _Auth(source, False, "The X-Signature does not match this body; check the secret in the forwarder app.")
     if stamp is not None:
         moment = _from_epoch(stamp)
+        if moment is None:
+            return _Auth(source, False, "X-Timestamp must be Unix time in seconds.")
         problem = _window_problem(_epoch(moment), _epoch(now), SMS_WINDOW, "X-Timestamp")
         if problem:
             return _Auth(source, False, problem, authentic=True, event_id=expected, timestamp=stamp)
@@ -283,7 +271,8 @@ def receive(
 ) -> HookResponse:
     """Handle one POST to a hook: `headers` any mapping (names in any case), `body` the raw bytes.
 
-    404 when the hook is off; 413 over MAX_BODY; 429 over the rate limit; 401 for a missing, wrong
+    404 when the hook is off; 413 over MAX_BODY; 429 over a rate limit (signed deliveries, refusals
+    per `remote` address, stored refusals: a flood of unsigned junk never blocks signed ones); 401 for a missing, wrong
     or stale signature (stored, bounded); 400 for a signed body that is not a JSON object;
     200 with {"status": "recorded" | "duplicate" | "rejected" | "ignored"} otherwise;
     503 when a signed message was stored but there is no draw to record it in yet.
@@ -294,12 +283,17 @@ def receive(
         return _error(404, NOT_FOUND)
     if len(body) > MAX_BODY:
         return _error(413, f"The message is too large: at most {MAX_BODY // 1024} KiB.")
-    wait = _wait(source, "requests")
-    if wait:
-        return _error(429, "Too many messages just now; please send again shortly.", wait)
     now = now or utcnow()
     headers = {str(k).lower(): str(v) for k, v in (headers or {}).items()}
-    auth = _authenticate(source, secret, headers, body, now)
+    auth = _authenticate(source, secret, headers, body, now)  # an HMAC: cheap, and no database
+    if not auth.ok:
+        wait = _wait(source, "failures", str(remote or ""))
+        if wait:
+            return _error(429, "Too many refused messages from your address; please send again later.", wait)
+    else:
+        wait = _wait(source, "requests")
+        if wait:
+            return _error(429, "Too many messages just now; please send again shortly.", wait)
     first = _first_handled(source, auth.keys) if auth.ok else None
     if not auth.ok or first is not None:
         wait = _wait(source, "expendable")
@@ -599,7 +593,7 @@ def _read_razorpay(data: dict, auth: _Auth, now: datetime, info: dict, check_age
         raise _Refusal(200, REJECTED, "The payment in the event has no valid id (pay_…).")
     info["external_id"] = payment_id
     amount = payment.get("amount")
-    if not _whole(amount) or amount <= 0:
+    if not isinstance(amount, int) or isinstance(amount, bool) or amount <= 0:
         raise _Refusal(200, REJECTED, f"Payment {payment_id} has no amount in whole paise.")
     info["amount_paise"] = amount
     if payment.get("currency") != "INR":
@@ -653,13 +647,14 @@ __all__ = [
     "HookResponse",
     "MAX_BODY",
     "PATHS",
-    "TokenBucket",
     "razorpay_signature",
     "receive",
     "reset_rate_limits",
     "set_rate_limit",
     "sms_signature",
     # for the console (from shared.inbox)
+    "OUTCOMES",
+    "SOURCES",
     "HookSettings",
     "InboxItem",
     "disable_razorpay_hook",

@@ -13,11 +13,13 @@ from peewee import (
 )
 
 from .db import BaseModel, utcnow
+from .fields import TicketListField
+from .states import DrawState, OrderState, PaymentState, TicketState
 
-DRAW_STATES = ("open", "closed", "drawn", "archived")
-TICKET_STATES = ("free", "held", "sold")
-ORDER_STATES = ("pending", "paid", "expired", "cancelled")
-PAYMENT_STATES = ("matched", "unmatched", "attention", "refunded")
+DRAW_STATES = tuple(DrawState)
+TICKET_STATES = tuple(TicketState)
+ORDER_STATES = tuple(OrderState)
+PAYMENT_STATES = tuple(PaymentState)
 
 
 class Draw(BaseModel):
@@ -31,7 +33,7 @@ class Draw(BaseModel):
     max_per_order = IntegerField(default=20)
     max_pending_per_mobile = IntegerField(default=2)
     late_window_minutes = IntegerField(default=60)
-    state = CharField(max_length=12, default="open", index=True)
+    state = CharField(max_length=12, default=DrawState.OPEN, index=True)
     created_at = DateTimeField(default=utcnow)
     closed_at = DateTimeField(null=True)
     archived_at = DateTimeField(null=True)
@@ -57,14 +59,14 @@ class Order(BaseModel):
     reference = CharField(max_length=12, unique=True)
     name = CharField(max_length=80)
     mobile = CharField(max_length=10)
-    tickets = TextField()  # "7,8,9" — the numbers booked, never changed
+    tickets = TicketListField()  # (7, 8, 9), stored "7,8,9" — the numbers booked, never changed
     ticket_count = IntegerField()
     base_paise = IntegerField()
     payable_paise = IntegerField()
     amount_unique = BooleanField(default=True)
     amount_lock = IntegerField(null=True)
     amount_lock_until = DateTimeField(null=True)
-    state = CharField(max_length=10, default="pending")
+    state = CharField(max_length=10, default=OrderState.PENDING)
     source = CharField(max_length=10, default="web")
     created_at = DateTimeField(default=utcnow)
     expires_at = DateTimeField()
@@ -82,14 +84,14 @@ class Order(BaseModel):
 
     @property
     def numbers(self) -> list[int]:
-        return [int(n) for n in self.tickets.split(",") if n]
+        return list(self.tickets)
 
 
 class Ticket(BaseModel):
     id = AutoField()
     draw = ForeignKeyField(Draw, backref="tickets", on_delete="RESTRICT")
     number = IntegerField()
-    state = CharField(max_length=8, default="free")
+    state = CharField(max_length=8, default=TicketState.FREE)
     order = ForeignKeyField(Order, null=True, backref="held_tickets", on_delete="RESTRICT")
     held_until = DateTimeField(null=True)
 

@@ -17,6 +17,7 @@ from peewee import (
 )
 
 from .db import BaseModel, utcnow
+from .fields import ticket_list_numbers
 from .models import Draw, Order
 
 
@@ -50,7 +51,7 @@ class DrawResultMeta(BaseModel):
 
     @property
     def sold_numbers(self) -> list[int]:
-        return [int(n) for n in (self.sold or "").split(",") if n]
+        return list(ticket_list_numbers(self.sold))
 
     @property
     def owner_map(self) -> dict[int, str] | None:

@@ -13,11 +13,14 @@ _NUMBER = re.compile(r"^(\d{1,3}(?:,\d{3})+|\d{1,2}(?:,\d{2})+,\d{3}|\d+)(?:\.(\
 
 
 def parse_amount(text) -> int:
-    """Turn '10', '10.5', '₹10.05', 'Rs. 10.05', '1,000.00' into paise; anything else is an error."""
+    """Turn what a person typed ('10', '10.5', '₹10.05', 'Rs. 10.05', '1,000.00') into paise; anything
+    else is an error. Only the edges call it (CLI, console dialogs, web forms, the SMS parser)."""
     if isinstance(text, bool):
         raise InvalidInput("Amount must be a number of rupees, like 10 or 10.05.")
-    if isinstance(text, int):
-        paise = text * 100
+    if isinstance(text, int):  # 10 could mean ₹10 or 10 paise: the core takes paise, people type rupees
+        if text <= 0:
+            raise InvalidInput("Amount must be more than zero.")
+        raise InvalidInput("Amount must be rupees as typed, like '10' or '10.05', not a bare number.")
     else:
         raw = str(text).strip()
         body = _PREFIX.sub("", raw).strip()
@@ -41,6 +44,21 @@ def parse_amount(text) -> int:
     return paise
 
 
+def require_paise(value, what: str = "Amount") -> int:
+    """What every core function that takes money checks: a whole number of paise (an int, never a
+    bool or rupees text; parse what people type with parse_amount at the edge), more than zero and
+    at most MAX_PAISE."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidInput(
+            f"{what} must be a whole number of paise, not {type(value).__name__}; parse rupees with parse_amount first."
+        )
+    if value <= 0:
+        raise InvalidInput(f"{what} must be more than zero.")
+    if value > MAX_PAISE:
+        raise InvalidInput(f"{what} is too large.")
+    return value
+
+
 def rupees(paise: int) -> str:
     """'10.03' — always two decimals, no symbol (UPI links, JSON)."""
     sign = "-" if paise < 0 else ""
@@ -55,7 +73,7 @@ def format_rupees(paise: int) -> str:
     whole = str(paise // 100)
     if len(whole) > 3:
         head, tail = whole[:-3], whole[-3:]
-        groups = []
+        groups: list[str] = []
         while len(head) > 2:
             groups.insert(0, head[-2:])
             head = head[:-2]

@@ -7,13 +7,16 @@ from datetime import datetime, timedelta
 
 from peewee import IntegrityError
 
-from .booking import _release_amounts, expire_due, find_order, free_tickets, order_numbers
+from .booking import expire_due, find_order
 from .db import utcnow, write_tx
 from .draws import current_draw
 from .errors import Conflict, DuplicateUTR, InvalidInput, NotFound, TicketsTaken
+from .fields import ticket_list_text
 from .ids import new_internal_payment_id, new_reference, new_session_id, normalise_reference
+from .lifecycle import free_tickets, mark_order_paid, order_numbers, reactivate_order, taken_numbers_where
 from .models import Draw, Order, Payment, Ticket, record_event
-from .money import MAX_PAISE, format_rupees, parse_amount
+from .money import format_rupees, require_paise
+from .states import DrawState, OrderState, PaymentState, TicketState
 from .validation import clean_name, parse_mobile, parse_ticket_list, parse_utr
 
 SOURCES = ("manual", "quick", "sms", "webhook", "razorpay", "cash", "cli")
@@ -49,53 +52,8 @@ def _window(draw: Draw, now: datetime) -> datetime:
     return now - timedelta(minutes=draw.late_window_minutes)
 
 
-def _settle(order: Order, payment: Payment, now: datetime, late: bool = False) -> None:
-    """Mark the order paid, its tickets sold and the payment matched — one transaction."""
-    draw = Draw.get_by_id(order.draw_id)
-    # Keep the amount for the late window from now on (a second payment must not confirm a
-    # stranger). A booking paid by hand after its window may have lost its amount; take it back
-    # unless another booking has it by now.
-    lock = Order.select(Order.amount_lock).where(Order.id == order.id).scalar()
-    if lock is None and order.amount_unique:
-        _release_amounts(order.draw_id, now, order.payable_paise, order.payable_paise)
-        if (
-            not Order.select()
-            .where((Order.draw == order.draw_id) & (Order.amount_lock == order.payable_paise))
-            .exists()
-        ):
-            lock = order.payable_paise
-    Order.update(
-        state="paid",
-        paid_at=now,
-        ended_at=now,
-        amount_lock=lock,
-        amount_lock_until=now + timedelta(minutes=draw.late_window_minutes),
-    ).where(Order.id == order.id).execute()
-    Ticket.update(state="sold", held_until=None).where(Ticket.order == order.id).execute()
-    Payment.update(status="matched", order=order.id, candidate=None, attention_reason=None).where(
-        Payment.id == payment.id
-    ).execute()
-    record_event(
-        "order_paid", draw=order.draw_id, order=order.id, payment=payment.id, at=now, late=late, utr=payment.utr
-    )
-
-
-def _rehold(order: Order, now: datetime) -> bool:
-    """Give a late payer back their numbers if every one is still free."""
-    numbers = order_numbers(order)
-    claimed = (
-        Ticket.update(state="held", order=order.id, held_until=None)
-        .where(free_tickets(order.draw_id, numbers))
-        .execute()
-    )
-    if claimed != len(numbers):
-        Ticket.update(state="free", order=None).where((Ticket.order == order.id) & (Ticket.state == "held")).execute()
-        return False
-    return True
-
-
 def _flag(payment: Payment, order: Order, reason: str, now: datetime) -> None:
-    Payment.update(status="attention", attention_reason=reason, candidate=order.id).where(
+    Payment.update(status=PaymentState.ATTENTION, attention_reason=reason, candidate=order.id).where(
         Payment.id == payment.id
     ).execute()
     record_event(
@@ -126,8 +84,8 @@ def _match(payment: Payment, draw: Draw, now: datetime) -> MatchResult:
     # 1. A reference that names a pending order with the same payable amount.
     reference = normalise_reference(payment.reference)
     named = Order.get_or_none(known & (Order.reference == reference)) if reference else None
-    if named is not None and named.state == "pending" and named.payable_paise == amount:
-        _settle(named, payment, now)
+    if named is not None and named.state == OrderState.PENDING and named.payable_paise == amount:
+        mark_order_paid(named, payment, now)
         return _result(
             payment, MATCHED, 1, named, message=f"{shown} confirmed booking {named.reference} by its reference."
         )
@@ -140,9 +98,9 @@ def _match(payment: Payment, draw: Draw, now: datetime) -> MatchResult:
         Order.select()
         .where(  # no ORDER BY: it would steer SQLite off the amount index
             same_amount
-            & Order.state.in_(("pending", "expired", "paid", "cancelled"))
+            & Order.state.in_((OrderState.PENDING, OrderState.EXPIRED, OrderState.PAID, OrderState.CANCELLED))
             & (Order.source != "cash")
-            & ((Order.state == "pending") | (Order.ended_at > window))
+            & ((Order.state == OrderState.PENDING) | (Order.ended_at > window))
         )
         .limit(5),
         key=lambda o: o.id,
@@ -162,12 +120,12 @@ def _match(payment: Payment, draw: Draw, now: datetime) -> MatchResult:
             f"{shown} fits booking {order.reference}, but its reference names {named.reference}; assign it by hand.",
         )
     # 2. The one pending order with exactly that payable amount.
-    if order is not None and order.state == "pending":
-        _settle(order, payment, now)
+    if order is not None and order.state == OrderState.PENDING:
+        mark_order_paid(order, payment, now)
         return _result(payment, MATCHED, 2, order, message=f"{shown} confirmed booking {order.reference}.")
     # 3. The one order that expired within the late-payment window.
-    if order is not None and order.state == "expired":
-        if draw.state not in ("open", "closed"):  # winners drawn: its numbers were not in the draw
+    if order is not None and order.state == OrderState.EXPIRED:
+        if draw.state not in (DrawState.OPEN, DrawState.CLOSED):  # winners drawn: its numbers were not in the draw
             _flag(payment, order, AFTER_DRAW, now)
             return _result(
                 payment,
@@ -177,8 +135,8 @@ def _match(payment: Payment, draw: Draw, now: datetime) -> MatchResult:
                 message=f"{shown} is a late payment for expired booking {order.reference}, but the "
                 f"winners are already drawn: refund it.",
             )
-        if _rehold(order, now):
-            _settle(order, payment, now, late=True)
+        if reactivate_order(order, now):
+            mark_order_paid(order, payment, now, late=True)
             return _result(
                 payment,
                 LATE_MATCHED,
@@ -197,7 +155,7 @@ def _match(payment: Payment, draw: Draw, now: datetime) -> MatchResult:
             f"numbers were taken since: refund or reassign it.",
         )
     # 4. The one order paid within the window: a possible double payment.
-    if order is not None and order.state == "paid":
+    if order is not None and order.state == OrderState.PAID:
         _flag(payment, order, DOUBLE_PAYMENT, now)
         return _result(
             payment,
@@ -243,7 +201,7 @@ def _leave(payment, outcome, rule, candidates, now, message) -> MatchResult:
 
 
 def record_payment(
-    amount,
+    amount_paise: int,
     utr=None,
     *,
     reference=None,
@@ -256,12 +214,8 @@ def record_payment(
 ) -> MatchResult:
     """Keep a payment and match it. Without a UTR only when `quick` (or a cash/quick source):
     it then gets an internal id, flagged `utr_missing`. A UTR seen before raises DuplicateUTR and
-    changes nothing. `amount` is paise when an int (as automatic sources give it), else rupees text."""
-    amount_paise = parse_amount(amount) if not isinstance(amount, int) or isinstance(amount, bool) else amount
-    if amount_paise <= 0:
-        raise InvalidInput("Amount must be more than zero.")
-    if amount_paise > MAX_PAISE:
-        raise InvalidInput("Amount is too large.")
+    changes nothing. `amount_paise` is integer paise (rupees text is parsed at the edge)."""
+    amount_paise = require_paise(amount_paise)
     if source not in SOURCES:
         raise InvalidInput(f"Unknown payment source '{source}'.")
     if utr in (None, "") and not quick:
@@ -286,7 +240,7 @@ def record_payment(
                 source=source if not (quick and source == "manual") else "quick",
                 received_at=received_at or now,
                 recorded_at=now,
-                status="unmatched",
+                status=PaymentState.UNMATCHED,
             )
             record_event(
                 "payment_recorded",
@@ -342,14 +296,14 @@ def check_payments(now=None) -> list[MatchResult]:
     results = []
     for (payment_id,) in (
         Payment.select(Payment.id)
-        .where((Payment.draw == draw.id) & (Payment.status == "unmatched"))
+        .where((Payment.draw == draw.id) & (Payment.status == PaymentState.UNMATCHED))
         .order_by(Payment.id)
         .tuples()
     ):
         with write_tx():
             expire_due(now)
             payment = Payment.get_by_id(payment_id)
-            if payment.status == "unmatched":
+            if payment.status == PaymentState.UNMATCHED:
                 results.append(_match(payment, draw, now))
     return results
 
@@ -364,11 +318,11 @@ def assign_payment(payment_key, order_key, *, force=False, now=None) -> MatchRes
         expire_due(now)
         payment = find_payment(payment_key)
         order = find_order(order_key)
-        if payment.status == "matched":
+        if payment.status == PaymentState.MATCHED:
             raise Conflict(f"Payment {payment.utr} already settled a booking; it cannot be assigned again.")
-        if payment.status == "refunded":
+        if payment.status == PaymentState.REFUNDED:
             raise Conflict(f"Payment {payment.utr} was refunded; it cannot be assigned.")
-        if order.state == "paid":
+        if order.state == OrderState.PAID:
             raise Conflict(f"Booking {order.reference} is already paid.")
         if order.draw_id != payment.draw_id:
             raise Conflict(
@@ -380,21 +334,19 @@ def assign_payment(payment_key, order_key, *, force=False, now=None) -> MatchRes
                 f"Payment {format_rupees(payment.amount_paise)} is less than booking {order.reference}'s "
                 f"{format_rupees(order.payable_paise)}; use force to confirm it anyway."
             )
-        late = order.state in ("expired", "cancelled")
-        if late and Draw.get_by_id(order.draw_id).state not in ("open", "closed"):
+        late = order.state in (OrderState.EXPIRED, OrderState.CANCELLED)
+        if late and Draw.get_by_id(order.draw_id).state not in (DrawState.OPEN, DrawState.CLOSED):
             raise Conflict(
                 f"The winners are already drawn, so booking {order.reference} cannot be confirmed "
                 f"now; refund the payment instead."
             )
-        if late and not _rehold(order, now):
+        if late and not reactivate_order(order, now):
             taken = [
                 t.number
-                for t in Ticket.select(Ticket.number).where(
-                    (Ticket.draw == order.draw_id) & Ticket.number.in_(order_numbers(order)) & (Ticket.state != "free")
-                )
+                for t in Ticket.select(Ticket.number).where(taken_numbers_where(order.draw_id, order_numbers(order)))
             ]
             raise TicketsTaken(taken, Draw.get_by_id(order.draw_id).width)
-        _settle(order, payment, now, late=late)
+        mark_order_paid(order, payment, now, late=late)
         record_event("payment_assigned", draw=order.draw_id, payment=payment.id, order=order.id, at=now, forced=force)
         return _result(
             payment,
@@ -410,11 +362,11 @@ def refund_payment(payment_key, *, note=None, now=None) -> Payment:
     now = now or utcnow()
     with write_tx():
         payment = find_payment(payment_key)
-        if payment.status not in ("unmatched", "attention"):
+        if payment.status not in (PaymentState.UNMATCHED, "attention"):
             raise Conflict(
                 f"Only unmatched or needs-attention payments can be refunded; {payment.utr} is {payment.status}."
             )
-        Payment.update(status="refunded", note=note).where(Payment.id == payment.id).execute()
+        Payment.update(status=PaymentState.REFUNDED, note=note).where(Payment.id == payment.id).execute()
         record_event("payment_refunded", draw=payment.draw_id, payment=payment.id, at=now, note=note)
     return Payment.get_by_id(payment.id)
 
@@ -427,16 +379,11 @@ def sell_cash(name, mobile, tickets, *, now=None) -> MatchResult:
     now = now or utcnow()
     with write_tx():
         draw = current_draw()
-        if draw.state not in ("open", "closed"):
+        if draw.state not in (DrawState.OPEN, DrawState.CLOSED):
             raise Conflict("This draw is finished; no more sales.")
         numbers = parse_ticket_list(tickets, draw.ticket_count, draw.ticket_count)
         expire_due(now)
-        taken = [
-            t.number
-            for t in Ticket.select(Ticket.number).where(
-                (Ticket.draw == draw.id) & Ticket.number.in_(numbers) & (Ticket.state != "free")
-            )
-        ]
+        taken = [t.number for t in Ticket.select(Ticket.number).where(taken_numbers_where(draw.id, numbers))]
         if taken:
             raise TicketsTaken(taken, draw.width)
         base = draw.price_paise * len(numbers)
@@ -446,18 +393,18 @@ def sell_cash(name, mobile, tickets, *, now=None) -> MatchResult:
             reference=new_reference(),
             name=name,
             mobile=mobile,
-            tickets=",".join(map(str, numbers)),
+            tickets=ticket_list_text(numbers),
             ticket_count=len(numbers),
             base_paise=base,
             payable_paise=base,
             amount_unique=False,
             amount_lock=None,
-            state="pending",
+            state=OrderState.PENDING,
             source="cash",
             created_at=now,
             expires_at=now,
         )
-        Ticket.update(state="held", order=order.id).where(free_tickets(draw.id, numbers)).execute()
+        Ticket.update(state=TicketState.HELD, order=order.id).where(free_tickets(draw.id, numbers)).execute()
         record_event(
             "order_created", draw=draw, order=order, at=now, tickets=numbers, payable_paise=base, source="cash"
         )
@@ -471,10 +418,10 @@ def sell_cash(name, mobile, tickets, *, now=None) -> MatchResult:
             source="cash",
             received_at=now,
             recorded_at=now,
-            status="unmatched",
+            status=PaymentState.UNMATCHED,
         )
         record_event("payment_recorded", draw=draw, payment=payment, at=now, amount_paise=base, source="cash")
-        _settle(order, payment, now)
+        mark_order_paid(order, payment, now)
         return _result(
             payment,
             MATCHED,

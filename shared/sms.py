@@ -72,7 +72,7 @@ def is_known_sender(sender_id) -> bool:
     if not isinstance(sender_id, str):
         return False
     match = _SENDER_RE.match(sender_id.strip().upper())
-    return bool(match) and match.group(1) in KNOWN_SENDER_IDS
+    return match is not None and match.group(1) in KNOWN_SENDER_IDS
 
 
 _I = re.IGNORECASE
@@ -262,9 +262,9 @@ def _payer_name(text: str) -> str | None:
         if name and not name.isdigit():
             return name
     for key in _PAYER_KEY.finditer(text):
-        name = _name_from(text[key.end() :])
-        if name:
-            return name
+        found = _name_from(text[key.end() :])
+        if found:
+            return found
     return None
 
 
@@ -272,7 +272,7 @@ def _bank(text: str) -> str | None:
     text = _UPI_PATH.sub(" ", _VPA_FIND.sub(" ", text))
     found = []
     for match in _BANK_RE.finditer(text):
-        name = _BANKS[match.lastindex - 1][1]
+        name = _BANKS[(match.lastindex or 1) - 1][1]
         if re.match(r"\s*(?:a/c|acct|account|ac)\b", text[match.end() :], _I):
             return name
         found.append(name)

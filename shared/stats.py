@@ -5,9 +5,11 @@ from datetime import datetime
 
 from peewee import fn
 
+from . import lifecycle
 from .db import utcnow
 from .draws import get_draw
 from .models import Order, Payment, Ticket
+from .states import OrderState, PaymentState, TicketState
 
 
 @dataclass(frozen=True)
@@ -66,12 +68,12 @@ def reconcile(draw_id: int) -> Reconciliation:
     paid_side = (
         Payment.select(fn.COALESCE(fn.SUM(Payment.amount_paise), 0), fn.COUNT(Payment.id))
         .join(Order, on=(Payment.order == Order.id))
-        .where((Order.draw == draw_id) & (Order.state == "paid") & (Payment.status == "matched"))
+        .where((Order.draw == draw_id) & (Order.state == OrderState.PAID) & (Payment.status == PaymentState.MATCHED))
         .tuples()
         .first()
     )
-    paid_orders = Order.select().where((Order.draw == draw_id) & (Order.state == "paid")).count()
-    matched_count = Payment.select().where((Payment.draw == draw_id) & (Payment.status == "matched")).count()
+    paid_orders = Order.select().where((Order.draw == draw_id) & (Order.state == OrderState.PAID)).count()
+    matched_count = Payment.select().where((Payment.draw == draw_id) & (Payment.status == PaymentState.MATCHED)).count()
     paid_paise, linked = paid_side
     problems = []
     other = {k: v for k, v in by_status.items() if k not in ("matched", "unmatched", "attention", "refunded")}
@@ -88,7 +90,7 @@ def reconcile(draw_id: int) -> Reconciliation:
     settled_orders = (
         Payment.select(fn.COUNT(fn.DISTINCT(Payment.order)))
         .join(Order, on=(Payment.order == Order.id))
-        .where((Order.draw == draw_id) & (Order.state == "paid") & (Payment.status == "matched"))
+        .where((Order.draw == draw_id) & (Order.state == OrderState.PAID) & (Payment.status == PaymentState.MATCHED))
         .scalar()
     )
     if settled_orders != linked:
@@ -98,18 +100,18 @@ def reconcile(draw_id: int) -> Reconciliation:
     # Tickets: sold ⇔ listed by a paid booking.
     paid_numbers = (
         Order.select(fn.COALESCE(fn.SUM(Order.ticket_count), 0))
-        .where((Order.draw == draw_id) & (Order.state == "paid"))
+        .where((Order.draw == draw_id) & (Order.state == OrderState.PAID))
         .scalar()
     )
     sold_to_paid = (
         Ticket.select()
         .join(Order, on=(Ticket.order == Order.id))
-        .where((Ticket.draw == draw_id) & (Order.state == "paid") & (Ticket.state == "sold"))
+        .where((Ticket.draw == draw_id) & (Order.state == OrderState.PAID) & (Ticket.state == TicketState.SOLD))
         .count()
     )
     if sold_to_paid != paid_numbers:
         problems.append(f"{paid_numbers - sold_to_paid} tickets of paid bookings are not marked sold")
-    sold = Ticket.select().where((Ticket.draw == draw_id) & (Ticket.state == "sold")).count()
+    sold = Ticket.select().where((Ticket.draw == draw_id) & (Ticket.state == TicketState.SOLD)).count()
     if sold != sold_to_paid:
         problems.append(f"{sold - sold_to_paid} tickets are sold without a paid booking")
     return Reconciliation(
@@ -130,15 +132,11 @@ def draw_stats(draw_id: int | None = None, now: datetime | None = None) -> DrawS
     tickets = dict(
         Ticket.select(Ticket.state, fn.COUNT(Ticket.id)).where(Ticket.draw == draw.id).group_by(Ticket.state).tuples()
     )
-    lapsed = (
-        Ticket.select().where((Ticket.draw == draw.id) & (Ticket.state == "held") & (Ticket.held_until <= now)).count()
-    )
+    lapsed = Ticket.select().where((Ticket.draw == draw.id) & lifecycle.lapsed_holds(now)).count()
     orders = dict(
         Order.select(Order.state, fn.COUNT(Order.id)).where(Order.draw == draw.id).group_by(Order.state).tuples()
     )
-    live_pending = (
-        Order.select().where((Order.draw == draw.id) & (Order.state == "pending") & (Order.expires_at > now)).count()
-    )
+    live_pending = Order.select().where((Order.draw == draw.id) & lifecycle.live_pending(now)).count()
     pay = {
         status: (count, total)
         for status, count, total in Payment.select(
@@ -148,8 +146,8 @@ def draw_stats(draw_id: int | None = None, now: datetime | None = None) -> DrawS
         .group_by(Payment.status)
         .tuples()
     }
-    held = tickets.get("held", 0) - lapsed
-    sold = tickets.get("sold", 0)
+    held = tickets.get(TicketState.HELD, 0) - lapsed
+    sold = tickets.get(TicketState.SOLD, 0)
     return DrawStats(
         draw.id,
         draw.name,
@@ -158,10 +156,10 @@ def draw_stats(draw_id: int | None = None, now: datetime | None = None) -> DrawS
         sold,
         held,
         draw.ticket_count - sold - held,
-        orders.get("paid", 0),
+        orders.get(OrderState.PAID, 0),
         live_pending,
-        orders.get("expired", 0) + orders.get("pending", 0) - live_pending,
-        orders.get("cancelled", 0),
+        orders.get(OrderState.EXPIRED, 0) + orders.get(OrderState.PENDING, 0) - live_pending,
+        orders.get(OrderState.CANCELLED, 0),
         pay.get("matched", (0, 0))[1],
         pay.get("unmatched", (0, 0))[0],
         pay.get("unmatched", (0, 0))[1],
@@ -182,7 +180,7 @@ def sales_over_time(draw_id: int | None = None, buckets: int = 24, now: datetime
     counts = [0] * buckets
     for paid_at, count in (
         Order.select(Order.paid_at, Order.ticket_count)
-        .where((Order.draw == draw.id) & (Order.state == "paid"))
+        .where((Order.draw == draw.id) & (Order.state == OrderState.PAID))
         .tuples()
     ):
         index = min(int((paid_at - start).total_seconds() / step), buckets - 1) if paid_at >= start else 0

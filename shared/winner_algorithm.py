@@ -34,6 +34,7 @@ import hmac
 import json
 import secrets
 from dataclasses import asdict, dataclass, field
+from typing import Sequence
 
 from .errors import Conflict, InvalidInput
 
@@ -196,19 +197,20 @@ def results_document(
     public_value_description: str = "",
     owners: dict[int, str] | None = None,
     one_prize_per_buyer: bool = False,
-    redraws: list[list[str]] = (),
+    redraws: Sequence[Sequence[str]] = (),
 ) -> dict:
     """The published results: drawing 1 for `prizes`, then one redraw per entry of `redraws`
     (each a list of prize names), each excluding every earlier winner."""
     if not isinstance(name, str) or not name.strip():
         raise InvalidInput("The draw needs a name.")
-    drawings, earlier = [], []
+    drawings: list[dict] = []
+    earlier: list[int] = []
     for number, these in enumerate([prizes, *redraws], start=1):
         won = pick_winners(
             seed_hex,
             public_value,
             sold,
-            these,
+            list(these),
             owners=owners,
             one_prize_per_buyer=one_prize_per_buyer,
             drawing_number=number,
@@ -235,7 +237,7 @@ def results_document(
 
 
 def verify_results(doc: dict) -> VerifyOutcome:
-    problems = []
+    problems: list[str] = []
     try:
         _verify(doc, problems)
     except (KeyError, TypeError, ValueError, AttributeError, InvalidInput, Conflict) as exc:
@@ -261,7 +263,7 @@ def _verify(doc: dict, problems: list[str]) -> None:
     drawings = doc["drawings"]
     if not drawings or drawings[0]["prizes"] != doc["prizes"]:
         problems.append("drawing 1 must be for exactly the listed prizes")
-    earlier = []
+    earlier: list[int] = []
     for position, drawing in enumerate(drawings, start=1):
         if drawing["number"] != position:
             problems.append(f"drawing {position} is numbered {drawing['number']}; number them 1, 2, 3, ...")

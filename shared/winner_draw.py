@@ -24,7 +24,7 @@ import json
 import secrets
 import unicodedata
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from peewee import JOIN, fn
 
@@ -32,9 +32,12 @@ from .booking import expire_due
 from .db import utcnow, write_tx
 from .draws import current_draw, get_draw, set_sales_open
 from .errors import Conflict, InvalidInput
+from .fields import ticket_list_text
+from .lifecycle import cancel_pending_order, live_pending
 from .models import Draw, Order, Payment, Ticket, record_event
 from .models_winners import Drawing, DrawingWinner, DrawResultMeta, Prize
-from .winner_algorithm import pick_winners, results_document, ticket_list_hash
+from .states import DrawState, OrderState, PaymentState, TicketState
+from .winner_algorithm import pick_winners, ticket_list_hash
 
 MAX_PRIZES = 100
 MAX_TEXT = 200
@@ -161,26 +164,26 @@ def _opaque_ids(mobiles: set[str]) -> dict[str, str]:
     raise Conflict("Could not make distinct buyer ids; please try the draw again.")
 
 
-def _iso(value: datetime | None) -> str | None:
+def iso_time(value: datetime | None) -> str | None:
     return value.strftime("%Y-%m-%dT%H:%M:%SZ") if value else None
 
 
 # --- closing and opening sales ----------------------------------------------------------------
 
 
-def _meta(draw_id: int) -> DrawResultMeta | None:
+def result_meta(draw_id: int) -> DrawResultMeta | None:
     return DrawResultMeta.get_or_none(DrawResultMeta.draw == draw_id)
 
 
 def _meta_for_write(draw_id: int) -> DrawResultMeta:
-    meta = _meta(draw_id)
+    meta = result_meta(draw_id)
     if meta is None:
         meta = DrawResultMeta.create(draw=draw_id)
     return meta
 
 
 def _refuse_if_drawn(draw: Draw, doing: str) -> None:
-    if draw.state == "drawn":
+    if draw.state == DrawState.DRAWN:
         raise Conflict(f"Winners of draw #{draw.id} have already been drawn; {doing} is no longer possible.")
 
 
@@ -194,16 +197,16 @@ def close_sales(announcement: str | None = None, *, now=None) -> Draw:
     with write_tx():
         draw = current_draw()
         _refuse_if_drawn(draw, "closing sales")
-        meta = _meta(draw.id)
+        meta = result_meta(draw.id)
         made = meta.announcement if meta else None
-        if draw.state == "closed" and text is None:
+        if draw.state == DrawState.CLOSED and text is None:
             raise Conflict(f"Sales for draw #{draw.id} are already closed.")
-        if text is not None and made:
+        if text is not None and meta is not None and made:
             raise Conflict(
                 f"The public value was already announced as '{made}' "
-                f"({_iso(meta.announced_at)}); an announcement cannot be changed."
+                f"({iso_time(meta.announced_at)}); an announcement cannot be changed."
             )
-        if draw.state == "open":
+        if draw.state == DrawState.OPEN:
             set_sales_open(False, now=now)
         if text is not None:
             _meta_for_write(draw.id)
@@ -218,7 +221,7 @@ def open_sales(*, now=None) -> Draw:
     with write_tx():
         draw = current_draw()
         _refuse_if_drawn(draw, "opening sales")
-        if draw.state == "open":
+        if draw.state == DrawState.OPEN:
             raise Conflict(f"Sales for draw #{draw.id} are already open.")
         set_sales_open(True, now=now)
     return Draw.get_by_id(draw.id)
@@ -250,7 +253,7 @@ def _store_plan(draw: Draw, names: list[str], one: bool) -> None:
 def prize_plan(draw_id: int | None = None) -> PrizePlan:
     draw = get_draw(draw_id)
     names = [p.name for p in Prize.select().where(Prize.draw == draw.id).order_by(Prize.position)]
-    meta = _meta(draw.id)
+    meta = result_meta(draw.id)
     return PrizePlan(tuple(names), bool(meta and meta.one_prize_per_buyer))
 
 
@@ -258,16 +261,14 @@ def prize_plan(draw_id: int | None = None) -> PrizePlan:
 
 
 def _counts(draw: Draw, now: datetime) -> dict:
-    pending = (
-        Order.select().where((Order.draw == draw.id) & (Order.state == "pending") & (Order.expires_at > now)).count()
-    )
+    pending = Order.select().where((Order.draw == draw.id) & live_pending(now)).count()
     payments = dict(
         Payment.select(Payment.status, fn.COUNT(Payment.id))
-        .where((Payment.draw == draw.id) & Payment.status.in_(("attention", "unmatched")))
+        .where((Payment.draw == draw.id) & Payment.status.in_((PaymentState.ATTENTION, PaymentState.UNMATCHED)))
         .group_by(Payment.status)
         .tuples()
     )
-    sold = Ticket.select().where((Ticket.draw == draw.id) & (Ticket.state == "sold")).count()
+    sold = Ticket.select().where((Ticket.draw == draw.id) & (Ticket.state == TicketState.SOLD)).count()
     return {
         "pending": pending,
         "attention": payments.get("attention", 0),
@@ -281,11 +282,11 @@ def _plural(n: int, one: str, many: str) -> str:
 
 
 def _state_problem(draw: Draw) -> str | None:
-    if draw.state == "open":
+    if draw.state == DrawState.OPEN:
         return "Sales are still open: close sales first."
-    if draw.state == "drawn":
+    if draw.state == DrawState.DRAWN:
         return "Winners have already been drawn; an unclaimed prize is redrawn, not drawn again."
-    if draw.state != "closed":
+    if draw.state != DrawState.CLOSED:
         return f"Draw #{draw.id} is {draw.state}."
     return None
 
@@ -318,7 +319,7 @@ def draw_readiness(*, now=None) -> Readiness:
     now = now or utcnow()
     draw = current_draw()
     counts = _counts(draw, now)
-    meta = _meta(draw.id)
+    meta = result_meta(draw.id)
     problems = [_state_problem(draw), *_payment_problems(counts), _pending_problem(counts)]
     if counts["sold"] == 0:
         problems.append("No tickets were sold, so there is nobody to draw.")
@@ -350,20 +351,8 @@ def _public_value(value, meta: DrawResultMeta | None) -> str:
 def _cancel_pending(draw: Draw, now: datetime) -> list[str]:
     """Let every remaining pending booking expire now (cancelled, numbers freed, an event each)."""
     references = []
-    for order in Order.select().where((Order.draw == draw.id) & (Order.state == "pending")).order_by(Order.id):
-        Order.update(
-            state="cancelled", ended_at=now, amount_lock_until=now + timedelta(minutes=draw.late_window_minutes)
-        ).where((Order.id == order.id) & (Order.state == "pending")).execute()
-        Ticket.update(state="free", order=None, held_until=None).where(
-            (Ticket.order == order.id) & (Ticket.state == "held")
-        ).execute()
-        record_event(
-            "order_cancelled",
-            draw=draw,
-            order=order,
-            at=now,
-            reason="pending when the winners were drawn; let expire by the organiser",
-        )
+    for order in Order.select().where((Order.draw == draw.id) & (Order.state == OrderState.PENDING)).order_by(Order.id):
+        cancel_pending_order(order.id, draw.id, now, "pending when the winners were drawn; let expire by the organiser")
         references.append(order.reference)
     return references
 
@@ -372,7 +361,7 @@ def _sold_with_buyers(draw: Draw) -> list[tuple]:
     rows = list(
         Ticket.select(Ticket.number, Order.id, Order.mobile)
         .join(Order, on=(Ticket.order == Order.id), join_type=JOIN.LEFT_OUTER)
-        .where((Ticket.draw == draw.id) & (Ticket.state == "sold"))
+        .where((Ticket.draw == draw.id) & (Ticket.state == TicketState.SOLD))
         .order_by(Ticket.number)
         .tuples()
     )
@@ -406,7 +395,7 @@ def draw_winners(
         if not names:
             raise InvalidInput("Name the prizes to draw, e.g. '1st: scooter', '2nd: phone'.")
         one = plan.one_prize_per_buyer if one_prize_per_buyer is None else bool(one_prize_per_buyer)
-        meta = _meta(draw.id)
+        meta = result_meta(draw.id)
         value = _public_value(public_value, meta)
         expire_due(now)
         counts = _counts(draw, now)
@@ -415,31 +404,34 @@ def draw_winners(
             if expire_pending and counts["pending"]:
                 problems.insert(0, "Pending bookings can be let expire only when no payment is left to resolve.")
             raise Conflict(" ".join(problems))
-        if not expire_pending and _pending_problem(counts):
-            raise Conflict(_pending_problem(counts))
+        pending_problem = _pending_problem(counts)
+        if not expire_pending and pending_problem:
+            raise Conflict(pending_problem)
         cancelled = _cancel_pending(draw, now) if expire_pending else []
         rows = _sold_with_buyers(draw)
         sold = [number for number, _, _ in rows]
-        owners = None
+        owners: dict[int, str] | None = None
         if one:
             ids = _opaque_ids({mobile for _, _, mobile in rows})
             owners = {number: ids[mobile] for number, _, mobile in rows}
         won = pick_winners(draw.seed, value, sold, names, owners=owners, one_prize_per_buyer=one, drawing_number=1)
         list_hash = ticket_list_hash(sold)
         last_sale = (
-            Order.select(fn.MAX(Order.paid_at)).where((Order.draw == draw.id) & (Order.state == "paid")).scalar()
+            Order.select(fn.MAX(Order.paid_at))
+            .where((Order.draw == draw.id) & (Order.state == OrderState.PAID))
+            .scalar()
         )
         _store_plan(draw, names, one)
         DrawResultMeta.update(
             public_value=value,
-            sold=",".join(map(str, sold)),
+            sold=ticket_list_text(sold),
             list_hash=list_hash,
             last_sale_at=last_sale,
-            owners=json.dumps({str(t): b for t, b in owners.items()}) if one else None,
+            owners=json.dumps({str(t): b for t, b in owners.items()}) if owners is not None else None,
             drawn_at=now,
         ).where(DrawResultMeta.draw == draw.id).execute()
         drawing = _store_drawing(draw, 1, names, "", now, won)
-        Draw.update(state="drawn").where(Draw.id == draw.id).execute()
+        Draw.update(state=DrawState.DRAWN).where(Draw.id == draw.id).execute()
         record_event(
             "winners_drawn",
             draw=draw,
@@ -489,9 +481,8 @@ def _redraw_names(prizes, first: list[str]) -> list[str]:
     names = []
     for given in prizes:
         text = clean_text(str(given) if isinstance(given, int) else given, "Prize to redraw", limit=80)
-        if text.isdigit() and 1 <= int(text) <= len(first):
-            name = first[int(text) - 1]
-        else:
+        name: str | None = first[int(text) - 1] if text.isdigit() and 1 <= int(text) <= len(first) else None
+        if name is None:
             name = by_key.get(text.casefold())
         if name is None:
             raise InvalidInput(
@@ -513,7 +504,7 @@ def redraw(prizes, reason: str = "", *, now=None) -> DrawingResult:
     now = now or utcnow()
     with write_tx():
         draw = current_draw()
-        if draw.state != "drawn":
+        if draw.state != DrawState.DRAWN:
             raise Conflict("Winners have not been drawn yet, so there is nothing to redraw.")
         history = list(Drawing.select().where(Drawing.draw == draw.id).order_by(Drawing.number))
         names = _redraw_names(prizes, history[0].prize_names)
@@ -591,167 +582,3 @@ def drawings(draw_id: int | None = None) -> list[DrawingResult]:
         return []
     meta = DrawResultMeta.get_by_id(draw.id)
     return [_result(draw, d, meta) for d in history]
-
-
-# --- what is published ------------------------------------------------------------------------
-
-_cache: dict[int, tuple[tuple, dict, str]] = {}
-
-
-def public_commitment(draw_id: int | None = None) -> dict:
-    """What the buyer web shows from the first page on: the commitment (SHA-256 of the secret
-    seed), the announced public value, the planned prizes and the state. Never the seed."""
-    draw = get_draw(draw_id)
-    meta = _meta(draw.id)
-    plan = prize_plan(draw.id)
-    return {
-        "draw_id": draw.id,
-        "name": draw.name,
-        "state": draw.state,
-        "sales_open": draw.state == "open",
-        "commitment": draw.seed_hash,
-        "announcement": meta.announcement if meta else None,
-        "announced_at": _iso(meta.announced_at) if meta else None,
-        "closed_at": _iso(draw.closed_at),
-        "prizes": list(plan.prizes),
-        "one_prize_per_buyer": plan.one_prize_per_buyer,
-        "drawn": bool(meta and meta.drawn_at),
-        "drawn_at": _iso(meta.drawn_at) if meta else None,
-    }
-
-
-def _document(draw_id: int | None) -> tuple[dict, str] | None:
-    draw = get_draw(draw_id)
-    history = list(Drawing.select().where(Drawing.draw == draw.id).order_by(Drawing.number))
-    if not history:
-        return None
-    key = (draw.seed_hash, history[-1].id, history[-1].drawn_at, draw.name)  # ids repeat across databases
-    cached = _cache.get(draw.id)
-    if cached and cached[0] == key:
-        return cached[1], cached[2]
-    meta = DrawResultMeta.get_by_id(draw.id)
-    sold = meta.sold_numbers
-    base = results_document(
-        draw.name,
-        draw.seed,
-        meta.public_value or "",
-        sold,
-        history[0].prize_names,
-        public_value_description=meta.announcement or "",
-        owners=meta.owner_map if meta.one_prize_per_buyer else None,
-        one_prize_per_buyer=meta.one_prize_per_buyer,
-        redraws=[d.prize_names for d in history[1:]],
-    )
-    stored = {}
-    for row in (
-        DrawingWinner.select(DrawingWinner, Drawing.number)
-        .join(Drawing)
-        .where(Drawing.draw == draw.id)
-        .order_by(Drawing.number, DrawingWinner.prize_index)
-    ):
-        stored.setdefault(row.drawing.number, []).append(row)
-    drawings_out = []
-    for d, published in zip(history, base["drawings"]):
-        rows = stored.get(d.number, [])
-        # Publish what was announced at the draw; a verifier recomputes and compares.
-        published["winners"] = [
-            {"prize_index": r.prize_index, "prize": r.prize, "ticket": r.ticket, "counter": r.counter} for r in rows
-        ]
-        published["drawn_at"] = _iso(d.drawn_at)
-        published["reason"] = d.reason
-        drawings_out.append((d, rows))
-    doc = {
-        "version": base["version"],
-        "name": base["name"],
-        "draw_id": draw.id,
-        "commitment": draw.seed_hash,
-        "seed": base["seed"],
-        "public_value": base["public_value"],
-        "public_value_description": base["public_value_description"],
-        "announced_at": _iso(meta.announced_at),
-        "closed_at": _iso(draw.closed_at),
-        "last_sale_at": _iso(meta.last_sale_at),
-        "drawn_at": _iso(meta.drawn_at),
-        "list_hash": base["list_hash"],
-        "sold_count": len(sold),
-        "ticket_digits": draw.width,
-        "prizes": base["prizes"],
-        "one_prize_per_buyer": base["one_prize_per_buyer"],
-        "drawings": base["drawings"],
-        "winners_by_prize": _standings(draw, drawings_out),
-        "sold": base["sold"],
-        "owners": base["owners"],
-    }
-    text = _to_json(doc)
-    _cache[draw.id] = (key, doc, text)
-    return doc, text
-
-
-def _to_json(doc: dict) -> str:
-    """Readable header, then the long lists (sold tickets, buyer ids) each on one line."""
-    head = {k: v for k, v in doc.items() if k not in ("sold", "owners")}
-    text = json.dumps(head, ensure_ascii=False, indent=1)
-    tail = "".join(
-        f',\n "{k}": {json.dumps(doc[k], ensure_ascii=False, separators=(",", ":"))}' for k in ("sold", "owners")
-    )
-    return text[:-2] + tail + "\n}\n"
-
-
-def _standings(draw: Draw, drawings_out) -> list[dict]:
-    """Per prize of drawing 1: its current winner (from the latest drawing of that prize) and the
-    earlier winners a redraw replaced."""
-    first = drawings_out[0][0].prize_names
-    standing = {name: [] for name in first}
-    for drawing, rows in drawings_out:
-        for r in rows:
-            standing.setdefault(r.prize, []).append(
-                {
-                    "drawing": drawing.number,
-                    "ticket": r.ticket,
-                    "label": draw.label(r.ticket),
-                    "name": r.public_name,
-                    "reason": drawing.reason,
-                }
-            )
-    out = []
-    for index, name in enumerate(first):
-        entries = standing[name]
-        current = entries[-1]
-        out.append(
-            {
-                "prize_index": index,
-                "prize": name,
-                "drawing": current["drawing"],
-                "ticket": current["ticket"],
-                "label": current["label"],
-                "name": current["name"],
-                "redraw_reason": current["reason"] if current["drawing"] > 1 else "",
-                "earlier": [{k: e[k] for k in ("drawing", "ticket", "label", "name")} for e in entries[:-1]],
-            }
-        )
-    return out
-
-
-def published_results(draw_id: int | None = None) -> dict | None:
-    """The public results document of a draw (the current one by default), or None before the
-    first drawing. Safe to serve as it is: no mobiles, no full names. It verifies with
-    `shared.winner_algorithm.verify_results`, `luckydraw verify` and buyerweb/static/verify_draw.py; extra keys
-    (times, names as "Asha P.", `winners_by_prize`) are for the results page."""
-    found = _document(draw_id)
-    return json.loads(found[1]) if found else None
-
-
-def results_json(draw_id: int | None = None) -> str | None:
-    """published_results() as the JSON text to offer for download (UTF-8), or None before the draw."""
-    found = _document(draw_id)
-    return found[1] if found else None
-
-
-def sold_list_text(draw_id: int | None = None) -> str | None:
-    """The sold-ticket list exactly as hashed: one number per line, ascending. `sha256sum` of this
-    text, saved as a file, is the published list hash. None before the first drawing."""
-    draw = get_draw(draw_id)
-    meta = _meta(draw.id)
-    if meta is None or meta.sold is None:
-        return None
-    return "".join(f"{n}\n" for n in meta.sold_numbers)

@@ -10,6 +10,7 @@ import pytest
 from hypothesis import settings
 
 from shared import db as shared_db
+from shared import setup
 from tests.helpers.db import make_url, new_draw
 
 # In CI the property tests replay the same examples on every run (a landing never depends on
@@ -36,7 +37,7 @@ def sqlite_url(tmp_path):
 @pytest.fixture
 def db(db_url):
     """Connected (both databases), schema created, no draw yet."""
-    database = shared_db.connect(db_url)
+    database = setup.connect(db_url)
     yield database
     database.close()
 
@@ -44,7 +45,7 @@ def db(db_url):
 @pytest.fixture
 def sqlite_db(sqlite_url):
     """Connected to a fresh SQLite file only (for rules that do not depend on the database)."""
-    database = shared_db.connect(sqlite_url)
+    database = setup.connect(sqlite_url)
     yield database
     database.close()
 

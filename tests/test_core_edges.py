@@ -5,6 +5,7 @@ import pytest
 from shared.booking import cancel_order, hold_tickets
 from shared.errors import Conflict, InvalidInput
 from shared.models import Payment
+from shared.money import parse_amount
 from shared.payments import find_payment, record_payment
 from shared.validation import clean_name
 
@@ -27,13 +28,13 @@ def test_direction_overrides_and_controls_are_refused(typed):
 
 
 def test_forwarded_reference_and_vpa_lose_control_characters(sqlite_draw):
-    record_payment("7.00", "123456789012", reference="LD-\x1b[31mX", payer_vpa="a@ok\x00icici\n")
+    record_payment(parse_amount("7.00"), "123456789012", reference="LD-\x1b[31mX", payer_vpa="a@ok\x00icici\n")
     payment = Payment.get(Payment.utr == "123456789012")
     assert payment.reference == "LD-[31mX" and payment.payer_vpa == "a@okicici"
 
 
 def test_a_utr_pasted_with_spaces_is_found(sqlite_draw):
-    record_payment("7.00", "123456789012")
+    record_payment(parse_amount("7.00"), "123456789012")
     assert find_payment("1234 5678 9012").utr == "123456789012"
 
 
@@ -59,7 +60,7 @@ def test_sqlite_writers_of_every_process_queue_on_one_file_lock(sqlite_draw, sql
 
     other = os.open(sqlite_url + "-writelock", os.O_RDWR | os.O_CREAT)  # another open file = another process
     fcntl.flock(other, fcntl.LOCK_EX)
-    writer = threading.Thread(target=record_payment, args=("7.00", "123456789055"))
+    writer = threading.Thread(target=record_payment, args=(parse_amount("7.00"), "123456789055"))
     writer.start()
     writer.join(0.5)
     assert writer.is_alive() and Payment.select().count() == 0

@@ -11,7 +11,6 @@ import pytest
 from shared.booking import hold_tickets
 from shared.draws import (
     DrawSettings,
-    create_draw,
     current_draw,
     get_draw,
     list_draws,
@@ -21,14 +20,15 @@ from shared.draws import (
 )
 from shared.errors import Conflict, DuplicateUTR, InvalidInput, NotFound, SalesClosed
 from shared.models import Draw, Event, Order, Payment, Ticket
+from shared.new_draw import create_draw
 from shared.payments import record_payment
-from tests.helpers.db import DEFAULT_DRAW, new_draw
+from tests.helpers.db import DEFAULT_DRAW, draw_form, new_draw
 
 GOOD = dict(name="Diwali Mela", ticket_count=500, price="5", payee_vpa="organiser@okaxis", payee_name="Asha Stores")
 
 
 def test_validate_settings_defaults():
-    s = validate_settings(**GOOD)
+    s = validate_settings(**draw_form(GOOD))
     assert s == DrawSettings(
         name="Diwali Mela",
         ticket_count=500,
@@ -46,7 +46,7 @@ def test_validate_settings_defaults():
     "field, value, expected",
     [
         ("price", "₹10.50", ("price_paise", 1050)),
-        ("price", 700, ("price_paise", 700)),  # an int is already paise
+        ("price_paise", 700, ("price_paise", 700)),  # the core takes paise
         ("ticket_count", " 1000 ", ("ticket_count", 1000)),
         ("ticket_count", 20, ("ticket_count", 20)),
         ("ticket_count", 100000, ("ticket_count", 100000)),
@@ -57,7 +57,7 @@ def test_validate_settings_defaults():
     ],
 )
 def test_validate_settings_accepts(field, value, expected):
-    s = validate_settings(**{**GOOD, field: value})
+    s = validate_settings(**draw_form({**GOOD, field: value}))
     assert getattr(s, expected[0]) == expected[1]
 
 
@@ -83,7 +83,7 @@ def test_validate_settings_accepts(field, value, expected):
 )
 def test_validate_settings_rejects(field, value, message):
     with pytest.raises(InvalidInput) as caught:
-        validate_settings(**{**GOOD, field: value})
+        validate_settings(**draw_form({**GOOD, field: value}))
     assert message in caught.value.message
 
 
@@ -172,7 +172,7 @@ def test_new_draw_archives_and_exports_the_old_one(db, tmp_path):
     pending = hold_tickets("Ravi", "9123456789", [3])
     record_payment(4321, "210987654321")
     fresh = create_draw(
-        validate_settings(**{**DEFAULT_DRAW, "name": "Holi Mela", "ticket_count": 50}),
+        validate_settings(**draw_form({**DEFAULT_DRAW, "name": "Holi Mela", "ticket_count": 50})),
         exports_dir=str(tmp_path / "exports"),
     )
     archived = Draw.get_by_id(old.id)

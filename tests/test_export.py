@@ -12,13 +12,16 @@ import openpyxl
 import pytest
 
 import shared.export as export_module
+from shared import results as published
 from shared import winner_draw
 from shared.booking import expire_due, hold_tickets
 from shared.db import utcnow
-from shared.draws import create_draw, get_draw, validate_settings
+from shared.draws import get_draw, validate_settings
 from shared.errors import NotFound
 from shared.export import ExportFailed, export_draw, safe_text
 from shared.models import Draw
+from shared.money import parse_amount
+from shared.new_draw import create_draw
 from shared.payments import record_payment, refund_payment, sell_cash
 from shared.winner_algorithm import ticket_list_hash
 from tests.helpers.db import new_draw
@@ -41,17 +44,17 @@ class Scenario:
         self.b = hold_tickets("Late Buyer", "9876543211", [1], now=at(0))  # ₹10.00, will expire
         self.c = hold_tickets("-2", "9876543212", [2], now=at(0))  # ₹10.01, paid by reference
         self.pay_a = record_payment(2000, "098765432101", payer="ASHA K", payer_vpa="asha@okicici", now=at(1))
-        self.pay_c = record_payment("10.01", "333344445555", reference=self.c.reference, now=at(2))
+        self.pay_c = record_payment(parse_amount("10.01"), "333344445555", reference=self.c.reference, now=at(2))
         self.cash = sell_cash("+1", "9123456789", [10, 11], now=at(2))
         self.e = hold_tickets("#N/A", "9876543213", [20], now=at(3))  # paid by a quick mark
         self.quick = record_payment(self.e.payable_paise, None, quick=True, now=at(4))
         self.stray = record_payment(
-            "7.77", "111122223333", payer='=HYPERLINK("http://x")', reference="-LD 7K", now=at(5)
+            parse_amount("7.77"), "111122223333", payer='=HYPERLINK("http://x")', reference="-LD 7K", now=at(5)
         )
         self.double = record_payment(2000, "222233334444", now=at(6))  # A paid twice
         expire_due(at(12))
         self.d = hold_tickets("@SUM(1)", "9876543214", [3], now=at(20))  # still held at export
-        self.refunded = record_payment("5.55", "444455556666", now=at(21))
+        self.refunded = record_payment(parse_amount("5.55"), "444455556666", now=at(21))
         refund_payment("444455556666", note="-sent back by GPay", now=at(22))
         self.now = at(25)
         self.calls = []
@@ -322,7 +325,7 @@ def test_after_the_draw_the_summary_reveals_the_seed_and_the_frozen_inputs(drawn
     assert items["State"].value == "drawn"
     assert items["Secret seed (revealed at the draw)"].value == drawn.seed
     assert items["Secret seed (revealed at the draw)"].data_type == "s"
-    assert items["Draw commitment (SHA-256 of the secret seed)"].value == winner_draw.public_commitment()["commitment"]
+    assert items["Draw commitment (SHA-256 of the secret seed)"].value == published.public_commitment()["commitment"]
     assert items["Sold-ticket list hash (SHA-256)"].value == ticket_list_hash(drawn.sold)
     assert items["Tickets in the draw"].value == len(drawn.sold) == 9
     assert items["Public value announced"].value == "drand round 5"
@@ -449,7 +452,7 @@ def test_new_draw_exports_the_old_one_into_the_exports_folder(db, tmp_path):
     exports = tmp_path / "exports-here"
     fresh = create_draw(
         validate_settings(
-            name="Holi Draw", ticket_count=50, price="5", payee_vpa="organiser@okaxis", payee_name="Asha Stores"
+            name="Holi Draw", ticket_count=50, price_paise=500, payee_vpa="organiser@okaxis", payee_name="Asha Stores"
         ),
         exports_dir=exports,
     )

@@ -72,3 +72,75 @@ def test_the_import_check_can_fail(tmp_path):
         "def f():\n    import importlib\n    importlib.import_module('buyerweb.app')\n"
     )
     assert imported_packages(sample) >= {"os", "console", "buyerweb"}
+
+
+def imported_modules(path: Path, package: str) -> set[str]:
+    """Full names of the modules a file imports (relative imports resolved against `package`)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parts = package.split(".")[: len(package.split(".")) - node.level + 1]
+                base = ".".join(parts + ([node.module] if node.module else []))
+            found.add(base)
+            found.update(f"{base}.{alias.name}" for alias in node.names)
+    return found
+
+
+def _package_of(path: Path) -> str:
+    rel = path.relative_to(ROOT).with_suffix("")
+    parts = list(rel.parts)
+    return ".".join(parts[:-1]) if parts[-1] != "__init__" else ".".join(parts[:-1])
+
+
+FORBIDDEN_IN_FRONT_ENDS = ("peewee", "playhouse", "shared.hold_sql", "shared.models")
+
+
+def _forbidden(name: str) -> bool:
+    """peewee and playhouse, shared.hold_sql, and shared.models, shared.models_intake, ..."""
+    return any(name == f or name.startswith(f + ".") for f in FORBIDDEN_IN_FRONT_ENDS) or name.startswith(
+        "shared.models_"
+    )
+
+
+@pytest.mark.parametrize("package", ["buyerweb", "console"])
+def test_front_ends_ask_the_core_never_the_database(package):
+    """The front ends read through core functions (shared.reports, shared.dashboard, ...): they
+    import no peewee, no shared.models*, no shared.hold_sql."""
+    files = sorted((ROOT / package).rglob("*.py"))
+    offenders = {
+        str(f.relative_to(ROOT)): sorted(n for n in imported_modules(f, _package_of(f)) if _forbidden(n)) for f in files
+    }
+    assert {f: names for f, names in offenders.items() if names} == {}
+
+
+def test_the_database_import_check_can_fail(tmp_path):
+    sample = tmp_path / "sample.py"
+    sample.write_text(
+        "from peewee import fn\nfrom shared.models_winners import Drawing\nfrom shared import hold_sql\n"
+        "import shared.models\nfrom shared.reports import buyer_bookings\n"
+    )
+    names = {n for n in imported_modules(sample, "buyerweb") if _forbidden(n)}
+    assert names == {
+        "peewee",
+        "peewee.fn",
+        "shared.models_winners",
+        "shared.models_winners.Drawing",
+        "shared.hold_sql",
+        "shared.models",
+    }
+
+
+def test_buyerweb_route_modules_do_not_import_the_app_factory():
+    """buyerweb/app.py builds the app from the route modules; none of them imports it back."""
+    importers = sorted(
+        str(f.relative_to(ROOT))
+        for f in (ROOT / "buyerweb").rglob("*.py")
+        if f.name not in ("app.py", "__main__.py", "server.py", "gworker.py")
+        and {"buyerweb.app"} & imported_modules(f, "buyerweb")
+    )
+    assert importers == []

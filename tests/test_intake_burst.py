@@ -1,22 +1,18 @@
-"""A burst of 500 forwarded SMS posted in parallel to a real HTTP server on 127.0.0.1 (waitress
-serving a Bottle app with the hooks), while buyers hold tickets at the same time. Afterwards no
-payment is missing or doubled, every message is in the inbox with the outcome it deserves, and
-the money reconciles. On both databases."""
+"""A burst of 500 forwarded SMS posted in parallel to a real HTTP server on 127.0.0.1 (a threaded
+WSGI server in this process serving a Bottle app with the hooks), while buyers hold tickets at the
+same time. Afterwards no payment is missing or doubled, every message is in the inbox with the
+outcome it deserves, and the money reconciles. On both databases."""
 
 import http.client
 import json
-import logging
 import threading
 import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 
-import bottle
 import pytest
-from waitress import wasyncore
-from waitress.server import create_server
 
-from buyerweb.hooks import install_hooks
+from buyerweb.app import create_app
 from shared import db as shared_db
 from shared import intake
 from shared.booking import hold_tickets
@@ -24,6 +20,7 @@ from shared.models import Order, Payment, Ticket
 from shared.models_intake import InboxMessage
 from shared.stats import reconcile
 from tests.helpers.db import new_draw
+from tests.helpers.wsgi_thread import ThreadServer
 
 pytestmark = pytest.mark.slow
 
@@ -38,21 +35,11 @@ def draw(db, tmp_path):
 
 
 @pytest.fixture
-def server(draw):
-    """The hooks behind waitress on a free port of 127.0.0.1; yields the port."""
-    app = bottle.Bottle()
-    install_hooks(app)
-    queue_log = logging.getLogger("waitress.queue")  # "task queue depth" is expected in a burst
-    level = queue_log.level
-    queue_log.setLevel(logging.ERROR)
-    served = create_server(app, host="127.0.0.1", port=0, threads=8)
-    runner = threading.Thread(target=served.run, daemon=True)
-    runner.start()
-    yield served.effective_port
-    served.task_dispatcher.shutdown()
-    wasyncore.close_all(served._map)
-    runner.join(5)
-    queue_log.setLevel(level)
+def server(db_url, draw):
+    """The buyer web (with its hooks) behind a threaded HTTP server on a free port of 127.0.0.1; yields the port."""
+    app = create_app(db_url, migrate=False, hold_limit_ip=None, hold_limit_mobile=None, lookup_limit_ip=None)
+    with ThreadServer(app) as served:
+        yield served.port
 
 
 def rupees(paise: int) -> str:

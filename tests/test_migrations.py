@@ -16,7 +16,7 @@ from peewee import Model, Table, TextField
 
 import shared
 from shared import db as shared_db
-from shared import migrations
+from shared import migrations, setup
 from shared.booking import expire_due, hold_tickets
 from shared.db import BaseModel
 from shared.migrations import CURRENT_VERSION, STEPS, SchemaTooNew, current_version, migrate
@@ -78,14 +78,14 @@ def migrate_in_steps(url: str, *versions: int) -> None:
     """Bring the database at `url` to each version in turn, a new connection each time, as
     successive releases would."""
     for version in versions:
-        database = shared_db.connect(url, create=False)
+        database = setup.connect(url, create=False)
         assert migrate(database, target=version) == version
         assert current_version(database) == version
         database.close()
 
 
 def create_from_models(url: str) -> None:
-    database = shared_db.connect(url, create=False)
+    database = setup.connect(url, create=False)
     database.create_tables(today_models())
     database.close()
 
@@ -125,12 +125,12 @@ def test_no_step_imports_the_models_of_today(step):
 @pytest.mark.parametrize("start", range(1, CURRENT_VERSION))
 def test_a_database_of_every_earlier_version_upgrades_to_the_fresh_schema(databases, start):
     fresh, upgraded, models = databases("fresh"), databases("upgraded"), databases("models")
-    shared_db.connect(fresh).close()
+    setup.connect(fresh).close()
     migrate_in_steps(upgraded, *range(start, CURRENT_VERSION + 1))
     create_from_models(models)
     same(schema_of(upgraded), schema_of(fresh), ("upgraded", "fresh"))
     same(schema_of(upgraded), schema_of(models), ("upgraded", "created from today's models"))
-    database = shared_db.connect(upgraded)
+    database = setup.connect(upgraded)
     rows = database.execute_sql('SELECT "version" FROM "schema_version" ORDER BY "version"').fetchall()
     assert [r[0] for r in rows] == list(range(1, CURRENT_VERSION + 1))
 
@@ -157,8 +157,8 @@ def test_a_model_change_without_a_step_is_named(db):
 
 def test_the_comparison_names_each_difference(databases):
     left, right = databases("left"), databases("right")
-    shared_db.connect(left).close()
-    shared_db.connect(right).close()
+    setup.connect(left).close()
+    setup.connect(right).close()
     db = shared_db.make_database(right)
     db.execute_sql('ALTER TABLE "ticket" ADD COLUMN "no_step_adds_this" TEXT')
     db.execute_sql('DROP INDEX "ticket_draw_id_state"')
@@ -252,7 +252,7 @@ def test_the_released_database_upgrades_with_every_row_and_the_core_works(databa
     assert {r["status"] for r in before["payment"]} == {"matched", "unmatched", "attention"}
     assert len(before["drawing"]) == 2 and len(before["drawing_winner"]) == 3
 
-    database = shared_db.connect(url)
+    database = setup.connect(url)
     assert current_version(database) == CURRENT_VERSION
     after = all_rows(url)
     for table, rows in before.items():

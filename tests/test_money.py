@@ -31,8 +31,6 @@ PARSED = [
     ("1,000,000", 100000000),
     ("1000000", 100000000),
     ("007", 700),
-    (10, 1000),  # a bare int is whole rupees
-    (1, 100),
 ]
 
 
@@ -76,6 +74,7 @@ REJECTED = [
     ("12,34", "use a dot for paise"),
     ("None", "is not an amount"),
     (None, "is not an amount"),
+    (10, "not a bare number"),  # 10 could be ₹10 or 10 paise: the core takes paise
     (True, "number of rupees"),
     (False, "number of rupees"),
     ("99999999999", "too large"),

@@ -14,13 +14,15 @@ from pathlib import Path
 import pytest
 
 from shared import db as shared_db
-from shared import winner_draw
+from shared import results as published
+from shared import setup, winner_draw
 from shared.booking import hold_tickets
 from shared.db import utcnow
 from shared.errors import Conflict, InvalidInput, SalesClosed
 from shared.migrations import CURRENT_VERSION
 from shared.models import Draw, Event, Order, Payment, SchemaVersion, Ticket
 from shared.models_winners import DRAW_MODELS, Drawing, DrawingWinner
+from shared.money import parse_amount
 from shared.payments import record_payment, refund_payment, sell_cash
 from shared.winner_algorithm import commitment, pick_winners, ticket_list_hash, verify_results
 from tests.helpers.db import new_draw
@@ -75,7 +77,7 @@ def test_close_sales_stops_holds_but_pending_bookings_can_still_pay(draw):
 
 def test_announcement_is_recorded_once_with_its_time(draw):
     winner_draw.close_sales("  drand   round 123456 ")
-    public = winner_draw.public_commitment()
+    public = published.public_commitment()
     assert public["announcement"] == "drand round 123456"
     assert public["announced_at"] and public["state"] == "closed" and not public["sales_open"]
     event = Event.get(Event.kind == "public_value_announced")
@@ -84,14 +86,14 @@ def test_announcement_is_recorded_once_with_its_time(draw):
         winner_draw.close_sales("drand round 999999")
     with pytest.raises(Conflict, match="already closed"):
         winner_draw.close_sales()
-    assert winner_draw.public_commitment()["announcement"] == "drand round 123456"
+    assert published.public_commitment()["announcement"] == "drand round 123456"
 
 
 def test_announcement_may_follow_closing_once(draw):
     winner_draw.close_sales()
-    assert winner_draw.public_commitment()["announcement"] is None
+    assert published.public_commitment()["announcement"] is None
     winner_draw.close_sales("Kerala Win-Win lottery, first prize, 5 May")
-    assert winner_draw.public_commitment()["announcement"] == "Kerala Win-Win lottery, first prize, 5 May"
+    assert published.public_commitment()["announcement"] == "Kerala Win-Win lottery, first prize, 5 May"
 
 
 def test_reopening_keeps_the_announcement_and_closing_again_cannot_replace_it(draw):
@@ -103,7 +105,7 @@ def test_reopening_keeps_the_announcement_and_closing_again_cannot_replace_it(dr
         winner_draw.close_sales("drand round 2")
     assert Draw.get_by_id(draw.id).state == "open"  # the refusal changed nothing
     winner_draw.close_sales()
-    assert winner_draw.public_commitment()["announcement"] == "drand round 1"
+    assert published.public_commitment()["announcement"] == "drand round 1"
 
 
 @pytest.mark.parametrize(
@@ -137,7 +139,7 @@ def test_draw_refuses_with_pending_bookings_and_changes_nothing(draw):
         winner_draw.draw_winners(PRIZES)
     assert Order.get_by_id(pending.order_id).state == "pending"
     assert Draw.get_by_id(draw.id).state == "closed"
-    assert not Drawing.select().exists() and winner_draw.published_results() is None
+    assert not Drawing.select().exists() and published.published_results() is None
     ready = winner_draw.draw_readiness()
     assert not ready.ok and ready.pending_orders == 1
 
@@ -155,7 +157,7 @@ def test_expire_pending_lets_them_expire_with_an_event_then_draws(draw):
     ]
     event = Event.get((Event.kind == "order_cancelled") & (Event.order == order.id))
     assert "winners were drawn" in event.data["reason"]
-    doc = winner_draw.published_results()
+    doc = published.published_results()
     assert doc["sold"] == sold and 40 not in doc["sold"]
 
 
@@ -177,7 +179,7 @@ def test_expire_pending_refuses_while_a_payment_needs_attention(draw):
 def test_unmatched_payment_blocks_the_draw_until_resolved(draw):
     sell_some()
     winner_draw.close_sales()
-    record_payment("1.23", "333333333333")
+    record_payment(parse_amount("1.23"), "333333333333")
     with pytest.raises(Conflict, match="1 payment is unmatched"):
         winner_draw.draw_winners(PRIZES)
     assert winner_draw.draw_readiness().unmatched_payments == 1
@@ -219,7 +221,7 @@ def test_announced_public_value_is_required(draw):
         winner_draw.draw_winners(PRIZES)
     result = winner_draw.draw_winners(PRIZES, public_value="  5f2a  9c ")
     assert result.public_value == "5f2a 9c"
-    doc = winner_draw.published_results()
+    doc = published.published_results()
     assert doc["public_value"] == "5f2a 9c" and doc["public_value_description"] == "drand round 123456"
 
 
@@ -273,18 +275,18 @@ def test_published_results_verify_and_reveal_the_seed_only_after_the_draw(draw):
     sell_some()
     seed = Draw.get_by_id(draw.id).seed
     winner_draw.close_sales("drand round 5")
-    before = winner_draw.public_commitment()
+    before = published.public_commitment()
     assert before["commitment"] == hashlib.sha256(bytes.fromhex(seed)).hexdigest()
     assert seed not in json.dumps(before) and not before["drawn"]
-    assert winner_draw.published_results() is None and winner_draw.results_json() is None
-    assert winner_draw.sold_list_text() is None
+    assert published.published_results() is None and published.results_json() is None
+    assert published.sold_list_text() is None
     winner_draw.draw_winners(PRIZES, public_value="abc")
-    doc = winner_draw.published_results()
+    doc = published.published_results()
     assert doc["seed"] == seed and doc["commitment"] == before["commitment"]
     assert verify(doc).ok, verify(doc).problems
-    assert json.loads(winner_draw.results_json()) == doc
-    assert seed not in json.dumps(winner_draw.public_commitment())
-    text = winner_draw.sold_list_text()
+    assert json.loads(published.results_json()) == doc
+    assert seed not in json.dumps(published.public_commitment())
+    text = published.sold_list_text()
     assert hashlib.sha256(text.encode("ascii")).hexdigest() == doc["list_hash"]
 
 
@@ -294,11 +296,11 @@ def test_published_results_hold_no_mobiles_or_full_names(draw):
     winner_draw.close_sales()
     winner_draw.set_prizes(["A", "B", "C", "D", "E", "F"], one_prize_per_buyer=True)
     winner_draw.draw_winners()
-    text = winner_draw.results_json()
+    text = published.results_json()
     for name, mobile in BUYERS + [("9988776655", "9988776655")]:
         assert mobile not in text
         assert name.split()[-1] not in text  # surnames never appear
-    names = {row["name"] for row in winner_draw.published_results()["winners_by_prize"]}
+    names = {row["name"] for row in published.published_results()["winners_by_prize"]}
     assert names == {"Asha P.", "Ravi K.", "Meena I.", "Farhan S.", "Lakshmi N.", "Ticket holder"}
 
 
@@ -326,7 +328,7 @@ def test_verification_fails_when_any_single_input_changes(draw, change, problem)
     sell_some()
     winner_draw.close_sales("drand round 5")
     winner_draw.draw_winners(PRIZES, public_value="abc")
-    doc = winner_draw.published_results()
+    doc = published.published_results()
     assert verify(doc).ok
     changed = copy.deepcopy(doc)
     change(changed)
@@ -342,7 +344,7 @@ def test_the_document_publishes_the_stored_winners_so_tampering_shows(draw):
     other = next(t for t in range(1, 21) if t not in [w.ticket for w in result.winners])
     row = DrawingWinner.get(DrawingWinner.prize_index == 0)
     DrawingWinner.update(ticket=other).where(DrawingWinner.id == row.id).execute()
-    outcome = verify(winner_draw.published_results())
+    outcome = verify(published.published_results())
     assert not outcome.ok and "drawing 1, prize 1" in outcome.problems[0]
 
 
@@ -353,10 +355,10 @@ def test_the_draw_inputs_are_frozen_at_the_first_drawing(draw):
     late = hold_tickets("Late Payer", "9123456789", [60, 61], now=start)
     winner_draw.close_sales(now=start)
     winner_draw.draw_winners(PRIZES, now=start + timedelta(minutes=11))
-    before = winner_draw.results_json()
+    before = published.results_json()
     record_payment(late.payable_paise, "444444444444", now=start + timedelta(minutes=12))
     winner_draw.redraw(["2nd: phone"], now=start + timedelta(minutes=13))
-    doc = winner_draw.published_results()
+    doc = published.published_results()
     assert doc["sold"] == sold and verify(doc).ok
     assert json.loads(before)["drawings"][0] == doc["drawings"][0]
 
@@ -366,7 +368,7 @@ def test_same_winners_recomputed_in_another_process(draw, tmp_path):
     winner_draw.close_sales("drand round 5")
     result = winner_draw.draw_winners(PRIZES, public_value="abc")
     path = tmp_path / "results.json"
-    path.write_text(winner_draw.results_json(), encoding="utf-8")
+    path.write_text(published.results_json(), encoding="utf-8")
     code = (
         "import json, sys; from shared.winner_algorithm import pick_winners; d = json.load(open(sys.argv[1])); "
         "print(json.dumps([w.ticket for w in pick_winners(d['seed'], d['public_value'], d['sold'], d['prizes'])]))"
@@ -382,7 +384,7 @@ def test_the_script_in_the_readme_recomputes_every_winner(draw, tmp_path):
     winner_draw.draw_winners(PRIZES, public_value="पब्लिक 42", one_prize_per_buyer=True)
     winner_draw.redraw(["2nd: phone"], reason="unclaimed")
     winner_draw.redraw(["1"], reason="unclaimed")
-    doc = winner_draw.published_results()
+    doc = published.published_results()
     scripts = [
         (ROOT / name).read_text(encoding="utf-8").split("```python\n", 1)[1].split("```", 1)[0]
         for name in ("README.md", "docs/winners.md")
@@ -390,7 +392,7 @@ def test_the_script_in_the_readme_recomputes_every_winner(draw, tmp_path):
     assert scripts[0] == scripts[1], "README.md and docs/winners.md show the same script"
     script = scripts[0]
     (tmp_path / "recompute.py").write_text(script, encoding="utf-8")
-    (tmp_path / "results.json").write_text(winner_draw.results_json(), encoding="utf-8")
+    (tmp_path / "results.json").write_text(published.results_json(), encoding="utf-8")
     run = subprocess.run(
         [sys.executable, "-I", "recompute.py", "results.json"], cwd=tmp_path, capture_output=True, text=True, timeout=60
     )
@@ -408,7 +410,7 @@ def test_planned_prizes_are_public_and_used_by_the_draw(draw):
     sell_some()
     plan = winner_draw.set_prizes(["1st: scooter", "2nd: phone"], one_prize_per_buyer=True)
     assert plan.prizes == ("1st: scooter", "2nd: phone") and plan.one_prize_per_buyer
-    public = winner_draw.public_commitment()
+    public = published.public_commitment()
     assert public["prizes"] == ["1st: scooter", "2nd: phone"] and public["one_prize_per_buyer"]
     winner_draw.close_sales()
     result = winner_draw.draw_winners()
@@ -455,7 +457,7 @@ def test_one_prize_per_buyer_with_opaque_buyer_ids(draw):
     winner_draw.close_sales()
     result = winner_draw.draw_winners(PRIZES, one_prize_per_buyer=True)
     assert len({w.mobile for w in result.winners}) == 3
-    doc = winner_draw.published_results()
+    doc = published.published_results()
     owners = doc["owners"]
     assert len(owners) == 32 and len({owners[str(t)] for t in range(1, 31)}) == 1
     assert len(set(owners.values())) == 3
@@ -470,7 +472,7 @@ def test_without_the_rule_owners_are_not_published(draw):
     sell_some()
     winner_draw.close_sales()
     winner_draw.draw_winners(PRIZES)
-    assert winner_draw.published_results()["owners"] == {}
+    assert published.published_results()["owners"] == {}
 
 
 # --- redraw --------------------------------------------------------------------------------------
@@ -495,7 +497,7 @@ def test_redraw_keeps_history_and_excludes_earlier_winners(draw):
     )
     third = winner_draw.redraw(["2", "3rd: MIXER"], reason="not collected")
     assert third.number == 3 and third.prizes == ("2nd: phone", "3rd: mixer")
-    doc = winner_draw.published_results()
+    doc = published.published_results()
     assert [d["number"] for d in doc["drawings"]] == [1, 2, 3]
     assert doc["drawings"][2]["exclude"] == sorted([w.ticket for w in first.winners] + [second.winners[0].ticket])
     assert verify(doc).ok, verify(doc).problems
@@ -552,7 +554,7 @@ def test_a_version_1_database_gains_the_draw_tables(db_url, db, tmp_path):
     db.drop_tables(DRAW_MODELS)
     SchemaVersion.delete().where(SchemaVersion.version > 1).execute()  # as a version 1 database was
     shared_db.close()
-    reopened = shared_db.connect(db_url)
+    reopened = setup.connect(db_url)
     assert [v.version for v in SchemaVersion.select().order_by(SchemaVersion.version)] == list(
         range(1, CURRENT_VERSION + 1)
     )

@@ -10,6 +10,24 @@
   function pad(n, width) { n = String(n); while (n.length < width) n = "0" + n; return n; }
   function rupees(paise) { return "\u20b9" + Math.floor(paise / 100) + "." + pad(paise % 100, 2); }
 
+  /* The page's language: the server puts this script's messages, translated, in #i18n. */
+  var strings = {};
+  try { strings = JSON.parse(($("#i18n") || {}).textContent || "{}"); } catch (e) { strings = {}; }
+  function fill(text, params) {
+    return text.replace(/%\((\w+)\)s/g, function (all, key) {
+      return params && key in params ? String(params[key]) : all;
+    });
+  }
+  function t(text, params) {
+    var found = strings[text];
+    return fill(typeof found === "string" && found ? found : text, params);
+  }
+  function tn(one, many, n, params) {
+    var found = strings[one], forms = Array.isArray(found) ? found : [one, many];
+    var p = { n: n }; for (var k in params || {}) p[k] = params[k];
+    return fill((n === 1 ? forms[0] : forms[1]) || (n === 1 ? one : many), p);
+  }
+
   function say(text, kind) {
     var box = $("#msg");
     if (!box) return;
@@ -46,7 +64,7 @@
       $("#sel-count").textContent = sel.length;
       $("#sel-total").textContent = rupees(sel.length * price);
       $("#chips").textContent = sel.length ? sel.map(function (n) { return pad(n, width); }).join(", ")
-                                           : "Tap numbers to pick them.";
+                                           : t("Tap numbers to pick them.");
     }
     function unselect(n) {
       var box = boxFor(n);
@@ -62,7 +80,7 @@
       cell.classList.add(state === "2" ? "sold" : "held", "gone");
       var span = $("span", cell);
       if (!$("i", span)) { var i = document.createElement("i"); i.className = "vh"; span.appendChild(i); }
-      $("i", span).textContent = state === "2" ? " sold" : " on hold";
+      $("i", span).textContent = " " + (state === "2" ? t("sold") : t("on hold"));
     }
     function markFree(n) {
       var cell = document.getElementById("t" + n);
@@ -73,9 +91,9 @@
     }
     function takenText(list) {
       var shown = list.map(function (n) { return pad(n, width); }).join(", ");
-      return list.length === 1
-        ? "Ticket " + shown + " was just taken by someone else, so it is no longer in your selection."
-        : "Tickets " + shown + " were just taken by someone else, so they are no longer in your selection.";
+      return tn("Ticket %(numbers)s was just taken by someone else, so it is no longer in your selection.",
+                "Tickets %(numbers)s were just taken by someone else, so they are no longer in your selection.",
+                list.length, { numbers: shown });
     }
 
     form.addEventListener("change", function (ev) {
@@ -83,7 +101,7 @@
       if (el.name !== "t" || el.type !== "checkbox") return;
       if (el.checked && selected().length > max) {
         el.checked = false;
-        say("You can pick at most " + max + " numbers in one booking.", "error");
+        say(t("You can pick at most %(max)s numbers in one booking.", { max: max }), "error");
       }
       refreshTotal();
     });
@@ -109,7 +127,7 @@
       });
       if (data.state && data.state !== "open") {
         holdBtn.disabled = true;
-        say("Sales are closed for this draw. No new bookings can be made.", "error");
+        say(t("Sales are closed for this draw. No new bookings can be made."), "error");
       }
       if (gone.length) { say(takenText(gone), "error"); refreshTotal(); }
     }
@@ -133,7 +151,7 @@
 
     function luckyDip() {
       var want = +$("#dip").value || 1, sel = selected(), room = max - sel.length;
-      if (room <= 0) { say("You already have " + max + " numbers, the most for one booking.", "error"); return; }
+      if (room <= 0) { say(t("You already have %(max)s numbers, the most for one booking.", { max: max }), "error"); return; }
       getJSON("/api/tickets").then(function (r) {
         if (r.status !== 200) throw new Error();
         var free = [], states = r.data.states;
@@ -144,13 +162,13 @@
           var j = rnd[0] % free.length;
           picks.push(free[j]); free.splice(j, 1);
         }
-        if (!picks.length) { say("Sorry, there are no free numbers left.", "error"); return; }
+        if (!picks.length) { say(t("Sorry, there are no free numbers left."), "error"); return; }
         picks.sort(function (a, b) { return a - b; }).forEach(addPick);
         refreshTotal();
-        say("Lucky dip picked " + picks.map(function (n) { return pad(n, width); }).join(", ") +
-            ". Tap any number to change your picks.", "info");
+        say(t("Lucky dip picked %(numbers)s. Tap any number to change your picks.",
+              { numbers: picks.map(function (n) { return pad(n, width); }).join(", ") }), "info");
         var first = boxFor(picks[0]); if (first) first.parentNode.scrollIntoView({ block: "center", behavior: "smooth" });
-      }).catch(function () { say("Could not reach the server. Check your connection and try again.", "error"); });
+      }).catch(function () { say(t("Could not reach the server. Check your connection and try again."), "error"); });
     }
 
     function jump() {
@@ -166,8 +184,8 @@
 
     function book() {
       var sel = selected();
-      if (!sel.length) { say("Please pick at least one number.", "error"); return; }
-      busy = true; holdBtn.disabled = true; holdBtn.textContent = "Booking\u2026";
+      if (!sel.length) { say(t("Please pick at least one number."), "error"); return; }
+      busy = true; holdBtn.disabled = true; holdBtn.textContent = t("Booking\u2026");
       fetch("/api/orders", {
         method: "POST", credentials: "same-origin", headers: { "Content-Type": "application/json" },
         body: JSON.stringify({ name: form.dataset.name, mobile: form.dataset.mobile, tickets: sel })
@@ -179,12 +197,12 @@
           r.data.taken.forEach(function (n) { unselect(n); markTaken(n, "1"); });
           refreshTotal();
         }
-        say(r.data.error || "The booking did not go through. Please try again.", "error");
-        busy = false; holdBtn.disabled = false; holdBtn.textContent = "Book & pay";
+        say(r.data.error || t("The booking did not go through. Please try again."), "error");
+        busy = false; holdBtn.disabled = false; holdBtn.textContent = t("Book & pay");
         if (r.status === 409) poll();
       }).catch(function () {
-        say("Could not reach the server. Check your connection and try again.", "error");
-        busy = false; holdBtn.disabled = false; holdBtn.textContent = "Book & pay";
+        say(t("Could not reach the server. Check your connection and try again."), "error");
+        busy = false; holdBtn.disabled = false; holdBtn.textContent = t("Book & pay");
       });
     }
 
@@ -239,16 +257,16 @@
       lastPoll = Date.now();
       getJSON("/api/check_payment/" + sid).then(function (r) {
         var d = r.data;
-        if (r.status !== 200) { show(d.error || "This booking could not be found.", "gone"); return; }
+        if (r.status !== 200) { show(d.error || t("This booking could not be found."), "gone"); return; }
         if (d.status === "paid") {
-          done = true; show("Payment received! Opening your receipt\u2026", "paid");
+          done = true; show(t("Payment received! Opening your receipt\u2026"), "paid");
           window.location.replace(d.receipt_url);
         } else if (d.status === "expired" || d.status === "cancelled") {
           done = true; window.location.reload();
         } else {
-          left = d.seconds_left; show("Waiting for your payment\u2026 (checked just now)");
+          left = d.seconds_left; show(t("Waiting for your payment\u2026 (checked just now)"));
         }
-      }).catch(function () { show("No connection right now \u2014 still checking\u2026"); });
+      }).catch(function () { show(t("No connection right now \u2014 still checking\u2026")); });
     }
     setInterval(tick, 1000);
     setInterval(check, 3000);
@@ -270,9 +288,9 @@
     var btn = ev.target.closest ? ev.target.closest("[data-copy]") : null;
     if (btn) {
       copyText(btn.dataset.copy).then(function () {
-        btn.textContent = "Copied"; btn.classList.add("done");
-        setTimeout(function () { btn.textContent = "Copy"; btn.classList.remove("done"); }, 1800);
-      }, function () { btn.textContent = "Select it"; });
+        btn.textContent = t("Copied"); btn.classList.add("done");
+        setTimeout(function () { btn.textContent = t("Copy"); btn.classList.remove("done"); }, 1800);
+      }, function () { btn.textContent = t("Select it"); });
     }
     if (ev.target.closest && ev.target.closest("[data-print]")) window.print();
   });

@@ -1,10 +1,10 @@
 <!doctype html>
-<html lang="en">
+<html lang="{{lang}}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="theme-color" content="#f4ead8">
-<title>{{title + " · " if title else ""}}{{draw.name if draw else "Lucky Draw"}}</title>
+<title>{{_e(title) + " · " if title else ""}}{{draw.name if draw else _("Lucky Draw")}}</title>
 <link rel="stylesheet" href="{{ctx.static_url('app.css')}}">
 <link rel="icon" href="{{ctx.static_url('favicon.svg')}}" type="image/svg+xml">
 % if get('refresh'):
@@ -12,20 +12,26 @@
 % end
 </head>
 <body class="p-{{get('page_id', 'x')}}">
-<a class="skip" href="#main">Skip to content</a>
+<a class="skip" href="#main">{{_("Skip to content")}}</a>
 <header class="top">
-  <a class="brand" href="/"><svg class="logo" viewBox="0 0 24 24" aria-hidden="true"><path d="M3 7a2 2 0 0 1 2-2h14a2 2 0 0 1 2 2v2a2 2 0 0 0 0 4v2a2 2 0 0 1-2 2H5a2 2 0 0 1-2-2v-2a2 2 0 0 0 0-4z"/></svg><span>{{draw.name if draw else "Lucky Draw"}}</span></a>
-  <a class="toplink" href="/mine">My tickets</a>
+  <a class="brand" href="/"><svg class="logo" viewBox="0 0 24 24" aria-hidden="true"><path d="M3 7a2 2 0 0 1 2-2h14a2 2 0 0 1 2 2v2a2 2 0 0 0 0 4v2a2 2 0 0 1-2 2H5a2 2 0 0 1-2-2v-2a2 2 0 0 0 0-4z"/></svg><span>{{draw.name if draw else _("Lucky Draw")}}</span></a>
+  <a class="toplink" href="/mine">{{_("My tickets")}}</a>
 </header>
+<nav class="langs" aria-label="{{_('Language')}}">
+% for code, name, url, now in languages():
+  <a href="{{url}}" lang="{{code}}" hreflang="{{code}}"{{!' aria-current="true"' if now else ''}}>{{name}}</a>
+% end
+</nav>
 <main id="main" tabindex="-1">
 {{!base}}
 </main>
 <footer class="foot">
 % if draw:
-  <p class="commit" title="The SHA-256 of the secret seed that will pick the winners, published before sales so nobody can change it later.">Draw commitment: <code>{{draw.seed_hash}}</code></p>
+  <p class="commit" title="{{_('The SHA-256 of the secret seed that will pick the winners, published before sales so nobody can change it later.')}}">{{_("Draw commitment:")}} <code>{{draw.seed_hash}}</code></p>
 % end
-  <p><a href="/">Home</a> · <a href="/mine">My tickets</a> · <a href="/results">Winners</a></p>
+  <p><a href="/">{{_("Home")}}</a> · <a href="/mine">{{_("My tickets")}}</a> · <a href="/results">{{_("Winners")}}</a></p>
 </footer>
+<script type="application/json" id="i18n">{{!script_strings()}}</script>
 <script src="{{ctx.static_url('app.js')}}" defer></script>
 </body>
 </html>

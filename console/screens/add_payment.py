@@ -13,6 +13,8 @@ from shared.payments import record_payment
 from shared.sms import parse_credit_sms
 from shared.validation import parse_utr
 
+from ..messages import PaymentRecorded
+from ..safe_text import literal
 from ..snapshot import PendingRow, ticket_labels
 from ..widgets.sms_box import SmsBox
 from .base import DbModal
@@ -46,7 +48,7 @@ class AddPaymentScreen(DbModal):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="add-payment") as box:
-            box.border_title = "Add payment"
+            box.border_title = literal("Add payment")
             yield Label("Paste a bank SMS or UPI notification (optional), then check the fields:", classes="hint")
             yield SmsBox(id="sms")
             with Grid(classes="form"):
@@ -78,7 +80,7 @@ class AddPaymentScreen(DbModal):
         try:
             amount = parse_amount(self.query_one("#amount", Input).value)
         except InvalidInput:
-            self.query_one("#preview", Static).update("")
+            self.query_one("#preview", Static).update(literal("", keep_newlines=True))
             return
         fits = [row for row in self.pending if row.payable_paise == amount]
         if len(fits) == 1:
@@ -94,7 +96,7 @@ class AddPaymentScreen(DbModal):
                 f"No pending booking is for {format_rupees(amount)}; matching also checks late and double "
                 f"payments, else it is kept as UNMATCHED."
             )
-        self.query_one("#preview", Static).update(text)
+        self.query_one("#preview", Static).update(literal(text, keep_newlines=True))
 
     @on(TextArea.Changed, "#sms")
     def sms_changed(self) -> None:
@@ -147,7 +149,7 @@ class AddPaymentScreen(DbModal):
             return
         source = "sms" if self.from_sms else "manual"
         self.start(
-            "record",
+            PaymentRecorded,
             record_payment,
             amount,
             utr,
@@ -165,8 +167,8 @@ class AddPaymentScreen(DbModal):
     def cancel_pressed(self) -> None:
         self.dismiss(None)
 
-    def refused(self, label: str, message: str) -> None:
+    def refused(self, of, message: str) -> None:
         self.query_one("#utr" if "UTR" in message else "#amount").focus()
 
-    def done(self, label: str, result) -> None:
-        self.dismiss(result)
+    def on_payment_recorded(self, message: PaymentRecorded) -> None:
+        self.dismiss(message.result)

@@ -7,11 +7,29 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Input, Label, Static
 
-from ..messages import DbDone
+from shared.ids import REFERENCE_ALPHABET
+from shared.states import OrderState
+
+from ..messages import BookingsFound
+from ..safe_text import literal
 from ..snapshot import BookingRow, search_bookings
 from ..widgets.bookings_table import BookingsTable
 
-ASSIGNABLE = ("pending", "expired", "cancelled")
+ASSIGNABLE = (OrderState.PENDING, OrderState.EXPIRED, OrderState.CANCELLED)
+
+
+def search_text(text: str) -> str:
+    """What to search for: the start of a reference typed without "LD-" (e.g. "7k3q", letters
+    and digits as references have them) is searched as "LD-7K3Q"; anything else as typed."""
+    raw = text.strip().upper()
+    if (
+        2 <= len(raw) < 6
+        and all(ch in REFERENCE_ALPHABET for ch in raw)
+        and any(ch.isdigit() for ch in raw)
+        and any(ch.isalpha() for ch in raw)
+    ):
+        return "LD-" + raw
+    return text
 
 
 class BookingPickerScreen(ModalScreen[BookingRow | None]):
@@ -38,7 +56,7 @@ class BookingPickerScreen(ModalScreen[BookingRow | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide", id="picker") as box:
-            box.border_title = self.title_text
+            box.border_title = literal(self.title_text)
             yield Label("Search by reference, name, mobile or amount; ↓ to the list, enter to pick.", classes="hint")
             yield Input(self.search, placeholder="LD-7K3Q2P, Asha, 98765, 10.01", id="search", compact=True)
             yield BookingsTable(id="picker-table")
@@ -54,16 +72,17 @@ class BookingPickerScreen(ModalScreen[BookingRow | None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="search")
     def find(self, text: str) -> None:
-        self.post_message(DbDone(text, search_bookings(self.draw_id, text, states=self.states, limit=100)))
+        rows, total = search_bookings(self.draw_id, search_text(text), states=self.states, limit=100)
+        self.post_message(BookingsFound(text, rows, total))
 
-    def on_db_done(self, message: DbDone) -> None:
-        if message.label != self.query_one("#search", Input).value:
+    def on_bookings_found(self, message: BookingsFound) -> None:
+        if message.key != self.query_one("#search", Input).value:
             return  # an earlier search finishing late: its text is no longer what is typed
-        rows, total = message.result
+        rows, total = message.rows, message.total
         self.query_one(BookingsTable).show(rows, self.width_digits)
         shown = f"{len(rows)} of {total}" if total > len(rows) else f"{total}"
         self.query_one("#status", Static).update(
-            f"{shown} booking{'s' if total != 1 else ''} ({', '.join(self.states)})"
+            literal(f"{shown} booking{'s' if total != 1 else ''} ({', '.join(self.states)})", keep_newlines=True)
         )
 
     @on(Input.Submitted, "#search")

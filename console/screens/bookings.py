@@ -7,23 +7,27 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Select, Static
 
-from ..messages import DbDone
+from shared.states import DrawState, OrderState
+
+from ..messages import BookingsFound, DrawsListed
+from ..safe_text import literal
 from ..snapshot import list_draw_infos, search_bookings
 from ..widgets.bookings_table import BookingsTable
+from .booking_picker import search_text
 
 STATE_CHOICES = (
     ("all states", ""),
-    ("paid", "paid"),
-    ("pending", "pending"),
-    ("expired", "expired"),
-    ("cancelled", "cancelled"),
+    ("paid", OrderState.PAID),
+    ("pending", OrderState.PENDING),
+    ("expired", OrderState.EXPIRED),
+    ("cancelled", OrderState.CANCELLED),
 )
 
 
 class BookingsScreen(Screen):
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back"),
-        Binding("slash", "focus_search", "Search"),
+        Binding("slash", "focus_search", "Search", priority=True),  # never typed into the search
         Binding("e", "export", "Export this draw"),
         Binding("f5", "reload", "Reload"),
     ]
@@ -49,27 +53,27 @@ class BookingsScreen(Screen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="draws")
     def load_draws(self) -> None:
-        self.post_message(DbDone("draws", list_draw_infos()))
+        self.post_message(DrawsListed(tuple(list_draw_infos())))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="search")
     def find(self, draw_id: int, text: str, state: str) -> None:
-        result = search_bookings(draw_id, text, states=(state,) if state else None)
-        self.post_message(DbDone("search", (self.search_key(draw_id, text, state), result)))
+        rows, total = search_bookings(draw_id, search_text(text), states=(state,) if state else None)
+        self.post_message(BookingsFound(self.search_key(draw_id, text, state), rows, total))
 
     def search_key(self, draw_id: int | None, text: str, state) -> tuple:
         return draw_id, text, state if isinstance(state, str) else ""
 
-    def on_db_done(self, message: DbDone) -> None:
-        if message.label == "draws":
-            self.draws = message.result
-            if not self.draws:
-                self.query_one("#bookings-status", Static).update("No draw yet.")
-                return
-            select = self.query_one("#draw-select", Select)
-            select.set_options([(f"#{d.id} {d.name} ({d.state})", d.id) for d in self.draws])
-            select.value = self.draw_id if self.draw_id in {d.id for d in self.draws} else self.draws[0].id
+    def on_draws_listed(self, message: DrawsListed) -> None:
+        self.draws = message.draws
+        if not self.draws:
+            self.query_one("#bookings-status", Static).update(literal("No draw yet."))
             return
-        key, (rows, total) = message.result
+        select = self.query_one("#draw-select", Select)
+        select.set_options([(literal(f"#{d.id} {d.name} ({d.state})"), d.id) for d in self.draws])
+        select.value = self.draw_id if self.draw_id in {d.id for d in self.draws} else self.draws[0].id
+
+    def on_bookings_found(self, message: BookingsFound) -> None:
+        key, rows, total = message.key, message.rows, message.total
         current = self.search_key(
             self.draw_id, self.query_one("#bookings-search", Input).value, self.query_one("#state-select", Select).value
         )
@@ -79,8 +83,11 @@ class BookingsScreen(Screen):
         self.query_one(BookingsTable).show(rows, draw.width if draw else 1)
         shown = f"first {len(rows)} of {total:,}" if total > len(rows) else f"{total:,}"
         self.query_one("#bookings-status", Static).update(
-            f"{shown} booking{'s' if total != 1 else ''}  ·  / search  ·  enter: to the list, then e to export "
-            f"this draw  ·  esc back"
+            literal(
+                f"{shown} booking{'s' if total != 1 else ''}  ·  / search  ·  enter: to the list, then e to export "
+                f"this draw  ·  esc back",
+                keep_newlines=True,
+            )
         )
 
     @property
@@ -93,9 +100,13 @@ class BookingsScreen(Screen):
             self.draw_id = event.value
             draw = self.draw
             archived = (
-                f" · archived, exported to {draw.export_path}" if draw.state == "archived" and draw.export_path else ""
+                f" · archived, exported to {draw.export_path}"
+                if draw.state == DrawState.ARCHIVED and draw.export_path
+                else ""
             )
-            self.query_one("#bookings-title", Static).update(f"Bookings of “{draw.name}” ({draw.state}){archived}")
+            self.query_one("#bookings-title", Static).update(
+                literal(f"Bookings of “{draw.name}” ({draw.state}){archived}", keep_newlines=True)
+            )
             self.action_reload()
 
     @on(Select.Changed, "#state-select")

@@ -10,6 +10,8 @@ from shared.money import format_rupees
 from shared.payments import sell_cash
 from shared.validation import parse_ticket_list
 
+from ..messages import PaymentRecorded
+from ..safe_text import literal
 from ..snapshot import DrawInfo
 from .base import DbModal
 
@@ -23,7 +25,7 @@ class CashSaleScreen(DbModal):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="cash-sale") as box:
-            box.border_title = "Cash sale"
+            box.border_title = literal("Cash sale")
             yield Label(f"Tickets at {format_rupees(self.draw.price_paise)} each, paid in cash now.", classes="hint")
             with Grid(classes="form"):
                 yield Label("Name")
@@ -46,11 +48,14 @@ class CashSaleScreen(DbModal):
         try:
             numbers = parse_ticket_list(event.value, self.draw.ticket_count, self.draw.ticket_count)
         except InvalidInput:
-            self.query_one("#total", Static).update("")
+            self.query_one("#total", Static).update(literal("", keep_newlines=True))
             return
         self.query_one("#total", Static).update(
-            f"{len(numbers)} ticket{'s' if len(numbers) != 1 else ''}: collect "
-            f"{format_rupees(len(numbers) * self.draw.price_paise)} in cash"
+            literal(
+                f"{len(numbers)} ticket{'s' if len(numbers) != 1 else ''}: collect "
+                f"{format_rupees(len(numbers) * self.draw.price_paise)} in cash",
+                keep_newlines=True,
+            )
         )
 
     @on(Input.Submitted)
@@ -62,11 +67,11 @@ class CashSaleScreen(DbModal):
             self.say(f"Please fill in the {empty}.", "error")
             self.query_one(f"#{empty}").focus()
             return
-        self.start("cash", sell_cash, *values)
+        self.start(PaymentRecorded, sell_cash, *values)
 
     @on(Button.Pressed, "#cancel")
     def cancel_pressed(self) -> None:
         self.dismiss(None)
 
-    def done(self, label: str, result) -> None:
-        self.dismiss(result)
+    def on_payment_recorded(self, message: PaymentRecorded) -> None:
+        self.dismiss(message.result)

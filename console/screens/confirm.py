@@ -1,12 +1,15 @@
 """ConfirmScreen: a yes/no question, or — for what cannot be undone — one that only a typed word
 confirms (the Enter key alone never does)."""
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
+
+from ..safe_text import literal
 
 
 class ConfirmScreen(ModalScreen[bool]):
@@ -15,7 +18,8 @@ class ConfirmScreen(ModalScreen[bool]):
     ConfirmScreen > Vertical { width: 72; max-width: 100%; height: auto; border: thick $warning;
                                background: $surface; padding: 0 1; }
     ConfirmScreen #confirm-message { margin-bottom: 1; }
-    ConfirmScreen #confirm-typed { margin-bottom: 1; }
+    ConfirmScreen #confirm-typed { margin-bottom: 0; }
+    ConfirmScreen #confirm-hint { height: auto; margin-bottom: 1; color: $warning; text-style: bold; }
     ConfirmScreen .buttons { height: auto; align: center middle; }
     ConfirmScreen .buttons > Button { margin: 0 1; }
     """
@@ -26,7 +30,9 @@ class ConfirmScreen(ModalScreen[bool]):
         Binding("n", "no", "No", show=False),
     ]
 
-    def __init__(self, message: str, *, title: str = "Confirm", typed: str | None = None, yes: str = "Yes") -> None:
+    def __init__(
+        self, message: str | Text, *, title: str = "Confirm", typed: str | None = None, yes: str = "Yes"
+    ) -> None:
         super().__init__()
         self.message = message
         self.title_text = title
@@ -35,10 +41,11 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical() as box:
-            box.border_title = self.title_text
-            yield Static(self.message, id="confirm-message")
+            box.border_title = literal(self.title_text)
+            yield Static(literal(self.message, keep_newlines=True), id="confirm-message")
             if self.typed:
                 yield Input(placeholder=f"type {self.typed} to confirm", id="confirm-typed", compact=True)
+                yield Static("", id="confirm-hint", classes="warning")
             with Horizontal(classes="buttons"):
                 yield Button(
                     f"{self.yes}" if self.typed else f"{self.yes}  y",
@@ -55,18 +62,26 @@ class ConfirmScreen(ModalScreen[bool]):
         else:
             self.query_one("#no").focus()
 
+    def typed_right(self, value: str) -> bool:
+        """The typed word, in any case ("new" confirms NEW)."""
+        return value.strip().casefold() == (self.typed or "").casefold()
+
     @on(Input.Changed, "#confirm-typed")
     def typed_changed(self, event: Input.Changed) -> None:
-        self.query_one("#yes", Button).disabled = event.value.strip() != self.typed
+        self.query_one("#yes", Button).disabled = not self.typed_right(event.value)
 
     @on(Input.Submitted, "#confirm-typed")
     def typed_submitted(self, event: Input.Submitted) -> None:
-        if event.value.strip() == self.typed:
+        if self.typed_right(event.value):
             self.dismiss(True)
+        else:
+            self.query_one("#confirm-hint", Static).update(
+                literal(f"Type {self.typed} (and Enter) to go ahead, or press Escape to cancel.")
+            )
 
     @on(Button.Pressed, "#yes")
     def action_yes(self) -> None:
-        if self.typed and self.query_one("#confirm-typed", Input).value.strip() != self.typed:
+        if self.typed and not self.typed_right(self.query_one("#confirm-typed", Input).value):
             return
         self.dismiss(True)
 

@@ -8,6 +8,8 @@ from textual.containers import Container
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer
 
+from shared.states import PaymentState
+
 from ..snapshot import Snapshot
 from ..widgets.draw_header import DrawHeader
 from ..widgets.outcome_bar import OutcomeBar
@@ -20,21 +22,22 @@ ROOMY_COLUMNS = 100  # the sales sparkline from here on
 
 
 class DashboardScreen(Screen):
+    # The footer shows the keys of a busy evening (they fit 80 columns); ? lists every key.
     BINDINGS = [
         Binding("a", "app.add_payment", "Pay"),
         Binding("s", "app.add_payment(True)", "SMS"),
-        Binding("m", "app.quick_mark", "Quick"),
         Binding("u", "app.resolve", "Unmatched"),
-        Binding("c", "app.check_payments", "Check"),
-        Binding("question_mark", "app.toggle_keys", "Keys"),
-        Binding("k", "app.cash_sale", "Cash"),
         Binding("b", "app.bookings", "Bookings"),
-        Binding("e", "app.export", "Export"),
-        Binding("w", "app.share", "QR"),
-        Binding("p", "app.poster", "Poster"),
-        Binding("t", "app.settings", "Settings"),
-        Binding("n", "app.new_draw", "New draw"),
+        Binding("question_mark", "app.toggle_keys", "All keys"),
         Binding("q", "app.quit", "Quit"),
+        Binding("m", "app.quick_mark", "Quick mark (no UTR)", show=False),
+        Binding("c", "app.check_payments", "Check payments", show=False),
+        Binding("k", "app.cash_sale", "Cash sale", show=False),
+        Binding("e", "app.export", "Export", show=False),
+        Binding("w", "app.share", "Buyer page QR", show=False),
+        Binding("p", "app.poster", "Poster", show=False),
+        Binding("t", "app.settings", "Settings", show=False),
+        Binding("n", "app.new_draw", "New draw", show=False),
     ]
 
     def __init__(self, web_url: str | None = None) -> None:
@@ -48,7 +51,7 @@ class DashboardScreen(Screen):
         with Container(id="tables"):
             yield PendingTable(id="pending")
             yield PaymentsTable(id="payments")
-        yield Footer()
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.query_one(PendingTable).focus()
@@ -86,5 +89,5 @@ class DashboardScreen(Screen):
     @on(DataTable.RowSelected, "#payments")
     def payment_selected(self) -> None:
         row = self.query_one(PaymentsTable).selected()
-        if row is not None and row.status in ("unmatched", "attention"):
+        if row is not None and row.status in (PaymentState.UNMATCHED, "attention"):
             self.app.action_resolve(payment_id=row.payment_id)

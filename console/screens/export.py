@@ -9,9 +9,10 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Label, ProgressBar, Static
 
 from shared.db import utcnow
-from shared.draws import default_export_path
+from shared.export import default_export_path
 
-from ..messages import ExportProgress
+from ..messages import Exported, ExportProgress
+from ..safe_text import literal
 from ..snapshot import DrawInfo
 from .base import DbModal
 
@@ -30,7 +31,7 @@ class ExportScreen(DbModal):
     def compose(self) -> ComposeResult:
         path = default_export_path(self.draw, self.exports_dir, utcnow())
         with Vertical(classes="dialog", id="export") as box:
-            box.border_title = f"Export “{self.draw.name}” to Excel"
+            box.border_title = literal(f"Export “{self.draw.name}” to Excel")
             yield Label("Summary, Bookings, Tickets and Payments sheets. Save to:", classes="hint")
             yield Input(str(path), id="path", compact=True)
             yield ProgressBar(total=None, show_eta=False, id="progress")
@@ -53,7 +54,7 @@ class ExportScreen(DbModal):
         if path.suffix.lower() != ".xlsx":
             path = path.with_suffix(".xlsx")
         self.query_one("#save", Button).disabled = True
-        self.start("export", self.write, path.resolve(), waiting=f"Writing {path}…")
+        self.start(Exported, self.write, path.resolve(), waiting=f"Writing {path}…")
 
     def write(self, path: Path) -> Path:
         """Runs in the worker thread: the progress callback posts to the UI thread."""
@@ -68,15 +69,15 @@ class ExportScreen(DbModal):
     def on_export_progress(self, message: ExportProgress) -> None:
         self.query_one(ProgressBar).update(total=max(message.total, 1), progress=message.done)
 
-    def done(self, label: str, result) -> None:
-        self.written = Path(result)
+    def on_exported(self, message: Exported) -> None:
+        self.written = Path(message.path)
         bar = self.query_one(ProgressBar)
         bar.update(total=bar.total or 1, progress=bar.total or 1)
         self.say(f"Saved: {self.written}", "ok")
         self.query_one("#save", Button).disabled = False
         self.query_one("#cancel", Button).focus()
 
-    def refused(self, label: str, message: str) -> None:
+    def refused(self, of, message: str) -> None:
         self.query_one("#save", Button).disabled = False
 
     @on(Button.Pressed, "#cancel")

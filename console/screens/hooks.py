@@ -5,7 +5,6 @@ dashboard (or makes one to enter there). Both only ever record payments for the 
 
 from dataclasses import dataclass
 
-from rich.markup import escape
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -26,6 +25,8 @@ from shared.intake import (
 )
 from shared.upi import qr_text
 
+from ..messages import RazorpayHookChanged, SmsHookOff, SmsHookOn
+from ..safe_text import literal
 from ..snapshot import local_time
 from ..widgets.qr_view import QrView
 from .base import DbModal
@@ -101,15 +102,15 @@ class HooksScreen(LiveScreen):
         else:
             state.append(" OFF ", style="bold reverse")
             state.append("  press s to turn it on: the forwarder app on your phone then posts each bank SMS here.")
-        self.query_one("#sms-state", Static).update(state)
+        self.query_one("#sms-state", Static).update(literal(state, keep_newlines=True))
         secret = Text()
         if sms.enabled:
             secret.append("Secret  ", style="dim")
             secret.append(sms.secret, style="bold")
-        self.query_one("#sms-secret", Static).update(secret)
+        self.query_one("#sms-secret", Static).update(literal(secret, keep_newlines=True))
         self.query_one("#sms-secret").display = sms.enabled
         self.show_setup(view)
-        self.query_one("#razorpay-state", Static).update(self.razorpay_text(view.razorpay))
+        self.query_one("#razorpay-state", Static).update(literal(self.razorpay_text(view.razorpay), keep_newlines=True))
         self.refresh_bindings()
 
     def show_setup(self, view: HooksView) -> None:
@@ -173,12 +174,12 @@ class HooksScreen(LiveScreen):
 
     def action_sms_on(self) -> None:
         if self.view is None or not self.view.sms.enabled:
-            self.act("sms on", enable_sms_hook, waiting="Turning the SMS hook on…")
+            self.act(SmsHookOn, enable_sms_hook, waiting="Turning the SMS hook on…")
             return
 
         def confirmed(yes: bool | None) -> None:
             if yes:
-                self.act("sms on", enable_sms_hook, waiting="Making a new secret…")
+                self.act(SmsHookOn, enable_sms_hook, waiting="Making a new secret…")
 
         self.app.push_screen(
             ConfirmScreen(
@@ -193,7 +194,7 @@ class HooksScreen(LiveScreen):
     def action_sms_off(self) -> None:
         def confirmed(yes: bool | None) -> None:
             if yes:
-                self.act("sms off", disable_sms_hook, waiting="Turning the SMS hook off…")
+                self.act(SmsHookOff, disable_sms_hook, waiting="Turning the SMS hook off…")
 
         self.app.push_screen(
             ConfirmScreen(
@@ -215,12 +216,13 @@ class HooksScreen(LiveScreen):
             self.app.notify(text, title="Razorpay hook", markup=False)
         self.reload()
 
-    def acted(self, label: str, result) -> None:
-        text = (
-            "SMS hook on. Set up the forwarder app with the secret (or the QR code) below."
-            if label == "sms on"
-            else "SMS hook off: the forwarder's messages are now refused."
-        )
+    def on_sms_hook_on(self, message: SmsHookOn) -> None:
+        self.hook_changed("SMS hook on. Set up the forwarder app with the secret (or the QR code) below.")
+
+    def on_sms_hook_off(self, message: SmsHookOff) -> None:
+        self.hook_changed("SMS hook off: the forwarder's messages are now refused.")
+
+    def hook_changed(self, text: str) -> None:
         self.say(text, "ok")
         self.app.notify(text, title="SMS hook", markup=False)
 
@@ -254,7 +256,7 @@ class RazorpayScreen(DbModal):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="razorpay") as box:
-            box.border_title = "Razorpay webhook secret"
+            box.border_title = literal("Razorpay webhook secret")
             yield Label(
                 "The secret you entered for the webhook in Razorpay's dashboard (12 to 200 characters, no "
                 "spaces). Entering a new one replaces the old one.",
@@ -275,11 +277,11 @@ class RazorpayScreen(DbModal):
     @on(Input.Submitted, "#secret")
     @on(Button.Pressed, "#save")
     def save(self) -> None:
-        self.start("save", save_razorpay, self.query_one("#secret", Input).value.strip())
+        self.start(RazorpayHookChanged, save_razorpay, self.query_one("#secret", Input).value.strip())
 
     @on(Button.Pressed, "#generate")
     def action_generate(self) -> None:
-        self.start("save", save_razorpay, None, waiting="Making a secret…")
+        self.start(RazorpayHookChanged, save_razorpay, None, waiting="Making a secret…")
 
     @on(Button.Pressed, "#off")
     def action_turn_off(self) -> None:
@@ -288,14 +290,12 @@ class RazorpayScreen(DbModal):
 
         def confirmed(yes: bool | None) -> None:
             if yes:
-                self.start("off", clear_razorpay, waiting="Turning the Razorpay hook off…")
+                self.start(RazorpayHookChanged, clear_razorpay, waiting="Turning the Razorpay hook off…")
 
         self.app.push_screen(
             ConfirmScreen(
-                escape(
-                    "Turn the Razorpay hook off?\n\nRazorpay's webhooks are then refused (the address answers 404); "
-                    "Razorpay retries them for a day."
-                ),
+                "Turn the Razorpay hook off?\n\nRazorpay's webhooks are then refused (the address answers 404); "
+                "Razorpay retries them for a day.",
                 title="Razorpay hook off",
                 yes="Turn off",
             ),
@@ -306,5 +306,5 @@ class RazorpayScreen(DbModal):
     def cancel_pressed(self) -> None:
         self.dismiss(None)
 
-    def done(self, label: str, result) -> None:
-        self.dismiss(result)
+    def on_razorpay_hook_changed(self, message: RazorpayHookChanged) -> None:
+        self.dismiss(message.text)

@@ -5,7 +5,6 @@ processed again; the payment rules then decide, as for any new message."""
 
 from dataclasses import dataclass
 
-from rich.markup import escape
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -14,6 +13,8 @@ from textual.widgets import DataTable, Footer, Static
 
 from shared.intake import InboxItem, inbox_counts, inbox_items, razorpay_hook_settings, retry_item, sms_hook_settings
 
+from ..messages import InboxRetried
+from ..safe_text import literal
 from ..widgets.inbox_table import InboxTable, detail_text, outcome_text
 from .confirm import ConfirmScreen
 from .hooks import HooksScreen
@@ -91,10 +92,12 @@ class InboxScreen(LiveScreen):
 
     def show(self, view: InboxView) -> None:
         self.view = view
-        self.query_one("#inbox-title", Static).update(summary_text(view))
+        self.query_one("#inbox-title", Static).update(literal(summary_text(view), keep_newlines=True))
         table = self.query_one(InboxTable)
         table.show(view.items)
-        table.border_title = f"Newest {LIMIT} messages" if len(view.items) >= LIMIT else "Messages, newest first"
+        table.border_title = literal(
+            f"Newest {LIMIT} messages" if len(view.items) >= LIMIT else "Messages, newest first"
+        )
         self.show_detail()
         if not view.items and not self.status_text:
             self.say("No messages yet. Press h to turn on the SMS forwarder or Razorpay hook.")
@@ -102,7 +105,7 @@ class InboxScreen(LiveScreen):
     @on(DataTable.RowHighlighted, "#inbox-table")
     def show_detail(self) -> None:
         item = self.query_one(InboxTable).selected()
-        self.query_one("#inbox-detail", Static).update(detail_text(item) if item else "")
+        self.query_one("#inbox-detail", Static).update(literal(detail_text(item) if item else "", keep_newlines=True))
 
     def action_reload(self) -> None:
         self.reload()
@@ -112,27 +115,26 @@ class InboxScreen(LiveScreen):
         if item is None or self.busy:
             return
         if not item.retryable:  # the core says why it cannot be processed again
-            self.act("retry", retry_item, item.id, waiting=f"Inbox #{item.id}…")
+            self.act(InboxRetried, retry_item, item.id, waiting=f"Inbox #{item.id}…")
             return
 
         def confirmed(yes: bool | None) -> None:
             if yes:
-                self.act("retry", retry_item, item.id, waiting=f"Processing inbox #{item.id} again…")
+                self.act(InboxRetried, retry_item, item.id, waiting=f"Processing inbox #{item.id} again…")
 
         was = f"\n\nIt was: {item.reason}" if item.reason else ""
         self.app.push_screen(
             ConfirmScreen(
-                escape(
-                    f"Process inbox message #{item.id} ({item.source}) again? If it is a payment it is recorded and "
-                    f"matched by the usual rules; a repeat changes nothing.{was}"
-                ),
+                f"Process inbox message #{item.id} ({item.source}) again? If it is a payment it is recorded and "
+                f"matched by the usual rules; a repeat changes nothing.{was}",
                 title="Retry",
                 yes="Process",
             ),
             confirmed,
         )
 
-    def acted(self, label: str, result: InboxItem) -> None:
+    def on_inbox_retried(self, message: InboxRetried) -> None:
+        result = message.item
         line = Text(f"Inbox #{result.id}: ")
         line.append_text(outcome_text(result, booking=True))
         if result.reason:

@@ -3,7 +3,6 @@ organiser's actions. Its read runs in a thread worker and is re-armed only when 
 reported back (reads never pile up); an action runs in another worker, one at a time. Refusals
 come back as the core's own words in the screen's status line."""
 
-from rich.text import Text
 from textual import on, work
 from textual.binding import Binding
 from textual.screen import Screen
@@ -13,15 +12,15 @@ from textual.worker import Worker, WorkerState
 from shared.db import drop_connection
 from shared.errors import LuckyDrawError
 
-from ..messages import DbDone, DbRefused, call_core
-
-READ = "read"
+from ..messages import CoreDone, ReadFailed, Refused, ScreenRead, call_core
+from ..safe_text import literal
 
 
 class LiveScreen(Screen):
     """Subclasses implement `read()` (runs in a worker, returns plain values) and `show(result)`;
-    they run actions with `self.act(label, func, *args)` and implement `acted(label, result)`.
-    Their status line is a `Static` with id `screen-status`."""
+    they run actions with `self.act(ResultMessage, func, *args)` and handle that message
+    (`on_result_message`); the screen reads again after every result. Their status line is a
+    `Static` with id `screen-status`."""
 
     BINDINGS = [Binding("escape", "app.pop_screen", "Back")]
     REFRESH_SECONDS = 2.0
@@ -63,13 +62,13 @@ class LiveScreen(Screen):
         try:
             result = self.read()
         except LuckyDrawError as error:
-            self.post_message(DbRefused(READ, error.message))
+            self.post_message(ReadFailed(error.message))
             return
         except Exception as error:  # the database is away: say so, keep trying on a fresh connection
             drop_connection()
-            self.post_message(DbRefused(READ, f"database: {type(error).__name__}: {str(error)[:120]}"))
+            self.post_message(ReadFailed(f"database: {type(error).__name__}: {str(error)[:120]}"))
             return
-        self.post_message(DbDone(READ, result))
+        self.post_message(ScreenRead(result))
 
     def _read_finished(self) -> None:
         self._reading = False
@@ -80,52 +79,53 @@ class LiveScreen(Screen):
 
     # Acting -------------------------------------------------------------------------------------
 
-    def act(self, label: str, func, *args, waiting: str = "Saving…", **kwargs) -> bool:
+    def act(self, result_type: type[CoreDone], func, *args, waiting: str = "Saving…", **kwargs) -> bool:
         """Run `func(*args, **kwargs)` in a worker unless an action is already running."""
         if self.busy:
             self.say("Still busy with the last action…", "warning")
             return False
         self.busy = True
         self.say(waiting, "dim")
-        self._act(label, func, args, kwargs)
+        self._act(result_type, func, args, kwargs)
         return True
 
     @work(thread=True, exit_on_error=False, group="screen-act")
-    def _act(self, label: str, func, args, kwargs) -> None:
-        call_core(self.post_message, label, func, *args, **kwargs)
+    def _act(self, result_type: type[CoreDone], func, args, kwargs) -> None:
+        def post(message) -> None:
+            self.app.call_from_thread(self._idle)  # free for the next action before the result is handled
+            self.post_message(message)
 
-    def acted(self, label: str, result) -> None:
-        """What an action's result means on this screen."""
+        call_core(post, result_type, func, *args, **kwargs)
 
-    def refused(self, label: str, message: str) -> None:
+    def _idle(self) -> None:
+        self.busy = False
+
+    def refused(self, of: type[CoreDone], message: str) -> None:
         """Hook after a refusal was shown in the status line."""
 
     # Results ------------------------------------------------------------------------------------
 
-    def on_db_done(self, message: DbDone) -> None:
-        message.stop()
-        if message.label == READ:
-            self._read_finished()
-            self.loaded = True
-            if self.read_problem is not None and self.status_text == self.read_problem:
-                self.say("")
-            self.read_problem = None
-            self.show(message.result)
-            return
-        self.busy = False
-        self.acted(message.label, message.result)
+    def on_screen_read(self, message: ScreenRead) -> None:
+        self._read_finished()
+        self.loaded = True
+        if self.read_problem is not None and self.status_text == self.read_problem:
+            self.say("")
+        self.read_problem = None
+        self.show(message.view)
+
+    def on_read_failed(self, message: ReadFailed) -> None:
+        self._read_finished()
+        self.read_problem = message.message
+        self.say(message.message, "error")
+
+    @on(CoreDone)
+    def _acted(self, message: CoreDone) -> None:
+        """After the screen's own handler of an action's result: read again."""
         self.reload()
 
-    def on_db_refused(self, message: DbRefused) -> None:
-        message.stop()
-        if message.label == READ:
-            self._read_finished()
-            self.read_problem = message.message
-            self.say(message.message, "error")
-            return
-        self.busy = False
+    def on_refused(self, message: Refused) -> None:
         self.say(message.message, "error")
-        self.refused(message.label, message.message)
+        self.refused(message.of, message.message)
 
     @on(Worker.StateChanged)
     def worker_failed(self, event: Worker.StateChanged) -> None:
@@ -138,7 +138,7 @@ class LiveScreen(Screen):
     def say(self, text: str, kind: str = "") -> None:
         status = self.query_one("#screen-status", Static)
         status.set_classes(kind)
-        status.update(Text(text))  # the core's words, never read as markup
+        status.update(literal(text, keep_newlines=True))  # the core's words, never read as markup
 
     @property
     def status_text(self) -> str:

@@ -10,10 +10,13 @@ from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical
 from textual.widgets import Button, Input, Label, Static
 
-from shared.draws import create_draw, current_draw, get_draw, validate_settings
+from shared.draws import current_draw, get_draw, validate_settings
 from shared.errors import InvalidInput, LuckyDrawError
-from shared.money import rupees
+from shared.money import parse_amount, rupees
+from shared.new_draw import create_draw
 
+from ..messages import DrawStarted
+from ..safe_text import literal
 from ..snapshot import DrawInfo, Snapshot, draw_info
 from .base import DbModal
 from .confirm import ConfirmScreen
@@ -109,13 +112,15 @@ class NewDrawScreen(DbModal):
         if self.current is not None:
             values["name"] = ""
         with Vertical(classes="dialog", id="new-draw") as box:
-            box.border_title = "New draw" if self.current else "Welcome: set up your first draw"
+            box.border_title = literal("New draw" if self.current else "Welcome: set up your first draw")
             if self.current is None:
                 yield Label("Buyers pay these amounts by UPI straight to this UPI ID.", classes="hint")
             else:
                 yield Label(
-                    f"“{self.current.name}” will be archived (kept, viewable under Bookings; its unpaid "
-                    f"bookings cancelled) and exported to Excel in {self.exports_dir}/.",
+                    literal(
+                        f"“{self.current.name}” will be archived (kept, viewable under Bookings; its unpaid "
+                        f"bookings cancelled) and exported to Excel in {self.exports_dir}/."
+                    ),
                     classes="hint warning",
                 )
             with Grid(classes="form"):
@@ -145,13 +150,14 @@ class NewDrawScreen(DbModal):
     @on(Button.Pressed, "#save")
     def action_create(self) -> None:
         try:
-            settings = validate_settings(**self.values())
+            values = self.values()
+            settings = validate_settings(price_paise=parse_amount(values.pop("price")), **values)
         except InvalidInput as error:
             self.say(error.message, "error")
             self.query_one(f"#{field_for(error.message)}").focus()
             return
         if self.current is None:
-            self.start("create", start_new_draw, settings, self.exports_dir, waiting="Creating the draw…")
+            self.start(DrawStarted, start_new_draw, settings, self.exports_dir, waiting="Creating the draw…")
             return
         s = self.snapshot
         message = (
@@ -165,7 +171,7 @@ class NewDrawScreen(DbModal):
         def confirmed(yes: bool | None) -> None:
             if yes:
                 self.start(
-                    "create",
+                    DrawStarted,
                     start_new_draw,
                     settings,
                     self.exports_dir,
@@ -176,12 +182,12 @@ class NewDrawScreen(DbModal):
             ConfirmScreen(message, title="New draw", typed=CONFIRM_WORD, yes="Start new draw"), confirmed
         )
 
-    def refused(self, label: str, message: str) -> None:
+    def refused(self, of, message: str) -> None:
         self.query_one(f"#{field_for(message)}").focus()
 
     @on(Button.Pressed, "#cancel")
     def cancel_pressed(self) -> None:
         self.dismiss(None)
 
-    def done(self, label: str, result) -> None:
-        self.dismiss(result)
+    def on_draw_started(self, message: DrawStarted) -> None:
+        self.dismiss(message.result)

@@ -9,6 +9,8 @@ from shared.errors import InvalidInput
 from shared.money import parse_amount
 from shared.payments import record_payment
 
+from ..messages import PaymentRecorded
+from ..safe_text import literal
 from .base import DbModal
 
 
@@ -17,7 +19,7 @@ class QuickMarkScreen(DbModal):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="quick-mark") as box:
-            box.border_title = "Quick mark by amount (no UTR)"
+            box.border_title = literal("Quick mark by amount (no UTR)")
             yield Label(
                 "Only when you saw the money arrive but have no UTR: the payment is flagged NO UTR "
                 "in every list and the export. Add the UTR later by recording it properly.",
@@ -46,11 +48,11 @@ class QuickMarkScreen(DbModal):
             self.query_one("#amount").focus()
             return
         reference = self.query_one("#reference", Input).value.strip() or None
-        self.start("quick", record_payment, amount, None, reference=reference, quick=True, source="quick")
+        self.start(PaymentRecorded, record_payment, amount, None, reference=reference, quick=True, source="quick")
 
     @on(Button.Pressed, "#cancel")
     def cancel_pressed(self) -> None:
         self.dismiss(None)
 
-    def done(self, label: str, result) -> None:
-        self.dismiss(result)
+    def on_payment_recorded(self, message: PaymentRecorded) -> None:
+        self.dismiss(message.result)

@@ -8,10 +8,11 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import DataTable, Label, Static
 
-from shared.money import format_rupees, rupees
+from shared.money import format_rupees
 from shared.payments import assign_payment, refund_payment
 
-from ..messages import Outcome
+from ..messages import OpenPaymentsRead, Outcome, PaymentAssigned, PaymentRefunded
+from ..safe_text import literal
 from ..snapshot import DrawInfo, open_payments
 from ..widgets.payments_table import PaymentsTable
 from .base import DbModal
@@ -35,7 +36,7 @@ class ResolveScreen(DbModal):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide", id="resolve") as box:
-            box.border_title = "Unmatched and needs attention"
+            box.border_title = literal("Unmatched and needs attention")
             yield Label("a assign to a booking (or move to another)  ·  r mark refunded  ·  esc close", classes="hint")
             yield PaymentsTable(title="Payments to sort out", detailed=True, id="open-payments")
             yield Static("", id="status")
@@ -46,29 +47,35 @@ class ResolveScreen(DbModal):
 
     def action_reload(self) -> None:
         self.busy = False
-        self.start("load", open_payments, self.draw.id, waiting="Loading…")
+        self.start(OpenPaymentsRead, open_payments, self.draw.id, waiting="Loading…")
 
-    def done(self, label: str, result) -> None:
-        if label == "load":
-            table = self.query_one(PaymentsTable)
-            table.show(result)
-            if self.focus_payment is not None and any(r.payment_id == self.focus_payment for r in result):
-                table.move_cursor(row=table.get_row_index(str(self.focus_payment)), animate=False)
-                self.focus_payment = None
-            count = (
-                f"{len(result)} payment{'s' if len(result) != 1 else ''} left to sort out."
-                if result
-                else "Nothing left to sort out: every payment is on a booking or refunded."
-            )
-            self.say(f"{self.notice}  {count}" if self.notice else count, "ok" if self.notice else "")
-            self.notice = ""
-            return
-        if label == "refund":
-            self.notice = f"{format_rupees(result.amount_paise)} (UTR {result.utr}) marked refunded."
-        else:
-            self.notice = result.message
-        self.app.post_message(Outcome(self.notice, "information", "Payment"))
-        self.start("load", open_payments, self.draw.id, waiting=self.notice)
+    def on_open_payments_read(self, message: OpenPaymentsRead) -> None:
+        rows = message.rows
+        table = self.query_one(PaymentsTable)
+        table.show(rows)
+        if self.focus_payment is not None and any(r.payment_id == self.focus_payment for r in rows):
+            table.move_cursor(row=table.get_row_index(str(self.focus_payment)), animate=False)
+            self.focus_payment = None
+        count = (
+            f"{len(rows)} payment{'s' if len(rows) != 1 else ''} left to sort out."
+            if rows
+            else "Nothing left to sort out: every payment is on a booking or refunded."
+        )
+        self.say(f"{self.notice}  {count}" if self.notice else count, "ok" if self.notice else "")
+        self.notice = ""
+
+    def on_payment_refunded(self, message: PaymentRefunded) -> None:
+        payment = message.payment
+        self.sorted_out(f"{format_rupees(payment.amount_paise)} (UTR {payment.utr}) marked refunded.")
+
+    def on_payment_assigned(self, message: PaymentAssigned) -> None:
+        self.sorted_out(message.result.message)
+
+    def sorted_out(self, notice: str) -> None:
+        """A payment was sorted out: say so here and on the main screen, and read the list again."""
+        self.notice = notice
+        self.app.post_message(Outcome(notice, "information", "Payment"))
+        self.start(OpenPaymentsRead, open_payments, self.draw.id, waiting=notice)
 
     @on(DataTable.RowSelected, "#open-payments")
     def row_selected(self) -> None:
@@ -78,7 +85,6 @@ class ResolveScreen(DbModal):
         payment = self.query_one(PaymentsTable).selected()
         if payment is None or self.busy:
             return
-        search = rupees(payment.amount_paise) if payment.status == "unmatched" else ""
 
         def chosen(booking) -> None:
             if booking is None:
@@ -87,7 +93,7 @@ class ResolveScreen(DbModal):
 
                 def forced(yes: bool | None) -> None:
                     if yes:
-                        self.start("assign", assign_payment, payment.utr, booking.reference, force=True)
+                        self.start(PaymentAssigned, assign_payment, payment.utr, booking.reference, force=True)
 
                 self.app.push_screen(
                     ConfirmScreen(
@@ -99,13 +105,12 @@ class ResolveScreen(DbModal):
                     forced,
                 )
                 return
-            self.start("assign", assign_payment, payment.utr, booking.reference)
+            self.start(PaymentAssigned, assign_payment, payment.utr, booking.reference)
 
         self.app.push_screen(
             BookingPickerScreen(
                 self.draw.id,
                 self.draw.width,
-                search=search,
                 title=f"Assign {format_rupees(payment.amount_paise)} (UTR {payment.utr}) to…",
             ),
             chosen,
@@ -118,7 +123,7 @@ class ResolveScreen(DbModal):
 
         def confirmed(yes: bool | None) -> None:
             if yes:
-                self.start("refund", refund_payment, payment.utr, note="refunded from the console")
+                self.start(PaymentRefunded, refund_payment, payment.utr, note="refunded from the console")
 
         self.app.push_screen(
             ConfirmScreen(

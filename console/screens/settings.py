@@ -7,7 +7,10 @@ from textual.containers import Grid, Horizontal, Vertical
 from textual.widgets import Button, Input, Label, Static
 
 from shared.draws import update_settings
+from shared.money import parse_amount
 
+from ..messages import SettingsSaved
+from ..safe_text import literal
 from ..snapshot import DrawInfo, draw_info
 from .base import DbModal
 from .new_draw import FIELDS, field_for, form_values
@@ -16,6 +19,9 @@ EXTRA = (("max_pending_per_mobile", "Unpaid per mobile"), ("late_window_minutes"
 
 
 def save_settings(changes: dict) -> DrawInfo:
+    if "price" in changes:  # rupees as typed, parsed here at the edge
+        changes = {**changes, "price_paise": parse_amount(changes["price"])}
+        del changes["price"]
     return draw_info(update_settings(changes))
 
 
@@ -35,7 +41,7 @@ class SettingsScreen(DbModal):
             late_window_minutes=str(self.draw.late_window_minutes),
         )
         with Vertical(classes="dialog", id="settings") as box:
-            box.border_title = f"Settings of “{self.draw.name}”"
+            box.border_title = literal(f"Settings of “{self.draw.name}”")
             yield Label("Tickets can only be added; the price is fixed once bookings exist.", classes="hint")
             with Grid(classes="form"):
                 for key, label in [(k, lbl) for k, lbl, *_ in FIELDS] + list(EXTRA):
@@ -47,7 +53,7 @@ class SettingsScreen(DbModal):
                 yield Button("Cancel  esc", id="cancel", compact=True)
 
     def on_mount(self) -> None:
-        self.query_one("#payee_vpa").focus()
+        self.query_one(f"#{FIELDS[0][0]}").focus()  # the first field, as Tab order goes
 
     @on(Input.Submitted)
     @on(Button.Pressed, "#save")
@@ -55,10 +61,9 @@ class SettingsScreen(DbModal):
         changes = {
             key: self.query_one(f"#{key}", Input).value for key in [k for k, *_ in FIELDS] + [k for k, _ in EXTRA]
         }
-        changes["price_paise"] = changes.pop("price")
-        self.start("settings", save_settings, changes)
+        self.start(SettingsSaved, save_settings, changes)
 
-    def refused(self, label: str, message: str) -> None:
+    def refused(self, of, message: str) -> None:
         lowered = message.lower()
         key = (
             "max_pending_per_mobile"
@@ -75,5 +80,5 @@ class SettingsScreen(DbModal):
     def cancel_pressed(self) -> None:
         self.dismiss(None)
 
-    def done(self, label: str, result) -> None:
-        self.dismiss(result)
+    def on_settings_saved(self, message: SettingsSaved) -> None:
+        self.dismiss(message.draw)

@@ -11,6 +11,7 @@ from textual.widgets import Button, Label, Static
 
 from shared.upi import qr_text
 
+from ..safe_text import literal
 from ..widgets.qr_view import QrView
 
 LAN_HINT = "Buyers scan this with the phone camera (same Wi-Fi), or type the address."
@@ -28,10 +29,10 @@ class ShareScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="share") as box:
-            box.border_title = "Buyer page"
+            box.border_title = literal("Buyer page")
             if self.web_url:
-                yield Static(self.web_url, id="share-url", markup=False)
-                yield Label(self.note, id="share-note", classes="hint", markup=False)
+                yield Static(literal(self.web_url), id="share-url")
+                yield Label(literal(self.note), id="share-note", classes="hint")
                 yield Label(PUBLIC_HINT if self.public else LAN_HINT, id="share-hint", classes="hint")
                 with Center():
                     yield QrView(self.web_url, id="share-qr")
@@ -56,10 +57,10 @@ class ShareScreen(ModalScreen[None]):
             self.refresh(recompose=True)
             return
         self.web_url, self.public, self.note = web_url, public, note
-        self.query_one("#share-url", Static).update(web_url)
+        self.query_one("#share-url", Static).update(literal(web_url))
         self.query_one("#share-hint", Label).update(PUBLIC_HINT if public else LAN_HINT)
         note_label = self.query_one("#share-note", Label)
-        note_label.update(note)
+        note_label.update(literal(note))
         note_label.display = bool(note)
         qr = self.query_one("#share-qr", QrView)
         if qr.data != web_url:

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from rich.markup import escape
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -16,16 +15,18 @@ from textual.widgets import Footer, Static
 
 from shared.draws import current_draw
 from shared.errors import Conflict, ExportFailed
+from shared.results import public_commitment, results_json
+from shared.states import DrawState
 from shared.winner_draw import (
     DrawingResult,
     Readiness,
     draw_readiness,
     drawings,
     open_sales,
-    public_commitment,
-    results_json,
 )
 
+from ..messages import ResultsWritten, SalesReopened
+from ..safe_text import literal
 from ..snapshot import DrawInfo, draw_info, local_time
 from ..widgets.draw_reveal import DrawReveal
 from ..widgets.winners_table import WinnersTable
@@ -34,7 +35,11 @@ from .live_screen import LiveScreen
 from .winners_dialogs import CloseSalesScreen, DrawScreen, PrizesScreen, RedrawScreen, numbered
 
 DRAW_ACTIONS = ("close_sales", "announce", "open_sales", "prizes", "draw", "redraw", "results_file")
-STATE_STYLES = {"open": "bold black on green", "closed": "bold black on yellow", "drawn": "bold white on blue"}
+STATE_STYLES = {
+    DrawState.OPEN: "bold black on green",
+    DrawState.CLOSED: "bold black on yellow",
+    DrawState.DRAWN: "bold white on blue",
+}
 
 
 @dataclass(frozen=True)
@@ -188,15 +193,15 @@ class WinnersScreen(LiveScreen):
         title.append(" Winner draw ", style="bold reverse")
         title.append(f"  {view.draw.name}  ", style="bold")
         title.append(f" {view.state.upper()} ", style=STATE_STYLES.get(view.state, "bold reverse"))
-        if view.closed_at and view.state != "open":
+        if view.closed_at and view.state != DrawState.OPEN:
             title.append(f"  sales closed {iso_local(view.closed_at)}", style="dim")
-        self.query_one("#winners-title", Static).update(title)
-        self.query_one("#winners-info", Static).update(info_text(view))
-        self.query_one("#winners-ready", Static).update(readiness_text(view))
+        self.query_one("#winners-title", Static).update(literal(title, keep_newlines=True))
+        self.query_one("#winners-info", Static).update(literal(info_text(view), keep_newlines=True))
+        self.query_one("#winners-ready", Static).update(literal(readiness_text(view), keep_newlines=True))
         shown = tuple(d for d in view.drawings if self.revealing is None or d.number < self.revealing)
         table = self.query_one(WinnersTable)
         table.show(shown)
-        table.border_title = "Winners" if shown else "Winners: none drawn yet"
+        table.border_title = literal("Winners" if shown else "Winners: none drawn yet")
         self.refresh_bindings()
 
     # Which keys apply ---------------------------------------------------------------------------
@@ -209,12 +214,12 @@ class WinnersScreen(LiveScreen):
             return action not in DRAW_ACTIONS
         state = view.state
         return {
-            "close_sales": state == "open",
-            "announce": state == "closed" and not view.announcement,
-            "open_sales": state == "closed",
-            "prizes": state in ("open", "closed"),
-            "draw": state == "closed",
-            "redraw": state == "drawn" and bool(view.drawings),
+            "close_sales": state == DrawState.OPEN,
+            "announce": state == DrawState.CLOSED and not view.announcement,
+            "open_sales": state == DrawState.CLOSED,
+            "prizes": state in (DrawState.OPEN, DrawState.CLOSED),
+            "draw": state == DrawState.CLOSED,
+            "redraw": state == DrawState.DRAWN and bool(view.drawings),
             "results_file": bool(view.drawings),
         }.get(action, True)
 
@@ -241,12 +246,12 @@ class WinnersScreen(LiveScreen):
     def action_open_sales(self) -> None:
         def confirmed(yes: bool | None) -> None:
             if yes:
-                self.act("open", reopen_sales, waiting="Opening sales…")
+                self.act(SalesReopened, reopen_sales, waiting="Opening sales…")
 
         note = f" The announcement “{self.view.announcement}” stays on record." if self.view.announcement else ""
         self.app.push_screen(
             ConfirmScreen(
-                escape(f"Take bookings for “{self.view.draw.name}” again?{note}"), title="Open sales", yes="Open sales"
+                f"Take bookings for “{self.view.draw.name}” again?{note}", title="Open sales", yes="Open sales"
             ),
             confirmed,
         )
@@ -263,15 +268,15 @@ class WinnersScreen(LiveScreen):
 
     def action_results_file(self) -> None:
         path = (self.exports_dir / f"results-draw-{self.view.draw.id}.json").resolve()
-        self.act("results", write_results, path, waiting=f"Writing {path}…")
+        self.act(ResultsWritten, write_results, path, waiting=f"Writing {path}…")
 
-    def acted(self, label: str, result) -> None:
-        if label == "open":
-            self.say(f"Sales for “{result}” are open again.", "ok")
-        elif label == "results":
-            text = f"Results written to {result}. Anyone can check it: luckydraw verify {result}"
-            self.say(text, "ok")
-            self.app.notify(f"Results written to {result}", title="Results file", markup=False)
+    def on_sales_reopened(self, message: SalesReopened) -> None:
+        self.say(f"Sales for “{message.draw_name}” are open again.", "ok")
+
+    def on_results_written(self, message: ResultsWritten) -> None:
+        path = message.path
+        self.say(f"Results written to {path}. Anyone can check it: luckydraw verify {path}", "ok")
+        self.app.notify(f"Results written to {path}", title="Results file", markup=False)
 
     # The draw's moment --------------------------------------------------------------------------
 

@@ -3,15 +3,17 @@ prizes, draw the winners, redraw a prize. Each runs one call of `shared.winner_d
 refusal word for word; what cannot be undone asks first (letting pending bookings expire only
 with a typed word)."""
 
-from rich.markup import escape
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static, TextArea
 
-from shared.winner_draw import close_sales, draw_winners, public_commitment, redraw, set_prizes
+from shared.results import public_commitment
+from shared.winner_draw import close_sales, draw_winners, redraw, set_prizes
 
+from ..messages import PrizeRedrawn, PrizesSaved, SalesClosed, WinnersDrawn
+from ..safe_text import literal
 from .base import DbModal
 from .confirm import ConfirmScreen
 
@@ -48,7 +50,7 @@ class CloseSalesScreen(DbModal):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="close-sales") as box:
-            box.border_title = (
+            box.border_title = literal(
                 "Announce the public value" if self.announce_only else f"Close sales of “{self.draw_name}”"
             )
             if not self.announce_only:
@@ -88,19 +90,17 @@ class CloseSalesScreen(DbModal):
     def save(self) -> None:
         text = self.query_one("#announcement", Input).value.strip()
         if not text:
-            self.start("close", close_and_describe, text, waiting="Closing sales…")
+            self.start(SalesClosed, close_and_describe, text, waiting="Closing sales…")
             return
 
         def confirmed(yes: bool | None) -> None:
             if yes:
-                self.start("close", close_and_describe, text, waiting="Recording the announcement…")
+                self.start(SalesClosed, close_and_describe, text, waiting="Recording the announcement…")
 
         self.app.push_screen(
             ConfirmScreen(
-                escape(
-                    f"Announce “{text}” as the public value of the draw?\n\nIt is published with the time, and the "
-                    f"draw will need that value once it is known. It can never be changed."
-                ),
+                f"Announce “{text}” as the public value of the draw?\n\nIt is published with the time, and the "
+                f"draw will need that value once it is known. It can never be changed.",
                 title="Public value",
                 yes="Announce",
             ),
@@ -111,8 +111,15 @@ class CloseSalesScreen(DbModal):
     def cancel_pressed(self) -> None:
         self.dismiss(None)
 
-    def done(self, label: str, result) -> None:
-        self.dismiss(result)
+    def on_sales_closed(self, message: SalesClosed) -> None:
+        self.dismiss(message.text)
+
+
+def one_per_buyer_label(on: bool) -> str:
+    """The checkbox says its state in words: the box alone looks alike on and off in many terminals."""
+    if on:
+        return "One prize per buyer: ON (a buyer's other tickets leave the draw once they win)"
+    return "One prize per buyer: OFF (a buyer may win with each of their tickets)"
 
 
 class PrizesScreen(DbModal):
@@ -127,7 +134,7 @@ class PrizesScreen(DbModal):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="prizes") as box:
-            box.border_title = "Prizes"
+            box.border_title = literal("Prizes")
             yield Label(
                 "One prize per line, in drawing order (the first line is drawn first). Buyers see "
                 "these on the buyer page.",
@@ -140,12 +147,7 @@ class PrizesScreen(DbModal):
                 soft_wrap=False,
                 placeholder="1st: scooter\n2nd: phone\n3rd: dinner set",
             )
-            yield Checkbox(
-                "One prize per buyer (a buyer's other tickets leave the draw once they win)",
-                self.one,
-                id="one-per-buyer",
-                compact=True,
-            )
+            yield Checkbox(one_per_buyer_label(self.one), self.one, id="one-per-buyer", compact=True)
             yield Static("", id="status")
             with Horizontal(classes="buttons"):
                 yield Button("Save  ctrl+s", id="save", variant="primary", compact=True)
@@ -154,17 +156,21 @@ class PrizesScreen(DbModal):
     def on_mount(self) -> None:
         self.query_one("#prize-lines").focus()
 
+    @on(Checkbox.Changed, "#one-per-buyer")
+    def one_changed(self, event: Checkbox.Changed) -> None:
+        event.checkbox.label = one_per_buyer_label(event.value)
+
     @on(Button.Pressed, "#save")
     def action_save(self) -> None:
         names = prize_lines(self.query_one("#prize-lines", TextArea).text)
-        self.start("prizes", set_prizes, names, self.query_one("#one-per-buyer", Checkbox).value)
+        self.start(PrizesSaved, set_prizes, names, self.query_one("#one-per-buyer", Checkbox).value)
 
     @on(Button.Pressed, "#cancel")
     def cancel_pressed(self) -> None:
         self.dismiss(None)
 
-    def done(self, label: str, result) -> None:
-        self.dismiss(result)
+    def on_prizes_saved(self, message: PrizesSaved) -> None:
+        self.dismiss(message.plan)
 
 
 class DrawScreen(DbModal):
@@ -180,12 +186,10 @@ class DrawScreen(DbModal):
     def compose(self) -> ComposeResult:
         view, ready = self.view, self.view.readiness
         with Vertical(classes="dialog", id="draw-dialog") as box:
-            box.border_title = f"Draw the winners of “{view.draw.name}”"
+            box.border_title = literal(f"Draw the winners of “{view.draw.name}”")
             if view.prizes:
                 rule = "one prize per buyer" if view.one_prize_per_buyer else "a buyer may win more than one prize"
-                yield Static(
-                    f"Prizes in drawing order: {numbered(view.prizes)}  ({rule})", id="draw-prizes", markup=False
-                )
+                yield Static(literal(f"Prizes in drawing order: {numbered(view.prizes)}  ({rule})"), id="draw-prizes")
             else:
                 yield Static(
                     "No prizes are planned yet: close this and press p to name them.",
@@ -194,11 +198,11 @@ class DrawScreen(DbModal):
                 )
             yield Static(f"{ready.sold_tickets:,} sold tickets take part.", classes="hint")
             if ready.problems:
-                yield Static("\n".join(ready.problems), id="draw-problems", classes="warning", markup=False)
-            if view.announcement:
                 yield Static(
-                    f"Public value announced as “{view.announcement}”. Type it exactly as published:", markup=False
+                    literal("\n".join(ready.problems), keep_newlines=True), id="draw-problems", classes="warning"
                 )
+            if view.announcement:
+                yield Static(literal(f"Public value announced as “{view.announcement}”. Type it exactly as published:"))
                 yield Input(placeholder="the public value", id="public-value", compact=True)
             else:
                 yield Label("No public value was announced when sales closed, so the draw uses none.", classes="hint")
@@ -236,22 +240,20 @@ class DrawScreen(DbModal):
                 f"that cannot be undone.\n\nType {EXPIRE_WORD} to let them expire and draw."
             )
             confirm = ConfirmScreen(
-                escape(message), title="Let pending bookings expire", typed=EXPIRE_WORD, yes="Expire and draw"
+                message, title="Let pending bookings expire", typed=EXPIRE_WORD, yes="Expire and draw"
             )
         else:
             confirm = ConfirmScreen(
-                escape(
-                    f"Draw the winners of “{name}” now?\n\nThe result is final: a prize "
-                    f"that is not claimed can only be drawn again as a new drawing, with "
-                    f"the first one kept on record."
-                ),
+                f"Draw the winners of “{name}” now?\n\nThe result is final: a prize "
+                f"that is not claimed can only be drawn again as a new drawing, with "
+                f"the first one kept on record.",
                 title="Draw the winners",
                 yes="Draw",
             )
 
         def confirmed(yes: bool | None) -> None:
             if yes:
-                self.start("draw", draw_winners, None, value, None, expire, waiting="Drawing…")
+                self.start(WinnersDrawn, draw_winners, None, value, None, expire, waiting="Drawing…")
 
         self.app.push_screen(confirm, confirmed)
 
@@ -259,8 +261,8 @@ class DrawScreen(DbModal):
     def cancel_pressed(self) -> None:
         self.dismiss(None)
 
-    def done(self, label: str, result) -> None:
-        self.dismiss(result)
+    def on_winners_drawn(self, message: WinnersDrawn) -> None:
+        self.dismiss(message.result)
 
 
 class RedrawScreen(DbModal):
@@ -276,7 +278,7 @@ class RedrawScreen(DbModal):
     def compose(self) -> ComposeResult:
         first = self.view.drawings[0]
         with Vertical(classes="dialog", id="redraw-dialog") as box:
-            box.border_title = "Redraw a prize"
+            box.border_title = literal("Redraw a prize")
             yield Label(
                 "For a prize that was not claimed. The earlier winner stays on record; the new winner is "
                 "drawn from the same inputs, leaving out every earlier winner.",
@@ -313,14 +315,12 @@ class RedrawScreen(DbModal):
 
         def confirmed(yes: bool | None) -> None:
             if yes:
-                self.start("redraw", redraw, [prize], reason, waiting="Drawing again…")
+                self.start(PrizeRedrawn, redraw, [prize], reason, waiting="Drawing again…")
 
         self.app.push_screen(
             ConfirmScreen(
-                escape(
-                    f"Draw “{prize}” again?\n\n{current} stays on record; the new winner is drawing "
-                    f"{self.view.drawings[-1].number + 1}. This cannot be undone."
-                ),
+                f"Draw “{prize}” again?\n\n{current} stays on record; the new winner is drawing "
+                f"{self.view.drawings[-1].number + 1}. This cannot be undone.",
                 title="Redraw",
                 yes="Redraw",
             ),
@@ -338,5 +338,5 @@ class RedrawScreen(DbModal):
     def cancel_pressed(self) -> None:
         self.dismiss(None)
 
-    def done(self, label: str, result) -> None:
-        self.dismiss(result)
+    def on_prize_redrawn(self, message: PrizeRedrawn) -> None:
+        self.dismiss(message.result)

@@ -1,11 +1,13 @@
 """BookingsTable: bookings of a draw (any state) as the search found them, newest first."""
 
 from rich.text import Text
-from textual.widgets import DataTable
 
 from shared.money import format_rupees
+from shared.states import OrderState
 
+from ..safe_text import literal
 from ..snapshot import BookingRow, local_time, ticket_labels
+from .literal_table import LiteralTable
 
 COLUMNS = (
     ("Reference", "ref", 9),
@@ -17,10 +19,15 @@ COLUMNS = (
     ("Booked", "booked", 12),
     ("UTR", "utr", 12),
 )
-STATE_STYLES = {"paid": "bold green", "pending": "bold yellow", "expired": "dim", "cancelled": "dim"}
+STATE_STYLES = {
+    OrderState.PAID: "bold green",
+    OrderState.PENDING: "bold yellow",
+    OrderState.EXPIRED: "dim",
+    OrderState.CANCELLED: "dim",
+}
 
 
-class BookingsTable(DataTable):
+class BookingsTable(LiteralTable):
     def __init__(self, **kwargs) -> None:
         super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)
         self.rows_shown: tuple[BookingRow, ...] = ()
@@ -37,7 +44,7 @@ class BookingsTable(DataTable):
                 utr = "NO UTR"
             self.add_row(
                 row.reference,
-                Text(row.state, style=STATE_STYLES.get(row.state, "")),
+                literal(row.state, style=STATE_STYLES.get(row.state, "")),
                 row.name,
                 row.mobile,
                 ticket_labels(row.tickets, width_digits, 14),

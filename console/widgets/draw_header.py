@@ -3,6 +3,9 @@
 from rich.text import Text
 from textual.widgets import Static
 
+from shared.states import DrawState
+
+from ..safe_text import visible
 from ..snapshot import Snapshot, local_time
 
 
@@ -23,17 +26,19 @@ class DrawHeader(Static):
             text.append("  no draw yet: press n to start one", style="bold")
         else:
             draw = snapshot.draw
-            text.append(f"  {draw.name}  ", style="bold")
+            text.append(f"  {visible(draw.name)}  ", style="bold")
             text.append(
                 f" {draw.state.upper()} ",
-                style="bold black on green" if draw.state == "open" else "bold black on yellow",
+                style="bold black on green" if draw.state == DrawState.OPEN else "bold black on yellow",
             )
         text.append("  buyers: ")
-        text.append(self.web_url or "web not started here", style="bold underline" if self.web_url else "dim")
+        text.append(visible(self.web_url) or "web not started here", style="bold underline" if self.web_url else "dim")
         if self.tunnel_note:
-            text.append(f"  {self.tunnel_note}", style="bold white on red" if self.tunnel_down else "bold yellow")
+            text.append(
+                f"  {visible(self.tunnel_note)}", style="bold white on red" if self.tunnel_down else "bold yellow"
+            )
         if snapshot is not None:
             text.append(f"  {local_time(snapshot.taken_at)}", style="dim")
         if self.problem:
-            text.append(f"  {self.problem}", style="bold white on red")
+            text.append(f"  {visible(self.problem)}", style="bold white on red")
         self.update(text)

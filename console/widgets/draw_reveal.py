@@ -12,6 +12,8 @@ from textual.widgets import Static
 
 from shared.winner_draw import DrawingResult
 
+from ..safe_text import literal, visible
+
 TICK_SECONDS = 0.06
 
 
@@ -25,7 +27,7 @@ class DrawReveal(Static):
 
     def __init__(self, **kwargs) -> None:
         super().__init__("", **kwargs)
-        self.border_title = "The draw"
+        self.border_title = literal("The draw")
         self.result: DrawingResult | None = None
         self.shown = 0  # prizes whose winner is on screen
         self.seconds = 1.5
@@ -91,15 +93,15 @@ class DrawReveal(Static):
         else:
             text.append(f"Redraw (drawing {result.number})", style="bold")
             if result.reason:
-                text.append(f": {result.reason}", style="bold")
+                text.append(f": {visible(result.reason)}", style="bold")
         width = max((len(w.prize) for w in result.winners), default=0)
         digits = max((len(w.label) for w in result.winners), default=1)
         for index, winner in enumerate(result.winners):
             text.append("\n")
-            text.append(f"{winner.prize[:30]:<{min(width, 30)}}  ", style="bold")
+            text.append(f"{visible(winner.prize[:30]):<{min(width, 30)}}  ", style="bold")
             if index < self.shown:
-                text.append(f"ticket {winner.label}", style="bold green")
-                text.append(f"  {winner.public_name}", style="green")
+                text.append(f"ticket {visible(winner.label)}", style="bold green")
+                text.append(f"  {visible(winner.public_name)}", style="green")
             elif index == self.shown:
                 top = self.ticket_count or 10**digits - 1
                 text.append(f"ticket {self._digits.randint(1, top):0{digits}d}", style="bold yellow")

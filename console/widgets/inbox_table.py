@@ -3,12 +3,13 @@ what became of each (recorded and matched, recorded unmatched, duplicate, reject
 not processed yet) with the reason."""
 
 from rich.text import Text
-from textual.widgets import DataTable
 
 from shared.intake import InboxItem
 from shared.money import format_rupees
 
+from ..safe_text import literal, visible
 from ..snapshot import local_time
+from .literal_table import LiteralTable
 
 COLUMNS = (
     ("Time", "time", 12),
@@ -25,7 +26,7 @@ def outcome_text(item: InboxItem, booking: bool = False) -> Text:
     if item.outcome == "recorded_matched":
         text = Text("recorded and matched", style="bold green")
         if booking and item.order_reference:
-            text.append(f" → {item.order_reference}", style="green")
+            text.append(f" → {visible(item.order_reference)}", style="green")
         return text
     if item.outcome == "recorded_unmatched":
         if item.match_outcome in ATTENTION:
@@ -39,35 +40,35 @@ def outcome_text(item: InboxItem, booking: bool = False) -> Text:
         return Text("duplicate", style="dim")
     if item.outcome == "ignored":
         return Text("ignored", style="dim")
-    return Text(item.outcome)
+    return literal(item.outcome)
 
 
 def detail_text(item: InboxItem) -> Text:
     """The selected message in full: who sent it, whether it was signed, the reason, the body."""
     text = Text()
     text.append(f"#{item.id} ", style="bold")
-    text.append(f"{item.source}", style="bold")
+    text.append(visible(item.source), style="bold")
     if item.sender:
-        text.append(f" from {item.sender}")
+        text.append(f" from {visible(item.sender)}")
     text.append(f"  {local_time(item.received_at, '%d %b %H:%M:%S')}", style="dim")
     text.append("  signed" if item.authenticated else "  NOT signed", style="green" if item.authenticated else "red")
     if item.amount_paise is not None:
         text.append(f"  {format_rupees(item.amount_paise)}", style="bold")
     if item.utr:
-        text.append(f"  UTR {item.utr}")
+        text.append(f"  UTR {visible(item.utr)}")
     text.append("  ")
     text.append_text(outcome_text(item, booking=True))
     if item.retryable:
         text.append("  r: process it again", style="bold")
     if item.reason:
-        text.append(f"\n{item.reason}")
+        text.append(f"\n{visible(item.reason)}")
     body = " ".join(item.text.split())
     if body:
-        text.append(f"\n{body[:300]}{'…' if len(body) > 300 or item.truncated else ''}", style="dim")
+        text.append(f"\n{visible(body[:300])}{'…' if len(body) > 300 or item.truncated else ''}", style="dim")
     return text
 
 
-class InboxTable(DataTable):
+class InboxTable(LiteralTable):
     """Keyed by inbox id; rebuilt only when a message arrived or changed."""
 
     def __init__(self, **kwargs) -> None:

@@ -3,6 +3,7 @@
 from rich.text import Text
 from textual.widgets import Static
 
+from ..safe_text import visible
 from ..snapshot import local_time
 
 STYLES = {"information": "bold green", "warning": "bold yellow", "error": "bold red"}
@@ -20,5 +21,5 @@ class OutcomeBar(Static):
         line = Text()
         if at is not None:
             line.append(f"{local_time(at)}  ", style="dim")
-        line.append(text, style=STYLES.get(severity, "bold"))
+        line.append(visible(text, keep_newlines=True), style=STYLES.get(severity, "bold"))
         self.update(line)

@@ -1,12 +1,13 @@
 """PendingTable: bookings waiting for money, soonest to expire first, with a live countdown."""
 
 from rich.text import Text
-from textual.widgets import DataTable
 
 from shared.db import utcnow
 from shared.money import format_rupees
 
+from ..safe_text import literal
 from ..snapshot import PendingRow, seconds_until, ticket_labels, time_left
+from .literal_table import LiteralTable
 
 # Fixed widths: columns never jump as rows come and go, and 80 columns hold them all.
 COLUMNS = (
@@ -19,7 +20,7 @@ COLUMNS = (
 )
 
 
-class PendingTable(DataTable):
+class PendingTable(LiteralTable):
     """One row per live pending booking, keyed by its reference; the cursor stays on its booking
     when rows come and go. The Left column counts down every second between refreshes."""
 
@@ -34,7 +35,9 @@ class PendingTable(DataTable):
         self.set_interval(1.0, self.tick)
 
     def show(self, rows: tuple[PendingRow, ...], width_digits: int, total: int) -> None:
-        self.border_title = f"Pending ({total:,})" if total <= len(rows) else f"Pending ({len(rows)} of {total:,})"
+        self.border_title = literal(
+            f"Pending ({total:,})" if total <= len(rows) else f"Pending ({len(rows)} of {total:,})"
+        )
         if rows == self.rows_shown and width_digits == self.width_digits:
             self.tick()
             return

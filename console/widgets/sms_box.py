@@ -4,6 +4,8 @@ was there, so pasting the next message never glues two together."""
 from textual import events
 from textual.widgets import TextArea
 
+from ..safe_text import visible
+
 
 class SmsBox(TextArea):
     def __init__(self, **kwargs) -> None:
@@ -17,5 +19,8 @@ class SmsBox(TextArea):
 
     async def _on_paste(self, event: events.Paste) -> None:
         # Runs before TextArea's own paste handler (Textual calls each class's handler in turn),
-        # which then replaces the selection with the pasted text.
+        # which then replaces the selection with the pasted text — with its control characters
+        # made visible, so a pasted escape sequence is never drawn to the terminal.
         self.select_all()
+        text = event.text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
+        event.text = visible(text, keep_newlines=True)

@@ -7,6 +7,7 @@ from textual.widgets import Sparkline, Static
 
 from shared.money import format_rupees
 
+from ..safe_text import literal
 from ..snapshot import Snapshot
 
 
@@ -50,7 +51,7 @@ class StatsPanel(Horizontal):
             yield Sparkline([], id="sales-sparkline")
 
     def show(self, snapshot: Snapshot) -> None:
-        self.query_one("#stats-text", Static).update(stats_text(snapshot))
+        self.query_one("#stats-text", Static).update(literal(stats_text(snapshot), keep_newlines=True))
         self.query_one("#sales-sparkline", Sparkline).data = list(snapshot.sales)
 
     @property

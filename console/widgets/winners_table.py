@@ -3,9 +3,11 @@ name, mobile, booking reference) and how the results page shows them. A winner w
 redrawn stays listed, dimmed, with the drawing that replaced them."""
 
 from rich.text import Text
-from textual.widgets import DataTable
 
 from shared.winner_draw import DrawingResult, DrawnWinner
+
+from ..safe_text import literal
+from .literal_table import LiteralTable
 
 # Drawing ("1", "2", or "1→2" for a winner whose prize drawing 2 drew again) first, so that the
 # columns needed to reach a winner fit 80 columns; the public name and the redraw's reason follow.
@@ -32,7 +34,7 @@ def replaced_by(drawings: tuple[DrawingResult, ...]) -> dict[tuple[int, str], in
     return later
 
 
-class WinnersTable(DataTable):
+class WinnersTable(LiteralTable):
     def __init__(self, **kwargs) -> None:
         super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)
         self.rows_shown: tuple[tuple[int, DrawnWinner], ...] = ()
@@ -55,13 +57,13 @@ class WinnersTable(DataTable):
             note = f"redrawn in drawing {by}" if by else reasons.get(number, "") if number > 1 else ""
             self.add_row(
                 Text(f"{number}→{by}" if by else str(number), style=style),
-                Text(w.prize, style=style or "bold"),
-                Text(w.label, style=style or "bold green"),
-                Text(w.buyer_name or "", style=style),
-                Text(w.mobile or "", style=style),
-                Text(w.reference or "", style=style),
-                Text(w.public_name, style=style),
-                Text(note, style=style),
+                literal(w.prize, style=style or "bold"),
+                literal(w.label, style=style or "bold green"),
+                literal(w.buyer_name, style=style),
+                literal(w.mobile, style=style),
+                literal(w.reference, style=style),
+                literal(w.public_name, style=style),
+                literal(note, style=style),
                 key=f"{number}:{w.prize_index}",
             )
         self.rows_shown = rows

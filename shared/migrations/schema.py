@@ -29,13 +29,13 @@ def _squash(sql: str | None) -> str | None:
 
 def _checks(table_sql: str) -> list[str]:
     """The CHECK (...) clauses of a CREATE TABLE statement, whitespace squashed."""
-    found = []
+    found: list[str] = []
     for match in re.finditer(r"\bCHECK\s*\(", table_sql, re.IGNORECASE):
         depth, start = 0, match.end() - 1
         for pos in range(start, len(table_sql)):
             depth += {"(": 1, ")": -1}.get(table_sql[pos], 0)
             if depth == 0:
-                found.append(_squash(table_sql[start : pos + 1]))
+                found.append(_squash(table_sql[start : pos + 1]) or "")
                 break
     return found
 
@@ -67,7 +67,7 @@ def _sqlite_table(db, name: str, sql: str) -> dict:
             where = _squash(re.split(r"\bWHERE\b", row[0], maxsplit=1, flags=re.IGNORECASE)[1])
         indexes[index] = {"unique": bool(unique), "origin": origin, "columns": keys, "where": where}
     constraints = {}
-    foreign = {}
+    foreign: dict = {}
     for fk_id, _seq, target, source, to, on_update, on_delete, match in db.execute_sql(
         f"PRAGMA foreign_key_list({quoted})"
     ):
@@ -89,7 +89,7 @@ def _sqlite_table(db, name: str, sql: str) -> dict:
 
 def _describe_sqlite(db) -> dict:
     rows = db.execute_sql("SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY name")
-    schema = {"tables": {}, "views": {}, "triggers": {}, "sequences": {}}
+    schema: dict[str, dict] = {"tables": {}, "views": {}, "triggers": {}, "sequences": {}}
     for kind, name, sql in rows.fetchall():
         if kind == "table":
             schema["tables"][name] = _sqlite_table(db, name, sql)
@@ -183,7 +183,7 @@ def _pg_table(db, oid: int) -> dict:
 
 
 def _describe_postgres(db) -> dict:
-    schema = {"tables": {}, "views": {}, "triggers": {}, "sequences": {}}
+    schema: dict[str, dict] = {"tables": {}, "views": {}, "triggers": {}, "sequences": {}}
     for oid, name in db.execute_sql(_PG_TABLES).fetchall():
         schema["tables"][name] = _pg_table(db, oid)
     for name, kind, increment, start, owner_table, owner_column in db.execute_sql(_PG_SEQUENCES):

@@ -119,42 +119,129 @@ def test_up_reports_a_web_that_dies_while_starting(tmp_path, capsys, monkeypatch
     assert "cannot start: database is locked" in err
 
 
-@pytest.mark.parametrize("ending", ["quit", "crash"])
-def test_up_runs_the_web_behind_the_console_and_stops_it(tmp_path, monkeypatch, ending):
+def fake_web(monkeypatch, tmp_path):
+    """`up` starts a small stand-in web (a server and a worker process) instead of the buyer web."""
     pids_file = tmp_path / "pids"
     monkeypatch.setenv("FAKE_WEB_PIDS", str(pids_file))
     monkeypatch.setattr(
         launch, "web_command", lambda db, host, port, workers: [sys.executable, "-c", FAKE_WEB, "--port", str(port)]
     )
+    return pids_file
+
+
+def healthz(port: int) -> int:
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5) as response:
+        return response.status
+
+
+def test_up_runs_the_web_behind_the_console_and_stops_it(tmp_path, monkeypatch):
+    pids_file = fake_web(monkeypatch, tmp_path)
     port = free_port()
     seen = {}
 
     def console(address, web_status):
         seen["address"] = address
         seen["status"] = web_status()
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5) as response:
-            seen["health"] = response.status
-        if ending == "crash":
-            raise RuntimeError("the console fell over")
+        seen["health"] = healthz(port)
         return 0
 
-    if ending == "crash":
-        with pytest.raises(RuntimeError):
-            launch.run_up(
-                str(tmp_path / "x.db"), "127.0.0.1", port, None, log_path=tmp_path / "web.log", console=console
-            )
-    else:
-        assert (
-            launch.run_up(
-                str(tmp_path / "x.db"), "127.0.0.1", port, None, log_path=tmp_path / "web.log", console=console
-            )
-            == 0
-        )
+    assert (
+        launch.run_up(str(tmp_path / "x.db"), "127.0.0.1", port, None, log_path=tmp_path / "web.log", console=console)
+        == 0
+    )
     assert seen == {"address": f"http://127.0.0.1:{port}/", "status": None, "health": 200}
     server, worker = map(int, pids_file.read_text().split())
     assert gone(server) and gone(worker)
     assert launch.port_is_free("127.0.0.1", port)
     assert "fake web listening" in (tmp_path / "web.log").read_text()
+
+
+def test_a_console_crash_keeps_the_web_serving_and_reopens_the_console(tmp_path, monkeypatch, capsys):
+    pids_file = fake_web(monkeypatch, tmp_path)
+    monkeypatch.setattr(launch, "RESTART_PAUSE", 0.1)
+    port = free_port()
+    runs = []
+
+    def console(address, web_status):
+        runs.append((healthz(port), web_status()))
+        if len(runs) == 1:
+            raise RuntimeError("the console fell over")
+        return 0
+
+    code = launch.run_up(
+        str(tmp_path / "x.db"),
+        "127.0.0.1",
+        port,
+        None,
+        log_path=tmp_path / "web.log",
+        console_log=tmp_path / "console.log",
+        console=console,
+    )
+    assert code == 0
+    assert runs == [(200, None), (200, None)]  # the web served on after the crash; the console came back
+    crash_log = (tmp_path / "console.log").read_text()
+    assert "Traceback (most recent call last)" in crash_log and "RuntimeError: the console fell over" in crash_log
+    said = [line for line in capsys.readouterr().err.splitlines() if "stopped on an error" in line]
+    assert said == [
+        f"luckydraw: the console stopped on an error (RuntimeError: the console fell over); the buyer web is still "
+        f"serving at http://127.0.0.1:{port}/. Details in {tmp_path / 'console.log'}. Opening it again…"
+    ]
+    server, worker = map(int, pids_file.read_text().split())
+    assert gone(server) and gone(worker)  # quitting the console afterwards still stops the web
+
+
+def test_a_console_that_keeps_crashing_waits_for_enter(tmp_path, monkeypatch, capsys):
+    fake_web(monkeypatch, tmp_path)
+    monkeypatch.setattr(launch, "RESTART_PAUSE", 0.01)
+    monkeypatch.setattr(launch.sys.stdin, "isatty", lambda: True, raising=False)
+    monkeypatch.setattr(launch, "terminal_gone", lambda had: False)
+    pressed = []
+    monkeypatch.setattr(launch, "wait_for_enter", lambda: pressed.append(healthz(port)) or True)
+    port = free_port()
+    runs = []
+
+    def console(address, web_status):
+        runs.append(1)
+        if len(runs) <= 3:
+            raise ValueError(f"crash {len(runs)}")
+        return 0
+
+    code = launch.run_up(
+        str(tmp_path / "x.db"), "127.0.0.1", port, None, log_path=tmp_path / "web.log",
+        console_log=tmp_path / "console.log", console=console,
+    )  # fmt: skip
+    assert code == 0 and len(runs) == 4
+    assert pressed == [200]  # asked once, after the third crash in a row, with the web still up
+    err = capsys.readouterr().err
+    assert err.count("Opening it again…") == 2 and err.count("Press Enter to open it again, or Ctrl+C to stop.") == 1
+
+
+def test_a_crash_inside_textual_is_logged_not_printed(sqlite_draw, sqlite_url, tmp_path, monkeypatch, capsys):
+    """The real console: an error in a screen ends the app with its traceback in the console log
+    and one line on the terminal, and `open_console` reports it as a crash."""
+    from console.app import LuckyDrawApp
+
+    def broken(self, snapshot, problem=None):
+        raise KeyError("a screen fell over")
+
+    monkeypatch.setattr("console.screens.dashboard.DashboardScreen.show", broken)
+    original_run = LuckyDrawApp.run
+
+    def headless_run(self, *args, **kwargs):
+        return original_run(self, headless=True)
+
+    monkeypatch.setattr(LuckyDrawApp, "run", headless_run)
+    log = tmp_path / "console.log"
+    with pytest.raises(launch.ConsoleCrashed) as crash:
+        launch.open_console(sqlite_url, crash_log=log)
+    assert crash.value.summary == "KeyError: 'a screen fell over'"
+    assert "Traceback (most recent call last)" in log.read_text() and "a screen fell over" in log.read_text()
+    assert launch.run_console(sqlite_url, crash_log=log) == 1
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    assert err.strip().splitlines()[-1] == (
+        f"luckydraw: the console stopped on an error (KeyError: 'a screen fell over'); the details are in {log}"
+    )
 
 
 @pytest.mark.slow

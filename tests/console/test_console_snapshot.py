@@ -6,6 +6,7 @@ from datetime import timedelta
 from console.snapshot import search_bookings, take_snapshot, ticket_labels, time_left
 from shared.booking import cancel_order, hold_tickets
 from shared.db import utcnow
+from shared.money import parse_amount
 from shared.payments import record_payment, sell_cash
 from shared.stats import draw_stats
 
@@ -16,7 +17,7 @@ def test_snapshot_agrees_with_draw_stats(draw):
     hold_tickets("Meena", "9876543211", [3])
     gone = hold_tickets("Gone", "9876543212", [4])
     cancel_order(gone.reference)
-    record_payment("7.77", "444455556666")  # unmatched
+    record_payment(parse_amount("7.77"), "444455556666")  # unmatched
     record_payment(paid.payable_paise, "777788889999")  # double payment: needs attention
     sell_cash("Cash Buyer", "9876543213", "10, 11, 12")
     snap, stats = take_snapshot(), draw_stats()

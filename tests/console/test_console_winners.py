@@ -125,7 +125,10 @@ def test_close_sales_with_an_announcement_then_the_draw_waits_for_the_pending_bo
     assert Order.get(Order.reference == waiting.reference).state == "pending"
 
 
-def test_letting_pending_expire_needs_the_typed_word_and_the_draw_is_the_algorithms(draw, db_url):
+def test_letting_pending_expire_needs_the_typed_word_and_the_draw_is_the_algorithms(draw, db_url, monkeypatch):
+    from console.screens.winners import WinnersScreen
+
+    monkeypatch.setattr(WinnersScreen, "ROLL_SECONDS", 60.0)  # still rolling when checked, however busy the machine
     sold = sell_three()
     waiting = hold_tickets("Late Payer", "9876543219", [40, 41])
     close_sales("drand round 4512000")

@@ -115,7 +115,7 @@ def test_a_buyer_books_through_an_ssh_reverse_tunnel(sshd, sqlite_draw, sqlite_u
     share_url = f"http://127.0.0.1:{REMOTE_PORT}/"
     seen = {}
 
-    def buyer_books(db_url, *, web_url, web_status, tunnel):
+    def buyer_books(db_url, *, web_url, web_status, tunnel, **_options):
         """Stands in for the console: while it runs, a buyer uses the address it would show."""
         seen["address"] = web_url
         seen["tunnel"] = tunnel.state()
@@ -138,7 +138,7 @@ def test_a_buyer_books_through_an_ssh_reverse_tunnel(sshd, sqlite_draw, sqlite_u
         seen["web"] = web_status()
         return 0
 
-    monkeypatch.setattr(launch, "run_console", buyer_books)
+    monkeypatch.setattr(launch, "open_console", buyer_books)
     code = cli.main(
         [
             "--db",

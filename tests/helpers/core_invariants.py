@@ -13,7 +13,7 @@ LIVE = ("pending", "paid")
 
 
 def order_numbers(order) -> set[int]:
-    return {int(n) for n in order.tickets.split(",") if n}
+    return set(order.tickets)
 
 
 def check_core_invariants(draw_id: int) -> list[str]:

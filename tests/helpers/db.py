@@ -6,7 +6,9 @@ import uuid
 
 import pytest
 
-from shared.draws import create_draw, validate_settings
+from shared.draws import validate_settings
+from shared.money import parse_amount
+from shared.new_draw import create_draw
 
 PG_URL = os.environ.get("LUCKYDRAW_TEST_POSTGRES_URL")
 PG_REQUIRED = os.environ.get("LUCKYDRAW_REQUIRE_POSTGRES") == "1"
@@ -64,8 +66,17 @@ DEFAULT_DRAW = dict(
 )
 
 
+def draw_form(fields: dict) -> dict:
+    """Draw settings as a person types them: the price in rupees text, parsed here at the edge."""
+    fields = dict(fields)
+    if "price" in fields:
+        price = fields.pop("price")
+        fields.setdefault("price_paise", parse_amount(price))  # given in paise, the paise win
+    return fields
+
+
 def new_draw(tmp_path=None, **overrides):
-    settings = validate_settings(**{**DEFAULT_DRAW, **overrides})
+    settings = validate_settings(**draw_form({**DEFAULT_DRAW, **overrides}))
     return create_draw(settings, exports_dir=str(tmp_path / "exports") if tmp_path else "exports")
 
 

@@ -6,6 +6,7 @@ Lives in its own module so that processes started with the "spawn" method can im
 import traceback
 
 from shared import db as shared_db
+from shared import setup
 from shared.booking import hold_tickets
 from shared.errors import DuplicateUTR, LuckyDrawError, TicketsTaken
 from shared.payments import record_payment
@@ -51,7 +52,7 @@ def thread_main(barrier, results: list, ops) -> None:
 
 def process_main(url: str, barrier, queue, index: int, ops) -> None:
     try:
-        shared_db.connect(url)
+        setup.connect(url)
         barrier.wait(timeout=60)
         queue.put((index, run_ops(ops)))
     except BaseException:  # noqa: BLE001 - whatever stops a worker goes back to the test, with the traceback

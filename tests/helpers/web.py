@@ -7,16 +7,15 @@ import re
 import socket
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
 import lxml.html
-import waitress
 from webtest import TestApp
 
 from buyerweb.app import create_app
 from tests.helpers.db import new_draw
+from tests.helpers.wsgi_thread import ThreadServer  # noqa: F401 - re-exported for the web tests
 
 ROOT = Path(__file__).resolve().parents[2]
 NO_LIMITS = dict(hold_limit_ip=None, hold_limit_mobile=None, lookup_limit_ip=None)
@@ -69,31 +68,6 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-class ThreadServer:
-    """The app in this process, served by waitress on 127.0.0.1 in a thread (the tests can then
-    use the domain core on the same database while a browser talks to the server)."""
-
-    def __init__(self, app):
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.server = waitress.create_server(app, host="127.0.0.1", port=self.port, threads=6, connection_limit=200)
-        self.stopping = False
-        self.thread = threading.Thread(target=self._serve, daemon=True)
-        self.thread.start()
-
-    def _serve(self):
-        try:
-            self.server.run()
-        except OSError:  # the sockets were closed under the event loop by stop()
-            if not self.stopping:
-                raise
-
-    def stop(self):
-        self.stopping = True
-        self.server.close()
-        self.thread.join(5)
 
 
 class ProcessServer:

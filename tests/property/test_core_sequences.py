@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import Bundle, RuleBasedStateMachine, consumes, invariant, multiple, rule
 
-from shared import booking
+from shared import booking, setup
 from shared import db as shared_db
 from shared.booking import cancel_order, expire_due, hold_tickets
 from shared.errors import Conflict, DuplicateUTR, LimitReached, TicketsTaken
@@ -47,7 +47,7 @@ class DrawDay(RuleBasedStateMachine):
     def __init__(self):
         super().__init__()
         self.dir = Path(tempfile.mkdtemp(prefix="luckydraw-prop-", dir=FAST_TMP))
-        shared_db.connect(str(self.dir / "draw.db"))
+        setup.connect(str(self.dir / "draw.db"))
         self.draw = new_draw(self.dir, ticket_count=TICKETS, max_per_order=3, hold_minutes=10, late_window_minutes=30)
         self.now = self.draw.created_at
         self.utr_numbers = itertools.count(100000000001)
@@ -131,7 +131,7 @@ class DrawDay(RuleBasedStateMachine):
         if order.state != "pending" and order.state != "expired":
             return multiple()
         self.now = max(self.now, order.expires_at + timedelta(minutes=minutes_late))
-        mine = set(map(int, order.tickets.split(",")))
+        mine = set(order.tickets)
         if rival:  # meanwhile someone else books one of the late payer's numbers
             try:
                 hold_tickets("Rival", "6000000009", [min(mine)], now=self.now)

@@ -1,20 +1,20 @@
-"""POST /hooks/sms and /hooks/razorpay through a Bottle app with only `install_hooks(app)`:
+"""POST /hooks/sms and /hooks/razorpay through the buyer web's app:
 what a forwarder app or Razorpay sees (status, JSON, headers), and that a failure is one JSON
 sentence, never a stack trace."""
 
 import json
 import time
 
-import bottle
 import pytest
 import webtest
 from peewee import OperationalError
 
-from buyerweb import hooks
+from buyerweb.app import create_app
 from shared import intake
 from shared.booking import hold_tickets
 from shared.models import Order, Payment
 from shared.models_intake import InboxMessage
+from tests.helpers.web import NO_LIMITS
 
 TEXT = "Credit Alert!\nRs.{amount} credited to HDFC Bank A/c xx2536 on 07-12-24 from VPA user34@axisbank (UPI {utr})"
 
@@ -27,9 +27,8 @@ def fresh_limits():
 
 
 @pytest.fixture
-def web(draw):
-    app = bottle.Bottle()
-    hooks.install_hooks(app)
+def web(db_url, draw):
+    app = create_app(db_url, migrate=False, **NO_LIMITS)
     return webtest.TestApp(app, extra_environ={"REMOTE_ADDR": "203.0.113.9"})
 
 

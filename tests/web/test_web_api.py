@@ -11,6 +11,7 @@ from shared.booking import availability, hold_tickets, order_status
 from shared.db import utcnow
 from shared.draws import set_sales_open
 from shared.models import Order
+from shared.money import parse_amount
 from shared.payments import record_payment
 from tests.helpers.web import make_web, post_json
 
@@ -145,7 +146,7 @@ def test_check_payment_follows_the_order(web):
     r = app.get(url)
     assert r.json["status"] == "pending" and r.json["tickets"] == [7, 8] and 0 < r.json["seconds_left"] <= 600
     assert r.headers["Cache-Control"] == "no-store"
-    record_payment("20.00", "123456789012")
+    record_payment(parse_amount("20.00"), "123456789012")
     r = app.get(url)
     assert r.json["status"] == "paid" and r.json["receipt_url"] == f"/done/{made['session_id']}"
 

@@ -18,6 +18,7 @@ from buyerweb.app import create_app
 from shared import db as shared_db
 from shared.booking import hold_tickets
 from shared.db import utcnow
+from shared.money import parse_amount
 from shared.payments import record_payment
 from tests.helpers.db import new_draw
 from tests.helpers.web import NO_LIMITS, ROOT, ThreadServer
@@ -126,7 +127,7 @@ def test_buyer_pays_and_the_page_moves_on_by_itself(site, phone):
     shot(phone, "payment", full_page=True)
     phone.get_by_role("button", name="Copy amount").click()
     phone.wait_for_timeout(300)
-    record_payment("30.00", "123456789012")  # the organiser saw the money arrive
+    record_payment(parse_amount("30.00"), "123456789012")  # the organiser saw the money arrive
     phone.wait_for_url(re.compile(r"/done/\d{12}$"), timeout=10_000)
     assert "Booking confirmed" in phone.content()
     text = phone.locator(".receipt").inner_text()

@@ -11,6 +11,7 @@ from shared.booking import availability, hold_tickets
 from shared.db import utcnow
 from shared.draws import set_sales_open
 from shared.models import Order
+from shared.money import parse_amount
 from shared.payments import record_payment
 from tests.helpers.web import bookings_listed, csrf_of, make_web, post_json, receipt_numbers, start_buyer
 
@@ -43,7 +44,7 @@ def test_whole_purchase_without_javascript(web):
     assert order.reference in text and "005, 017" in text
     assert '<noscript><meta http-equiv="refresh" content="10"></noscript>' in text, "refreshes itself without JS"
     assert "Numbers held for you until" in text
-    record_payment("20.00", "123456789012")
+    record_payment(parse_amount("20.00"), "123456789012")
     done = app.get(pay_url, status=303).follow()
     assert "Booking confirmed" in done.text and receipt_numbers(done.text) == ["005", "017"]
     assert order.reference in done.text and "₹20.00" in done.text and "Asha Devi" in done.text
@@ -55,7 +56,7 @@ def test_why_the_paise_are_there(web):
     post_json(app, {"name": "First", "mobile": "9876500001", "tickets": [1]}, status=201)
     second = post_json(app, {"name": "Second", "mobile": "9876500002", "tickets": [2]}, status=201).json
     pay = app.get(second["pay_url"])
-    assert "₹10.01" in pay.text and "The extra 1 paise" in pay.text
+    assert "₹10.01" in pay.text and "The extra 1 paisa makes" in pay.text
 
 
 def test_commitment_in_every_footer(web):
@@ -118,7 +119,7 @@ def test_buyer_text_is_escaped_everywhere(web):
     grid = start_buyer(app, name=evil)
     assert evil not in grid.text and "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in grid.text
     r = hold_by_form(app, grid, [1])
-    record_payment("10.00", "123456789012")
+    record_payment(parse_amount("10.00"), "123456789012")
     receipt = app.get(r.headers["Location"]).follow()
     assert evil not in receipt.text and "&lt;script&gt;" in receipt.text
     order = Order.get()
@@ -236,7 +237,7 @@ def test_my_tickets_lookup(web):
     one = post_json(app, {"name": "Asha", "mobile": "9876543210", "tickets": [1]}, status=201).json
     two = post_json(app, {"name": "Asha", "mobile": "9876543210", "tickets": [2, 3]}, status=201).json
     other = post_json(app, {"name": "Other", "mobile": "9123456789", "tickets": [4]}, status=201).json
-    record_payment(one["amount"], "123456789012")
+    record_payment(parse_amount(one["amount"]), "123456789012")
     form = app.get("/mine")
     r = app.post("/mine", {"csrf": csrf_of(form), "mobile": "+91 98765 43210", "reference": two["reference"].lower()})
     assert bookings_listed(r.text) == {one["reference"]: [1], two["reference"]: [2, 3]}

@@ -11,6 +11,7 @@ import threading
 import pytest
 
 from shared import db as shared_db
+from shared import setup
 from shared.models import Order, Ticket
 from tests.helpers.db import new_draw
 from tests.helpers.web import ProcessServer
@@ -35,7 +36,7 @@ def buyer(port, barrier, worker, results):
 
 @pytest.mark.slow
 def test_http_race_never_double_sells(db_url, tmp_path):
-    shared_db.connect(db_url)
+    setup.connect(db_url)
     new_draw(tmp_path, ticket_count=NUMBERS)
     shared_db.close()
     server = ProcessServer(db_url, workers=2)
@@ -53,7 +54,7 @@ def test_http_race_never_double_sells(db_url, tmp_path):
     statuses = {status for status, _, _ in results}
     assert statuses <= {201, 409}, statuses
 
-    shared_db.connect(db_url, create=False)
+    setup.connect(db_url, create=False)
     live = list(Order.select().where(Order.state.in_(["pending", "paid"])))
     owner = {}
     for order in live:

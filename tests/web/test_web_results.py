@@ -17,8 +17,10 @@ import pytest
 
 from buyerweb.app import STATIC, create_app
 from shared import db as shared_db
+from shared import results as published
 from shared import winner_draw
 from shared.models import Draw
+from shared.money import parse_amount
 from shared.payments import record_payment, sell_cash
 from shared.winner_algorithm import verify_results
 from tests.helpers.db import new_draw
@@ -103,7 +105,7 @@ def test_before_the_draw_the_commitment_but_never_the_seed(web):
 def test_after_the_draw_winners_seed_check_and_files(web):
     app, draw = web
     booked = post_json(app, {"name": "Divya Rao", "mobile": "9988776655", "tickets": [50]}, status=201).json
-    record_payment(booked["amount"], "123456789012")
+    record_payment(parse_amount(booked["amount"]), "123456789012")
     sold = sell_to_buyers() + [50]
     result = close_and_draw(app)
     seed = Draw.get_by_id(draw.id).seed
@@ -132,7 +134,7 @@ def test_after_the_draw_winners_seed_check_and_files(web):
     doc = json.loads(results.body.decode("utf-8"))
     outcome = verify_results(doc)
     assert outcome.ok, outcome.problems
-    assert doc["seed"] == seed and doc["sold"] == sorted(sold) and doc == winner_draw.published_results()
+    assert doc["seed"] == seed and doc["sold"] == sorted(sold) and doc == published.published_results()
     assert app.get("/results.json", headers={"If-None-Match": results.headers["ETag"]}, status=304).body == b""
 
     listing = app.get("/results/sold.txt")
