@@ -9,6 +9,7 @@ import shutil
 import socket
 import subprocess
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -97,6 +98,21 @@ def get_json(url: str) -> dict:
         return json.loads(response.read())
 
 
+def hold_through(share_url: str, client_ip: str, mobile: str, ticket: int) -> int:
+    """A hold through the tunnel as a buyer at `client_ip` (X-Forwarded-For, as a tunnel adds it)."""
+    request = urllib.request.Request(
+        share_url + "api/orders",
+        data=json.dumps({"name": "Buyer", "mobile": mobile, "tickets": [ticket]}).encode(),
+        headers={"Content-Type": "application/json", "X-Forwarded-For": client_ip},
+        method="POST",
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
 def ssh_processes(marker: str) -> list[int]:
     """Processes whose command line names `marker` (this test's own key file)."""
     found = []
@@ -135,10 +151,19 @@ def test_a_buyer_books_through_an_ssh_reverse_tunnel(sshd, sqlite_draw, sqlite_u
         record_payment(hold["amount_paise"], "412345678901")  # the organiser sees the money arrive
         seen["after"] = get_json(f"{share_url}api/check_payment/{hold['session_id']}")
         seen["hold"] = hold
+        # Two buyers behind the tunnel, told apart by the forwarded address the tunnel's side adds:
+        # the per-IP limit (2 a minute here) stops the first one's third try, not the second buyer.
+        seen["limits"] = [
+            hold_through(share_url, "203.0.113.5", "9876500001", 11),
+            hold_through(share_url, "203.0.113.5", "9876500002", 12),
+            hold_through(share_url, "203.0.113.5", "9876500003", 13),
+            hold_through(share_url, "203.0.113.9", "9876500004", 14),
+        ]
         seen["web"] = web_status()
         return 0
 
     monkeypatch.setattr(launch, "open_console", buyer_books)
+    monkeypatch.setenv("LUCKYDRAW_HOLD_LIMIT_IP", "2/60")  # the web inherits it
     code = cli.main(
         [
             "--db",
@@ -148,6 +173,8 @@ def test_a_buyer_books_through_an_ssh_reverse_tunnel(sshd, sqlite_draw, sqlite_u
             "127.0.0.1",
             "--port",
             str(WEB_PORT),
+            "--workers",
+            "1",  # one limiter for the rate-limit check below
             "--share",
             f"ssh:root@127.0.0.1:{SSH_PORT}",
             "--share-remote-port",
@@ -168,6 +195,7 @@ def test_a_buyer_books_through_an_ssh_reverse_tunnel(sshd, sqlite_draw, sqlite_u
     assert seen["pay_page"] == (200, True)
     assert seen["before"] == "pending"
     assert seen["after"]["status"] == "paid" and seen["after"]["reference"] == seen["hold"]["reference"]
+    assert seen["limits"] == [201, 201, 429, 201], "the first buyer's third hold is limited, the other buyer's is not"
     assert seen["web"] is None
     # Everything stopped with the console: the tunnel's ssh, the forwarded port, the web.
     deadline = time.monotonic() + 10
