@@ -93,9 +93,9 @@ def serve(db_url: str, host: str, port: int, workers: int, threads: int = 4) -> 
     from gunicorn.app.base import BaseApplication
 
     from buyerweb.server import address_line
-    from shared import db as shared_db
+    from shared import setup
 
-    database = shared_db.connect(db_url)
+    database = setup.connect(db_url)
     database.close()
     secret = secrets.token_hex(32)
     line = address_line("gunicorn + waitress workers", host, port, f"{workers} workers × {threads} threads", db_url)

@@ -20,6 +20,7 @@ from shared.money import format_rupees, rupees
 from shared.payments import check_payments
 from shared.states import PaymentState
 
+from .health_watch import CHECK_SECONDS, HealthChecked, HealthNotices, read_health
 from .messages import Outcome, PaymentsChecked, RefreshFailed, Refused, SnapshotReady, call_core
 from .safe_text import visible
 from .screens.add_payment import AddPaymentScreen
@@ -34,6 +35,7 @@ from .screens.quick_mark import QuickMarkScreen
 from .screens.resolve import ResolveScreen
 from .screens.settings import SettingsScreen
 from .screens.share import ShareScreen
+from .screens.statement import StatementScreen
 from .screens.winners import WinnersScreen
 from .snapshot import DrawInfo, Snapshot, take_snapshot, ticket_labels
 from .widgets.keys_panel import KeysPanel
@@ -65,7 +67,7 @@ ACTIONS = (  # (title, help, action) for the command palette
     ("Payment inbox", "What each SMS-forwarder or Razorpay message became; retry one", "inbox"),
     ("Payment hooks", "Turn the SMS forwarder and Razorpay hooks on or off; setup QR", "hooks"),
 )
-MAIN_SCREEN_ACTIONS = ("winners", "inbox", "hooks")  # app-level keys that act on the main screen only
+MAIN_SCREEN_ACTIONS = ("winners", "inbox", "hooks", "statement")  # app-level keys that act on the main screen only
 
 
 @dataclass(frozen=True)
@@ -84,6 +86,7 @@ class LuckyDrawApp(App):
         Binding("d", "winners", "Draw"),
         Binding("i", "inbox", "Inbox"),
         Binding("h", "hooks", "Hooks"),
+        Binding("r", "statement", "Statement"),
     ]
 
     def __init__(
@@ -95,6 +98,7 @@ class LuckyDrawApp(App):
         refresh_seconds: float = REFRESH_SECONDS,
         web_status=None,
         tunnel=None,
+        health_seconds: float = CHECK_SECONDS,
     ) -> None:
         """`web_status()`, when given, returns None while the buyer web runs, else what went wrong.
         `tunnel` (console.tunnels.Tunnel, from `luckydraw up --share`): its address is the buyer
@@ -118,6 +122,8 @@ class LuckyDrawApp(App):
         self._asked_for_draw = False
         self._checking = False
         self.dashboard: DashboardScreen | None = None
+        self.health_seconds = health_seconds
+        self._health = HealthNotices()
         self.crash: Crash | None = None  # set when an unexpected error ended the console
 
     def _handle_exception(self, error: Exception) -> None:
@@ -149,6 +155,7 @@ class LuckyDrawApp(App):
         self.dashboard = DashboardScreen(self.web_url)
         self.push_screen(self.dashboard)
         self.request_refresh()
+        self.set_interval(self.health_seconds, self.watch_sources)
         if self.tunnel is not None:
             self.set_interval(TUNNEL_CHECK_SECONDS, self.follow_tunnel)
 
@@ -221,6 +228,26 @@ class LuckyDrawApp(App):
             self.post_message(RefreshFailed(f"database: {type(error).__name__}: {str(error)[:120]}"))
             return
         self.post_message(SnapshotReady(snapshot))
+
+    def watch_sources(self) -> None:
+        if self._connected:
+            self.read_sources()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="health")
+    def read_sources(self) -> None:
+        try:
+            self.post_message(read_health())
+        except Exception:
+            drop_connection()
+
+    def on_health_checked(self, message: HealthChecked) -> None:
+        if not self.is_running:
+            return
+        warnings, recovered = self._health.due(message, asyncio.get_running_loop().time())
+        for warning in warnings:
+            self.show_outcome(warning, "warning", "Payment source silent")
+        for label in recovered:
+            self.notify(f"{label} is delivering again.", title="Payment source")
 
     def _poll_finished(self) -> None:
         self._polling = False
@@ -491,6 +518,15 @@ class LuckyDrawApp(App):
 
     def action_hooks(self) -> None:
         self.push_screen(HooksScreen(self.web_url))
+
+    def action_statement(self) -> None:
+        if self._draw():
+            self.push_screen(
+                StatementScreen(),
+                lambda report: (
+                    report and self.show_outcome(report.summary(with_name=False), "information", "Bank statement")
+                ),
+            )
 
     def check_action(self, action: str, parameters) -> bool | None:
         if action in MAIN_SCREEN_ACTIONS:

@@ -19,6 +19,7 @@ COMMAND_MODULES = (
     "console.cli_demo",
     "console.cli_run",
     "console.cli_hooks",
+    "console.cli_statement",
     "console.cli_poster",
 )
 

@@ -2,6 +2,7 @@
 off, show the forwarder's setup as text and QR code) and `inbox` (what each message became)."""
 
 from shared import intake
+from shared.intake_health import set_silence_minutes, silence_minutes, source_health
 from shared.money import format_rupees
 from shared.upi import qr_text
 
@@ -19,6 +20,12 @@ OUTCOME_WORDS = {
 
 def register(sub) -> None:
     p = sub.add_parser("hooks", help="automatic payment intake: SMS forwarder and Razorpay webhooks")
+    p.add_argument(
+        "--silent-after",
+        type=int,
+        metavar="MIN",
+        help="warn when a hook that is on delivers nothing for MIN minutes while bookings are pending (default 10)",
+    )
     p.set_defaults(handler=status)
     hooks = p.add_subparsers(dest="hook", metavar="HOOK", parser_class=type(p))
 
@@ -55,8 +62,23 @@ def _line(settings) -> str:
 
 
 def status(args) -> int:
+    if getattr(args, "silent_after", None) is not None:
+        set_silence_minutes(args.silent_after)
+    health = {h.source: h for h in source_health()}
     for source in intake.SOURCES:
-        echo(_line(intake.hook_settings(source)))
+        line, h = _line(intake.hook_settings(source)), health[source]
+        if h.enabled:
+            line += (
+                f"; last delivery {local_time(h.last_delivered_at)}"
+                if h.last_delivered_at
+                else "; nothing delivered yet"
+            )
+        echo(line)
+    for h in health.values():
+        if h.warning:
+            echo(f"WARNING: {h.warning}")
+    if any(h.enabled for h in health.values()):
+        echo(f"Silence warning after {silence_minutes()} min while bookings are pending.")
     counts = intake.inbox_counts()
     if counts:
         echo("Inbox: " + ", ".join(f"{n} {OUTCOME_WORDS.get(k, k)}" for k, n in sorted(counts.items())))

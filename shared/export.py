@@ -39,6 +39,7 @@ from .errors import ExportFailed
 from .lifecycle import hold_is_live
 from .models import Draw, Order, Payment, Ticket
 from .results import public_commitment, published_results
+from .statements.audit import audit_draw, audit_rows
 from .states import OrderState, PaymentState, TicketState
 from .stats import draw_stats
 from .winner_draw import DrawingResult, drawings
@@ -629,6 +630,7 @@ def _build(wb: Workbook, draw: Draw, now: datetime, clock: Clock, progress: Prog
     )
 
     SheetWriter(wb, "Winners", WINNER_COLUMNS + [Column(f"Drawn at ({clock.abbrev})", "time")], counter).write(winners)
+    _write_audit(wb, draw, clock, counter)
     counter.finish()
 
 
@@ -636,6 +638,17 @@ def default_export_path(draw: Draw, exports_dir, now) -> Path:
     """Where a draw's workbook goes by default: exports/draw-<id>-<name>-<time>.xlsx."""
     safe = "".join(ch if ch.isalnum() else "-" for ch in draw.name).strip("-")[:40] or "draw"
     return Path(exports_dir) / f"draw-{draw.id}-{safe}-{now:%Y%m%d-%H%M%S}.xlsx"
+
+
+AUDIT_COLUMNS = [Column("Finding", "word"), Column("Amount", "money"), Column("UTR", "text"), Column("Detail", "typed")]
+
+
+def _write_audit(wb: Workbook, draw: Draw, clock: Clock, counter: Counter) -> None:
+    """The Audit sheet, when a bank statement was imported into the draw: both ways, what disagrees."""
+    report = audit_draw(draw)
+    if report is not None:
+        columns = [Column(f"When ({clock.abbrev})", "time")] + AUDIT_COLUMNS
+        SheetWriter(wb, "Audit", columns, counter).write((clock.local(at), *rest) for at, *rest in audit_rows(report))
 
 
 def export_draw(

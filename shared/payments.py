@@ -19,7 +19,7 @@ from .money import format_rupees, require_paise
 from .states import DrawState, OrderState, PaymentState, TicketState
 from .validation import clean_name, parse_mobile, parse_ticket_list, parse_utr
 
-SOURCES = ("manual", "quick", "sms", "webhook", "razorpay", "cash", "cli")
+SOURCES = ("manual", "quick", "sms", "webhook", "razorpay", "cash", "cli", "statement")
 
 # Outcomes of matching one payment.
 MATCHED = "matched"  # rule 1 or 2: a pending order is now paid
@@ -75,11 +75,13 @@ def _result(payment, outcome, rule, order=None, candidates=(), message=""):
     )
 
 
-def _match(payment: Payment, draw: Draw, now: datetime) -> MatchResult:
+def _match(payment: Payment, draw: Draw, now: datetime, booked_before: datetime | None = None) -> MatchResult:
     amount = payment.amount_paise
     shown = format_rupees(amount)
-    # A booking made after the payment was recorded cannot be what the payment was for.
-    known = (Order.draw == draw.id) & (Order.created_at <= payment.recorded_at)
+    # A booking made after the payment was recorded (or, for a bank statement's row, after the
+    # money arrived) cannot be what the payment was for.
+    latest = min(payment.recorded_at, booked_before) if booked_before else payment.recorded_at
+    known = (Order.draw == draw.id) & (Order.created_at <= latest)
     same_amount = known & (Order.payable_paise == amount)
     # 1. A reference that names a pending order with the same payable amount.
     reference = normalise_reference(payment.reference)
@@ -211,10 +213,14 @@ def record_payment(
     received_at=None,
     now=None,
     quick=False,
+    booked_before=None,
+    note=None,
 ) -> MatchResult:
     """Keep a payment and match it. Without a UTR only when `quick` (or a cash/quick source):
     it then gets an internal id, flagged `utr_missing`. A UTR seen before raises DuplicateUTR and
-    changes nothing. `amount_paise` is integer paise (rupees text is parsed at the edge)."""
+    changes nothing. `amount_paise` is integer paise (rupees text is parsed at the edge).
+    `booked_before`: only bookings made up to then can be matched (a statement row's money arrived then);
+    `note`: where the payment came from, in words (a statement's row and narration)."""
     amount_paise = require_paise(amount_paise)
     if source not in SOURCES:
         raise InvalidInput(f"Unknown payment source '{source}'.")
@@ -241,6 +247,7 @@ def record_payment(
                 received_at=received_at or now,
                 recorded_at=now,
                 status=PaymentState.UNMATCHED,
+                note=_typed_text(note, 1000),
             )
             record_event(
                 "payment_recorded",
@@ -251,7 +258,7 @@ def record_payment(
                 utr=payment.utr,
                 source=payment.source,
             )
-            return _match(payment, draw, now)
+            return _match(payment, draw, now, booked_before)
     except IntegrityError:
         if utr_value:
             raise _duplicate(utr_value) from None

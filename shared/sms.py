@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from .errors import InvalidInput
 from .money import parse_amount
-from .validation import parse_utr, parse_vpa
+from .upi_text import UPI_PATH, VPA_FIND, UtrNotFound, find_payer_name, find_payer_vpa, find_utr
 
 MAX_SMS_CHARS = 2000
 
@@ -86,65 +86,11 @@ _DEBIT = re.compile(
 _CREDIT = re.compile(r"\bcredit(?:ed)?\b|\breceived\b|\bdeposited\b|\badded\s+to\b", _I)
 _AMOUNT = re.compile(r"(?:₹|\bRs(?![A-Za-z])\.?|\bINR(?![A-Za-z]))\s*(\d[\d,]*(?:\.\d+)?)", _I)
 _BALANCE = re.compile(r"\b(?:avl|avbl|avail|available|bal|balance|limit|outstanding)\b", _I)
-_UTR_RUN = re.compile(r"(?<!\d)\d{12}(?!\d)")
-_LONG_RUN = re.compile(r"\d{13,}")
-_UTR_LABEL = re.compile(
-    r"(?:upi|ref(?:erence)?|utr|rrn|txn|trans(?:action)?|imps|p2[am]|cr)"
-    r"(?:\s*(?:no|num|number|id|ref))*\.?\s*[:#/-]?\s*$",
-    _I,
-)
-_ACCOUNT_LABEL = re.compile(r"(?:a/c|acct|account|ac)\.?\s*(?:no\.?|number)?\s*[:.-]?\s*$", _I)
 _ACCOUNT_HINT = re.compile(
     r"\b(?:a/c|acct|account|ac)\.?\s*(?:no\.?|number)?\s*[:.-]?\s*"
     r"(\d*[Xx*]+\d{2,8})\b",
     _I,
 )
-_VPA_FIND = re.compile(r"[A-Za-z0-9._-]+@[A-Za-z0-9.-]+")
-_TO_BEFORE = re.compile(r"\bto\s+(?:your\s+)?(?:vpa|upi\s+id)?\s*$", _I)
-_FROM_BEFORE = re.compile(r"\b(?:from|by)\s+(?:vpa|upi\s+id)?\s*:?\s*$", _I)
-_UPI_PATH = re.compile(r"UPI/(?:P2[AM]|CR)/\d{12}/([^/\n]+)(?:/[^/\n]*?(?=\s+-\s+|/|\n|$))?", _I)
-_PAYER_KEY = re.compile(r"\bfrom\b|\bby(?=\s*\()", _I)
-_NAME_WORD = re.compile(r"[A-Za-z][A-Za-z'&-]*$")
-_TITLES = {"dr", "mr", "mrs", "ms", "smt", "shri", "sri", "km"}
-_NAME_STOP = {
-    "on",
-    "via",
-    "upi",
-    "ref",
-    "to",
-    "at",
-    "in",
-    "with",
-    "for",
-    "vpa",
-    "your",
-    "a/c",
-    "ac",
-    "acct",
-    "account",
-    "rs",
-    "inr",
-    "info",
-    "imps",
-    "neft",
-    "rtgs",
-    "id",
-    "is",
-    "has",
-    "and",
-    "the",
-    "dated",
-    "date",
-    "txn",
-    "utr",
-    "rrn",
-    "no",
-    "avl",
-    "bal",
-    "new",
-    "not",
-    "transfer",
-}
 
 _BANKS = [
     (r"state\s+bank\s+of\s+india|\bsbi\b", "State Bank of India"),
@@ -195,81 +141,14 @@ def _amount(text: str) -> int:
 
 
 def _utr(text: str) -> str:
-    candidates, labelled = [], []
-    for match in _UTR_RUN.finditer(text):
-        before = text[max(0, match.start() - 20) : match.start()]
-        if before.endswith("+") or re.search(r"[Xx*]{2,}$", before) or _ACCOUNT_LABEL.search(before):
-            continue
-        run = match.group()
-        if run not in candidates:
-            candidates.append(run)
-        if _UTR_LABEL.search(before) and run not in labelled:
-            labelled.append(run)
-    chosen = labelled if labelled else candidates
-    if not chosen:
-        if _LONG_RUN.search(text):
-            raise SmsRejected("No 12-digit UTR found: the long reference number is not a UPI UTR.")
-        raise SmsRejected("No 12-digit UTR (UPI reference number) found in the message.")
-    if len(chosen) > 1:
-        raise SmsRejected(f"The UTR is ambiguous: {', '.join(chosen)} could each be the reference number.")
-    return parse_utr(chosen[0])
-
-
-def _payer_vpa(text: str) -> str | None:
-    found, from_labelled = [], []
-    for match in _VPA_FIND.finditer(text):
-        vpa = match.group().rstrip(".-")
-        if "." in vpa.split("@", 1)[1]:
-            continue
-        try:
-            vpa = parse_vpa(vpa)
-        except InvalidInput:
-            continue
-        before = text[max(0, match.start() - 20) : match.start()]
-        if _TO_BEFORE.search(before):
-            continue
-        if vpa not in found:
-            found.append(vpa)
-        if _FROM_BEFORE.search(before) and vpa not in from_labelled:
-            from_labelled.append(vpa)
-    if len(found) == 1:
-        return found[0]
-    return from_labelled[0] if len(from_labelled) == 1 else None
-
-
-def _name_from(tail: str) -> str | None:
-    tail = tail.lstrip()
-    if tail.startswith("("):
-        tail = tail[1:].split(")", 1)[0]
-    words = []
-    for token in tail.split("\n", 1)[0].split()[:8]:
-        core = token.rstrip(".,;:)!")
-        if core.lower() in _NAME_STOP or not _NAME_WORD.match(core):
-            break
-        if token == core + "." and (len(core) == 1 or core.lower() in _TITLES):
-            words.append(token)
-            continue
-        words.append(core)
-        if core != token:
-            break
-    return " ".join(words) or None
-
-
-def _payer_name(text: str) -> str | None:
-    path = _UPI_PATH.search(text)
-    if path:
-        name = " ".join(path.group(1).split())
-        if name and not name.isdigit():
-            return name
-    for key in _PAYER_KEY.finditer(text):
-        found = _name_from(text[key.end() :])
-        if found:
-            return found
-    return None
+    try:
+        return find_utr(text)
+    except UtrNotFound as err:
+        raise SmsRejected(err.message.replace("found.", "found in the message.")) from None
 
 
 def _bank(text: str) -> str | None:
-    text = _UPI_PATH.sub(" ", _VPA_FIND.sub(" ", text))
+    text = UPI_PATH.sub(" ", VPA_FIND.sub(" ", text))
     found = []
     for match in _BANK_RE.finditer(text):
         name = _BANKS[(match.lastindex or 1) - 1][1]
@@ -294,12 +173,12 @@ def parse_credit_sms(text) -> ParsedCredit:
         raise SmsRejected("This text is not recognised as a bank credit message.")
     amount = _amount(body)
     utr = _utr(body)
-    payer_vpa = _payer_vpa(body)
+    payer_vpa = find_payer_vpa(body)
     hint = _ACCOUNT_HINT.search(body)
     return ParsedCredit(
         amount_paise=amount,
         utr=utr,
-        payer=_payer_name(body) or payer_vpa,
+        payer=find_payer_name(body) or payer_vpa,
         payer_vpa=payer_vpa,
         bank=_bank(body),
         account_hint=hint.group(1).lower() if hint else None,

@@ -40,7 +40,7 @@ Adding step 4 (say, a `note` column on `ticket`):
    constraint that differs.
 """
 
-from . import v001_initial, v002_winner_draw, v003_intake
+from . import v001_initial, v002_winner_draw, v003_intake, v004_statements
 from .runner import SchemaTooNew, check_steps, current_version, upgrade
 
 # Append new steps; never edit or reorder a released one.
@@ -48,6 +48,7 @@ STEPS = (
     v001_initial,
     v002_winner_draw,
     v003_intake,
+    v004_statements,
 )
 
 check_steps(STEPS)

@@ -9,7 +9,6 @@ import time
 from pathlib import Path
 
 import pytest
-from console_pilot import RecordingApp, run, settle, started, table_rows, until
 from rich.text import Text
 
 from console.safe_text import literal, visible
@@ -18,6 +17,7 @@ from shared.booking import hold_tickets
 from shared.models import Order, Payment
 from shared.payments import record_payment
 from shared.winner_draw import close_sales, draw_winners, set_prizes
+from tests.helpers.console import RecordingApp, run, settle, started, table_rows, until
 
 # Names the booking form accepts: each crashed the console, drew a live link, or styled a cell.
 HOSTILE_NAMES = (
@@ -211,7 +211,7 @@ def test_confirm_dialog_shows_its_words_literally(sqlite_draw, sqlite_url):
 
 
 def test_cli_prints_hostile_text_with_control_characters_visible(cli):
-    from conftest import CLI_NEW_DRAW
+    from tests.helpers.db import CLI_NEW_DRAW
 
     assert cli(*CLI_NEW_DRAW)[0] == 0
     intake.enable_sms_hook()
@@ -236,7 +236,7 @@ def test_hostile_data_in_a_real_terminal(sqlite_draw, sqlite_url, tmp_path):
     """`luckydraw console` in tmux over hostile bookings and an unsigned SMS carrying an escape
     sequence that would retitle the window: the literal text is on screen, the title is untouched,
     and the console is still running."""
-    from terminal import Terminal
+    from tests.helpers.terminal import Terminal
 
     seed_hostile_bookings()
     intake.enable_sms_hook()

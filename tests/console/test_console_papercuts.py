@@ -3,7 +3,6 @@ Bookings, where Settings opens, the assign screen's search, the typed confirmati
 one-prize-per-buyer checkbox, the footer at 80×24 and the keys panel, the payments table at 100
 columns, and the focused field in dialogs."""
 
-from console_pilot import RecordingApp, run, settle, started, table_rows, type_text, until
 from textual.widgets import Checkbox, Input
 
 from shared.booking import hold_tickets
@@ -11,6 +10,7 @@ from shared.draws import current_draw
 from shared.models import Order
 from shared.payments import record_payment
 from shared.winner_draw import close_sales
+from tests.helpers.console import RecordingApp, run, settle, started, table_rows, type_text, until
 
 FIXED_REFERENCE = "LD-7K3Q2P"  # a known reference, so the partial search does not depend on chance
 
@@ -53,7 +53,7 @@ def test_assign_opens_with_every_booking_and_finds_a_reference_typed_without_ld(
     first = hold_tickets("Asha", "9876543210", [1])
     Order.update(reference=FIXED_REFERENCE).where(Order.reference == first.reference).execute()
     hold_tickets("Ravi", "9876543211", [2])
-    record_payment("7.77", "512345678901")  # matches no booking's amount
+    record_payment(777, "512345678901")  # ₹7.77 matches no booking's amount
 
     async def scenario():
         app = RecordingApp(sqlite_url)

@@ -219,13 +219,13 @@ def test_new_draw_validates_then_needs_the_typed_word(sqlite_draw, sqlite_url, t
 
 
 def test_new_draw_whose_export_fails_is_not_started_twice(sqlite_draw, sqlite_url, tmp_path, monkeypatch):
-    import shared.export
+    import shared.new_draw
     from shared.errors import ExportFailed
 
     def broken(*args, **kwargs):
         raise ExportFailed("Cannot write the export: disk full.")
 
-    monkeypatch.setattr(shared.export, "export_draw", broken)
+    monkeypatch.setattr(shared.new_draw, "export_draw", broken)
 
     async def scenario():
         app = RecordingApp(sqlite_url, exports_dir=tmp_path / "exports")

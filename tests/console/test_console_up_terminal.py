@@ -11,9 +11,9 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from terminal import Terminal
 
 from console import launch
+from tests.helpers.terminal import Terminal
 
 ROOT = Path(__file__).resolve().parents[2]
 # `luckydraw` whose w key (the buyer-page QR) raises, as a bug in a screen would.

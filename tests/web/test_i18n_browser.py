@@ -10,7 +10,6 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from test_web_browser import ARGS, CHROMIUM, PHONE
 
 from buyerweb.app import create_app
 from buyerweb.i18n import catalog
@@ -18,6 +17,7 @@ from shared import db as shared_db
 from shared.booking import hold_tickets
 from tests.helpers.db import new_draw
 from tests.helpers.web import NO_LIMITS, ROOT, ThreadServer
+from tests.web.test_web_browser import ARGS, CHROMIUM, PHONE
 
 pytestmark = pytest.mark.browser
 
