@@ -49,6 +49,7 @@ from .widgets.holds_warning import plain_key
 from .widgets.keys_panel import KeysPanel
 
 REFRESH_SECONDS = 1.0
+TUNNEL_CHECK_SECONDS = 0.5
 NOTICE_SEVERITY = {
     "matched": "information",
     "late_matched": "information",
@@ -69,6 +70,7 @@ ACTIONS = (  # (title, help, action) for the command palette
     ("Bookings", "Search and browse bookings of this or an archived draw", "bookings"),
     ("Export to Excel", "Write the current draw to a workbook", "export"),
     ("Buyer page address and QR", "Show buyers where to book", "share"),
+    ("Poster", "A printable A4 poster (PDF) with the buyer address as a QR code", "poster"),
     ("Settings", "UPI ID, payee name, price, tickets, hold minutes", "settings"),
     ("New draw", "Export and archive this draw, start a fresh one", "new_draw"),
     ("Winner draw", "Close sales, prizes, draw the winners, redraw, results file", "winners"),
@@ -105,15 +107,20 @@ class LuckyDrawApp(App):
         exports_dir: str | Path = "exports",
         refresh_seconds: float = REFRESH_SECONDS,
         web_status=None,
+        tunnel=None,
         health_seconds: float = CHECK_SECONDS,
     ) -> None:
-        """`web_status()`, when given, returns None while the buyer web runs, else what went wrong."""
+        """`web_status()`, when given, returns None while the buyer web runs, else what went wrong.
+        `tunnel` (console.tunnels.Tunnel, from `luckydraw up --share`): its address is the buyer
+        address, followed as it changes."""
         super().__init__()
         self.db_url = shared_db.resolve_url(db_url)
         self.web_url = web_url if web_url is not None else os.environ.get("LUCKYDRAW_WEB_URL") or None
         self.exports_dir = exports_dir
         self.refresh_seconds = refresh_seconds
         self.web_status = web_status
+        self.tunnel = tunnel
+        self._tunnel_seen = None  # the last tunnel state shown
         self.snapshot: Snapshot | None = None
         self.refresh_count = 0
         self._connected = False
@@ -161,6 +168,8 @@ class LuckyDrawApp(App):
         self.set_interval(self.health_seconds, self.watch_sources)
         self._last_backup: datetime | None = utcnow()  # the first one after the interval
         self.set_interval(60, self.periodic_backup)
+        if self.tunnel is not None:
+            self.set_interval(TUNNEL_CHECK_SECONDS, self.follow_tunnel)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="backup")
     def periodic_backup(self) -> None:
@@ -174,6 +183,51 @@ class LuckyDrawApp(App):
         except Exception as error:
             message = getattr(error, "message", None) or f"{type(error).__name__}: {str(error)[:120]}"
             self.call_from_thread(self.show_outcome, f"Automatic backup failed: {message}", "error", "Backup")
+
+    # The tunnel (`up --share`): its address is the buyer address; a change is shown at once. ---------
+
+    def follow_tunnel(self) -> None:
+        headers = self.dashboard.query("#header") if self.dashboard is not None else ()
+        if not headers:  # the main screen is not composed yet
+            return
+        state = self.tunnel.state()
+        seen, self._tunnel_seen = self._tunnel_seen, state
+        if seen is not None and seen.version == state.version:
+            return
+        header = headers.first()
+        if state.status == "up":
+            header.tunnel_note, header.tunnel_down = None, False
+        else:
+            header.tunnel_note = f"tunnel {state.status}: {state.message}"
+            header.tunnel_down = state.status == "down" or state.address is not None
+        moved = state.status == "up" and state.address != self.web_url
+        if moved:
+            self.web_url = state.address
+            header.web_url = state.address
+        header.show(self.snapshot)
+        for screen in self.screen_stack:
+            if isinstance(screen, ShareScreen) and self.web_url:
+                screen.show_address(self.web_url, public=self.public_address, note=header.tunnel_note or "")
+        if seen is None:
+            return
+        if moved:
+            title = "Buyer address changed" if seen.address else "Buyer address ready"
+            self.notify(
+                f"{state.message}. New QR: press w.",
+                title=title,
+                severity="warning" if seen.address else "information",
+                markup=False,
+            )
+        elif state.status == "up" and seen.status != "up":
+            self.notify(state.message, title="Tunnel back", markup=False)
+        elif state.status == "down" and seen.status != "down":
+            self.notify(state.message, title="Tunnel down", severity="error", timeout=10, markup=False)
+
+    @property
+    def public_address(self) -> bool:
+        """True when the buyer address is the tunnel's (reachable from anywhere), not the LAN's."""
+        state = self.tunnel.state() if self.tunnel is not None else None
+        return bool(state and state.address and state.address == self.web_url)
 
     def request_refresh(self) -> None:
         """Refresh now, or straight after the poll in flight (never two at once)."""
@@ -467,7 +521,42 @@ class LuckyDrawApp(App):
         self.push_screen(ExportScreen(draw, self.exports_dir), exported)
 
     def action_share(self) -> None:
-        self.push_screen(ShareScreen(self.web_url))
+        state = self.tunnel.state() if self.tunnel is not None else None
+        note = "" if state is None or state.status == "up" else f"tunnel {state.status}: {state.message}"
+        self.push_screen(ShareScreen(self.web_url, public=self.public_address, note=note))
+
+    def action_poster(self) -> None:
+        if not self._draw():
+            return
+        if not self.web_url:
+            self.notify("No buyer address to print: start with 'luckydraw up --share'.", severity="warning")
+            return
+        self.notify(f"Drawing the poster for {self.web_url}…", title="Poster", markup=False)
+        self.write_poster(self.web_url)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="poster")
+    def write_poster(self, address: str) -> None:
+        from shared.errors import LuckyDrawError
+
+        from .poster import PosterError, current_facts, default_path, make_poster
+
+        try:
+            facts = current_facts(address)
+        except LuckyDrawError as error:  # no draw
+            self.post_message(Outcome(error.message, "warning", "Poster"))
+            return
+        except Exception:
+            drop_connection()  # the next call reconnects; the worker's error handler shows it
+            raise
+        try:
+            path = make_poster(facts, default_path(self.exports_dir, "en").resolve())
+        except PosterError as error:
+            self.post_message(Outcome(str(error), "error", "Poster"))
+            return
+        text = f"Poster saved to {path} (in Hindi: luckydraw poster --lang hi)."
+        if facts.quick_tunnel:
+            text += " This quick-tunnel address changes when the tunnel restarts: print it for today only."
+        self.post_message(Outcome(text, "warning" if facts.quick_tunnel else "information", "Poster"))
 
     def action_settings(self) -> None:
         draw = self._draw()

@@ -22,6 +22,7 @@ COMMAND_MODULES = (
     "console.cli_statement",
     "console.cli_backup",
     "console.cli_zone",
+    "console.cli_poster",
 )
 
 

@@ -25,6 +25,7 @@ from pathlib import Path
 from shared.db import resolve_url
 
 from .safe_text import visible
+from .tunnels import TUNNEL_LOG, Tunnel
 
 WEB_LOG = "luckydraw-web.log"
 CONSOLE_LOG = "luckydraw-console.log"
@@ -34,6 +35,7 @@ EXIT_GRACE = 10.0  # after SIGHUP/SIGTERM, seconds the console has to close befo
 RUNNING: list = []  # the console app while it runs (for the signal handler of `up`)
 HEALTH_TIMEOUT = 10.0
 STOP_TIMEOUT = 8.0  # more than the web's own graceful shutdown (5 s)
+SHARE_WAIT = 20.0  # how long `up --share` waits for the tunnel's address before opening the console
 
 
 def say(text: str) -> None:
@@ -94,10 +96,15 @@ def web_command(db_url: str, host: str, port: int, workers: int | None) -> list[
     return command
 
 
-def web_env() -> dict:
+def web_env(sharing: bool = False) -> dict:
     """The web's environment: this process named as its parent, so that the web stops when this
-    process is gone however it ended (closed terminal, kill -9), see buyerweb/server.py."""
-    return {**os.environ, "LUCKYDRAW_WEB_PARENT_PID": str(os.getpid())}
+    process is gone however it ended (closed terminal, kill -9), see buyerweb/server.py. When a
+    tunnel on this machine forwards buyers to it (`up --share`), the web believes the forwarded
+    client address from loopback only, so its rate limits see buyers, not the tunnel."""
+    env = {**os.environ, "LUCKYDRAW_WEB_PARENT_PID": str(os.getpid())}
+    if sharing:
+        env["LUCKYDRAW_TRUSTED_PROXIES"] = "127.0.0.1,::1"
+    return env
 
 
 def port_is_free(host: str, port: int) -> bool:
@@ -114,19 +121,29 @@ def port_is_free(host: str, port: int) -> bool:
 
 
 def run_console(
-    db_url: str | None, *, web_url: str | None = None, web_status=None, crash_log: str | Path = CONSOLE_LOG
+    db_url: str | None,
+    *,
+    web_url: str | None = None,
+    web_status=None,
+    crash_log: str | Path = CONSOLE_LOG,
+    tunnel=None,
 ) -> int:
     """Open the console on the database; returns the exit code. An unexpected error ends it with
     its traceback in `crash_log` and one line on the terminal (exit code 1)."""
     try:
-        return open_console(db_url, web_url=web_url, web_status=web_status, crash_log=crash_log)
+        return open_console(db_url, web_url=web_url, web_status=web_status, crash_log=crash_log, tunnel=tunnel)
     except ConsoleCrashed as crash:
         say(f"the console stopped on an error ({crash.summary}); the details are in {Path(crash_log).resolve()}")
         return 1
 
 
 def open_console(
-    db_url: str | None, *, web_url: str | None = None, web_status=None, crash_log: str | Path = CONSOLE_LOG
+    db_url: str | None,
+    *,
+    web_url: str | None = None,
+    web_status=None,
+    crash_log: str | Path = CONSOLE_LOG,
+    tunnel=None,
 ) -> int:
     """Run the console once: its exit code when the organiser quits, ConsoleCrashed when an error
     ended it (the traceback written to `crash_log`)."""
@@ -140,7 +157,7 @@ def open_console(
         return 1
     from .app import LuckyDrawApp
 
-    app = LuckyDrawApp(url, web_url=web_url, web_status=web_status)
+    app = LuckyDrawApp(url, web_url=web_url, web_status=web_status, tunnel=tunnel)
     RUNNING.append(app)
     try:
         app.run()
@@ -315,9 +332,13 @@ def run_up(
     log_path: str | Path = WEB_LOG,
     console_log: str | Path = CONSOLE_LOG,
     console=None,
+    share=None,
+    tunnel_log: str | Path = TUNNEL_LOG,
 ) -> int:
     """The one command an organiser runs: the buyer web in the background, the console in front.
-    `console` (for tests) replaces the console: called with the buyer URL and a status function."""
+    `share` (a tunnel client) also runs that tunnel, supervised, and its public address becomes the
+    buyer address. `console` (for tests) replaces the console: called with the buyer URL, a status
+    function and, when sharing, tunnel=the Tunnel."""
     if not port_is_free(host, port):
         say(f"Port {port} is already in use; try --port {port + 1}")
         return 2
@@ -339,11 +360,12 @@ def run_up(
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
             start_new_session=True,
-            env=web_env(),
+            env=web_env(sharing=share is not None),
         )
 
     ended = stop_on_signal(process, previous, gone)
 
+    tunnel = None
     try:
         for sig in previous:
             signal.signal(sig, ended)
@@ -353,15 +375,22 @@ def run_up(
             say(f"{problem}; see {log_path}" + (f": {detail}" if detail else ""))
             return 1
         address = buyer_url(host, port)
+        if share is not None:
+            tunnel = Tunnel(share, port, log_path=tunnel_log).start()
+            say(f"starting {share.label()} for a public address (log: {tunnel.log_path})…")
+            address = tunnel.wait_for_address(SHARE_WAIT) or address
 
         def web_status() -> str | None:
             code = process.poll()
             return None if code is None else f"buyer web stopped (exit {code}); see {log_path.name}"
 
         def open_once() -> int:
+            shown = tunnel.state().address if tunnel is not None else None
             if console is not None:
-                return console(address, web_status)
-            return open_console(url, web_url=address, web_status=web_status, crash_log=console_log)
+                return console(shown or address, web_status, **({"tunnel": tunnel} if tunnel else {}))
+            return open_console(
+                url, web_url=shown or address, web_status=web_status, crash_log=console_log, tunnel=tunnel
+            )
 
         return keep_console(
             open_once,
@@ -373,6 +402,8 @@ def run_up(
     except KeyboardInterrupt:
         return 130
     finally:
+        if tunnel is not None:
+            tunnel.stop()
         if process.poll() is None:
             say("stopping the buyer web…")
         stop(process)

@@ -40,6 +40,7 @@ class DashboardScreen(Screen):
         Binding("k", "app.cash_sale", "Cash sale", show=False),
         Binding("e", "app.export", "Export", show=False),
         Binding("w", "app.share", "Buyer page QR", show=False),
+        Binding("p", "app.poster", "Poster", show=False),
         Binding("t", "app.settings", "Settings", show=False),
         Binding("n", "app.new_draw", "New draw", show=False),
     ]

@@ -1,4 +1,6 @@
-"""ShareScreen: the buyer page's address and its QR code, large enough to show buyers."""
+"""ShareScreen: the buyer page's address and its QR code, large enough to show buyers. With a
+tunnel (`luckydraw up --share`) it follows the tunnel: a new address replaces the old one and its
+QR at once, and while the tunnel is down it says so."""
 
 from textual import on
 from textual.app import ComposeResult
@@ -7,23 +9,31 @@ from textual.containers import Center, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
 
+from shared.upi import qr_text
+
 from ..safe_text import literal
 from ..widgets.qr_view import QrView
 
+LAN_HINT = "Buyers scan this with the phone camera (same Wi-Fi), or type the address."
+PUBLIC_HINT = "Buyers anywhere scan this with the phone camera, or type the address. Press p for a poster."
+
 
 class ShareScreen(ModalScreen[None]):
-    BINDINGS = [Binding("escape,enter,w", "close", "Close")]
+    BINDINGS = [Binding("escape,enter,w", "close", "Close"), Binding("p", "app.poster", "Poster")]
 
-    def __init__(self, web_url: str | None) -> None:
+    def __init__(self, web_url: str | None, *, public: bool = False, note: str = "") -> None:
         super().__init__()
         self.web_url = web_url
+        self.public = public
+        self.note = note
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="share") as box:
             box.border_title = literal("Buyer page")
             if self.web_url:
                 yield Static(literal(self.web_url), id="share-url")
-                yield Label("Buyers scan this with the phone camera (same Wi-Fi), or type the address.", classes="hint")
+                yield Label(literal(self.note), id="share-note", classes="hint")
+                yield Label(PUBLIC_HINT if self.public else LAN_HINT, id="share-hint", classes="hint")
                 with Center():
                     yield QrView(self.web_url, id="share-qr")
             else:
@@ -35,6 +45,27 @@ class ShareScreen(ModalScreen[None]):
                 )
             with Center():
                 yield Button("Close  esc", id="close", compact=True)
+
+    def on_mount(self) -> None:
+        for note in self.query("#share-note"):
+            note.display = bool(self.note)
+
+    def show_address(self, web_url: str, *, public: bool, note: str = "") -> None:
+        """The tunnel's address changed (or it went down: `note` says so): show the new one and its QR."""
+        if not self.web_url:  # composed without an address: build it again with one
+            self.web_url, self.public, self.note = web_url, public, note
+            self.refresh(recompose=True)
+            return
+        self.web_url, self.public, self.note = web_url, public, note
+        self.query_one("#share-url", Static).update(literal(web_url))
+        self.query_one("#share-hint", Label).update(PUBLIC_HINT if public else LAN_HINT)
+        note_label = self.query_one("#share-note", Label)
+        note_label.update(literal(note))
+        note_label.display = bool(note)
+        qr = self.query_one("#share-qr", QrView)
+        if qr.data != web_url:
+            qr.data = web_url
+            qr.update(qr_text(web_url))
 
     @on(Button.Pressed, "#close")
     def action_close(self) -> None:

@@ -16,6 +16,8 @@ class DrawHeader(Static):
         super().__init__("Lucky Draw · opening the database…", **kwargs)
         self.web_url = web_url
         self.problem: str | None = None
+        self.tunnel_note: str | None = None  # the tunnel is starting or down: what it is doing
+        self.tunnel_down = False
 
     def show(self, snapshot: Snapshot | None) -> None:
         text = Text()
@@ -31,6 +33,10 @@ class DrawHeader(Static):
             )
         text.append("  buyers: ")
         text.append(visible(self.web_url) or "web not started here", style="bold underline" if self.web_url else "dim")
+        if self.tunnel_note:
+            text.append(
+                f"  {visible(self.tunnel_note)}", style="bold white on red" if self.tunnel_down else "bold yellow"
+            )
         if snapshot is not None:
             text.append(f"  {local_time(snapshot.taken_at)}", style="dim")
         if self.problem:
