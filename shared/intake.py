@@ -8,9 +8,9 @@ nothing is confirmed on a guess. A repeat (same request, event, Razorpay payment
 nothing and is answered as success, so that senders stop retrying.
 
 `receive(source, headers, body)` is the whole HTTP contract as a function of raw bytes and headers
-returning a `HookResponse`, for any WSGI front end. For the console it re-exports `shared.inbox`
-(the hooks' secrets: `enable_sms_hook`, `sms_hook_settings`, …; the inbox: `inbox_items`, …) and
-adds `retry_item`. The SMS signing scheme is described in docs/hooks.md.
+returning a `HookResponse`, for any WSGI front end. For the console it re-exports
+`shared.hook_settings` (the hooks' secrets: `enable_sms_hook`, `sms_hook_settings`, …) and
+`shared.inbox` (`inbox_items`, …) and adds `retry_item`. The SMS signing scheme is described in docs/hooks.md.
 """
 
 import hashlib
@@ -24,23 +24,25 @@ from datetime import datetime, timezone
 
 from .db import utcnow, write_tx
 from .errors import Conflict, DuplicateUTR, InvalidInput, LuckyDrawError, NotFound
-from .ids import normalise_reference
-from .inbox import (
+from .hook_settings import (
     PATHS,
     HookSettings,
-    InboxItem,
     disable_razorpay_hook,
     disable_sms_hook,
     enable_razorpay_hook,
     enable_sms_hook,
     hook_secret,
     hook_settings,
-    inbox_counts,
-    inbox_item,
-    inbox_items,
     razorpay_hook_settings,
     sms_hook_settings,
     sms_setup_payload,
+)
+from .ids import normalise_reference
+from .inbox import (
+    InboxItem,
+    inbox_counts,
+    inbox_item,
+    inbox_items,
 )
 from .models import Order
 from .models_intake import (
@@ -652,7 +654,7 @@ __all__ = [
     "reset_rate_limits",
     "set_rate_limit",
     "sms_signature",
-    # for the console (from shared.inbox)
+    # for the console (from shared.hook_settings and shared.inbox)
     "OUTCOMES",
     "SOURCES",
     "HookSettings",

@@ -14,7 +14,7 @@ from datetime import datetime
 from .db import utcnow, write_tx
 from .draws import current_draw
 from .errors import InvalidInput
-from .inbox import hook_settings
+from .hook_settings import hook_settings
 from .models import Order, Setting
 from .models_intake import SOURCES, InboxMessage
 
