@@ -24,7 +24,7 @@ def warning_text(flags: tuple[HoldConcentration, ...]) -> Text:
         parts.append(f"{len(flags) - SHOWN} more")
     line.append("; ".join(parts) + ".", style="bold yellow")
     if any(flag.kind == "client" for flag in flags):
-        line.append("  Press r on one of its bookings to release that client's holds.", style="yellow")
+        line.append("  Press x on one of its bookings to release that client's holds.", style="yellow")
     return line
 
 

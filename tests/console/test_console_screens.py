@@ -462,8 +462,8 @@ def test_a_client_holding_a_large_share_is_flagged_and_released_with_one_key(sql
             line = str(warning.render())
             assert f"Client {attacker} hold 30 tickets (30%) in 3 bookings" in line
             assert "Mobiles 98000… hold 30 tickets" in line
-            assert "Press r on one of its bookings" in line
-            await pilot.press("r")  # the cursor is on the first pending booking: the attacker's
+            assert "Press x on one of its bookings" in line
+            await pilot.press("x")  # the cursor is on the first pending booking: the attacker's
             await until(pilot, lambda: app.screen.__class__.__name__ == "ConfirmScreen", what="the dialog")
             assert "3 pending bookings with 30 tickets" in str(app.screen.query_one("#confirm-message").render())
             await pilot.press("y")
