@@ -47,7 +47,7 @@
 <section class="card qrcard" aria-labelledby="qr-h">
   <h2 id="qr-h">{{_("Or scan the QR code")}}</h2>
   <p class="hint">{{_("From another phone, or print it as a poster.")}}</p>
-  <div class="qr">{{!qr}}</div>
+  <div class="qr">{{!localise_qr(qr)}}</div>
   <div class="actions">
 % if save_qr:
     <a class="btn" href="/pay/{{order.session_id}}/qr.png" download="lucky-draw-{{order.reference}}.png">{{_("Save QR")}}</a>

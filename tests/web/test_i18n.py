@@ -125,7 +125,8 @@ def test_every_shipped_catalog_is_complete(lang):
         for s in strings:
             assert set(re.findall(r"%\(\w+\)s", s)) <= placeholders | {"%(n)s"}, (lang, message.id, s)
             assert set(re.findall(r"%\(\w+\)s", s)) >= placeholders - {"%(n)s"}, (lang, message.id, s)
-            assert s.count("<strong>") == s.count("</strong>") and s.count("<a ") == s.count("</a>"), (lang, s)
+            assert len(re.findall(r"<strong[ >]", s)) == s.count("</strong>"), (lang, s)
+            assert s.count("<a ") == s.count("</a>"), (lang, s)
     assert [errors for _m, errors in catalog.check()] == []
 
 
@@ -464,9 +465,7 @@ def test_no_hard_coded_english_on_any_buyer_page(sqlite_url, tmp_path, pseudo_lo
     visit("pay with a claim", claimed.follow())
     # the banner of an in-app browser: Android (with Open in Chrome) and iPhone (the menu hint)
     for label, agent in (("Android", INAPP_ANDROID), ("iPhone", INAPP_IPHONE)):
-        banner = app.get(
-            f"/pay/{session}", headers={"User-Agent": agent}, extra_environ={"HTTP_HOST": "draw.example.in"}
-        )
+        banner = app.get(f"/pay/{session}", headers={"User-Agent": agent})
         assert 'id="inapp"' in banner.text, label
         data.extend(re.findall(r'data-copy="([^"]+)" data-done="[^"]*" id="copy-link"', banner.text))
         visit(f"pay in an in-app browser ({label})", banner)
