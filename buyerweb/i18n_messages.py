@@ -101,6 +101,40 @@ MESSAGES = [
     N_("Send the booking as JSON (Content-Type: application/json)."),
     N_("The request body is not valid JSON."),
     N_('The request body must be a JSON object like {"name", "mobile", "tickets"}.'),
+    # the core: per-connection hold caps (shared/booking.py)
+    N_(
+        "Your connection already has %(held)s tickets waiting for payment, and one connection can hold at "
+        "most %(cap)s at a time. Pay for those bookings or wait for them to expire before booking more."
+    ),
+    N_(
+        "Your connection already has %(held)s tickets waiting for payment, and one connection can hold at "
+        "most %(cap)s at a time. You can book at most %(more)s more now."
+    ),
+    N_(
+        "Your connection has made %(count)s bookings in the last %(window)s minutes, the most allowed. "
+        "Pay for a booking you have, or try again later."
+    ),
+    # the web: cancelling (buyerweb/holds.py)
+    N_(
+        "Only the phone or browser that made this booking can cancel it. If you want other numbers, "
+        "let this booking expire or ask the organiser."
+    ),
+    # the core and the web: the buyer's UTR claim (shared/claims.py, buyerweb/claims.py)
+    N_("Booking %(reference)s is already paid; there is nothing more to do."),
+    N_("Booking %(reference)s was cancelled; if you paid for it, the organiser will sort it out."),
+    N_("The draw of booking %(reference)s is over; if you paid for it, the organiser will sort it out."),
+    N_(
+        "UPI reference %(utr)s is already recorded as a payment, so it cannot be handed in for booking "
+        "%(reference)s. Check the 12 digits; if they are right, the organiser will sort it out."
+    ),
+    N_("UPI reference %(utr)s was already handed in for another booking. Check the 12 digits."),
+    N_("Too many tries for this booking. Please try again in %(wait)s s."),
+    N_('Send the UPI reference as JSON (Content-Type: application/json), like {"utr": "412345678901"}.'),
+    N_('The request body must be a JSON object like {"utr": "412345678901"}.'),
+    # the web: results of every drawn draw (buyerweb/results.py)
+    N_("There is no draw #%(number)s."),
+    N_("Draw #%(number)s (%(name)s) ended without a winner draw."),
+    N_("Winners of %(name)s"),
 ]
 
 # Sentences whose wording follows a count: (singular, plural, the parameter that is counted).

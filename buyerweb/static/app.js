@@ -287,10 +287,10 @@
   document.addEventListener("click", function (ev) {
     var btn = ev.target.closest ? ev.target.closest("[data-copy]") : null;
     if (btn) {
-      var label = btn.dataset.label || btn.textContent;
+      var label = btn.dataset.label || btn.textContent || t("Copy");
       btn.dataset.label = label;
       copyText(btn.dataset.copy).then(function () {
-        btn.textContent = btn.dataset.done || label; btn.classList.add("done");
+        btn.textContent = btn.dataset.done || t("Copied"); btn.classList.add("done");
         setTimeout(function () { btn.textContent = label; btn.classList.remove("done"); }, 1800);
       }, function () {
         var val = btn.parentNode.querySelector(".val");  // no clipboard here: select the text instead

@@ -23,17 +23,17 @@
 % end
 </nav>
 % if get('inapp'):
-<aside class="inapp" id="inapp" aria-label="Open in your browser">
-  <p>You are in {{inapp}}'s own browser, which often cannot open a UPI app or keep this page alive while you pay. Open this page in your phone's browser.</p>
+<aside class="inapp" id="inapp" aria-label="{{_('Open in your browser')}}">
+  <p>{{_("You are in %(app)s's own browser, which often cannot open a UPI app or keep this page alive while you pay. Open this page in your phone's browser.", app=inapp)}}</p>
   <p class="actions">
 % if chrome_url:
-    <a class="btn small" href="{{chrome_url}}" id="open-chrome">Open in Chrome</a>
+    <a class="btn small" href="{{chrome_url}}" id="open-chrome">{{_("Open in Chrome")}}</a>
 % end
-    <button type="button" class="btn small ghost js-only" data-copy="{{page_url}}" data-done="Copied" id="copy-link">Copy link</button>
+    <button type="button" class="btn small ghost js-only" data-copy="{{page_url}}" data-done="{{_('Copied')}}" id="copy-link">{{_("Copy link")}}</button>
   </p>
-  <p class="hint nojs-only">Copy this address: <span class="val sel">{{page_url}}</span></p>
+  <p class="hint nojs-only">{{!_h('Copy this address: <span class="val sel">%(url)s</span>', url=page_url)}}</p>
 % if not chrome_url:
-  <p class="hint">Or tap the ⋯ menu and choose “Open in browser”.</p>
+  <p class="hint">{{_("Or tap the ⋯ menu and choose “Open in browser”.")}}</p>
 % end
 </aside>
 % end

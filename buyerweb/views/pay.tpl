@@ -18,53 +18,53 @@
   <p class="countdown">{{!_h("Numbers held for you until <strong>%(time)s</strong>", time=ends)}}<span class="js-only"> · {{!_h('<span id="countdown" aria-live="off">%(left)s</span> left', left='%d:%02d' % divmod(seconds, 60))}}</span></p>
 </section>
 <section class="card payto" aria-labelledby="payto-h">
-  <h2 id="payto-h">Pay to UPI ID</h2>
+  <h2 id="payto-h">{{_("Pay to UPI ID")}}</h2>
   <dl class="copylist">
-    <div><dt>UPI ID</dt><dd><span class="val sel" id="vpa">{{draw.payee_vpa}}</span> <button type="button" class="copy js-only" data-copy="{{draw.payee_vpa}}" data-done="Copied" aria-label="Copy UPI ID">Copy</button></dd></div>
-    <div><dt>Amount</dt><dd><span class="val sel" id="pay-amount">{{amount}}</span> <button type="button" class="copy js-only" data-copy="{{amount_plain}}" data-done="Copied" aria-label="Copy amount">Copy</button></dd></div>
-    <div><dt>Name</dt><dd><span class="val">{{draw.payee_name}}</span></dd></div>
-    <div><dt>Note</dt><dd><span class="val sel">{{order.reference}}</span> <button type="button" class="copy js-only" data-copy="{{order.reference}}" data-done="Copied" aria-label="Copy reference">Copy</button></dd></div>
-    <div><dt>Numbers</dt><dd><span class="val">{{numbers}}</span></dd></div>
+    <div><dt>{{_("UPI ID")}}</dt><dd><span class="val sel" id="vpa">{{draw.payee_vpa}}</span> <button type="button" class="copy js-only" data-copy="{{draw.payee_vpa}}" data-done="{{_('Copied')}}" aria-label="{{_('Copy UPI ID')}}">{{_("Copy")}}</button></dd></div>
+    <div><dt>{{_("Amount")}}</dt><dd><span class="val sel" id="pay-amount">{{amount}}</span> <button type="button" class="copy js-only" data-copy="{{amount_plain}}" data-done="{{_('Copied')}}" aria-label="{{_('Copy amount')}}">{{_("Copy")}}</button></dd></div>
+    <div><dt>{{_("Name")}}</dt><dd><span class="val">{{draw.payee_name}}</span></dd></div>
+    <div><dt>{{_("Note")}}</dt><dd><span class="val sel">{{order.reference}}</span> <button type="button" class="copy js-only" data-copy="{{order.reference}}" data-done="{{_('Copied')}}" aria-label="{{_('Copy reference')}}">{{_("Copy")}}</button></dd></div>
+    <div><dt>{{_("Numbers")}}</dt><dd><span class="val">{{numbers}}</span></dd></div>
   </dl>
-  <p class="hint">Open your UPI app, choose “pay to UPI ID”, paste the UPI ID, then the exact amount. Put the reference in the note if your app lets you.</p>
+  <p class="hint">{{_("Open your UPI app, choose “pay to UPI ID”, paste the UPI ID, then the exact amount. Put the reference in the note if your app lets you.")}}</p>
   <details class="steps">
     <summary>Google Pay</summary>
-    <p>Home → <strong>Pay UPI ID or number</strong> → paste the UPI ID → <strong>Pay</strong> → enter the amount.</p>
+    <p>{{!_h("Home → <strong>Pay UPI ID or number</strong> → paste the UPI ID → <strong>Pay</strong> → enter the amount.")}}</p>
   </details>
   <details class="steps">
     <summary>PhonePe</summary>
-    <p>Home → Money Transfers → <strong>To Bank/UPI ID</strong> → <strong>UPI ID</strong> → paste it → enter the amount.</p>
+    <p>{{!_h("Home → Money Transfers → <strong>To Bank/UPI ID</strong> → <strong>UPI ID</strong> → paste it → enter the amount.")}}</p>
   </details>
   <details class="steps">
     <summary>Paytm</summary>
-    <p>Home → UPI Money Transfer → <strong>To Bank A/c or UPI ID</strong> → <strong>UPI ID</strong> → paste it → enter the amount.</p>
+    <p>{{!_h("Home → UPI Money Transfer → <strong>To Bank A/c or UPI ID</strong> → <strong>UPI ID</strong> → paste it → enter the amount.")}}</p>
   </details>
   <details class="steps">
     <summary>BHIM</summary>
-    <p>Home → <strong>Send</strong> → paste the UPI ID → <strong>Verify</strong> → enter the amount.</p>
+    <p>{{!_h("Home → <strong>Send</strong> → paste the UPI ID → <strong>Verify</strong> → enter the amount.")}}</p>
   </details>
 </section>
 <section class="card qrcard" aria-labelledby="qr-h">
-  <h2 id="qr-h">Or scan the QR code</h2>
-  <p class="hint">From another phone, or print it as a poster.</p>
-  <div class="qr">{{!qr}}</div>
+  <h2 id="qr-h">{{_("Or scan the QR code")}}</h2>
+  <p class="hint">{{_("From another phone, or print it as a poster.")}}</p>
+  <div class="qr">{{!localise_qr(qr)}}</div>
   <div class="actions">
 % if save_qr:
-    <a class="btn" href="/pay/{{order.session_id}}/qr.png" download="lucky-draw-{{order.reference}}.png">Save QR</a>
+    <a class="btn" href="/pay/{{order.session_id}}/qr.png" download="lucky-draw-{{order.reference}}.png">{{_("Save QR")}}</a>
 % end
 % if merchant:
-    <a class="btn ghost" href="{{upi}}" id="open-upi">Open UPI app</a>
+    <a class="btn ghost" href="{{upi}}" id="open-upi">{{_("Open UPI app")}}</a>
 % end
   </div>
 % if not save_qr:
-  <p class="hint" id="no-save">Save QR is not offered: UPI apps refuse to pay a person more than {{cap}} from a QR saved to the gallery. Pay to the UPI ID above.</p>
+  <p class="hint" id="no-save">{{_("Save QR is not offered: UPI apps refuse to pay a person more than %(cap)s from a QR saved to the gallery. Pay to the UPI ID above.", cap=cap)}}</p>
 % elif not merchant:
-  <p class="hint">On this phone? Tap <strong>Save QR</strong>, then in your UPI app choose “Scan QR” → gallery and pick the saved image.</p>
+  <p class="hint">{{!_h("On this phone? Tap <strong>Save QR</strong>, then in your UPI app choose “Scan QR” → gallery and pick the saved image.")}}</p>
 % end
 </section>
 % include('_claim.tpl')
 <section class="card quiet">
-  <p class="hint">This page moves on by itself once your payment is seen; keep it open.</p>
+  <p class="hint">{{_("This page moves on by itself once your payment is seen; keep it open.")}}</p>
 % if can_cancel:
   <form method="post" action="/pay/{{order.session_id}}/cancel">
     <input type="hidden" name="csrf" value="{{csrf}}">

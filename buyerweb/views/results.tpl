@@ -108,10 +108,10 @@
 % end
 % if earlier:
 <section class="card" aria-labelledby="earlier-h">
-  <h2 id="earlier-h">Earlier draws</h2>
+  <h2 id="earlier-h">{{_("Earlier draws")}}</h2>
   <ul class="earlier-draws">
 %   for e in earlier:
-    <li><a href="{{e['url']}}">{{e['name']}}</a> (draw #{{e['id']}})</li>
+    <li><a href="{{e['url']}}">{{e['name']}}</a> ({{_("draw #%(number)s", number=e['id'])}})</li>
 %   end
   </ul>
 </section>
