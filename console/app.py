@@ -96,7 +96,7 @@ class LuckyDrawApp(App):
         Binding("d", "winners", "Draw"),
         Binding("i", "inbox", "Inbox"),
         Binding("h", "hooks", "Hooks"),
-        Binding("r", "statement", "Statement"),
+        Binding("r", "statement", "Statement", show=False),
     ]
 
     def __init__(

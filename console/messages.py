@@ -86,6 +86,20 @@ class ClientHoldsReleased(CoreDone):
 
 
 @dataclass
+class StatementPreviewed(CoreDone):
+    """A bank statement was read and its import tried without changing anything (a dry run)."""
+
+    result: object  # console.screens.statement's StatementResult: the report and the audit lines
+
+
+@dataclass
+class StatementImported(CoreDone):
+    """A bank statement was imported: each credit row through the matching rules."""
+
+    result: object
+
+
+@dataclass
 class PaymentsChecked(CoreDone):
     """Matching ran again over every unmatched payment."""
 

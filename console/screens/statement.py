@@ -19,6 +19,7 @@ from shared.statements.audit import audit_draw, audit_statement
 from shared.statements.importer import ImportReport, import_statement
 from shared.statements.rows import read_statement
 
+from ..messages import StatementImported, StatementPreviewed
 from .base import DbModal
 
 PREVIEW_ROWS = 2000  # rows shown in the table (the outcome counts every row)
@@ -133,9 +134,9 @@ class StatementScreen(DbModal):
         for button in ("#preview", "#import"):
             self.query_one(button, Button).disabled = True
         self.query_one(ProgressBar).update(total=None, progress=0)
-        label = "preview" if dry_run else "import"
+        result_type = StatementPreviewed if dry_run else StatementImported
         waiting = f"Reading {Path(path).name}…" if dry_run else f"Importing {Path(path).name}…"
-        self.start(label, run_statement, path, dry_run, self.progress, waiting=waiting)
+        self.start(result_type, run_statement, path, dry_run, self.progress, waiting=waiting)
         self._pending_path = path
 
     def progress(self, done: int, total: int) -> None:
@@ -161,6 +162,12 @@ class StatementScreen(DbModal):
                 Text("…"), Text(""), Text(""), Text(""), Text(f"{len(report.rows) - PREVIEW_ROWS:,} more rows")
             )
 
+    def on_statement_previewed(self, message: StatementPreviewed) -> None:
+        self.done("preview", message.result)
+
+    def on_statement_imported(self, message: StatementImported) -> None:
+        self.done("import", message.result)
+
     def done(self, label: str, result: StatementResult) -> None:
         report = result.report
         bar = self.query_one(ProgressBar)
@@ -182,7 +189,7 @@ class StatementScreen(DbModal):
             self.say("Every row of this statement was imported before: nothing changed.", "ok")
         self.query_one("#cancel", Button).focus()
 
-    def refused(self, label: str, message: str) -> None:
+    def refused(self, of, message: str) -> None:
         self.query_one("#preview", Button).disabled = False
         self.query_one("#import", Button).disabled = self.previewed != self._typed()
         self.query_one("#path").focus()

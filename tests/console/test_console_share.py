@@ -99,4 +99,4 @@ def test_without_a_tunnel_the_poster_key_asks_for_an_address(sqlite_draw, sqlite
             assert any("luckydraw up --share" in t[1] for t in app.toasts)
 
     run(scenario)
-    assert not (tmp_path / "exports").exists()
+    assert not list(tmp_path.rglob("poster-*"))  # nothing was drawn
