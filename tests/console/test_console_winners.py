@@ -235,7 +235,7 @@ def test_winner_screen_fits_80x24_and_says_when_the_results_file_cannot_be_writt
     close_sales()
     set_prizes(PRIZES)
     draw_winners()
-    not_a_folder = tmp_path / "exports"
+    not_a_folder = tmp_path / "results-folder"  # tmp_path / "exports" is the draw fixture's own folder
     not_a_folder.write_text("a file where the exports folder should be")
 
     async def scenario():
