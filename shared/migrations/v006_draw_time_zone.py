@@ -9,4 +9,6 @@ STATEMENTS = ('ALTER TABLE "draw" ADD COLUMN "time_zone" VARCHAR(64) NOT NULL DE
 
 
 def up(db) -> None:
-    ddl.run(db, STATEMENTS)
+    """Add the column unless the database has it (running the step twice changes nothing)."""
+    if "time_zone" not in {c.name for c in db.get_columns("draw")}:
+        ddl.run(db, STATEMENTS)
