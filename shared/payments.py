@@ -3,6 +3,7 @@ contract (the buyer's claimed UTR → reference → unique amount → late payme
 unmatched; never a guess),
 assign by hand, refund, and cash sales."""
 
+import json
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -15,7 +16,7 @@ from .errors import Conflict, DuplicateUTR, InvalidInput, NotFound, Overpayment,
 from .fields import ticket_list_text
 from .ids import new_internal_payment_id, new_reference, new_session_id, normalise_reference
 from .lifecycle import free_tickets, mark_order_paid, order_numbers, reactivate_order, taken_numbers_where
-from .models import Draw, Order, Payment, Ticket, record_event
+from .models import Draw, Event, Order, Payment, Ticket, record_event
 from .money import format_rupees, require_paise
 from .states import DrawState, OrderState, PaymentState, TicketState
 from .validation import clean_name, parse_mobile, parse_ticket_list, parse_utr
@@ -510,9 +511,23 @@ def find_payment(key) -> Payment:
     )
     if payment is None and key.isdigit() and len(key) < 12:
         payment = Payment.get_or_none(Payment.id == int(key))
+    if payment is None and key.upper().startswith("NOUTR-"):
+        payment = _payment_whose_utr_replaced(key.upper())
     if payment is None:
         raise NotFound(f"No payment with UTR or id '{key[:30]}'.")
     return payment
+
+
+def _payment_whose_utr_replaced(internal_id: str) -> Payment | None:
+    """The payment that had `internal_id` until its UTR was attached (the journal keeps the old id),
+    so the id the organiser noted down still names it."""
+    attached = Event.select(Event.payment, Event.detail).where(
+        (Event.kind == "payment_utr_attached") & Event.detail.contains(internal_id)
+    )
+    for event in attached:
+        if json.loads(event.detail).get("internal_id") == internal_id:
+            return Payment.get_or_none(Payment.id == event.payment_id)
+    return None
 
 
 def check_payments(now=None) -> list[MatchResult]:

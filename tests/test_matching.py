@@ -656,6 +656,11 @@ def test_the_utr_of_a_quick_mark_is_attached_to_it_not_a_double_payment(shop):
     assert attached.data["utr"] == "123456789012"
     with pytest.raises(DuplicateUTR):  # the same SMS again changes nothing
         record_payment(1000, "123456789012", source="sms", now=shop.at(4))
+    # the internal id the organiser was shown still names the payment, as does its UTR
+    assert find_payment(quick.utr).id == find_payment("1234 5678 9012").id == payment.id
+    assert find_payment(quick.utr.lower()).id == payment.id
+    with pytest.raises(NotFound):
+        find_payment("NOUTR-" + "Z" * 10)
     assert_core_invariants(shop.draw.id)
 
 

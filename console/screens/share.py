@@ -47,25 +47,35 @@ class ShareScreen(ModalScreen[None]):
                 yield Button("Close  esc", id="close", compact=True)
 
     def on_mount(self) -> None:
-        for note in self.query("#share-note"):
-            note.display = bool(self.note)
+        self._show()
 
     def show_address(self, web_url: str, *, public: bool, note: str = "") -> None:
-        """The tunnel's address changed (or it went down: `note` says so): show the new one and its QR."""
+        """The tunnel's address changed (or it went down: `note` says so): show the new one and its QR.
+        Called on the app's timer, so the screen may be pushed but not yet composed: the values are
+        kept and `on_mount` shows them."""
         if not self.web_url:  # composed without an address: build it again with one
             self.web_url, self.public, self.note = web_url, public, note
             self.refresh(recompose=True)
             return
         self.web_url, self.public, self.note = web_url, public, note
-        self.query_one("#share-url", Static).update(literal(web_url))
-        self.query_one("#share-hint", Label).update(PUBLIC_HINT if public else LAN_HINT)
-        note_label = self.query_one("#share-note", Label)
-        note_label.update(literal(note))
-        note_label.display = bool(note)
-        qr = self.query_one("#share-qr", QrView)
-        if qr.data != web_url:
-            qr.data = web_url
-            qr.update(qr_text(web_url))
+        if self.is_mounted:
+            self._show()
+
+    def _show(self) -> None:
+        """Put the kept address, hint, note and QR into whichever of their widgets exist."""
+        if not self.web_url:
+            return
+        for url in self.query("#share-url").results(Static):
+            url.update(literal(self.web_url))
+        for hint in self.query("#share-hint").results(Label):
+            hint.update(PUBLIC_HINT if self.public else LAN_HINT)
+        for note in self.query("#share-note").results(Label):
+            note.update(literal(self.note))
+            note.display = bool(self.note)
+        for qr in self.query("#share-qr").results(QrView):
+            if qr.data != self.web_url:
+                qr.data = self.web_url
+                qr.update(qr_text(self.web_url))
 
     @on(Button.Pressed, "#close")
     def action_close(self) -> None:

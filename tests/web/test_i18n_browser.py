@@ -10,6 +10,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from buyerweb.app import create_app
 from buyerweb.i18n import catalog
@@ -70,6 +71,7 @@ def test_pay_page_in_the_buyers_language(site, browser, lang):
     context = browser.new_context(
         viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True, locale=f"{lang}-IN"
     )
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=site.url)
     page = context.new_page()
     errors, fonts = [], []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
@@ -91,11 +93,11 @@ def test_pay_page_in_the_buyers_language(site, browser, lang):
         page.get_by_role("button", name=t("Book & pay")).click()
         page.wait_for_url(re.compile(r"/pay/\d{12}$"))
         assert page.locator("#amount").inner_text() == "₹20.00"
-        assert page.locator("#details-h").inner_text() == t("Or pay by UPI ID")
+        assert page.locator("#payto-h").inner_text() == t("Pay to UPI ID")
         assert page.get_by_role("button", name=t("Copy UPI ID")).is_visible()
         page.get_by_role("button", name=t("Copy UPI ID")).click()
-        assert page.get_by_role("button", name=t("Copy UPI ID")).inner_text() == t("Copied")
-        used = platform_fonts(page, "#details-h")
+        expect(page.get_by_role("button", name=t("Copy UPI ID"))).to_have_text(t("Copied"))
+        used = platform_fonts(page, "#payto-h")
         assert any(SCRIPTS[lang] in family and count > 0 for family, count in used.items()), used
         assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], "nothing runs off the screen"
         SHOTS.mkdir(parents=True, exist_ok=True)
