@@ -88,6 +88,21 @@ def _result(payment, outcome, rule, order=None, candidates=(), message=""):
     )
 
 
+def claimants(utr: str | None, limit: int = 5) -> list[Order]:
+    """The bookings, of any draw, whose buyer handed in this UTR: open ones (pending, expired)
+    first, newest first within each. At most one is open at a time (shared/claims.py)."""
+    if not utr:
+        return []
+    found = Order.select().where(Order.claimed_utr == utr).order_by(Order.id.desc()).limit(limit)
+    return sorted(found, key=lambda o: o.state not in (OrderState.PENDING, OrderState.EXPIRED))
+
+
+def match_claimed(payment: Payment, now: datetime) -> MatchResult:
+    """Matching once more for an unmatched payment whose UTR a buyer has just handed in, inside the
+    caller's write transaction (rule 0 now sees the claim)."""
+    return _match(payment, Draw.get_by_id(payment.draw_id), now)
+
+
 def _claim_rule(payment: Payment, draw: Draw, named: Order | None, same_amount, now: datetime) -> MatchResult | None:
     """Rule 0: a payment whose UTR an order of this draw claimed. It settles that order when the
     amounts agree and no reference names another order (pending; expired within the late window by
@@ -95,15 +110,22 @@ def _claim_rule(payment: Payment, draw: Draw, named: Order | None, same_amount, 
     payment needs attention and the message names both candidates. None: no claim, rules 1–5 decide."""
     if payment.utr_missing:
         return None
-    claimants = sorted(
-        Order.select().where((Order.draw == draw.id) & (Order.claimed_utr == payment.utr)).limit(5),
-        key=lambda o: (o.state not in (OrderState.PENDING, OrderState.EXPIRED), -o.id),
-    )
-    if not claimants:
+    found = claimants(payment.utr)
+    if not found:
         return None
-    claimant = claimants[0]
+    claimant = found[0]
     shown = format_rupees(payment.amount_paise)
     who = f"booking {claimant.reference}, which claimed UTR {payment.utr}"
+    if claimant.draw_id != draw.id:  # the buyer of an archived draw's booking: never this draw's money
+        _flag(payment, claimant, OTHER_DRAW, now)
+        return _result(
+            payment,
+            OTHER_DRAW,
+            0,
+            claimant,
+            message=f"{shown} was handed in by {who} in draw #{claimant.draw_id}, not this draw: nothing "
+            f"was confirmed; refund it or assign it by hand.",
+        )
     other = named if named is not None and named.id != claimant.id else None
     if claimant.payable_paise != payment.amount_paise or other is not None:
         if other is None:  # the booking the amount would fit, if exactly one
@@ -396,7 +418,7 @@ def settled_without_utr(amount_paise: int, utr=None, *, reference=None, now=None
     be the same money as (record_payment attaches the UTR when there is exactly one)."""
     now = now or utcnow()
     draw = current_draw()
-    utr_value = parse_utr(utr) if utr not in (None, "") else "0" * 12
+    utr_value = parse_utr(utr) if utr not in (None, "") else ""  # "": a UTR not yet known
     return [
         SettledWithoutUTR(p.id, p.utr, p.amount_paise, p.received_at, p.order.reference)
         for p in _seen_before(draw, require_paise(amount_paise), utr_value, reference, now)
@@ -405,7 +427,8 @@ def settled_without_utr(amount_paise: int, utr=None, *, reference=None, now=None
 
 def _seen_before(draw: Draw, amount: int, utr: str | None, reference, now: datetime) -> list[Payment]:
     """No-UTR payments (not cash) of `amount` that settled a booking of `draw` within the window;
-    none when the payment has no UTR or its reference names another booking."""
+    none when the payment has no UTR (`utr` None; "" for one not yet typed), when its reference
+    names another booking, or when a buyer who handed in the UTR has another booking."""
     if utr is None:
         return []
     found = list(
@@ -424,6 +447,9 @@ def _seen_before(draw: Draw, amount: int, utr: str | None, reference, now: datet
     named = normalise_reference(reference) if reference else None
     if named:
         found = [p for p in found if p.order.reference == named]
+    claimed_by = {o.id for o in claimants(utr)}
+    if claimed_by:  # a buyer handed in this UTR: it is that booking's money (rule 0), not another's
+        found = [p for p in found if p.order_id in claimed_by]
     return found
 
 

@@ -1,6 +1,6 @@
 """The buyer's UTR claim and matching rule 0 (SPEC §2), on SQLite and PostgreSQL: a claim is kept,
 journalled and can change while the booking is open; it is refused (and nothing changes) for a
-paid or cancelled booking, a UTR already recorded or claimed elsewhere; a payment carrying a
+paid or cancelled booking, a UTR already recorded for another booking or claimed elsewhere; a payment carrying a
 claimed UTR settles that booking even when amounts are shared, and never when the amount or the
 reference disagree — then it needs attention with both candidates named."""
 
@@ -9,7 +9,7 @@ import pytest
 from shared.claims import ClaimRefused, claim_utr, claimant_of
 from shared.errors import InvalidInput, NotFound
 from shared.models import Event, Order, Payment
-from shared.payments import CLAIM_MISMATCH, check_payments
+from shared.payments import CLAIM_MISMATCH, check_payments, record_payment
 from tests.helpers.core_invariants import assert_core_invariants
 from tests.test_matching import Shop
 
@@ -77,18 +77,58 @@ def test_a_paid_or_cancelled_booking_refuses_a_claim(shop):
     assert [shop.order(k).claimed_utr for k in "AB"] == [None, None]
 
 
-def test_a_utr_recorded_or_claimed_elsewhere_is_refused(shop):
+def test_a_utr_recorded_for_another_booking_or_claimed_elsewhere_is_refused(shop):
     shop.book("A", [1])
     shop.book("B", [2])
     shop.book("C", [3])
-    shop.pay(5000, 1, utr=UTR)  # matches nothing: kept unmatched
+    settled = shop.pay(1001, 1, utr=UTR)  # B's amount: it confirmed B
+    assert settled.order_reference == shop.orders["B"].reference
     with pytest.raises(ClaimRefused) as recorded:
         claim(shop, "A", UTR, minute=2)
-    claim(shop, "B", "412345678902", minute=2)
+    claim(shop, "C", "412345678902", minute=2)
     with pytest.raises(ClaimRefused) as claimed:
-        claim(shop, "C", "412345678902", minute=3)
+        claim(shop, "A", "412345678902", minute=3)
     assert (recorded.value.reason, claimed.value.reason) == ("recorded", "claimed")
-    assert [shop.order(k).claimed_utr for k in "ABC"] == [None, "412345678902", None]
+    assert [shop.order(k).claimed_utr for k in "ABC"] == [None, None, "412345678902"]
+    assert [shop.state(k) for k in "ABC"] == ["pending", "paid", "pending"]
+
+
+def test_money_recorded_before_the_booking_was_made_cannot_be_claimed(shop):
+    shop.pay(5000, 0, utr=UTR)  # no booking yet: unmatched
+    shop.book("A", [1], minute=1)
+    with pytest.raises(ClaimRefused) as refused:
+        claim(shop, "A", UTR, minute=2)
+    assert refused.value.reason == "recorded" and shop.order("A").claimed_utr is None
+    assert Payment.get(Payment.utr == UTR).status == "unmatched"
+
+
+def test_money_first_then_the_claim_settles_the_booking(big_shop):
+    """All 100 offsets in use: ₹10.00 fits two bookings, so the payment waits unmatched. The buyer
+    then hands in its UTR: rule 0 settles their booking at once, in the claim's transaction."""
+    shop = big_shop
+    share_one_amount(shop)
+    waiting = shop.pay(1000, 1, utr=UTR)
+    assert (waiting.outcome, shop.state(101)) == ("ambiguous", "pending")
+    done = claim(shop, 101, UTR, minute=2)
+    assert (done.claimed_utr, done.state) == (UTR, "paid")
+    payment = Payment.get(Payment.utr == UTR)
+    assert (payment.status, payment.order_id) == ("matched", shop.orders[101].order_id)
+    assert shop.state(1) == "pending"
+    assert_core_invariants(shop.draw.id)
+
+
+def test_money_first_then_a_claim_of_another_amount_confirms_nothing(shop):
+    shop.book("A", [1])  # ₹10.00
+    shop.pay(5000, 1, utr=UTR)  # fits nobody: unmatched
+    done = claim(shop, "A", UTR, minute=2)
+    assert (done.claimed_utr, done.state) == (UTR, "pending")
+    payment = Payment.get(Payment.utr == UTR)
+    assert (payment.status, payment.attention_reason, payment.candidate_id) == (
+        "attention",
+        CLAIM_MISMATCH,
+        shop.orders["A"].order_id,
+    )
+    assert_core_invariants(shop.draw.id)
 
 
 def test_the_database_refuses_two_open_claims_of_one_utr(shop):
@@ -251,3 +291,46 @@ def test_a_booking_of_an_archived_draw_refuses_a_claim(shop, tmp_path):
         claim_utr(expired_then_archived.session_id, UTR)
     assert refused.value.reason == "archived"
     assert Order.get_by_id(expired_then_archived.order_id).claimed_utr is None
+
+
+def test_a_utr_claimed_in_an_archived_draw_never_confirms_a_booking_of_the_new_one(shop, tmp_path):
+    """The buyer of the old draw handed in the UTR; their money arrives after a new draw began. A
+    booking of the new draw with the same amount must not be confirmed by it."""
+    from tests.helpers.db import new_draw
+    from tests.test_matching import Shop
+
+    shop.book("A", [1])
+    claim(shop, "A")
+    new_draw(tmp_path, name="Next Draw", price="10")
+    fresh = Shop(None, shop.at(5))
+    fresh.book("B", [1])
+    assert fresh.orders["B"].payable_paise == shop.orders["A"].payable_paise
+    result = fresh.pay(1000, 1, utr=UTR)
+    assert (result.outcome, result.rule, result.order_reference) == ("other_draw", 0, shop.orders["A"].reference)
+    assert not result.confirmed and fresh.state("B") == "pending"
+    payment = Payment.get(Payment.utr == UTR)
+    assert (payment.status, payment.attention_reason) == ("attention", "other_draw")
+
+
+def test_a_utr_another_buyer_handed_in_is_not_attached_to_a_quick_mark(shop):
+    """A's ₹10.00 was quick-marked; B handed in UTR X. A payment of ₹10.00 with UTR X is not
+    taken for A's money seen again: rule 0 weighs B's claim (another amount) and confirms nothing."""
+    shop.book("A", [1])  # ₹10.00
+    shop.book("B", [2])  # ₹10.01
+    quick = record_payment(1000, None, quick=True, now=shop.at(1))
+    assert quick.order_reference == shop.orders["A"].reference
+    claim(shop, "B", minute=2)
+    result = shop.pay(1000, 3, utr=UTR)
+    assert result.outcome == CLAIM_MISMATCH and not result.confirmed
+    assert sorted(result.candidates) == sorted([shop.orders["A"].reference, shop.orders["B"].reference])
+    assert Payment.get_by_id(quick.payment_id).utr_missing and Payment.select().count() == 2
+    assert shop.state("B") == "pending"
+
+
+def test_the_claiming_buyers_own_quick_mark_takes_the_utr(shop):
+    shop.book("A", [1])
+    claim(shop, "A", minute=1)
+    quick = record_payment(1000, None, quick=True, now=shop.at(2))
+    result = shop.pay(1000, 3, utr=UTR)
+    assert (result.outcome, result.payment_id) == ("utr_attached", quick.payment_id)
+    assert Payment.select().count() == 1 and Payment.get_by_id(quick.payment_id).utr == UTR
