@@ -6,6 +6,9 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 # Options for `luckydraw up`, e.g. make run ARGS="--port 8081"
 ARGS ?=
+# Test processes (pytest-xdist): most tests wait on servers, browsers and terminals, so more than
+# the cores. TEST_WORKERS=0 runs everything in this one process.
+TEST_WORKERS ?= 3
 
 # Import contracts (pyproject.toml, [tool.importlinter]) that fail until issue 9's restructure lands.
 # PENDING: enable a contract by deleting its id here.
@@ -24,16 +27,16 @@ run: $(STAMP)
 	$(VENV)/bin/luckydraw up $(ARGS)
 
 test: $(STAMP)
-	$(PY) -m pytest -q $(PYTEST_ARGS)
+	$(PY) -m pytest -q -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 test-fast: $(STAMP)
-	$(PY) -m pytest -q -m "not slow and not browser" $(PYTEST_ARGS)
+	$(PY) -m pytest -q -n $(TEST_WORKERS) -m "not slow and not browser" $(PYTEST_ARGS)
 
 bench: $(STAMP)
 	$(PY) bench/run_all.py
 
 check: check-static
-	$(PY) -m pytest -q -m "not slow and not browser" $(PYTEST_ARGS)
+	$(PY) -m pytest -q -n $(TEST_WORKERS) -m "not slow and not browser" $(PYTEST_ARGS)
 
 # The static half of `make check` (CI runs it, then `make test`, which runs every test once).
 check-static: $(STAMP)

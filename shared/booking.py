@@ -57,9 +57,14 @@ def expire_due(now: datetime | None = None) -> int:
     would cost every payment a scan that grows with the draw.)"""
     now = now or utcnow()
     with write_tx():
-        due = list(Order.select(Order.id, Order.draw).where(pending_past_time(now)))
+        due = list(
+            Order.select(Order.id, Order.draw, Order.expires_at, Draw.late_window_minutes)
+            .join(Draw)
+            .where(pending_past_time(now))
+            .objects()
+        )
         for order in due:
-            mark_order_expired(order.id, order.draw_id, now)
+            mark_order_expired(order.id, order.draw_id, now, (order.expires_at, order.late_window_minutes))
     _last_sweep["at"] = time.monotonic()
     return len(due)
 

@@ -30,6 +30,7 @@ database = DatabaseProxy()
 DEFAULT_URL = "luckydraw.db"
 ADVISORY_LOCK_KEY = 0x4C75636B79  # "Lucky"
 _sqlite_write_lock = threading.RLock()
+_pg_locked = threading.local()  # depth > 0: this thread's PostgreSQL write transaction holds the lock
 
 
 class BaseModel(Model):
@@ -145,10 +146,17 @@ def write_tx():
             finally:
                 if gate is not None:
                     fcntl.flock(gate, fcntl.LOCK_UN)
+    elif getattr(_pg_locked, "depth", 0):  # inside this thread's write transaction: the lock is held
+        with db.atomic():
+            yield
     else:
         with db.atomic():
             db.execute_sql("SELECT pg_advisory_xact_lock(%s)", (getattr(db, "luckydraw_lock_key", ADVISORY_LOCK_KEY),))
-            yield
+            _pg_locked.depth = 1
+            try:
+                yield
+            finally:
+                _pg_locked.depth = 0
 
 
 def drop_connection() -> None:

@@ -79,12 +79,15 @@ def end_of_pending(expires_at: datetime, now: datetime, late_window_minutes: int
     return ended, ended + timedelta(minutes=late_window_minutes)
 
 
-def _end_pending(order_id: int, draw_id: int, to: OrderState, now: datetime, kind: str, **detail) -> bool:
-    row = Order.select(Order.state, Order.expires_at).where(Order.id == order_id).first()
-    if row is None or row.state != OrderState.PENDING:
-        return False
-    window = Draw.select(Draw.late_window_minutes).where(Draw.id == draw_id).scalar()
-    ended, lock_until = end_of_pending(row.expires_at, now, window)
+def _end_pending(order_id: int, draw_id: int, to: OrderState, now: datetime, kind: str, known=None, **detail) -> bool:
+    """`known`: (expires_at, late window minutes) when the caller has read them already."""
+    if known is None:
+        row = Order.select(Order.state, Order.expires_at).where(Order.id == order_id).first()
+        if row is None or row.state != OrderState.PENDING:
+            return False
+        window = Draw.select(Draw.late_window_minutes).where(Draw.id == draw_id).scalar()
+        known = (row.expires_at, window)
+    ended, lock_until = end_of_pending(known[0], now, known[1])
     changed = (
         Order.update(state=to, ended_at=ended, amount_lock_until=lock_until)
         .where((Order.id == order_id) & (Order.state == OrderState.PENDING))
@@ -104,10 +107,11 @@ def release_hold(order_id: int) -> None:
     ).execute()
 
 
-def mark_order_expired(order_id: int, draw_id: int, now: datetime) -> bool:
-    """pending → expired (its hold ran out). False when it was no longer pending."""
+def mark_order_expired(order_id: int, draw_id: int, now: datetime, known=None) -> bool:
+    """pending → expired (its hold ran out). False when it was no longer pending. `known`:
+    (expires_at, late window minutes), read by a caller that expires many at once."""
     with write_tx():
-        return _end_pending(order_id, draw_id, OrderState.EXPIRED, now, "order_expired")
+        return _end_pending(order_id, draw_id, OrderState.EXPIRED, now, "order_expired", known)
 
 
 def cancel_pending_order(order_id: int, draw_id: int, now: datetime, reason: str) -> bool:
