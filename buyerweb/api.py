@@ -16,7 +16,7 @@ from .context import WebContext
 from .holds import RateLimited, cancel_own, check_ip_limit, place_hold
 from .http import Route, content_type, error_json, json_body, read_body
 from .present import iso_utc, seconds_left
-from .security import LAST_ORDER_COOKIE, remember_booking
+from .security import remember_booking, remember_last_booking
 
 
 def hold_json(hold, draw) -> dict:
@@ -129,7 +129,7 @@ def create_order(ctx: WebContext):
     ctx.availability.clear()
     draw = ctx.draws.get()
     result = json_body(hold_json(hold, draw), 201, {"Location": f"/pay/{hold.session_id}"})
-    result.set_cookie(LAST_ORDER_COOKIE, hold.session_id, path="/", httponly=True, samesite="lax", max_age=24 * 3600)
+    remember_last_booking(hold.session_id, result)
     remember_booking(ctx.config.secret, hold.session_id, result)
     return result
 

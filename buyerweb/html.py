@@ -5,6 +5,7 @@ from bottle import HTTPResponse, request, response
 
 from shared.storage_errors import DATABASE_ERRORS
 
+from .addresses import page_path, page_url
 from .context import WebContext, render
 from .inapp import chrome_intent, in_app_browser, is_android
 from .security import csrf_token
@@ -33,12 +34,11 @@ def in_app_values() -> dict:
     app = in_app_browser(agent)
     if app is None:
         return {"inapp": None, "page_url": "", "chrome_url": ""}
-    parts = request.urlparts
-    path = parts.path + (f"?{parts.query}" if parts.query else "")
+    path = page_path()
     return {
         "inapp": app,
-        "page_url": f"{parts.scheme}://{parts.netloc}{path}",
-        "chrome_url": chrome_intent(parts.netloc, path) if is_android(agent) else "",
+        "page_url": page_url(),
+        "chrome_url": chrome_intent(request.urlparts.netloc, path) if is_android(agent) else "",
     }
 
 

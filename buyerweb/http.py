@@ -124,17 +124,32 @@ def content_type() -> str:
 # ---------------------------------------------------------------------------- client and proxy
 
 
+def _address(text: str) -> str | None:
+    """An IP address as a proxy may write it (`203.0.113.7`, `203.0.113.7:5123`, `[2001:db8::1]:443`),
+    normalised; None for anything else (it is never shown or stored as a client's address)."""
+    text = text.strip()
+    for candidate in (text, text.rsplit(":", 1)[0] if text.count(":") == 1 else text):
+        try:
+            return str(ipaddress.ip_address(candidate.strip("[]")))
+        except ValueError:
+            pass
+    if text.startswith("[") and "]:" in text:
+        try:
+            return str(ipaddress.ip_address(text[1 : text.index("]")]))
+        except ValueError:
+            return None
+    return None
+
+
 def _trusted(address: str, proxies) -> bool:
-    try:
-        ip = ipaddress.ip_address(address.strip().strip("[]"))
-    except ValueError:
-        return False
-    return any(ip in network for network in proxies)
+    ip = _address(address)
+    return ip is not None and any(ipaddress.ip_address(ip) in network for network in proxies)
 
 
 def apply_forwarded(environ: dict, proxies) -> None:
     """Before Bottle reads the request: when the peer is a trusted proxy, the client is the last
-    X-Forwarded-For address that is not itself a trusted proxy, and X-Forwarded-Proto says whether
+    X-Forwarded-For address that is not itself a trusted proxy (the nearest hop that is no address
+    at all stops the walk: the last address seen is used), and X-Forwarded-Proto says whether
     the buyer used HTTPS; from any other peer the forwarded headers are dropped unread, so nobody can
     claim another client's address or a scheme it did not use."""
     peer = environ.get("REMOTE_ADDR") or ""
@@ -143,8 +158,11 @@ def apply_forwarded(environ: dict, proxies) -> None:
         hops = [hop.strip() for hop in environ.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
         client = peer
         for hop in reversed(hops):
-            client = hop
-            if not _trusted(hop, proxies):
+            address = _address(hop)
+            if address is None:  # not an address (a client wrote it): the proxy's own is what we know
+                break
+            client = address
+            if not _trusted(address, proxies):
                 break
         environ["REMOTE_ADDR"] = client[:64]
         proto = environ.get("HTTP_X_FORWARDED_PROTO", "").split(",")[-1].strip().lower()

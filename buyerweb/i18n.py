@@ -15,11 +15,12 @@ import json
 import re
 from gettext import NullTranslations
 from pathlib import Path
-from urllib.parse import parse_qsl, urlencode
 
 from babel.messages.extract import extract_javascript
 from babel.support import Translations
 from bottle import request, response
+
+from .addresses import page_path
 
 HERE = Path(__file__).resolve().parent
 LOCALE_DIR = HERE / "locale"
@@ -147,7 +148,15 @@ def remember_choice() -> None:
     """Before each request: a `?lang=xx` the site speaks is kept in a cookie for the next pages."""
     chosen = supported(request.query.get("lang"))
     if chosen and chosen != request.get_cookie(COOKIE):
-        response.set_cookie(COOKIE, chosen, path="/", max_age=COOKIE_AGE, samesite="lax", httponly=True)
+        response.set_cookie(
+            COOKIE,
+            chosen,
+            path="/",
+            max_age=COOKIE_AGE,
+            samesite="lax",
+            httponly=True,
+            secure=request.urlparts.scheme == "https",
+        )
 
 
 def install(app) -> None:
@@ -187,14 +196,9 @@ def nmarkup(singular: str, plural: str, n: int, **params) -> str:
 
 
 def _switch_base() -> str:
-    """This page's address without its language, ready for `lang=xx` (a form's POST address
-    becomes its page; a GET keeps its query, e.g. the grid's selection)."""
-    method, path = request.method, request.path
-    if method not in ("GET", "HEAD"):
-        path = "/" if path == "/start" else path.removesuffix("/cancel")
-        return path + "?"
-    query = urlencode([(k, v) for k, v in parse_qsl(request.query_string) if k != "lang"])
-    return path + "?" + (query + "&" if query else "")
+    """This page's address without its language, ready for `lang=xx` (see addresses.page_path)."""
+    path = page_path(drop=("lang",))
+    return path + ("&" if "?" in path else "?")
 
 
 def switcher() -> list[tuple[str, str, str, bool]]:

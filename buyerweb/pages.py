@@ -6,7 +6,7 @@ the script in static/app.js only makes them quicker and livelier. Forms carry a 
 import secrets
 from urllib.parse import urlencode
 
-from bottle import HTTPResponse, request, response
+from bottle import HTTPResponse, request
 
 from shared.booking import find_order, order_status
 from shared.db import utcnow
@@ -33,6 +33,7 @@ from .security import (
     get_signed_cookie,
     owns_booking,
     remember_booking,
+    remember_last_booking,
     set_signed_cookie,
 )
 
@@ -374,7 +375,7 @@ def hold_from_form(ctx, draw, who, selected, range_index):
     except LuckyDrawError as exc:
         return pick_page(ctx, draw, who, selected, range_index, message=exc.message, status=exc.status)
     ctx.availability.clear()
-    response.set_cookie(LAST_ORDER_COOKIE, hold.session_id, path="/", httponly=True, samesite="lax", max_age=24 * 3600)
+    remember_last_booking(hold.session_id)
     remember_booking(ctx.config.secret, hold.session_id)
     redirect(f"/pay/{hold.session_id}", 303)
 

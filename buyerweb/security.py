@@ -51,11 +51,30 @@ def csrf_token(secret: bytes) -> str:
     return _sign(secret, "csrf", seed)
 
 
+def _same(expected: str, given: str) -> bool:
+    """Constant-time comparison of two texts, whatever a client sent (compare_digest refuses a str
+    with characters beyond ASCII: compare their UTF-8 bytes)."""
+    return hmac.compare_digest(expected.encode(), given.encode("utf-8", "replace"))
+
+
 def csrf_ok(secret: bytes, form_token: str | None) -> bool:
     seed = request.get_cookie(CSRF_COOKIE) or ""
     if not seed or not form_token:
         return False
-    return hmac.compare_digest(_sign(secret, "csrf", seed), str(form_token))
+    return _same(_sign(secret, "csrf", seed), str(form_token))
+
+
+def remember_last_booking(session_id: str, target=None) -> None:
+    """The browser's newest booking (the home page offers to go back to it), for a day."""
+    (target if target is not None else response).set_cookie(
+        LAST_ORDER_COOKIE,
+        session_id,
+        path="/",
+        httponly=True,
+        samesite="lax",
+        max_age=24 * 3600,
+        secure=request.urlparts.scheme == "https",
+    )
 
 
 def set_signed_cookie(secret: bytes, name: str, data: dict, max_age: int, target=None) -> None:
@@ -75,7 +94,7 @@ def set_signed_cookie(secret: bytes, name: str, data: dict, max_age: int, target
 def get_signed_cookie(secret: bytes, name: str) -> dict | None:
     value = request.get_cookie(name) or ""
     raw, _, sig = value.partition(".")
-    if not raw or not sig or len(value) > 2048 or not hmac.compare_digest(_sign(secret, name, raw), sig):
+    if not raw or not sig or len(value) > 2048 or not _same(_sign(secret, name, raw), sig):
         return None
     try:
         data = json.loads(base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4)))
@@ -98,4 +117,4 @@ def remember_booking(secret: bytes, session_id: str, target=None) -> None:
 
 
 def owns_booking(secret: bytes, session_id: str) -> bool:
-    return any(hmac.compare_digest(sid, session_id) for sid in owned_bookings(secret))
+    return any(_same(sid, session_id) for sid in owned_bookings(secret))

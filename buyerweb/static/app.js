@@ -269,7 +269,7 @@
       }).catch(function () { show(t("No connection right now \u2014 still checking\u2026")); });
     }
     setInterval(tick, 1000);
-    setInterval(check, 3000);
+    setInterval(function () { if (!document.hidden) check(); }, 3000);  // not while the UPI app is in front
     document.addEventListener("visibilitychange", function () { if (!document.hidden) check(); });
   }
 

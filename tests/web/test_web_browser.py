@@ -186,6 +186,27 @@ def test_payment_page_turns_into_the_expired_page_by_itself(site, phone):
     phone.get_by_text("This booking has expired").wait_for(timeout=15_000)
 
 
+def test_the_pay_page_does_not_poll_while_the_buyer_is_in_the_upi_app(site, phone):
+    """Hidden (the buyer switched to the UPI app): no status checks. Back in front: one at once."""
+    server, _ = site
+    hold = hold_tickets("Asha", "9000000001", [4])
+    polls = []
+    phone.on("request", lambda req: polls.append(req.url) if "/api/check_payment/" in req.url else None)
+    phone.add_init_script(
+        "window.__hidden = true;"
+        "Object.defineProperty(document, 'hidden', {get: function () { return window.__hidden; }});"
+        "Object.defineProperty(document, 'visibilityState',"
+        " {get: function () { return window.__hidden ? 'hidden' : 'visible'; }});"
+    )
+    phone.goto(f"{server.url}/pay/{hold.session_id}")
+    phone.wait_for_timeout(7000)  # two polling rounds of 3 s
+    assert polls == []
+    with phone.expect_request(lambda req: "/api/check_payment/" in req.url):
+        phone.evaluate("window.__hidden = false; document.dispatchEvent(new Event('visibilitychange'))")
+    phone.wait_for_timeout(3500)
+    assert len(polls) >= 2  # the check on coming back, then polling again every 3 s
+
+
 def test_my_tickets_page(site, phone):
     server, _ = site
     hold = hold_tickets("Asha Devi", "9876543210", [77, 78])

@@ -150,6 +150,29 @@ def test_the_form_says_what_is_wrong_and_changes_nothing(web):
     assert Order.get_by_id(hold.order_id).claimed_utr is None and claims_of(hold.order_id) == 0
 
 
+def test_a_refused_claims_page_links_to_the_pay_page_never_to_the_form_address(web):
+    """The language links and the in-app banner's links of the page a refused claim shows lead to
+    the pay page itself (the form's address only takes a POST)."""
+    app, _ = web
+    hold = book()
+    pay = f"/pay/{hold.session_id}"
+    page = app.get(pay, extra_environ={"HTTP_HOST": "draw.example.in"})
+    r = app.post(
+        f"{pay}/utr",
+        {"csrf": csrf_of(page), "utr": "41234"},
+        headers={"User-Agent": USER_AGENTS[0][0]},
+        extra_environ={"HTTP_HOST": "draw.example.in"},
+        status=400,
+    )
+    doc = tree(r)
+    langs = [a.get("href") for a in doc.xpath('//nav[@class="langs"]//a')]
+    assert langs and all(href.startswith(f"{pay}?lang=") for href in langs), langs
+    assert doc.get_element_by_id("copy-link").get("data-copy") == f"http://draw.example.in{pay}"
+    assert doc.get_element_by_id("open-chrome").get("href").startswith(f"intent://draw.example.in{pay}#")
+    for href in langs:
+        assert app.get(href, extra_environ={"HTTP_HOST": "draw.example.in"}).status_int == 200
+
+
 def test_the_expired_page_takes_a_claim_and_a_late_payment_settles_it(web):
     app, _ = web
     hold = book(now=utcnow() - timedelta(minutes=11))

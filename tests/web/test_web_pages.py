@@ -104,6 +104,9 @@ def test_csrf_is_required_on_every_form(web):
     r = app.post("/start", {"name": "Asha", "mobile": "9876543210"}, status=403)
     assert "open for too long" in r.text
     r = app.post("/start", {"csrf": "0" * 32, "name": "Asha", "mobile": "9876543210"}, status=403)
+    for odd in ("अ" * 64, "ñ"):  # beyond ASCII: refused like any wrong token, never a 500
+        r = app.post("/start", {"csrf": odd, "name": "Asha", "mobile": "9876543210"}, status=403)
+        assert "open for too long" in r.text
     grid = start_buyer(app)
     r = app.post("/pick", {"csrf": "f" * 32, "action": "hold", "t": "5"}, status=403)
     assert Order.select().count() == 0

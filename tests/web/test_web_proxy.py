@@ -18,7 +18,8 @@ from buyerweb.app import create_app
 from buyerweb.config import WebConfig
 from buyerweb.ratelimit import Limit
 from shared import db as shared_db
-from tests.helpers.web import ThreadServer, make_web
+from shared.models import Order
+from tests.helpers.web import ThreadServer, make_web, post_json
 
 TIGHT = dict(hold_limit_ip=Limit(3, 600), hold_limit_mobile=None, lookup_limit_ip=None)
 PORTS = range(18300, 18400)
@@ -68,6 +69,29 @@ def test_the_last_untrusted_hop_is_the_client(web_behind_proxy):
     assert seen == [422, 422, 422, 429]
 
 
+@pytest.mark.parametrize(
+    ("forwarded", "client"),
+    [
+        ("203.0.113.9:5123", "203.0.113.9"),  # a proxy that adds the port
+        ("[2001:db8::7]:443", "2001:db8::7"),
+        ("2001:DB8:0::8", "2001:db8::8"),
+        ('<b>x</b>\x1b[31m"', "127.0.0.1"),  # not an address: the proxy's own is what is known
+        ("203.0.113.5, unknown", "127.0.0.1"),
+    ],
+)
+def test_a_forwarded_hop_is_kept_only_as_an_address(web_behind_proxy, forwarded, client):
+    """The client key a booking keeps (and the console shows) is an IP address, never a text a
+    client made up."""
+    r = post_json(
+        web_behind_proxy,
+        {"name": "Asha", "mobile": "9876543210", "tickets": [4]},
+        headers={"X-Forwarded-For": forwarded},
+        extra_environ={"REMOTE_ADDR": "127.0.0.1"},
+    )
+    assert r.status_int == 201, r.text
+    assert Order.get(Order.session_id == r.json["session_id"]).client_key == client
+
+
 def test_a_direct_client_cannot_spoof_forwarded_headers(web_behind_proxy):
     app = web_behind_proxy
     spoofed = [attempt(app, "192.0.2.44", X_Forwarded_For=f"203.0.113.{n}") for n in range(4)]
@@ -82,6 +106,26 @@ def test_https_at_the_trusted_proxy_makes_cookies_secure(web_behind_proxy):
     assert "; secure" in home.headers["Set-Cookie"].lower()
     plain = app.get("/", headers={"X-Forwarded-Proto": "http"}, extra_environ={"REMOTE_ADDR": "127.0.0.1"})
     assert "secure" not in plain.headers["Set-Cookie"].lower()
+
+
+@pytest.mark.parametrize("scheme", ["https", "http"])
+def test_every_cookie_of_a_booking_is_secure_over_https(web_behind_proxy, scheme):
+    """The language, the CSRF seed, the buyer's details, the booking's owner and the newest
+    booking: all `Secure` when the buyer came over HTTPS, none over plain HTTP."""
+    app = web_behind_proxy
+    env = {"REMOTE_ADDR": "127.0.0.1", "wsgi.url_scheme": scheme}  # the test client's cookie jar sees it too
+    proto = {"X-Forwarded-Proto": scheme}
+    home = app.get("/?lang=hi", headers=proto, extra_environ=env)
+    csrf = home.html.find("input", {"name": "csrf"})["value"]
+    start = app.post("/start", {"csrf": csrf, "name": "Asha", "mobile": "9876543210"}, headers=proto, extra_environ=env)
+    grid = start.follow(headers=proto, extra_environ=env)
+    booked = app.post("/pick", {"csrf": csrf, "action": "hold", "t": "5"}, headers=proto, extra_environ=env, status=303)
+    made = home.headers.getall("Set-Cookie") + start.headers.getall("Set-Cookie") + booked.headers.getall("Set-Cookie")
+    names = {c.split("=", 1)[0] for c in made}
+    assert {"lang", "ld_csrf", "ld_buyer", "ld_last"} <= names, names
+    for cookie in made:
+        assert ("; secure" in cookie.lower()) == (scheme == "https"), cookie
+    assert grid.status_int == 200
 
 
 def test_without_trusted_proxies_forwarded_headers_are_ignored(db_url, tmp_path):
