@@ -184,11 +184,12 @@ def _csv(text: str, name: str) -> list[list]:
 
 
 def cell_text(value) -> str:
-    """A cell as text for narrations and references (numbers without a trailing .0)."""
+    """A cell as text for narrations and references (numbers without a trailing .0). Control
+    characters (a file could carry terminal escapes) become spaces: a narration is data to show."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, datetime):
         return value.isoformat(sep=" ")
-    return " ".join(str(value).split())
+    return " ".join("".join(ch if ch.isprintable() else " " for ch in str(value)).split())

@@ -1,9 +1,10 @@
 """A buyer hands in the UTR while the organiser records the same UTR, really at the same time
 (threads, then processes started with "spawn"), on SQLite and PostgreSQL. Every booking here pays
 the same ₹10.00 (all 100 paise offsets are in use), so only the claim can tell them apart. For
-each UTR exactly one of two things may have happened: the claim came first and the payment settled
-the claiming booking by rule 0, or the payment came first (unmatched: the amount is shared) and the
-claim was refused with 409. Never a double, a lost payment or a booking confirmed on a guess."""
+each UTR the booking ends paid by that payment, whichever came first: the claim first, and the
+payment settles the claiming booking by rule 0; or the payment first (unmatched: the amount is
+shared), and the claim settles it by rule 0 in the claim's own transaction. Never a double, a lost
+payment or a booking confirmed on a guess."""
 
 import random
 
@@ -64,22 +65,20 @@ def check(draw, orders, outputs):
         assert len(payments) == 1, f"UTR {utr} recorded {len(payments)} times"
         payment = payments[0]
         claim, pay = claims[order.session_id], recorded[utr]
-        if claim[0] == "claimed":  # the claim came first: rule 0 settled this booking
-            assert (pay[3], pay[4]) == ("matched", order.reference)
-            assert (fresh.state, fresh.claimed_utr) == ("paid", utr)
-            assert (payment.status, payment.order_id) == ("matched", order.id)
-        else:  # the payment came first: a shared amount confirms nothing, and the claim was refused
-            assert claim[3] in ("recorded", "paid")
-            assert pay[3] == "ambiguous"
-            assert (fresh.state, fresh.claimed_utr) == ("pending", None)
-            assert (payment.status, payment.order_id) == ("unmatched", None)
+        assert claim[0] == "claimed", claim
+        assert (fresh.state, fresh.claimed_utr) == ("paid", utr)
+        assert (payment.status, payment.order_id) == ("matched", order.id)
+        if pay[3] == "matched":  # the claim came first: the payment found the claiming booking
+            assert pay[4] == order.reference and claim[3] in ("pending", "expired")
+        else:  # the payment came first: a shared amount confirmed nothing; the claim then settled it
+            assert (pay[3], claim[3]) == ("ambiguous", "paid")
     # nobody else was confirmed, and every paid booking has exactly one matched payment
     paid = list(Order.select().where((Order.draw == draw.id) & (Order.state == "paid")))
     assert {o.id for o in paid} <= {o.id for o in orders}
     for order in paid:
         assert Payment.select().where((Payment.order == order.id) & (Payment.status == "matched")).count() == 1
     assert_core_invariants(draw.id)
-    return sum(1 for c in claims.values() if c[0] == "claimed")
+    return sum(1 for r in recorded.values() if r[3] == "matched")
 
 
 def test_threads_claim_while_the_organiser_records(shared_amount):

@@ -41,7 +41,7 @@ def run_ops(ops) -> list[tuple]:
                 _, session_id, utr = op
                 try:
                     claim = claim_utr(session_id, utr)
-                    results.append(("claimed", session_id, claim.claimed_utr))
+                    results.append(("claimed", session_id, claim.claimed_utr, str(claim.state)))
                 except ClaimRefused as exc:
                     results.append(("claim_refused", session_id, utr, exc.reason))
             elif op[0] == "new_draw":

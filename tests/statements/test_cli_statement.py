@@ -13,11 +13,12 @@ from tests.statements.test_statement_import import ist_now, state
 
 def _statement(tmp_path, first, second, fmt="csv", bank="hdfc"):
     at = ist_now() + timedelta(seconds=5)
+    controls = "\x1b[2J\x07" if fmt == "csv" else ""  # terminal controls (a workbook cannot hold them)
     txns = [
         Txn(at, first.payable_paise, utr="412345678901", name="ASHA DEVI", vpa="asha@okaxis", note=first.reference),
         Txn(at, 50000, credit=False, narration="NEFT DR-RENT"),
         Txn(at, second.payable_paise, utr="412345678902", name="BALA", vpa="bala@oksbi", note="x"),
-        Txn(at, 77700, narration='CASH DEPOSIT =HYPERLINK("x") [bold]LOUD[/bold]'),
+        Txn(at, 77700, narration=f'CASH DEPOSIT {controls}=HYPERLINK("x") [bold]LOUD[/bold]'),
     ]
     return write(tmp_path / f"statement.{fmt}", bank, fmt, txns)
 
@@ -40,6 +41,8 @@ def test_dry_run_prints_each_row_and_changes_nothing(cli, tmp_path):
     assert lines[1].endswith("debit skipped")
     assert "already recorded (sms, settled" in lines[2]
     assert "unmatched" in lines[3]
+    assert "CASH DEPOSIT" in lines[3] and "=HYPERLINK" in lines[3]  # the narration, its terminal controls gone
+    assert "\x1b" not in out and "\x07" not in out
     assert "Dry run, nothing changed:" in out and "1 confirmed a booking" in out
 
 
