@@ -19,7 +19,7 @@ from functools import partial, update_wrapper
 from bottle import Bottle
 
 from shared import db as shared_db
-from shared import setup
+from shared import intake, setup
 from shared.backup import announce_web
 from shared.rate_buckets import SharedRateLimiter
 from shared.ratelimit import RateLimiter
@@ -92,6 +92,7 @@ def create_app(
     config = config or WebConfig.from_env(**overrides)
     database = setup.connect(db_url, create=migrate)
     announce_web()  # restore refuses while any web process holds this
+    intake.share_rate_limits(config.shared_limits)  # the hooks' junk limits, like the buyers' limits
     if config.secret is None:
         config = replace(config, secret=web_secret())
     database.close()  # connections are opened lazily, per thread, in the process that serves

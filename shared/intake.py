@@ -58,6 +58,7 @@ from .models_intake import (
     InboxMessage,
 )
 from .payments import record_payment
+from .rate_buckets import SharedRateLimiter
 from .ratelimit import Limit, RateLimiter
 from .sms import SmsRejected, is_known_sender, parse_credit_sms
 from .validation import SESSION_RE, clean_name, parse_utr, parse_vpa
@@ -92,7 +93,7 @@ class HookResponse:
     headers: tuple[tuple[str, str], ...] = ()
 
 
-# ---------------------------------------------------------------- rate limits (process memory)
+# ---------------------------------------------------------------- rate limits
 
 
 # Per source, in `shared.ratelimit` buckets: "requests" counts the signed deliveries (refusals never
@@ -101,9 +102,21 @@ class HookResponse:
 # unsigned, stale or repeated messages that are stored (bounded), so a flood of junk can neither
 # fill the disk nor crowd the inbox. Values: (burst capacity, refill per second).
 DEFAULT_LIMITS = {"requests": (120, 10.0), "failures": (30, 0.5), "expendable": (20, 0.5)}
+# The junk limits ("failures", "expendable") bound what a flood can make every worker store or
+# answer, so with several web workers they are kept in the database (share_rate_limits) and hold
+# across all of them; "requests" stays in each process's memory (it only ever slows real money).
+SHARED_KINDS = ("failures", "expendable")
 _limits: dict[tuple[str, str], tuple[float, float]] = {}
-_buckets: dict[tuple[str, str], RateLimiter] = {}
+_buckets: dict[tuple[str, str], RateLimiter | SharedRateLimiter] = {}
 _buckets_lock = threading.Lock()
+_sharing = {"on": False}
+
+
+def share_rate_limits(on: bool) -> None:
+    """Keep the junk limits in the database (every worker and machine) or in this process."""
+    with _buckets_lock:
+        _sharing["on"] = bool(on)
+        _buckets.clear()
 
 
 def set_rate_limit(source: str, kind: str = "requests", *, capacity: float, per_second: float) -> None:
@@ -127,7 +140,12 @@ def _wait(source: str, kind: str, key: str = "") -> int:
         limiter = _buckets.get((source, kind))
         if limiter is None:
             capacity, per_second = _limits.get((source, kind), DEFAULT_LIMITS[kind])
-            limiter = _buckets[(source, kind)] = RateLimiter(Limit(int(capacity), capacity / per_second))
+            limit = Limit(int(capacity), capacity / per_second)
+            limiter = _buckets[(source, kind)] = (
+                SharedRateLimiter(f"hook_{source}_{kind}", limit)
+                if _sharing["on"] and kind in SHARED_KINDS
+                else RateLimiter(limit)
+            )
     return limiter.hit(key)
 
 

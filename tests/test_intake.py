@@ -3,6 +3,8 @@ only ever record payments, every message lands in the inbox with its outcome, re
 nothing, and anything unsigned, stale, oversized or unreadable records nothing. Both databases."""
 
 import json
+import subprocess
+import sys
 import time
 from datetime import datetime, timedelta
 
@@ -16,6 +18,7 @@ from shared.models import Order, Payment, Setting
 from shared.models_intake import InboxKey, InboxMessage
 from shared.stats import reconcile
 from tests.helpers.db import new_draw
+from tests.helpers.web import ROOT
 
 CREDIT = "Credit Alert!\nRs.{amount} credited to HDFC Bank A/c xx2536 on 07-12-24 from VPA user34@axisbank (UPI {utr})"
 CREDIT_ICICI = (
@@ -274,6 +277,40 @@ def test_a_flood_of_bad_signatures_is_not_even_stored(sms_secret):
     statuses = [post_sms("wrong", sms_body(f"junk {n}")).status for n in range(5)]
     assert statuses == [401, 401, 401, 429, 429]
     assert InboxMessage.select().count() == 3
+
+
+JUNK_FROM_ANOTHER_WORKER = """
+import json, sys, time
+from shared import intake, setup
+setup.connect(sys.argv[1], create=False)
+intake.share_rate_limits(True)
+intake.set_rate_limit("sms", "expendable", capacity=3, per_second=0.001)
+sent = {"Content-Type": "application/json", "X-Timestamp": str(int(time.time())), "X-Signature": "sha256=00"}
+body = json.dumps({"from": "VM-HDFCBK", "text": "junk"}).encode()
+print(json.dumps([intake.receive("sms", sent, body, remote="10.0.0.8").status for _ in range(2)]))
+"""
+
+
+def test_the_junk_limits_hold_across_web_workers(sms_secret, db_url):
+    """Two workers (this process and another one on the same database): together they store no
+    more refused messages than the one limit allows."""
+    intake.share_rate_limits(True)
+    try:
+        intake.set_rate_limit("sms", "expendable", capacity=3, per_second=0.001)
+        here = [post_sms("wrong", sms_body(f"junk {n}")).status for n in range(2)]
+        other = subprocess.run(
+            [sys.executable, "-c", JUNK_FROM_ANOTHER_WORKER, db_url],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=True,
+            cwd=ROOT,
+        )
+        assert here == [401, 401]
+        assert json.loads(other.stdout) == [401, 429], other.stderr
+        assert InboxMessage.select().count() == 3
+    finally:
+        intake.share_rate_limits(False)
 
 
 def test_the_rate_limit_answers_429_with_retry_after_and_stores_nothing(sms_secret):
