@@ -20,7 +20,8 @@ from pathlib import Path
 
 from shared import db as shared_db
 from shared import setup
-from shared.draws import create_draw, validate_settings
+from shared.draws import validate_settings
+from shared.new_draw import create_draw
 from shared.rate_buckets import SharedRateLimiter
 from shared.ratelimit import Limit, RateLimiter
 

@@ -30,7 +30,8 @@ IST = timezone(timedelta(hours=5, minutes=30))
 
 def build_draw(pending: int):
     from shared.booking import hold_tickets
-    from shared.draws import create_draw, validate_settings
+    from shared.draws import validate_settings
+    from shared.new_draw import create_draw
 
     per = 20
     create_draw(
