@@ -35,7 +35,7 @@ PORT = int(os.environ.get("BENCH_PORT", "19380"))
 def prepare(url: str, folder: str) -> None:
     setup.connect(url)
     settings = validate_settings(
-        name="Bench", ticket_count=100, price="10", payee_vpa="organiser@okaxis", payee_name="Organiser"
+        name="Bench", ticket_count=100, price_paise=1000, payee_vpa="organiser@okaxis", payee_name="Organiser"
     )
     create_draw(settings, exports_dir=folder)
     shared_db.close()

@@ -38,7 +38,7 @@ def build_draw(pending: int):
         validate_settings(
             name="Benchmark Mela",
             ticket_count=pending * (per + 1) // 2 + per * 2,
-            price="10",
+            price_paise=1000,
             payee_vpa="mela@okaxis",
             payee_name="Mela Samiti",
             hold_minutes=240,

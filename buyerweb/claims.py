@@ -10,7 +10,7 @@ from shared.errors import InvalidInput
 from shared.validation import SESSION_RE
 
 from .context import WebContext
-from .holds import RateLimited, check_ip_limit
+from .holds import TOO_MANY_TRIES, RateLimited, check_ip_limit
 from .http import Route, content_type, error_json, field, form_data, json_body, read_body, redirect
 from .pages import pay_page, session_or_404
 from .security import csrf_ok
@@ -37,7 +37,7 @@ def _limited(exc: RateLimited):
 def claim_api(ctx: WebContext, session_id: str):
     body = read_body(ctx)
     try:
-        check_ip_limit(ctx, ctx.claim_ip, "tries")
+        check_ip_limit(ctx, ctx.claim_ip, TOO_MANY_TRIES)
     except RateLimited as exc:
         return _limited(exc)
     if content_type() != "application/json":
@@ -75,7 +75,7 @@ def claim_form(ctx: WebContext, session_id: str):
     if not csrf_ok(ctx.config.secret, field(form, "csrf")):
         return pay_page(ctx, session_id, claim_error=STALE_FORM, typed=typed, status=403)
     try:
-        check_ip_limit(ctx, ctx.claim_ip, "tries")
+        check_ip_limit(ctx, ctx.claim_ip, TOO_MANY_TRIES)
         check_order_limit(ctx, session_id)
         claim_utr(session_id, typed)
     except RateLimited as exc:

@@ -36,12 +36,19 @@ class NotYours(LuckyDrawError):
     code = "not_your_booking"
 
 
-def check_ip_limit(ctx, limiter, what: str = "booking attempts") -> None:
+# Whole sentences (each one translated as a whole, see i18n_messages), {wait} the seconds to wait.
+TOO_MANY_BOOKINGS = "Too many booking attempts from your connection. Please try again in {wait} s."
+TOO_MANY_CHANGES = "Too many booking changes from your connection. Please try again in {wait} s."
+TOO_MANY_LOOKUPS = "Too many look-ups from your connection. Please try again in {wait} s."
+TOO_MANY_TRIES = "Too many tries from your connection. Please try again in {wait} s."
+
+
+def check_ip_limit(ctx, limiter, message: str = TOO_MANY_BOOKINGS) -> None:
     if limiter is None:
         return
     wait = limiter.hit(client_ip())
     if wait:
-        raise RateLimited(f"Too many {what} from your connection. Please try again in {wait} s.", wait)
+        raise RateLimited(message.format(wait=wait), wait)
 
 
 def place_hold(ctx, name, mobile, tickets, *, ip_checked: bool = False) -> Hold:
@@ -78,7 +85,7 @@ def cancel_own(ctx, session_id: str):
     """Cancel a pending booking for the browser that made it. The attempt counts against the IP's
     hold limit first (hold-and-cancel churn is limited like holds); another browser gets NotYours.
     Raises RateLimited, NotYours, NotFound or Conflict (no longer pending); returns the order."""
-    check_ip_limit(ctx, ctx.hold_ip, "booking changes")
+    check_ip_limit(ctx, ctx.hold_ip, TOO_MANY_CHANGES)
     if not owns_booking(ctx.config.secret, session_id):
         raise NotYours(NOT_YOURS)
     return cancel_order(session_id, reason="buyer started again")

@@ -69,6 +69,8 @@ MESSAGES = [
     N_("The winners have not been drawn yet."),
     # the web: rate limits (buyerweb/holds.py)
     N_("Too many booking attempts from your connection. Please try again in %(wait)s s."),
+    N_("Too many booking changes from your connection. Please try again in %(wait)s s."),
+    N_("Too many tries from your connection. Please try again in %(wait)s s."),
     N_("Too many look-ups from your connection. Please try again in %(wait)s s."),
     N_("Too many booking attempts for this mobile number. Please try again in %(wait)s s."),
     # the web: pages (buyerweb/pages.py)
@@ -103,14 +105,6 @@ MESSAGES = [
     N_('The request body must be a JSON object like {"name", "mobile", "tickets"}.'),
     # the core: per-connection hold caps (shared/booking.py)
     N_(
-        "Your connection already has %(held)s tickets waiting for payment, and one connection can hold at "
-        "most %(cap)s at a time. Pay for those bookings or wait for them to expire before booking more."
-    ),
-    N_(
-        "Your connection already has %(held)s tickets waiting for payment, and one connection can hold at "
-        "most %(cap)s at a time. You can book at most %(more)s more now."
-    ),
-    N_(
         "Your connection has made %(count)s bookings in the last %(window)s minutes, the most allowed. "
         "Pay for a booking you have, or try again later."
     ),
@@ -131,13 +125,25 @@ MESSAGES = [
     N_("Too many tries for this booking. Please try again in %(wait)s s."),
     N_('Send the UPI reference as JSON (Content-Type: application/json), like {"utr": "412345678901"}.'),
     N_('The request body must be a JSON object like {"utr": "412345678901"}.'),
+    # the core: cancelling a booking that is no longer waiting (shared/booking.py)
+    N_("Booking %(reference)s is paid, so it cannot be cancelled."),
+    N_("Booking %(reference)s is expired, so it cannot be cancelled."),
+    N_("Booking %(reference)s is cancelled, so it cannot be cancelled."),
+    # the web: the saved QR above the gallery cap, a bad request (buyerweb/pages.py, http.py)
+    N_(
+        "Saving the QR is not offered above %(cap)s: UPI apps refuse to pay a person that much from a "
+        "saved QR image. Pay to the UPI ID shown on the page."
+    ),
+    N_("The request was sent in a form this site does not read."),
+    N_("The Content-Length header is not a number."),
     # the web: results of every drawn draw (buyerweb/results.py)
     N_("There is no draw #%(number)s."),
     N_("Draw #%(number)s (%(name)s) ended without a winner draw."),
     N_("Winners of %(name)s"),
 ]
 
-# Sentences whose wording follows a count: (singular, plural, the parameter that is counted).
+# Sentences whose wording follows a count: (singular, plural, the parameter that is counted: a
+# list of numbers, or a number).
 PLURALS = [
     (
         *Nn_(
@@ -152,6 +158,24 @@ PLURALS = [
             "Tickets %(numbers)s were just taken by someone else, so they are no longer in your selection.",
         ),
         "numbers",
+    ),
+    (
+        *Nn_(
+            "Your connection already has %(held)s ticket waiting for payment, and one connection can hold at "
+            "most %(cap)s at a time. Pay for those bookings or wait for them to expire before booking more.",
+            "Your connection already has %(held)s tickets waiting for payment, and one connection can hold at "
+            "most %(cap)s at a time. Pay for those bookings or wait for them to expire before booking more.",
+        ),
+        "held",
+    ),
+    (
+        *Nn_(
+            "Your connection already has %(held)s ticket waiting for payment, and one connection can hold at "
+            "most %(cap)s at a time. You can book at most %(more)s more now.",
+            "Your connection already has %(held)s tickets waiting for payment, and one connection can hold at "
+            "most %(cap)s at a time. You can book at most %(more)s more now.",
+        ),
+        "held",
     ),
 ]
 
@@ -184,7 +208,11 @@ def _build():
 _EXACT, _PATTERNS = _build()
 
 
-def _count(value: str) -> int:
+def _count(name: str, value: str) -> int:
+    """How many a counted parameter says: `numbers` is a list of ticket numbers ("007, 021"),
+    any other a number."""
+    if name != "numbers" and value.strip().isdigit():
+        return int(value)
     return len([part for part in value.split(",") if part.strip()])
 
 
@@ -208,7 +236,7 @@ def localise(text):
             params = match.groupdict()
             if plural is None:
                 return gettext(singular, **params)
-            return ngettext(singular, plural, _count(params[counted]), **params)
+            return ngettext(singular, plural, _count(counted, params[counted]), **params)
     return text
 
 

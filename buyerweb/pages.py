@@ -20,7 +20,7 @@ from shared.upi import link_merchant_code, qr_svg, upi_uri
 from shared.validation import SESSION_RE, clean_name, parse_mobile
 
 from .context import WebContext
-from .holds import NotYours, RateLimited, cancel_own, check_ip_limit, place_hold
+from .holds import TOO_MANY_LOOKUPS, NotYours, RateLimited, cancel_own, check_ip_limit, place_hold
 from .html import page
 from .http import Route, fail, field, form_data, redirect
 from .i18n import gettext as _
@@ -532,7 +532,7 @@ def mine_post(ctx: WebContext):
         status = 403
     else:
         try:
-            check_ip_limit(ctx, ctx.lookup_ip, "look-ups")
+            check_ip_limit(ctx, ctx.lookup_ip, TOO_MANY_LOOKUPS)
         except RateLimited as exc:
             return page(
                 ctx,

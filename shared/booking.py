@@ -129,8 +129,9 @@ def check_client_limits(draw: dict, client_key: str, count: int, now: datetime) 
             more = "Pay for those bookings or wait for them to expire before booking more."
         else:
             more = f"You can book at most {cap - held} more now."
+        tickets = "ticket" if held == 1 else "tickets"
         raise LimitReached(
-            f"Your connection already has {held} tickets waiting for payment, and one connection can "
+            f"Your connection already has {held} {tickets} waiting for payment, and one connection can "
             f"hold at most {cap} at a time. {more}"
         )
     if window and recent >= draw["max_bookings_per_client_window"]:

@@ -280,6 +280,49 @@ def test_every_core_message_a_buyer_sees_is_translated():
     assert [localise(m) for m in messages] == messages, "English stays as the core wrote it"
 
 
+def web_refusals(app) -> list[str]:
+    """Refusals a buyer can meet beyond the core's input checks, made for real through the app (or,
+    for a limit, from the sentence it answers with)."""
+    from buyerweb.holds import TOO_MANY_BOOKINGS, TOO_MANY_CHANGES, TOO_MANY_LOOKUPS, TOO_MANY_TRIES
+    from shared.booking import check_client_limits
+    from shared.errors import Conflict, LimitReached
+
+    out = [m.format(wait=7) for m in (TOO_MANY_BOOKINGS, TOO_MANY_CHANGES, TOO_MANY_LOOKUPS, TOO_MANY_TRIES)]
+    paid = hold_tickets("Asha", "9876543210", [11])
+    record_payment(paid.payable_paise, "512345678901")
+    with pytest.raises(Conflict) as caught:
+        cancel_order(paid.session_id)
+    out.append(caught.value.message)
+    from shared.draws import current_draw
+
+    draw = {"id": current_draw().id, "late_window_minutes": 0, "max_held_per_client": 2}
+    draw["max_bookings_per_client_window"] = 9
+    for held, want in ((1, 5), (2, 1)):  # one ticket held (one more allowed), two held (the cap)
+        hold_tickets("Bala", f"987654321{held}", [20 + held], client_key="198.51.100.4")
+        with pytest.raises(LimitReached) as caught:
+            check_client_limits(draw, "198.51.100.4", want, utcnow())
+        out.append(caught.value.message)
+    out.append(app.post("/api/orders", "x", content_type="text/plain", status=415).json["error"])
+    return out
+
+
+def test_every_web_refusal_a_buyer_can_meet_is_translated(site):
+    app, _ = site
+    messages = web_refusals(app)
+    assert "already has 1 ticket waiting" in messages[5] and "already has 2 tickets waiting" in messages[6]
+    assert all(known(m) for m in messages), [m for m in messages if not known(m)]
+    for lang in SHIPPED:
+        request.bind({"QUERY_STRING": f"lang={lang}", "REQUEST_METHOD": "GET", "PATH_INFO": "/"})
+        for message in messages:
+            translated = localise(message)
+            assert translated != message, (lang, message)
+            assert not re.search(
+                r"[A-Za-z]{4,}",
+                re.sub(r"'[^']*'|UTR|UPI|QR|JSON|LD-[0-9A-Z]+|Content-Type: application/json", "", translated),
+            ), (lang, translated)
+    request.bind({"REQUEST_METHOD": "GET", "PATH_INFO": "/"})
+
+
 def test_typed_data_stays_as_typed_inside_a_translated_error():
     request.bind({"QUERY_STRING": "lang=hi", "REQUEST_METHOD": "GET", "PATH_INFO": "/"})
     assert (
