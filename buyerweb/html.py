@@ -1,5 +1,6 @@
 """HTML page helpers of the buyer web: a page from a template (with the current draw and this
-browser's CSRF token), and the site's own error page, which renders even when the database is down."""
+browser's CSRF token), a page's absolute address, and the site's own error page, which renders
+even when the database is down."""
 
 from bottle import HTTPResponse, request, response
 
@@ -37,9 +38,16 @@ def in_app_values() -> dict:
     path = parts.path + (f"?{parts.query}" if parts.query else "")
     return {
         "inapp": app,
-        "page_url": f"{parts.scheme}://{parts.netloc}{path}",
+        "page_url": absolute_url(path),
         "chrome_url": chrome_intent(parts.netloc, path) if is_android(agent) else "",
     }
+
+
+def absolute_url(path: str) -> str:
+    """`path` (from its leading slash) on this site as the buyer reached it: the request's scheme
+    (https when a trusted proxy says so, see http.apply_forwarded) and its host."""
+    parts = request.urlparts
+    return f"{parts.scheme}://{parts.netloc}{path}"
 
 
 def render_error_html(ctx: WebContext, status: int, message: str) -> str:
