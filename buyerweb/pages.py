@@ -214,7 +214,7 @@ def home(ctx: WebContext):
     return page(
         ctx,
         "details.tpl",
-        title=draw.name if draw else "Lucky Draw",
+        title=None,  # the page's title is the draw's name (base.tpl), once
         draw=draw,
         name=who.get("n", ""),
         mobile=who.get("m", ""),

@@ -1,4 +1,4 @@
-% rebase('base.tpl', page_id='results')
+% rebase('base.tpl', page_id='results', description=_("The winner draw of %(draw)s: the prizes, the winners and everything needed to check the draw yourself.", draw=draw.name) if draw else None)
 % if public is None:
 <section class="card">
   <h1>{{_("No draw yet")}}</h1>
