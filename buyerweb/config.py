@@ -46,7 +46,7 @@ class WebConfig:
     # and the per-mobile one is the tight one.
     hold_limit_ip: Limit | None = Limit(60, 60)
     hold_limit_mobile: Limit | None = Limit(10, 600)
-    # "My tickets" look-ups per IP (mobile + reference guesses).
+    # Look-ups per IP ("My tickets" and "Was my ticket in the draw?": reference guesses).
     lookup_limit_ip: Limit | None = Limit(30, 60)
     # UTR claims (POST /api/orders/<id>/utr and the pay page's form) per IP and per booking: a
     # buyer may correct a typo a few times; nobody may try UTRs by the thousand.

@@ -1,5 +1,6 @@
 """HTML page helpers of the buyer web: a page from a template (with the current draw and this
-browser's CSRF token), and the site's own error page, which renders even when the database is down."""
+browser's CSRF token), a page's absolute address, and the site's own error page, which renders
+even when the database is down."""
 
 from bottle import HTTPResponse, request, response
 

@@ -140,6 +140,14 @@ MESSAGES = [
     N_("There is no draw #%(number)s."),
     N_("Draw #%(number)s (%(name)s) ended without a winner draw."),
     N_("Winners of %(name)s"),
+    # the core: "Was my ticket in the draw?" (shared/results.py check_entry)
+    N_("Please enter your booking reference (like LD-7K3Q2P) or a ticket number."),
+    N_("'%(typed)s' is neither a booking reference (like LD-7K3Q2P) nor a ticket number."),
+    N_(
+        "%(typed)s is not a ticket number here (they run from 1 to %(count)s). "
+        "If it is your booking reference, type it with LD- in front."
+    ),
+    N_("No booking of this draw has the reference %(reference)s. Check it on your receipt."),
 ]
 
 # Sentences whose wording follows a count: (singular, plural, the parameter that is counted: a

@@ -4,7 +4,7 @@ Every page works without JavaScript (forms post and redirect; the payment page r
 the script in static/app.js only makes them quicker and livelier. Forms carry a CSRF token."""
 
 import secrets
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from bottle import HTTPResponse, request
 
@@ -19,11 +19,13 @@ from shared.states import DrawState, OrderState, PayeeKind
 from shared.upi import link_merchant_code, qr_svg, upi_uri
 from shared.validation import SESSION_RE, clean_name, parse_mobile
 
+from .addresses import absolute_url
 from .context import WebContext
 from .holds import TOO_MANY_LOOKUPS, NotYours, RateLimited, cancel_own, check_ip_limit, place_hold
 from .html import page
 from .http import Route, fail, field, form_data, redirect
 from .i18n import gettext as _
+from .i18n import ngettext
 from .present import label, labels, local_iso, local_time, mask_mobile, seconds_left
 from .qrpng import qr_png
 from .security import (
@@ -214,7 +216,7 @@ def home(ctx: WebContext):
     return page(
         ctx,
         "details.tpl",
-        title=draw.name if draw else "Lucky Draw",
+        title=None,  # the page's title is the draw's name (base.tpl), once
         draw=draw,
         name=who.get("n", ""),
         mobile=who.get("m", ""),
@@ -502,13 +504,15 @@ def done(ctx: WebContext, session_id: str):
     if order.state != "paid":
         redirect(f"/pay/{session_id}", 303)
     draw = get_draw(order.draw_id)
+    numbers = [label(n, draw.width) for n in order.numbers]
     return page(
         ctx,
         "done.tpl",
         title="Booking confirmed",
         draw=draw,
         order=order,
-        numbers=[label(n, draw.width) for n in order.numbers],
+        numbers=numbers,
+        whatsapp_url=whatsapp_share(draw.name, numbers, order.reference, absolute_url(f"/done/{session_id}")),
         amount=format_rupees(order.payable_paise),
         paid_at=local_time(order.paid_at, ctx.zone),
         booked_at=local_time(order.created_at, ctx.zone),
@@ -516,6 +520,22 @@ def done(ctx: WebContext, session_id: str):
         results_url=f"/results/{draw.id}",
         drawn=drawing_count(draw.id) > 0,
     )
+
+
+def whatsapp_share(draw_name: str, numbers: list[str], reference: str, receipt_url: str) -> str:
+    """The receipt's "Share on WhatsApp" link: a wa.me message in the buyer's language with the
+    draw, the numbers as the receipt shows them, the reference and the receipt's own address (its
+    GET page). Never the buyer's name or mobile: whoever opens the receipt sees what it shows."""
+    text = ngettext(
+        "My ticket for %(draw)s: %(numbers)s. Booking reference %(reference)s. Receipt: %(url)s",
+        "My tickets for %(draw)s: %(numbers)s. Booking reference %(reference)s. Receipt: %(url)s",
+        len(numbers),
+        draw=draw_name,
+        numbers=", ".join(numbers),
+        reference=reference,
+        url=receipt_url,
+    )
+    return "https://wa.me/?text=" + quote(text, safe="")
 
 
 def mine(ctx: WebContext):

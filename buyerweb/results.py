@@ -4,7 +4,9 @@ GET /results (the current draw) and GET /results/<draw number> (any draw, archiv
 before the draw, the commitment, the announced public value and the planned prizes;
 after it, the winners by prize (redraws with their reason, the earlier winner struck through),
 the revealed seed with a server-side check that its SHA-256 is the commitment, the public value,
-the list hash and how to check it all at home; /results links every other drawn draw. GET
+the list hash and how to check it all at home; /results links every other drawn draw. Each page
+asks "Was my ticket in the draw?" (`?q=` a booking reference or a ticket number, answered by
+`shared.results.check_entry`, limited per IP like every look-up). GET
 /results.json and GET /results/sold.txt (and /results/<n>/results.json, /results/<n>/sold.txt)
 are the files a checker needs; GET /verify_draw.py is the standalone checker (buyerweb/static/verify_draw.py,
 shipped inside the package, so an installed web serves it too).
@@ -15,10 +17,12 @@ by a redraw (a new drawing), so the context's ResultsCache keeps it keyed by the
 from bottle import HTTPResponse, request
 
 from shared.draws import get_draw
-from shared.errors import NotFound
+from shared.errors import InvalidInput, NotFound
 from shared.reports import drawn_draws
+from shared.results import check_entry
 
 from .context import WebContext
+from .holds import RateLimited, check_ip_limit
 from .html import page
 from .http import Route
 from .present import local_iso
@@ -121,11 +125,35 @@ def drawn(ctx: WebContext, number: int | None = None):
     return draw, published
 
 
+def ticket_check(ctx: WebContext, draw, action: str) -> tuple[dict | None, int, dict]:
+    """The "Was my ticket in the draw?" card of `draw`'s results page (a GET form to `action`,
+    answered on the same page): what the buyer typed, the answer or the message, and the page's
+    status and headers. Every look-up counts against the IP's look-up limit, the one "My tickets"
+    uses, so that references cannot be tried by the thousand."""
+    if draw is None:
+        return None, 200, {}
+    check = {"action": action, "typed": "", "answer": None, "error": None}
+    if "q" not in request.query:
+        return check, 200, {}
+    check["typed"] = typed = request.query.getunicode("q", default="")[:60]
+    try:
+        check_ip_limit(ctx, ctx.lookup_ip, "look-ups")
+        check["answer"] = check_entry(typed, draw.id)
+    except RateLimited as exc:
+        check["error"] = exc.message
+        return check, 429, {"Retry-After": str(exc.retry_after)}
+    except (InvalidInput, NotFound) as exc:
+        check["error"] = exc.message
+        return check, exc.status, {}
+    return check, 200, {}
+
+
 def results_page(ctx: WebContext):
     draw = ctx.draws.get()
     values = results_values(ctx, draw)
+    check, status, headers = ticket_check(ctx, draw, "/results")
     title = "Winners" if values["pub"] else "The winner draw"
-    return page(ctx, "results.tpl", title=title, draw=draw, **values)
+    return page(ctx, "results.tpl", status=status, headers=headers, title=title, draw=draw, check=check, **values)
 
 
 def draw_results_page(ctx: WebContext, number: int):
@@ -135,8 +163,9 @@ def draw_results_page(ctx: WebContext, number: int):
     if draw.state == "archived" and ctx.results.published(draw) is None:
         raise NotFound(f"Draw #{number} ({draw.name}) ended without a winner draw.")
     values = results_values(ctx, draw, number)
+    check, status, headers = ticket_check(ctx, draw, f"/results/{number}")
     title = f"Winners of {draw.name}" if values["pub"] else "The winner draw"
-    return page(ctx, "results.tpl", title=title, draw=draw, **values)
+    return page(ctx, "results.tpl", status=status, headers=headers, title=title, draw=draw, check=check, **values)
 
 
 def results_file(ctx: WebContext, number: int | None = None):

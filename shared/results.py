@@ -1,12 +1,16 @@
 """Published results: what the buyer web and the exports show of a draw's commitment and, once
-drawn, the results document anyone can verify (no mobiles, no full names)."""
+drawn, the results document anyone can verify (no mobiles, no full names), and the buyer's
+look-up "was my ticket in the draw?" (`check_entry`)."""
 
 import json
+from dataclasses import dataclass
 
 from .draws import get_draw
-from .models import Draw
+from .errors import InvalidInput, NotFound
+from .ids import normalise_reference
+from .models import Draw, Order
 from .models_winners import Drawing, DrawingWinner, DrawResultMeta
-from .states import DrawState
+from .states import DrawState, OrderState
 from .winner_algorithm import results_document
 from .winner_draw import iso_time, prize_plan, result_meta
 
@@ -170,3 +174,99 @@ def sold_list_text(draw_id: int | None = None) -> str | None:
     if meta is None or meta.sold is None:
         return None
     return "".join(f"{n}\n" for n in meta.sold_numbers)
+
+
+# --- "Was my ticket in the draw?" ---------------------------------------------------------------
+
+MAX_QUERY = 40
+
+
+@dataclass(frozen=True)
+class TicketEntry:
+    """One ticket as the published results tell it: in the hashed sold list or not, the prizes
+    it holds now, and the prizes it was drawn for in a drawing that a redraw then replaced."""
+
+    number: int
+    label: str
+    in_draw: bool
+    prizes: tuple[str, ...] = ()
+    redrawn: tuple[tuple[str, int], ...] = ()  # (prize, the drawing that picked this ticket)
+
+
+@dataclass(frozen=True)
+class EntryCheck:
+    """The answer to one look-up. `kind` is "ticket" or "booking" (what the buyer typed);
+    `drawn` is False before the first drawing, and then nothing was looked up. For a booking:
+    its `reference`, whether it was `paid`, and its own `tickets`; for a ticket number: that one
+    ticket, and nothing about whose it is."""
+
+    draw_id: int
+    draw_name: str
+    kind: str
+    drawn: bool
+    tickets: tuple[TicketEntry, ...] = ()
+    reference: str | None = None
+    paid: bool = False
+
+
+def _read_query(text, ticket_count: int) -> tuple[str, int | str]:
+    """('ticket', 7) or ('booking', 'LD-7K3Q2P') from what the buyer typed; InvalidInput otherwise."""
+    raw = str(text or "").strip()
+    if not raw:
+        raise InvalidInput("Please enter your booking reference (like LD-7K3Q2P) or a ticket number.")
+    shown = raw[:20]
+    if len(raw) > MAX_QUERY:
+        raise InvalidInput(f"'{shown}' is neither a booking reference (like LD-7K3Q2P) nor a ticket number.")
+    if raw.isascii() and raw.isdigit():
+        number = int(raw)
+        if not 1 <= number <= ticket_count:
+            if normalise_reference(raw):  # a reference's six characters can all be digits
+                raise InvalidInput(
+                    f"{raw} is not a ticket number here (they run from 1 to {ticket_count}). "
+                    f"If it is your booking reference, type it with LD- in front."
+                )
+            raise InvalidInput(f"There is no ticket {str(number)[:20]}: numbers run from 1 to {ticket_count}.")
+        return "ticket", number
+    reference = normalise_reference(raw)
+    if reference is None:
+        raise InvalidInput(f"'{shown}' is neither a booking reference (like LD-7K3Q2P) nor a ticket number.")
+    return "booking", reference
+
+
+def _entry(number: int, label: str, sold: set[int], doc: dict) -> TicketEntry:
+    if number not in sold:
+        return TicketEntry(number, label, False)
+    prizes: list[str] = []
+    redrawn: list[tuple[str, int]] = []
+    for row in doc["winners_by_prize"]:
+        if row["ticket"] == number:
+            prizes.append(row["prize"])
+        redrawn.extend((row["prize"], e["drawing"]) for e in row["earlier"] if e["ticket"] == number)
+    return TicketEntry(number, label, True, tuple(prizes), tuple(redrawn))
+
+
+def check_entry(text, draw_id: int | None = None) -> EntryCheck:
+    """Was this ticket, or this booking's tickets, in the draw (the current one by default), and
+    did it win? Read from the published results: the hashed sold list and the winners. Typed as
+    a booking reference (any case, with or without the dash) or a ticket number. Before the
+    first drawing nothing is looked up (`drawn` False). A typo is InvalidInput, a reference no
+    booking of this draw has is NotFound. Never anything of another buyer: no names, no mobiles,
+    and for a ticket number not the other numbers of its booking."""
+    draw = get_draw(draw_id)
+    kind, key = _read_query(text, draw.ticket_count)
+    found = _document(draw.id)
+    if found is None:
+        return EntryCheck(draw.id, draw.name, kind, drawn=False)
+    doc = found[0]
+    sold = set(doc["sold"])
+    if kind == "ticket":
+        number = int(key)
+        return EntryCheck(draw.id, draw.name, kind, True, (_entry(number, draw.label(number), sold, doc),))
+    order = Order.get_or_none((Order.reference == key) & (Order.draw == draw.id))
+    if order is None:
+        raise NotFound(f"No booking of this draw has the reference {key}. Check it on your receipt.")
+    paid = order.state == OrderState.PAID
+    entries = tuple(
+        _entry(n, draw.label(n), sold, doc) if paid else TicketEntry(n, draw.label(n), False) for n in order.tickets
+    )
+    return EntryCheck(draw.id, draw.name, kind, True, entries, reference=order.reference, paid=paid)

@@ -4,6 +4,8 @@
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="theme-color" content="#f4ead8">
+% description = get('description') or (_("%(draw)s: book lucky draw tickets, pay with any UPI app, and see the winners drawn in a way anyone can check.", draw=draw.name) if draw else _("Book lucky draw tickets, pay with any UPI app, and see the winners drawn in a way anyone can check."))
+<meta name="description" content="{{description}}">
 <title>{{_e(title) + " · " if title else ""}}{{draw.name if draw else _("Lucky Draw")}}</title>
 <link rel="stylesheet" href="{{ctx.static_url('app.css')}}">
 <link rel="icon" href="{{ctx.static_url('favicon.svg')}}" type="image/svg+xml">

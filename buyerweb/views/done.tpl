@@ -25,6 +25,9 @@
     {{!_h('The <a href="%(url)s">results page</a> will show the winners and the secret.', url=results_url)}}
 % end
   </p>
-  <button type="button" class="btn ghost js-only" data-print>{{_("Print or save as PDF")}}</button>
+  <div class="receipt-actions">
+    <a class="btn wa" href="{{whatsapp_url}}" id="share-wa" target="_blank" rel="noopener noreferrer">{{_("Share on WhatsApp")}}</a>
+    <button type="button" class="btn ghost js-only" data-print>{{_("Print or save as PDF")}}</button>
+  </div>
 </section>
 <p class="center"><a href="/">{{_("Book more numbers")}}</a></p>

@@ -1,4 +1,4 @@
-% rebase('base.tpl', page_id='results')
+% rebase('base.tpl', page_id='results', description=_("The winner draw of %(draw)s: the prizes, the winners and everything needed to check the draw yourself.", draw=draw.name) if draw else None)
 % if public is None:
 <section class="card">
   <h1>{{_("No draw yet")}}</h1>
@@ -15,6 +15,7 @@
   <p>{{!_h("<strong>Sales are closed</strong>. The winners of <strong>%(draw)s</strong> have not been drawn yet: they will appear on this page.", draw=draw.name)}}</p>
 %   end
 </section>
+%   include('_ticket_check.tpl')
 %   include('_draw_plan.tpl')
 <section class="card" aria-labelledby="fair-h">
   <h2 id="fair-h">{{_("Why nobody can pick the winners by hand")}}</h2>
@@ -54,6 +55,7 @@
   <p class="hint">{{_("A prize that was not claimed is drawn again as a new numbered drawing from the same inputs, leaving out every earlier winner; earlier drawings stay on record.")}}</p>
 %   end
 </section>
+%   include('_ticket_check.tpl')
 <section class="card proof" aria-labelledby="proof-h">
   <h2 id="proof-h">{{_("How the winners were picked")}}</h2>
   <dl class="facts-list">

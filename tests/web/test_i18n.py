@@ -30,6 +30,7 @@ from shared.db import utcnow
 from shared.errors import InvalidInput, TicketsTaken
 from shared.models import Order
 from shared.payments import record_payment, sell_cash
+from shared.results import _read_query as read_query
 from shared.validation import clean_name, parse_mobile, parse_ticket_list, parse_utr
 from tests.helpers.web import ROOT, csrf_of, make_web, post_json, start_buyer
 
@@ -262,6 +263,8 @@ def core_messages() -> list[str]:
     grab(parse_utr, "12345")
     for value in ("1 " * 500, 7, [], [True], ["x"], [0], [3, 3], list(range(1, 22))):
         grab(parse_ticket_list, value, 100, 20)
+    for value in ("", "zz", "101", "234567"):
+        grab(read_query, value, 100)
     out.append(TicketsTaken([7], 3).message)
     out.append(TicketsTaken([7, 8], 3).message)
     return out
@@ -548,6 +551,7 @@ def test_no_hard_coded_english_on_any_buyer_page(sqlite_url, tmp_path, pseudo_lo
     visit("cancelled", app.get(cancelled["pay_url"]))
     visit("not found", app.get("/nowhere", status=404))
     visit("results before", app.get("/results"))
+    visit("results: not out yet", app.get("/results", {"q": "5"}))
     # sales closed, then drawn (with prizes, an announced public value and a redraw)
     prizes = ["1st: scooter", "2nd: phone"]
     for pending in (ravi.session_id, meena["session_id"]):
@@ -565,6 +569,12 @@ def test_no_hard_coded_english_on_any_buyer_page(sqlite_url, tmp_path, pseudo_lo
     app.app.luckydraw.draws.clear()
     app.app.luckydraw.results.clear()
     visit("results drawn", app.get("/results"))
+    visit("results: a booking", app.get("/results", {"q": order.reference}))
+    visit("results: a ticket", app.get("/results", {"q": "70"}))
+    visit("results: a typo", app.get("/results", {"q": "LD-7K3Q"}, status=422))
+    data.append("LD-7K3Q")
+    visit("results: no such booking", app.get("/results", {"q": "LD-AAAAAA"}, status=404))
+    visit("results: an unpaid booking", app.get("/results", {"q": lapsed.reference}))
     visit("home drawn", app.get("/"))
     data += prizes + [
         "drand round 5",
@@ -581,7 +591,7 @@ def test_no_hard_coded_english_on_any_buyer_page(sqlite_url, tmp_path, pseudo_lo
 
     left = {name: english_left(text, data) for name, text in pages.items()}
     assert {name: words for name, words in left.items() if words} == {}
-    assert len(pages) == 31
+    assert len(pages) == 37
 
 
 def test_big_draw_grid_has_no_hard_coded_english(sqlite_url, tmp_path, pseudo_locale):
