@@ -447,7 +447,7 @@ def _seen_before(draw: Draw, amount: int, utr: str | None, reference, now: datet
     named = normalise_reference(reference) if reference else None
     if named:
         found = [p for p in found if p.order.reference == named]
-    claimed_by = {o.id for o in claimants(utr)}
+    claimed_by = {o.id for o in claimants(utr)} if found else set()
     if claimed_by:  # a buyer handed in this UTR: it is that booking's money (rule 0), not another's
         found = [p for p in found if p.order_id in claimed_by]
     return found
