@@ -234,10 +234,10 @@ def test_summary_lists_the_terms_and_the_planned_closing_time(db, tmp_path):
     assert items["Terms and permit line"].value == "Permit no. 12/2026, Collector Pune. One prize per ticket."
     local = closes + timedelta(hours=5, minutes=30)
     assert items["Sales planned to close"].value == f"{local:%d %b %Y %H:%M:%S} IST"
-    Draw.update(terms="=HYPERLINK(\"http://x\") permit").where(Draw.id == draw.id).execute()
+    Draw.update(terms='=HYPERLINK("http://x") permit').where(Draw.id == draw.id).execute()
     items = summary(openpyxl.load_workbook(export_draw(draw.id, tmp_path / "evil.xlsx", zone=IST)))
     cell = items["Terms and permit line"]
-    assert cell.value == "'=HYPERLINK(\"http://x\") permit" and cell.data_type == "s"
+    assert cell.value == '\'=HYPERLINK("http://x") permit' and cell.data_type == "s"
 
 
 def test_progress_ends_at_total_and_no_temporary_file_is_left(scenario):
