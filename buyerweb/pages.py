@@ -24,7 +24,7 @@ from .holds import NotYours, RateLimited, cancel_own, check_ip_limit, place_hold
 from .html import page
 from .http import Route, fail, field, form_data, redirect
 from .i18n import gettext as _
-from .present import label, labels, local_iso, local_time, mask_mobile, seconds_left
+from .present import label, labels, local_iso, local_time, mask_mobile, seconds_left, terms_values
 from .qrpng import qr_png
 from .security import (
     BUYER_COOKIE,
@@ -224,6 +224,7 @@ def home(ctx: WebContext):
         price=format_rupees(draw.price_paise) if draw else "",
         public=public,
         announced_at=local_iso(public["announced_at"], ctx.zone) if public else "",
+        **terms_values(draw, utcnow()),
     )
 
 
@@ -256,6 +257,7 @@ def start(ctx: WebContext):
             open=sales_open(draw),
             free=ctx.availability.get(draw)["free"] if draw else 0,
             price=format_rupees(draw.price_paise) if draw else "",
+            **terms_values(draw, utcnow()),
         )
     set_signed_cookie(ctx.config.secret, BUYER_COOKIE, {"n": name, "m": mobile}, BUYER_COOKIE_AGE)
     redirect("/pick", 303)
@@ -514,6 +516,7 @@ def done(ctx: WebContext, session_id: str):
         mobile=mask_mobile(order.mobile),
         results_url=f"/results/{draw.id}",
         drawn=drawing_count(draw.id) > 0,
+        **terms_values(draw, utcnow()),
     )
 
 

@@ -14,6 +14,7 @@ by a redraw (a new drawing), so the context's ResultsCache keeps it keyed by the
 
 from bottle import HTTPResponse, request
 
+from shared.db import utcnow
 from shared.draws import get_draw
 from shared.errors import NotFound
 from shared.reports import drawn_draws
@@ -21,7 +22,7 @@ from shared.reports import drawn_draws
 from .context import WebContext
 from .html import page
 from .http import Route
-from .present import local_iso
+from .present import local_iso, terms_values
 
 SCRIPT = "verify_draw.py"
 NOT_DRAWN = "The winners have not been drawn yet."
@@ -75,6 +76,7 @@ def results_values(ctx, draw, number: int | None = None) -> dict:
             "announced_at": local_iso(public["announced_at"], ctx.zone),
             "earlier": earlier_draws(draw.id),
             "archived": False,
+            **terms_values(draw, utcnow()),
         }
     doc = published.doc
     return {
@@ -91,6 +93,7 @@ def results_values(ctx, draw, number: int | None = None) -> dict:
         "earlier": earlier_draws(draw.id),
         "archived": draw.state == "archived",
         **file_urls(number),
+        **terms_values(draw, utcnow()),
     }
 
 
