@@ -26,7 +26,7 @@ from .html import page
 from .http import Route, fail, field, form_data, redirect
 from .i18n import gettext as _
 from .i18n import ngettext
-from .present import label, labels, local_iso, local_time, mask_mobile, seconds_left
+from .present import label, labels, local_iso, local_time, mask_mobile, seconds_left, terms_values
 from .qrpng import qr_png
 from .security import (
     BUYER_COOKIE,
@@ -227,6 +227,7 @@ def home(ctx: WebContext):
         price=format_rupees(draw.price_paise) if draw else "",
         public=public,
         announced_at=local_iso(public["announced_at"], ctx.zone) if public else "",
+        **terms_values(draw, utcnow()),
     )
 
 
@@ -259,6 +260,7 @@ def start(ctx: WebContext):
             open=sales_open(draw),
             free=ctx.availability.get(draw)["free"] if draw else 0,
             price=format_rupees(draw.price_paise) if draw else "",
+            **terms_values(draw, utcnow()),
         )
     set_signed_cookie(ctx.config.secret, BUYER_COOKIE, {"n": name, "m": mobile}, BUYER_COOKIE_AGE)
     redirect("/pick", 303)
@@ -519,6 +521,7 @@ def done(ctx: WebContext, session_id: str):
         mobile=mask_mobile(order.mobile),
         results_url=f"/results/{draw.id}",
         drawn=drawing_count(draw.id) > 0,
+        **terms_values(draw, utcnow()),
     )
 
 

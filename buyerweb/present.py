@@ -1,10 +1,13 @@
 """How things look to a buyer: local times (month names in the buyer's language), zero-padded
-ticket numbers, masked mobiles."""
+ticket numbers, masked mobiles, and the draw's terms line and planned closing time."""
 
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_datetime
+
+from shared.draw_zone import zone_of
+from shared.states import DrawState
 
 from .i18n import babel_locale
 
@@ -55,3 +58,14 @@ def labels(numbers, width: int) -> str:
 
 def mask_mobile(mobile: str) -> str:
     return mobile[:2] + "•" * 5 + mobile[-3:] if len(mobile) == 10 else mobile
+
+
+def terms_values(draw, now: datetime) -> dict:
+    """What _terms.tpl shows of `draw`: its terms and permit line (text, never markup), and while
+    sales are open and the planned closing time is still to come, that time in the buyer's language
+    and the draw's zone; '' for what is not set."""
+    if draw is None:
+        return {"terms_line": "", "closes_on": ""}
+    closes = draw.closes_at
+    still_open = draw.state == DrawState.OPEN and closes is not None and closes > now
+    return {"terms_line": draw.terms or "", "closes_on": local_time(closes, zone_of(draw)) if still_open else ""}

@@ -16,6 +16,7 @@ by a redraw (a new drawing), so the context's ResultsCache keeps it keyed by the
 
 from bottle import HTTPResponse, request
 
+from shared.db import utcnow
 from shared.draws import get_draw
 from shared.errors import InvalidInput, NotFound
 from shared.reports import drawn_draws
@@ -25,7 +26,7 @@ from .context import WebContext
 from .holds import RateLimited, check_ip_limit
 from .html import page
 from .http import Route
-from .present import local_iso
+from .present import local_iso, terms_values
 
 SCRIPT = "verify_draw.py"
 NOT_DRAWN = "The winners have not been drawn yet."
@@ -79,6 +80,7 @@ def results_values(ctx, draw, number: int | None = None) -> dict:
             "announced_at": local_iso(public["announced_at"], ctx.zone),
             "earlier": earlier_draws(draw.id),
             "archived": False,
+            **terms_values(draw, utcnow()),
         }
     doc = published.doc
     return {
@@ -95,6 +97,7 @@ def results_values(ctx, draw, number: int | None = None) -> dict:
         "earlier": earlier_draws(draw.id),
         "archived": draw.state == "archived",
         **file_urls(number),
+        **terms_values(draw, utcnow()),
     }
 
 

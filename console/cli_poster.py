@@ -6,6 +6,8 @@ import os
 import sys
 from datetime import datetime
 
+from shared.validation import clean_terms
+
 from .poster_text import TEXTS
 
 
@@ -18,8 +20,19 @@ def register(sub) -> None:
         default=None,
         help="the buyer address (default $LUCKYDRAW_WEB_URL): the public one `luckydraw up --share` shows",
     )
-    p.add_argument("--closes", type=closing_time, default=None, metavar="'YYYY-MM-DD HH:MM'", help="when sales close")
-    p.add_argument("--terms", default="", help="a terms or permit line for the foot of the poster")
+    p.add_argument(
+        "--closes",
+        type=closing_time,
+        default=None,
+        metavar="'YYYY-MM-DD HH:MM'",
+        help="when sales close (default: the draw's planned closing time, see 'luckydraw settings --closes')",
+    )
+    p.add_argument(
+        "--terms",
+        default=None,
+        help="a terms or permit line for the foot of the poster (default: the draw's, see 'luckydraw settings "
+        "--terms'; '' prints none)",
+    )
     p.set_defaults(handler=poster)
 
 
@@ -42,7 +55,8 @@ def poster(args) -> int:
         return 2
     if address.count("/") == 2:
         address += "/"
-    facts = current_facts(address, closes_at=args.closes, terms=args.terms.strip())
+    terms = None if args.terms is None else clean_terms(args.terms) or ""
+    facts = current_facts(address, closes_at=args.closes, terms=terms)
     try:
         path = make_poster(facts, args.out or default_path("exports", args.lang), args.lang)
     except PosterError as error:

@@ -5,10 +5,12 @@ from dataclasses import asdict
 
 from shared import booking, draws, payments
 from shared.backup import backup_before_new_draw
+from shared.draw_zone import zone_of
 from shared.errors import Conflict, InvalidInput, Overpayment
 from shared.fields import ticket_list_text
 from shared.money import format_rupees, parse_amount
 from shared.new_draw import create_draw, open_business
+from shared.validation import TERMS_MAX, local_time_text
 
 from .output import echo, print_json
 
@@ -25,6 +27,7 @@ def register(sub) -> None:
     p.add_argument("--max-pending-per-mobile", default="2")
     p.add_argument("--late-window", default="60", help="late-payment window in minutes (default 60)")
     _payee_options(p, defaults=True)
+    _terms_options(p)
     p.add_argument(
         "--max-held-per-client",
         help="tickets one web client (IP) may hold at once (default 3 x --max-per-order)",
@@ -50,6 +53,7 @@ def register(sub) -> None:
     p.add_argument("--max-pending-per-mobile")
     p.add_argument("--late-window")
     _payee_options(p, defaults=False)
+    _terms_options(p, clears=True)
     p.add_argument("--max-held-per-client")
     p.add_argument("--max-bookings-per-client")
     p.set_defaults(handler=settings)
@@ -113,6 +117,28 @@ def _payee_options(p, defaults: bool) -> None:
     )
 
 
+def _terms_options(p, clears: bool = False) -> None:
+    clear = "; '' clears it" if clears else ""
+    p.add_argument(
+        "--terms",
+        help=f"the terms and permit line buyers see and the poster prints, at most {TERMS_MAX} characters, e.g. "
+        f"'Permission no. 123/2026 of the District Collector, Pune. One prize per ticket.'{clear}",
+    )
+    p.add_argument(
+        "--closes",
+        metavar="'YYYY-MM-DD HH:MM'",
+        help=f"when sales are planned to close, in the draw's time zone (shown to buyers; you still close "
+        f"sales yourself){clear}",
+    )
+
+
+def _terms_line(draw) -> str:
+    """'Terms: …' and when sales are planned to close, on two lines."""
+    closes = local_time_text(draw.closes_at, zone_of(draw))
+    planned = f"Sales planned to close {closes} ({draw.time_zone} time)." if closes else "No closing time set."
+    return f"Terms: {draw.terms or 'none'}\n{planned}"
+
+
 def _payee_settings(args) -> dict:
     values = {"payee_kind": args.payee_kind, "merchant_code": args.mc}
     if args.gallery_cap is not None:
@@ -138,6 +164,8 @@ OPTIONS = {  # DrawSettings attribute → the options that change it
     "max_per_order": "--max-per-order (at most --tickets)",
     "max_pending_per_mobile": "--max-pending-per-mobile",
     "late_window_minutes": "--late-window",
+    "terms": "--terms",
+    "closes_at": "--closes",
 }
 
 
@@ -175,6 +203,8 @@ def new_draw(args) -> int:
         **_payee_settings(args),
         max_held_per_client=args.max_held_per_client,
         max_bookings_per_client_window=args.max_bookings_per_client,
+        terms=args.terms,
+        closes_at=args.closes,
     )
     old = draws.current_draw(required=False)
     still_open = open_business()
@@ -195,6 +225,8 @@ def new_draw(args) -> int:
                 "seed_hash": draw.seed_hash,
                 "archived_draw_id": old.id if old else None,
                 "archived_export": draws.get_draw(old.id).export_path if old else None,
+                "terms": draw.terms,
+                "closes_at": draw.closes_at.isoformat() + "Z" if draw.closes_at else None,
             }
         )
         return 0
@@ -205,6 +237,7 @@ def new_draw(args) -> int:
         f"{format_rupees(draw.price_paise)}, paid to {draw.payee_vpa}."
     )
     echo(_payee_line(draw))
+    echo(_terms_line(draw))
     echo(f"Commitment (SHA-256 of the secret seed): {draw.seed_hash}")
     return 0
 
@@ -222,6 +255,8 @@ def settings(args) -> int:
         **_payee_settings(args),
         "max_held_per_client": args.max_held_per_client,
         "max_bookings_per_client_window": args.max_bookings_per_client,
+        "terms": args.terms,
+        "closes_at": args.closes,
     }
     if args.price is not None:
         changes["price_paise"] = _naming_the_option(_price, args.price)
@@ -232,6 +267,7 @@ def settings(args) -> int:
         f"max {draw.max_per_order} per order."
     )
     print(_payee_line(draw))
+    echo(_terms_line(draw))
     return 0
 
 

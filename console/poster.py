@@ -9,7 +9,7 @@ clear line saying what to install, never a poster of empty boxes.
 
 import os
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
 
 import qrcode
@@ -53,7 +53,7 @@ class PosterFacts:
     price_paise: int
     address: str
     prizes: tuple[str, ...] = ()
-    closes_at: datetime | None = None  # local time
+    closes_at: datetime | None = None  # local time (the draw's zone), naive
     terms: str = ""
     quick_tunnel: bool = field(default=False, compare=False)
 
@@ -115,14 +115,23 @@ def script_runs(text: str) -> list[tuple[str, str]]:
     return [(s, t) for s, t in runs]
 
 
+@dataclass(frozen=True)
+class DrawnLine:
+    """One line of text on the poster and the box (left, top, right, bottom) in pixels it was drawn in."""
+
+    text: str
+    box: tuple[int, int, int, int]
+
+
 class Writer:
-    """Draws lines of mixed-script text, wrapped and centred, down the page."""
+    """Draws lines of mixed-script text, wrapped and centred, down the page; keeps what it drew."""
 
     def __init__(self, image: Image.Image, fonts: Fonts) -> None:
         self.image = image
         self.draw = ImageDraw.Draw(image)
         self.fonts = fonts
         self.y = 0
+        self.drawn: list[DrawnLine] = []
 
     def width(self, text: str, size: int, bold: bool) -> float:
         return sum(self.draw.textlength(t, font=self.fonts.get(s, size, bold)) for s, t in script_runs(text))
@@ -144,11 +153,12 @@ class Writer:
     def line(self, text: str, size: int, *, bold: bool = False, fill=INK, x: float | None = None, gap: float = 0.3):
         """One line centred (or from x), baseline placed below self.y; self.y moves past it."""
         baseline = self.y + size
-        left = (self.image.width - self.width(text, size, bold)) / 2 if x is None else x
+        left = start = (self.image.width - self.width(text, size, bold)) / 2 if x is None else x
         for script, piece in script_runs(text):
             font = self.fonts.get(script, size, bold)
             self.draw.text((left, baseline), piece, font=font, fill=fill, anchor="ls")
             left += self.draw.textlength(piece, font=font)
+        self.drawn.append(DrawnLine(text, (int(start), int(self.y), int(left + 1), int(baseline + size * 0.3))))
         self.y = baseline + size * gap
 
     def paragraph(self, text: str, size: int, *, bold: bool = False, fill=INK, width: float | None = None, **kw):
@@ -178,8 +188,18 @@ def qr_image(data: str, box: int) -> Image.Image:
     return image
 
 
+TERMS_SIZE = 32
+TERMS_LINE = 1.3  # a terms line's height, in font sizes
+CLOSES_FORMAT = "%d/%m/%Y, %H:%M"
+
+
 def render(facts: PosterFacts, lang: str = "en", fonts: Fonts | None = None) -> Image.Image:
     """The poster as an A4 page at DPI dots per inch."""
+    return layout(facts, lang, fonts)[0]
+
+
+def layout(facts: PosterFacts, lang: str = "en", fonts: Fonts | None = None) -> tuple[Image.Image, list[DrawnLine]]:
+    """The poster and every line of text drawn on it, top to bottom, with where it was drawn."""
     if lang not in TEXTS:
         raise PosterError(f"no poster text in {lang!r}; languages: {', '.join(TEXTS)}")
     words = TEXTS[lang]
@@ -207,7 +227,7 @@ def render(facts: PosterFacts, lang: str = "en", fonts: Fonts | None = None) -> 
     out.line(words.per_ticket.format(price=format_rupees(facts.price_paise).removesuffix(".00")), 92, bold=True)
     if facts.closes_at is not None:
         out.y += 10
-        out.line(words.closes.format(when=facts.closes_at.strftime("%d/%m/%Y, %H:%M")), 56, fill=ACCENT, bold=True)
+        out.line(words.closes.format(when=facts.closes_at.strftime(CLOSES_FORMAT)), 56, fill=ACCENT, bold=True)
     if facts.prizes:
         out.y += 30
         out.line(words.prizes, 46, bold=True, fill=MUTED)
@@ -217,8 +237,12 @@ def render(facts: PosterFacts, lang: str = "en", fonts: Fonts | None = None) -> 
         for prize in shown:
             out.paragraph(prize, 50, width=inner, gap=0.25)
 
+    # The terms at the foot, wrapped to the page's width (300 characters are three or four lines).
+    terms = out.wrap(facts.terms, TERMS_SIZE, False, inner) if facts.terms else []
+    terms_height = len(terms) * TERMS_SIZE * TERMS_LINE + (40 if terms else 0)
+
     # The QR code, as large as the rest of the page allows.
-    footer = 400 + (120 if facts.terms else 0)
+    footer = 400 + terms_height
     out.y += 40
     out.line(words.scan, out.fit(words.scan, 58, True, inner, 36), bold=True)
     room = int(min(inner * 0.8, A4[1] - out.y - footer))
@@ -231,11 +255,12 @@ def render(facts: PosterFacts, lang: str = "en", fonts: Fonts | None = None) -> 
     out.line(address, out.fit(address, 76, True, inner, 28), bold=True)
     out.y += 20
     out.paragraph(words.steps, 40, fill=MUTED, width=inner)
-    if facts.terms:
-        out.y = max(out.y + 20, A4[1] - 150)
+    if terms:
+        out.y = max(out.y + 40, A4[1] - MARGIN / 2 - terms_height + 40)
         out.draw.line((MARGIN, out.y - 20, A4[0] - MARGIN, out.y - 20), fill=MUTED, width=2)
-        out.paragraph(facts.terms, 32, fill=MUTED, width=inner)
-    return page
+        for text in terms:
+            out.line(text, TERMS_SIZE, fill=MUTED, gap=TERMS_LINE - 1)
+    return page, out.drawn
 
 
 def save(image: Image.Image, path: str | Path) -> Path:
@@ -257,19 +282,23 @@ def is_quick_tunnel(address: str) -> bool:
     return address.split("/")[2].endswith(".trycloudflare.com") if address.count("/") >= 2 else False
 
 
-def current_facts(address: str, *, closes_at: datetime | None = None, terms: str = "") -> PosterFacts:
-    """The current draw's facts for a poster pointing at `address`."""
+def current_facts(address: str, *, closes_at: datetime | None = None, terms: str | None = None) -> PosterFacts:
+    """The current draw's facts for a poster pointing at `address`: its closing time (in the draw's
+    zone) and its terms line unless `closes_at` (local time) or `terms` ('' for none) are given."""
+    from shared.draw_zone import zone_of
     from shared.draws import current_draw
     from shared.winner_draw import prize_plan
 
     draw = current_draw()
+    if closes_at is None and draw.closes_at is not None:
+        closes_at = draw.closes_at.replace(tzinfo=timezone.utc).astimezone(zone_of(draw)).replace(tzinfo=None)
     return PosterFacts(
         name=draw.name,
         price_paise=draw.price_paise,
         address=address,
         prizes=tuple(prize_plan(draw.id).prizes),
         closes_at=closes_at,
-        terms=terms,
+        terms=(draw.terms or "") if terms is None else terms,
         quick_tunnel=is_quick_tunnel(address),
     )
 

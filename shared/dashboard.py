@@ -43,6 +43,9 @@ class DrawInfo:
     payee_kind: str = "personal"
     merchant_code: str | None = None
     gallery_cap_paise: int = 200_000
+    terms: str | None = None
+    closes_at: datetime | None = None  # naive UTC
+    time_zone: str = "Asia/Kolkata"  # the buyers' zone, in which the closing time is typed and shown
 
     @property
     def width(self) -> int:
@@ -160,6 +163,9 @@ def draw_info(draw: Draw) -> DrawInfo:
         draw.payee_kind,
         draw.merchant_code,
         draw.gallery_cap_paise,
+        draw.terms,
+        draw.closes_at,
+        draw.time_zone,
     )
 
 

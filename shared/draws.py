@@ -2,7 +2,9 @@
 is ever deleted; starting a new draw, which exports the old one, is shared/new_draw.py)."""
 
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from typing import Literal, overload
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .db import utcnow, write_tx
 from .errors import Conflict, InvalidInput, NotFound
@@ -10,7 +12,7 @@ from .lifecycle import cancel_pending_order
 from .models import Draw, Order, Ticket, record_event
 from .money import require_paise
 from .states import DrawState, OrderState, PayeeKind, TicketState
-from .validation import clean_name, parse_vpa
+from .validation import clean_name, clean_terms, parse_local_time, parse_vpa
 
 MAX_TICKETS = 100_000
 SETTING_FIELDS = (
@@ -28,7 +30,10 @@ SETTING_FIELDS = (
     "gallery_cap_paise",
     "max_held_per_client",
     "max_bookings_per_client_window",
+    "terms",
+    "closes_at",
 )
+CLEARED = ("", "-")  # what clears an optional setting (merchant code, terms, closing time)
 # One client (one IP as the buyer web sees it) may hold at most this many times the largest booking:
 # carrier-grade NAT puts many real phones behind one public IP, so a cap of one booking would refuse
 # neighbours who share it, while three full bookings at once is more than one honest buyer needs and
@@ -58,6 +63,8 @@ class DrawSettings:
     gallery_cap_paise: int = DEFAULT_GALLERY_CAP_PAISE
     max_held_per_client: int = 60
     max_bookings_per_client_window: int = 30
+    terms: str | None = None  # the terms and permit line buyers see and the poster prints
+    closes_at: datetime | None = None  # planned end of sales, naive UTC (informational)
 
 
 def parse_payee_kind(value) -> PayeeKind:
@@ -76,6 +83,31 @@ def parse_merchant_code(value) -> str | None:
     if not (len(text) == 4 and text.isascii() and text.isdigit()):
         raise InvalidInput(f"Merchant category code must be 4 digits, like 5999; '{text[:20]}' is not.")
     return text
+
+
+def draw_zone_of(time_zone: str | None) -> ZoneInfo:
+    """The zone a closing time is typed in: the draw's own (a new draw gets the model's default)."""
+    try:
+        return ZoneInfo(time_zone or Draw.time_zone.default)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo(Draw.time_zone.default)
+
+
+def parse_closing_time(value, time_zone: str | None = None, now: datetime | None = None) -> datetime | None:
+    """The planned end of sales: nothing ('' or '-'), a datetime (naive UTC, or aware), or text typed
+    in the draw's zone ('2026-12-25 18:00'), which must be still to come (`now`, default the clock)."""
+    if value is None or (isinstance(value, str) and value.strip() in CLEARED):
+        return None
+    if isinstance(value, datetime):
+        return value if value.tzinfo is None else value.astimezone(timezone.utc).replace(tzinfo=None)
+    zone = draw_zone_of(time_zone)
+    moment = parse_local_time(value, zone, "Closing time")
+    if moment <= (now or utcnow()):
+        raise InvalidInput(
+            f"Closing time {' '.join(str(value).split())} ({zone.key} time) has already passed; "
+            "give a time still to come, or leave it empty."
+        )
+    return moment
 
 
 def _gallery_cap(value) -> int:
@@ -123,10 +155,17 @@ def validate_settings(
     gallery_cap_paise=DEFAULT_GALLERY_CAP_PAISE,
     max_held_per_client=None,
     max_bookings_per_client_window=30,
+    terms=None,
+    closes_at=None,
+    *,
+    time_zone: str | None = None,
+    now: datetime | None = None,
 ) -> DrawSettings:
     """Check every field of a draw; the price is integer paise (rupees text is parsed at the edge).
     A refusal's `field` names the setting at fault. Without `max_per_order` it is the default (20),
-    or the ticket count when that is smaller; a larger value given is refused."""
+    or the ticket count when that is smaller; a larger value given is refused. A closing time typed
+    as text is read in `time_zone` (the draw's; a new draw's is Asia/Kolkata) and must be after
+    `now`; '' or '-' clears it, as it clears the terms."""
     price_paise = _checked("price_paise", require_paise, price_paise, "Price")
     tickets = _whole(ticket_count, "Ticket count", 1, MAX_TICKETS, "ticket_count")
     if max_per_order is None or str(max_per_order).strip() == "":
@@ -159,6 +198,8 @@ def validate_settings(
             MAX_BOOKINGS_PER_CLIENT_WINDOW,
             "max_bookings_per_client_window",
         ),
+        terms=_checked("terms", clean_terms, None if terms in CLEARED else terms),
+        closes_at=_checked("closes_at", parse_closing_time, closes_at, time_zone, now),
     )
 
 
@@ -207,9 +248,11 @@ def update_settings(changes: dict, *, now=None) -> Draw:
             raise Conflict("Winners have been drawn; this draw's settings can no longer change.")
         merged = {f: getattr(draw, f) for f in SETTING_FIELDS}
         merged.update({k: v for k, v in changes.items() if v is not None})
-        if "merchant_code" in changes and changes["merchant_code"] in ("", "-"):
+        if "merchant_code" in changes and changes["merchant_code"] in CLEARED:
             merged["merchant_code"] = None  # cleared
-        settings = validate_settings(**merged)
+        if _same_closing_time(merged["closes_at"], draw):
+            merged["closes_at"] = draw.closes_at  # shown and saved again unchanged, even once it has passed
+        settings = validate_settings(**merged, time_zone=draw.time_zone, now=now)
         if settings.ticket_count < draw.ticket_count:
             raise Conflict(f"Ticket count can only grow (it is {draw.ticket_count}); start a new draw to shrink it.")
         if settings.price_paise != draw.price_paise and Order.select().where(Order.draw == draw.id).exists():
@@ -226,6 +269,16 @@ def update_settings(changes: dict, *, now=None) -> Draw:
             Draw.update(**changed).where(Draw.id == draw.id).execute()
             record_event("draw_settings_changed", draw=draw, at=now, **changed)
     return Draw.get_by_id(draw.id)
+
+
+def _same_closing_time(value, draw: Draw) -> bool:
+    """Whether a typed closing time is the draw's stored one (a form shows it and sends it back)."""
+    if not isinstance(value, str) or draw.closes_at is None or value.strip() in CLEARED:
+        return False
+    try:
+        return parse_local_time(value, draw_zone_of(draw.time_zone)) == draw.closes_at.replace(second=0, microsecond=0)
+    except InvalidInput:
+        return False
 
 
 def set_sales_open(is_open: bool, *, now=None) -> Draw:

@@ -286,6 +286,8 @@ def _summary_rows(draw: Draw, clock: Clock, now: datetime) -> list[tuple]:
         (t, "Payee kind", t, draw.payee_kind),
         (t, "Merchant category code", t, draw.merchant_code or "none"),
         (t, "Save QR offered up to", m, draw.gallery_cap_paise),
+        (t, "Terms and permit line", "typed", draw.terms or "none"),
+        (t, "Sales planned to close", t, clock.text(draw.closes_at) or "not set"),
         (t, "Created", t, clock.text(draw.created_at)),
         (t, "Archived", t, clock.text(draw.archived_at)),
         *_winner_draw_items(draw, clock),

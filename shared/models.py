@@ -50,6 +50,10 @@ class Draw(BaseModel):
     export_path = TextField(null=True)
     # The buyers' clock (shared.draw_zone); the SQL default fills draws made before the column.
     time_zone = CharField(max_length=64, default="Asia/Kolkata", constraints=[SQL("DEFAULT 'Asia/Kolkata'")])
+    # The terms and permit line buyers see and the poster prints, and the planned end of sales (naive
+    # UTC; informational: sales close when the organiser closes them). Step 10 adds them.
+    terms = TextField(null=True)
+    closes_at = DateTimeField(null=True)
 
     @property
     def width(self) -> int:

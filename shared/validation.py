@@ -1,8 +1,10 @@
-"""Checks for what buyers and organisers type: names, mobiles, UTRs, ticket lists, UPI IDs."""
+"""Checks for what buyers and organisers type: names, mobiles, UTRs, ticket lists, UPI IDs, a
+draw's terms line and a local date and time."""
 
 import re
 import unicodedata
 from collections import Counter
+from datetime import datetime, timezone, tzinfo
 
 from .errors import InvalidInput
 
@@ -10,13 +12,17 @@ UTR_RE = re.compile(r"^[0-9]{12}$")  # ASCII digits only: "१२३…" would d
 VPA_RE = re.compile(r"^[A-Za-z0-9._-]{2,256}@[A-Za-z][A-Za-z0-9.-]{1,63}$")
 INDIC_JOINERS = " \t\u200c\u200d"  # zero-width (non-)joiners are part of correctly typed Indic names
 SESSION_RE = re.compile(r"^[0-9]{12}$")
+REFUSED_CATEGORIES = ("Cc", "Cf", "Cs", "Co")  # control, format (bidi overrides…), surrogates, private use
+TERMS_MAX = 300
+LINE_BREAKS = "\n\r"  # a pasted terms text of several lines becomes one paragraph
+LOCAL_TIME_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S", "%d/%m/%Y %H:%M", "%d-%m-%Y %H:%M")
 
 
 def clean_name(text, what: str = "Name") -> str:
     """Trim and collapse spaces; 1–80 characters; no control characters."""
     if not isinstance(text, str):
         raise InvalidInput(f"{what} must be text.")
-    if any(unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co") for ch in text if ch not in INDIC_JOINERS):
+    if any(unicodedata.category(ch) in REFUSED_CATEGORIES for ch in text if ch not in INDIC_JOINERS):
         raise InvalidInput(f"{what} contains characters that cannot be used.")
     name = " ".join(text.split())
     if not name:
@@ -24,6 +30,48 @@ def clean_name(text, what: str = "Name") -> str:
     if len(name) > 80:
         raise InvalidInput(f"{what} is too long: at most 80 characters, this has {len(name)}.")
     return name
+
+
+def clean_terms(text) -> str | None:
+    """A draw's terms and permit line ("Permission no. 123/2026 of the District Collector, Pune.
+    Terms: one prize per ticket"): one paragraph (line breaks and runs of spaces become one space),
+    at most 300 characters, no control characters; None when there is nothing."""
+    if text is None:
+        return None
+    if not isinstance(text, str):
+        raise InvalidInput("Terms must be text.")
+    for ch in text:
+        if ch not in INDIC_JOINERS + LINE_BREAKS and unicodedata.category(ch) in REFUSED_CATEGORIES:
+            raise InvalidInput(
+                f"Terms contain a control character (U+{ord(ch):04X}) that cannot be shown or printed; remove it."
+            )
+    terms = " ".join(text.split())
+    if len(terms) > TERMS_MAX:
+        raise InvalidInput(f"Terms are too long: at most {TERMS_MAX} characters, this has {len(terms)}.")
+    return terms or None
+
+
+def parse_local_time(text, zone: tzinfo, what: str = "Closing time") -> datetime:
+    """A date and 24-hour time as a person types it in `zone` ('2026-12-25 18:00', also
+    '2026-12-25T18:00' and '25/12/2026 18:00'), as naive UTC (how times are stored)."""
+    raw = str(text or "").strip()
+    for pattern in LOCAL_TIME_FORMATS:
+        try:
+            local = datetime.strptime(" ".join(raw.split()), pattern)
+        except ValueError:
+            continue
+        return local.replace(tzinfo=zone).astimezone(timezone.utc).replace(tzinfo=None)
+    where = getattr(zone, "key", None) or str(zone)
+    raise InvalidInput(
+        f"{what} must be a date and a 24-hour time like 2026-12-25 18:00 ({where} time); '{raw[:30]}' is not."
+    )
+
+
+def local_time_text(moment: datetime | None, zone: tzinfo) -> str:
+    """A stored naive-UTC time as `parse_local_time` reads it back: '2026-12-25 18:00' in `zone`."""
+    if moment is None:
+        return ""
+    return moment.replace(tzinfo=timezone.utc).astimezone(zone).strftime("%Y-%m-%d %H:%M")
 
 
 def parse_mobile(text) -> str:

@@ -221,6 +221,23 @@ def test_summary_has_settings_commitment_and_reconciled_statistics(scenario):
     local = s.now + timedelta(hours=5, minutes=30)
     assert items["Exported"].value == f"{local:%d %b %Y %H:%M:%S} IST"
     assert items["Times shown in"].value == "IST (UTC+05:30)"
+    assert items["Terms and permit line"].value == "none"
+    assert items["Sales planned to close"].value == "not set"
+
+
+def test_summary_lists_the_terms_and_the_planned_closing_time(db, tmp_path):
+    closes = utcnow().replace(second=0, microsecond=0) + timedelta(days=10)
+    draw = new_draw(tmp_path, terms="Permit no. 12/2026, Collector Pune. One prize per ticket.")
+    Draw.update(closes_at=closes).where(Draw.id == draw.id).execute()
+    wb = openpyxl.load_workbook(export_draw(draw.id, tmp_path / "terms.xlsx", zone=IST))
+    items = summary(wb)
+    assert items["Terms and permit line"].value == "Permit no. 12/2026, Collector Pune. One prize per ticket."
+    local = closes + timedelta(hours=5, minutes=30)
+    assert items["Sales planned to close"].value == f"{local:%d %b %Y %H:%M:%S} IST"
+    Draw.update(terms='=HYPERLINK("http://x") permit').where(Draw.id == draw.id).execute()
+    items = summary(openpyxl.load_workbook(export_draw(draw.id, tmp_path / "evil.xlsx", zone=IST)))
+    cell = items["Terms and permit line"]
+    assert cell.value == '\'=HYPERLINK("http://x") permit' and cell.data_type == "s"
 
 
 def test_progress_ends_at_total_and_no_temporary_file_is_left(scenario):

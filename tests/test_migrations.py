@@ -8,6 +8,7 @@ import importlib
 import pkgutil
 import re
 import sqlite3
+from datetime import timedelta
 from pathlib import Path
 
 import psycopg2
@@ -19,6 +20,7 @@ from shared import db as shared_db
 from shared import migrations, setup
 from shared.booking import expire_due, hold_tickets
 from shared.db import BaseModel
+from shared.draws import update_settings
 from shared.migrations import CURRENT_VERSION, STEPS, SchemaTooNew, current_version, migrate
 from shared.migrations.schema import describe, differences, model_mismatches
 from shared.payments import record_payment
@@ -261,7 +263,12 @@ def test_the_released_database_upgrades_with_every_row_and_the_core_works(databa
         if table != "schema_version":
             assert len(after[table]) == len(rows), f"rows added to {table} by the upgrade"
 
+    # step 10: the released draws have no terms and no closing time until the organiser gives them
+    assert [(r["terms"], r["closes_at"]) for r in after["draw"]] == [(None, None)] * len(before["draw"])
     live = next(r["id"] for r in before["draw"] if r["state"] == "open")
+    closes = shared_db.utcnow().replace(microsecond=0, second=0) + timedelta(days=7)
+    changed = update_settings({"terms": "Permit no. 7/2026, Collector Pune", "closes_at": closes})
+    assert (changed.id, changed.terms, changed.closes_at) == (live, "Permit no. 7/2026, Collector Pune", closes)
     expire_due()
     hold = hold_tickets("Kavya Nair", "9876500099", [40, 41])
     assert hold.order_id > max(r["id"] for r in before["booking"])  # the id sequence carried over
@@ -295,3 +302,28 @@ def test_several_open_draws_upgrade_to_one_current_the_others_archived(databases
     assert rows == [("First", "archived"), ("Second", "open")]
     kinds = database.execute_sql('SELECT "kind", "draw_id" FROM "event"').fetchall()
     assert kinds == [("draw_archived", 1)]
+
+
+def test_step_10_adds_only_the_columns_a_database_lacks(databases):
+    """Step 10 (terms and closing time) on a database where a half-recorded upgrade already added one
+    of its columns: the other is added, the row kept, and the schema is the fresh one."""
+    url, fresh = databases("half"), databases("fresh")
+    setup.connect(fresh).close()
+    migrate_in_steps(url, 9)
+    database = setup.connect(url, create=False)
+    database.execute_sql('ALTER TABLE "draw" ADD COLUMN "terms" TEXT')
+    database.execute_sql(
+        'INSERT INTO "draw" ("name", "ticket_count", "price_paise", "payee_vpa", "payee_name", "hold_minutes", '
+        '"max_per_order", "max_pending_per_mobile", "late_window_minutes", "state", "created_at", "seed", '
+        "\"seed_hash\", \"terms\") VALUES ('Mela', 10, 500, 'a@okaxis', 'A', 10, 5, 2, 60, 'open', "
+        "'2026-01-01 00:00:00', 'x', 'y', 'Permit no. 1')"
+    )
+    database.close()
+    migrate_in_steps(url, 10)
+    migrate_in_steps(url, 10)  # once more: nothing to do
+    same(schema_of(url), schema_of(fresh), ("half-upgraded", "fresh"))
+    database = setup.connect(url)
+    assert database.execute_sql('SELECT "name", "terms", "closes_at" FROM "draw"').fetchall() == [
+        ("Mela", "Permit no. 1", None)
+    ]
+    database.close()

@@ -24,6 +24,7 @@
     <li><strong>{{free}}</strong><span>{{_("of %(count)s free", count=draw.ticket_count)}}</span></li>
     <li><strong>{{draw.max_per_order}}</strong><span>{{_("max per booking")}}</span></li>
   </ul>
+% include('_closes.tpl')
 </section>
 % if waiting:
 <section class="card note" aria-labelledby="waiting-h">
@@ -74,6 +75,7 @@
 % if open:
 % include('_draw_plan.tpl')
 % end
+% include('_terms.tpl')
 <section class="card quiet">
   <h2>{{_("How it works")}}</h2>
   <ol class="steps">

@@ -17,6 +17,13 @@
     <div><dt>{{_("Booked")}}</dt><dd>{{booked_at}}</dd></div>
     <div><dt>{{_("Paid")}}</dt><dd>{{paid_at}}</dd></div>
   </dl>
+% include('_closes.tpl')
+% if terms_line:
+  <div class="rcpt-terms">
+    <h2>{{_("Terms and permission")}}</h2>
+    <p class="terms-line">{{terms_line}}</p>
+  </div>
+% end
   <p class="commit small">{{_("Draw commitment (SHA-256):")}} <code>{{draw.seed_hash}}</code><br>
     {{_("The winners are picked with the secret behind this fingerprint, published before sales, so anyone can check the draw was fair.")}}
 % if drawn:

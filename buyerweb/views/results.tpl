@@ -9,6 +9,7 @@
   <h1 id="res-h">{{_('Winners not drawn yet') if not public['sales_open'] else _('The winner draw')}}</h1>
 %   if public['sales_open']:
   <p>{{!_h("Tickets for <strong>%(draw)s</strong> are on sale. The winners will be drawn after sales close, and this page will then show them with everything needed to check the draw.", draw=draw.name)}}</p>
+% include('_closes.tpl')
 %   elif closed_at:
   <p>{{!_h("<strong>Sales are closed</strong> (%(when)s). The winners of <strong>%(draw)s</strong> have not been drawn yet: they will appear on this page.", when=closed_at, draw=draw.name)}}</p>
 %   else:
@@ -108,6 +109,7 @@
   <p class="hint">{{!_h("It recomputes the commitment, the list hash and every winner, and ends with <strong>ALL MATCH</strong> when everything agrees.")}}</p>
 </section>
 % end
+% include('_terms.tpl')
 % if earlier:
 <section class="card" aria-labelledby="earlier-h">
   <h2 id="earlier-h">{{_("Earlier draws")}}</h2>

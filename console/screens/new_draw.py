@@ -11,10 +11,12 @@ from textual.containers import Grid, Horizontal, Vertical
 from textual.widgets import Button, Input, Label, Static
 
 from shared.backup import backup_before_new_draw
+from shared.draw_zone import zone_of
 from shared.draws import current_draw, get_draw, validate_settings
 from shared.errors import InvalidInput, LuckyDrawError
 from shared.money import parse_amount, rupees
 from shared.new_draw import create_draw, open_business
+from shared.validation import local_time_text
 
 from ..messages import DrawStarted
 from ..safe_text import literal
@@ -31,6 +33,8 @@ FIELDS = (
     ("payee_name", "Payee name", "payee_name", "as your UPI app shows it"),
     ("hold_minutes", "Hold minutes", "hold_minutes", "10"),
     ("max_per_order", "Max per order", "max_per_order", "20"),
+    ("terms", "Terms / permit", "terms", "Permission no. 123/2026 of the Collector; one prize per ticket"),
+    ("closes_at", "Sales close", "closes_at", "2026-12-25 18:00 (optional)"),
 )
 CONFIRM_WORD = "NEW"
 FIELD_OF_SETTING = {attr or "price_paise": key for key, _label, attr, _ in FIELDS}
@@ -54,6 +58,8 @@ def form_values(draw: DrawInfo | None) -> dict[str, str]:
             "payee_name": "",
             "hold_minutes": "10",
             "max_per_order": "20",
+            "terms": "",
+            "closes_at": "",
         }
     return {
         "name": draw.name,
@@ -63,7 +69,14 @@ def form_values(draw: DrawInfo | None) -> dict[str, str]:
         "payee_name": draw.payee_name,
         "hold_minutes": str(draw.hold_minutes),
         "max_per_order": str(draw.max_per_order),
+        "terms": draw.terms or "",
+        "closes_at": local_time_text(draw.closes_at, zone_of(draw)),  # typed and shown in the draw's zone
     }
+
+
+def closing_hint(zone: str) -> str:
+    """The placeholder of the closing-time field: the form and the zone it is read in."""
+    return f"YYYY-MM-DD HH:MM in {zone}, optional"
 
 
 def _more(a: str, b: str) -> bool:
@@ -78,6 +91,8 @@ def field_for(message: str) -> str:
     """The form field an InvalidInput message is about, to put the cursor there."""
     lowered = message.lower()
     for key, words in (
+        ("closes_at", ("closing time",)),
+        ("terms", ("terms ",)),
         ("name", ("draw name",)),
         ("ticket_count", ("ticket count",)),
         ("price", ("amount", "rupees")),
@@ -123,6 +138,7 @@ class NewDrawScreen(DbModal):
         self.initial = dict(values)
         if self.current is not None:
             values["name"] = ""
+            values["closes_at"] = ""  # the current draw's closing time is its own
         with Vertical(classes="dialog", id="new-draw") as box:
             box.border_title = literal("New draw" if self.current else "Welcome: set up your first draw")
             if self.current is None:
@@ -138,6 +154,8 @@ class NewDrawScreen(DbModal):
             with Grid(classes="form"):
                 for key, label, _attr, placeholder in FIELDS:
                     yield Label(label)
+                    if key == "closes_at":  # a new draw's buyers see the default zone
+                        placeholder = closing_hint(zone_of(None).key)
                     yield Input(values[key], placeholder=placeholder, id=key, compact=True)
             yield Static("", id="status")
             with Horizontal(classes="buttons"):

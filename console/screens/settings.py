@@ -1,4 +1,5 @@
-"""SettingsScreen: change the current draw (UPI ID, payee name, price, ticket count, hold minutes…)."""
+"""SettingsScreen: change the current draw (UPI ID, payee name, price, ticket count, hold minutes,
+terms and permit line, planned closing time…)."""
 
 from textual import on
 from textual.app import ComposeResult
@@ -13,7 +14,7 @@ from ..messages import SettingsSaved
 from ..safe_text import literal
 from ..snapshot import DrawInfo, draw_info
 from .base import DbModal
-from .new_draw import FIELDS, field_for, form_values
+from .new_draw import FIELDS, closing_hint, field_for, form_values
 
 EXTRA = (
     ("max_pending_per_mobile", "Unpaid per mobile"),
@@ -60,7 +61,8 @@ class SettingsScreen(DbModal):
             with Grid(classes="form"):
                 for key, label in [(k, lbl) for k, lbl, *_ in FIELDS] + list(EXTRA):
                     yield Label(label)
-                    yield Input(values[key], id=key, compact=True)
+                    hint = closing_hint(self.draw.time_zone) if key == "closes_at" else ""
+                    yield Input(values[key], placeholder=hint, id=key, compact=True)
             yield Static("", id="status")
             with Horizontal(classes="buttons"):
                 yield Button("Save  ctrl+s", id="save", variant="primary", compact=True)
@@ -80,7 +82,9 @@ class SettingsScreen(DbModal):
     def refused(self, of, message: str) -> None:
         lowered = message.lower()
         key = (
-            "payee_kind"
+            field_for(message)
+            if lowered.startswith(("closing time", "terms "))
+            else "payee_kind"
             if "payee kind" in lowered
             else "merchant_code"
             if "merchant category" in lowered

@@ -50,6 +50,7 @@ from . import (
     v007_claims_and_payee,
     v008_client_holds,
     v009_one_current_draw,
+    v010_draw_terms,
 )
 from .runner import SchemaTooNew, check_steps, current_version, upgrade
 
@@ -64,6 +65,7 @@ STEPS = (
     v007_claims_and_payee,
     v008_client_holds,
     v009_one_current_draw,
+    v010_draw_terms,
 )
 
 check_steps(STEPS)

@@ -122,3 +122,117 @@ def test_bad_poster_options_are_one_line_and_write_nothing(cli, tmp_path, monkey
         code, err = usage.code, capsys.readouterr().err
     assert code == 2 and message in err and err.count("\n") == 1
     assert not list(tmp_path.glob("poster*")) and not list((tmp_path / "exports").glob("poster*"))
+
+
+# ------------------------------------------------------------------ the closing time and the terms line
+
+
+def lines_of(facts: PosterFacts, lang: str = "en") -> list[str]:
+    return [line.text for line in poster.layout(facts, lang)[1]]
+
+
+def foot_of(facts: PosterFacts, lang: str = "en") -> tuple[list[poster.DrawnLine], int]:
+    """The lines drawn below the steps line, and where the steps line ends (pixels from the top)."""
+    drawn = poster.layout(facts, lang)[1]
+    steps = next(i for i, line in enumerate(drawn) if line.text == TEXTS[lang].steps)
+    return drawn[steps + 1 :], drawn[steps].box[3]
+
+
+def ink(image: Image.Image, box) -> int:
+    """How many pixels in `box` are dark: printed text, not paper."""
+    return sum(image.convert("L").crop(box).histogram()[:128])
+
+
+LONG_TERMS = (
+    "Permission no. LD/PUNE/2026/0417 of the District Collector, Pune, dated 12 Nov 2026. Terms: one prize per "
+    "ticket; prizes are not exchangeable for cash; winners announced on 26 Dec at the Sector 14 community hall "
+    "and on this page; unclaimed prizes are drawn again after thirty days, in public at noon."
+)
+
+
+def test_the_poster_prints_the_closing_time_and_every_word_of_the_terms():
+    assert len(LONG_TERMS) == 300
+    facts = PosterFacts(**{**FACTS.__dict__, "terms": LONG_TERMS})
+    drawn = lines_of(facts)
+    assert drawn[drawn.index("₹50 a ticket") + 1] == "Sales close 20/12/2026, 18:00"
+    foot, steps_end = foot_of(facts)
+    assert len(foot) >= 3 and " ".join(line.text for line in foot) == LONG_TERMS
+    for line in foot:  # below the steps, inside the page's margins
+        left, top, right, bottom = line.box
+        assert top >= steps_end and bottom <= poster.A4[1] - 40 and left >= 40 and right <= poster.A4[0] - 40
+    hindi = lines_of(facts, "hi")
+    assert "बिक्री बंद: 20/12/2026, 18:00" in hindi and " ".join(hindi[-len(foot) :]) == LONG_TERMS
+
+
+def test_nothing_is_printed_for_a_closing_time_or_terms_not_set():
+    facts = PosterFacts(**{**FACTS.__dict__, "closes_at": None, "terms": ""})
+    drawn = lines_of(facts)
+    assert not [text for text in drawn if text.startswith("Sales close")]
+    foot, steps_end = foot_of(facts)
+    assert foot == []
+    image = poster.render(facts)
+    assert ink(image, (0, steps_end + 1, poster.A4[0], poster.A4[1])) == 0  # blank paper below the steps
+
+
+@pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="poppler-utils not installed")
+def test_the_printed_pdf_carries_the_closing_time_and_the_terms_where_they_were_laid_out(tmp_path):
+    """Read back from the PDF (rasterised at 100 dpi, half the poster's pixels): ink in the box of
+    the closing time and of each terms line; none below the steps when neither is set."""
+    with_terms = PosterFacts(**{**FACTS.__dict__, "terms": LONG_TERMS})
+    bare = PosterFacts(**{**FACTS.__dict__, "closes_at": None, "terms": ""})
+    pages = {}
+    for name, facts in (("with", with_terms), ("bare", bare)):
+        path = make_poster(facts, tmp_path / f"{name}.pdf", "en")
+        subprocess.run(["pdftoppm", "-png", "-r", "100", str(path), str(tmp_path / name)], check=True)
+        pages[name] = Image.open(tmp_path / f"{name}-1.png")
+    assert pages["with"].size == pages["bare"].size == (827, 1170)
+    half = lambda box: tuple(v // 2 for v in box)  # noqa: E731
+    drawn = poster.layout(with_terms)[1]
+    closes = next(line for line in drawn if line.text.startswith("Sales close"))
+    foot, steps_end = foot_of(with_terms)
+    for line in [closes, *foot]:
+        assert ink(pages["with"], half(line.box)) > 50, line.text
+    _, bare_steps_end = foot_of(bare)
+    assert ink(pages["bare"], (0, bare_steps_end // 2 + 2, 827, 1170)) == 0
+
+
+def test_the_poster_takes_the_draws_closing_time_and_terms_unless_told_otherwise(db, tmp_path):
+    from shared.draw_zone import set_time_zone
+    from shared.models import Draw
+    from tests.helpers.db import new_draw
+
+    draw = new_draw(tmp_path, terms="Permit no. 7/2026, Collector Pune")
+    assert (poster.current_facts(ADDRESS).closes_at, poster.current_facts(ADDRESS).terms) == (
+        None,
+        "Permit no. 7/2026, Collector Pune",
+    )
+    Draw.update(closes_at=datetime(2099, 12, 25, 12, 30)).where(Draw.id == draw.id).execute()
+    assert poster.current_facts(ADDRESS).closes_at == datetime(2099, 12, 25, 18, 0)  # in the draw's zone
+    set_time_zone("Asia/Dubai")
+    assert poster.current_facts(ADDRESS).closes_at == datetime(2099, 12, 25, 16, 30)
+    told = poster.current_facts(ADDRESS, closes_at=datetime(2099, 12, 24, 20, 0), terms="")
+    assert (told.closes_at, told.terms) == (datetime(2099, 12, 24, 20, 0), "")
+
+
+@pytest.mark.slow
+def test_luckydraw_poster_prints_the_draws_settings(cli, tmp_path):
+    assert cli(*CLI_NEW_DRAW, "--terms", LONG_TERMS, "--closes", "2099-12-25 18:00")[0] == 0
+    code, out, err = cli("poster", "--url", ADDRESS, "--out", "poster.png")
+    assert (code, err) == (0, "")
+    facts = poster.current_facts(ADDRESS)
+    assert (facts.terms, facts.closes_at) == (LONG_TERMS, datetime(2099, 12, 25, 18, 0))
+    with Image.open(tmp_path / "poster.png") as written:
+        assert written.convert("RGB").tobytes() == poster.render(facts).tobytes()  # exactly that poster
+    code, out, err = cli("poster", "--url", ADDRESS, "--out", "bare.png", "--terms", "")
+    assert code == 0
+    with Image.open(tmp_path / "bare.png") as written:
+        bare = PosterFacts(**{**facts.__dict__, "terms": ""})
+        assert written.convert("RGB").tobytes() == poster.render(bare).tobytes()
+
+
+def test_a_terms_line_with_control_characters_is_refused_in_one_line(cli, tmp_path):
+    assert cli(*CLI_NEW_DRAW)[0] == 0
+    code, out, err = cli("poster", "--url", ADDRESS, "--out", "poster.png", "--terms", "Permit\x1b[2J")
+    assert (code, out) == (2, "") and err.count("\n") == 1
+    assert err.startswith("luckydraw: Terms contain a control character (U+001B)")
+    assert not (tmp_path / "poster.png").exists()
