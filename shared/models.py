@@ -115,6 +115,11 @@ CLAIM_INDEX_SQL = (
     "WHERE \"state\" IN ('pending', 'expired')"
 )
 Order.add_index(SQL(CLAIM_INDEX_SQL))
+# Rule 0 looks up who handed a UTR in, in any draw and any state (migration step 11).
+CLAIMANTS_INDEX_SQL = (
+    'CREATE INDEX IF NOT EXISTS "booking_claimed_utr" ON "booking" ("claimed_utr") WHERE "claimed_utr" IS NOT NULL'
+)
+Order.add_index(SQL(CLAIMANTS_INDEX_SQL))
 
 
 class Ticket(BaseModel):

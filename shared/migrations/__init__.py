@@ -51,6 +51,7 @@ from . import (
     v008_client_holds,
     v009_one_current_draw,
     v010_draw_terms,
+    v011_claimed_utr_index,
 )
 from .runner import SchemaTooNew, check_steps, current_version, upgrade
 
@@ -66,6 +67,7 @@ STEPS = (
     v008_client_holds,
     v009_one_current_draw,
     v010_draw_terms,
+    v011_claimed_utr_index,
 )
 
 check_steps(STEPS)
