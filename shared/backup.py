@@ -10,8 +10,9 @@ automatic copies; the schedule (every N minutes while the console runs, keep K) 
 Setting table.
 
 `restore(path)` refuses while a buyer web runs on the database (every web process holds a shared
-lock on `<database>-web.lock`, see `announce_web`), checks the file the same way, keeps the
-current database aside as a backup, copies the file in under the write lock and says what it
+lock on `<database>-web.lock`, see `announce_web`; on PostgreSQL an advisory lock), checks the file
+the same way, keeps the current database aside as a backup, copies the file in under the write
+lock (on PostgreSQL: replaces the schema in one transaction, see shared.backup_pg) and says what it
 restored."""
 
 import json
@@ -23,13 +24,14 @@ import sys
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit, urlunsplit
 
 try:
     import fcntl
 except ImportError:  # Windows: no web lock (one process serves there anyway)
     fcntl = None  # type: ignore[assignment]
 
+from . import backup_pg
+from .backup_pg import pg_conninfo
 from .db import database, is_sqlite, resolve_url, utcnow, write_tx
 from .errors import LuckyDrawError
 from .models import Setting
@@ -155,15 +157,6 @@ def backup(dest: str | Path | None = None, *, url: str | None = None, name: str 
     return BackupResult(dest, contents, (datetime.now() - started).total_seconds())
 
 
-def _pg_conninfo(url: str) -> tuple[str, str | None]:
-    """The libpq URL (without Lucky Draw's own `schema` parameter) and the schema, if any."""
-    parts = urlsplit(url)
-    query = parse_qs(parts.query)
-    schema = query.pop("schema", [None])[0]
-    rest = "&".join(f"{key}={value}" for key, values in query.items() for value in values)
-    return urlunsplit(parts._replace(query=rest)), schema
-
-
 def _pg_dump(dest, url, name, started) -> BackupResult:
     url = resolve_url(url)
     tool = shutil.which("pg_dump")
@@ -172,7 +165,7 @@ def _pg_dump(dest, url, name, started) -> BackupResult:
             "pg_dump is not installed here: install the PostgreSQL client (Debian/Ubuntu: "
             "apt-get install postgresql-client) or use your provider's backups."
         )
-    conninfo, schema = _pg_conninfo(url)
+    conninfo, schema = pg_conninfo(url)
     dest = Path(dest) if dest else backups_dir() / f"{name or 'luckydraw'}-{_stamp()}.dump"
     dest.parent.mkdir(parents=True, exist_ok=True)
     partial = dest.with_name(dest.name + ".partial")
@@ -244,8 +237,11 @@ def web_lock_path(path: Path) -> Path:
 
 def announce_web() -> None:
     """Called by every buyer web process: a shared lock on `<database>-web.lock`, held for the
-    life of the process, which `restore` checks (SQLite; a no-op elsewhere)."""
+    life of the process, which `restore` checks (on PostgreSQL an advisory lock, see backup_pg)."""
     path = sqlite_path()
+    if path is None and database.obj is not None and not is_sqlite():
+        backup_pg.announce_web()
+        return
     if path is None or fcntl is None:
         return
     key = str(path)
@@ -281,11 +277,7 @@ def restore(source: str | Path, *, url: str | None = None) -> tuple[Contents, Pa
     previous database was kept)."""
     path = sqlite_path()
     if path is None:
-        conninfo, _ = _pg_conninfo(resolve_url(url))
-        raise RestoreRefused(
-            "On PostgreSQL, restore a dump with pg_restore while the web is stopped: "
-            f"pg_restore --clean --if-exists --no-owner -d '{conninfo}' FILE.dump"
-        )
+        return _restore_postgres(Path(source), resolve_url(url))
     source = Path(source)
     if not source.is_file():
         raise RestoreRefused(f"There is no backup file {source}.")
@@ -317,6 +309,45 @@ def restore(source: str | Path, *, url: str | None = None) -> tuple[Contents, Pa
     finally:
         if gate >= 0:
             os.close(gate)
+
+
+def _restore_postgres(source: Path, url: str) -> tuple[Contents, Path]:
+    """Restore on PostgreSQL (see shared.backup_pg): the same checks and report as on SQLite."""
+    if not source.is_file():
+        raise RestoreRefused(f"There is no backup file {source}.")
+    conninfo, schema = pg_conninfo(url)
+    try:
+        dumped = backup_pg.dumped_schema(source)
+    except backup_pg.DumpProblem as problem:
+        raise RestoreRefused(f"{problem} Nothing was changed.") from None
+    if dumped != (schema or "public"):
+        raise RestoreRefused(
+            f"{source.name} holds the schema '{dumped}', but this database is in '{schema or 'public'}'; "
+            f"nothing was changed."
+        )
+    lock = backup_pg.hold_for_restore()
+    if lock is None:
+        raise RestoreRefused(
+            "The buyer web is running on this database: stop it (and the console's web) first, then restore."
+        )
+    try:
+        kept = backup(name="before-restore", url=url)
+        database.obj.close()
+        try:
+            backup_pg.restore_dump(source, conninfo, dumped)
+        except backup_pg.DumpProblem as problem:
+            raise RestoreRefused(f"{problem} The database is as it was.") from None
+        from . import setup
+        from .backup_check import connected_summary
+
+        setup.connect(url)  # the restored schema brought up to this version
+        data = connected_summary()
+        contents = Contents(
+            data["draw"], data["bookings"], data["payments"], data["newest_payment"], tuple(data["problems"])
+        )
+        return contents, kept.path
+    finally:
+        lock.close()
 
 
 def backup_before_new_draw() -> BackupResult | None:

@@ -56,19 +56,26 @@ def summary(path: str) -> dict:
                 return {"draw": "?", "bookings": 0, "payments": 0, "newest_payment": None, "problems": problems}
             if version < CURRENT_VERSION:
                 setup.connect(scratch)
-            for draw in Draw.select():
-                problems.extend(f"draw #{draw.id}: {p}" for p in reconcile(draw.id).problems)
-            draw = Draw.select().where(Draw.state != DrawState.ARCHIVED).order_by(Draw.id.desc()).first()
-            newest = Payment.select(fn.MAX(Payment.received_at)).scalar()
-            return {
-                "draw": f"#{draw.id} {draw.name} ({draw.state})" if draw else "no draw",
-                "bookings": Order.select().where(Order.draw == draw.id).count() if draw else 0,
-                "payments": Payment.select().where(Payment.draw == draw.id).count() if draw else 0,
-                "newest_payment": str(newest)[:19] if newest else None,
-                "problems": problems,
-            }
+            return connected_summary(problems)
         finally:
             shared_db.close()
+
+
+def connected_summary(problems: list[str] | None = None) -> dict:
+    """What the connected database holds (its current draw, bookings, payments, newest payment)
+    and the reconciliation problems of every draw, added to `problems`."""
+    problems = list(problems or [])
+    for draw in Draw.select():
+        problems.extend(f"draw #{draw.id}: {p}" for p in reconcile(draw.id).problems)
+    draw = Draw.select().where(Draw.state != DrawState.ARCHIVED).order_by(Draw.id.desc()).first()
+    newest = Payment.select(fn.MAX(Payment.received_at)).scalar()
+    return {
+        "draw": f"#{draw.id} {draw.name} ({draw.state})" if draw else "no draw",
+        "bookings": Order.select().where(Order.draw == draw.id).count() if draw else 0,
+        "payments": Payment.select().where(Payment.draw == draw.id).count() if draw else 0,
+        "newest_payment": str(newest)[:19] if newest else None,
+        "problems": problems,
+    }
 
 
 if __name__ == "__main__":

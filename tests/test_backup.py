@@ -6,6 +6,8 @@ keeping the current database aside when it does restore."""
 import os
 import shutil
 import sqlite3
+import subprocess
+import sys
 import threading
 import time
 
@@ -20,6 +22,7 @@ from shared.models import Order, Payment
 from shared.payments import record_payment
 from shared.stats import reconcile
 from tests.helpers.db import new_draw
+from tests.helpers.web import ROOT
 
 TICKETS = 400
 
@@ -154,15 +157,61 @@ def test_a_new_draw_is_preceded_by_a_backup_of_the_old_one(sqlite_url, tmp_path)
     assert saved.path.parent == tmp_path / "backups" and saved.contents.bookings == 1
 
 
-def test_postgresql_backups_are_pg_dump_files_read_back(db_url, tmp_path):
+WEB_ON_POSTGRES = """
+import sys
+from shared import backup, setup
+setup.connect(sys.argv[1], create=False)
+backup.announce_web()
+print("serving", flush=True)
+sys.stdin.read()
+"""
+
+
+def test_postgresql_backup_and_restore(db_url, tmp_path):
+    """On PostgreSQL: a pg_dump file read back by pg_restore; restore refuses a file that is no dump
+    and refuses while a buyer web (another process) serves the database; then it keeps the current
+    data aside as a dump, puts the backup back in one transaction and says what it restored."""
     if not db_url.startswith("postgresql://"):
-        pytest.skip("the PostgreSQL half")
-    if shutil.which("pg_dump") is None:
-        pytest.skip("pg_dump is not installed")
+        pytest.skip("a PostgreSQL-only test")
+    if shutil.which("pg_dump") is None or shutil.which("psql") is None:
+        pytest.skip("the PostgreSQL client (pg_dump, pg_restore, psql) is not installed")
     setup.connect(db_url)
-    new_draw(tmp_path)
-    hold_tickets("Asha Devi", "9876543210", [7])
+    new_draw(tmp_path, name="Diwali Mela")
+    first = hold_tickets("Asha Devi", "9876543210", [7])
+    record_payment(first.payable_paise, "412345678901")
     result = backups.backup(tmp_path / "pg.dump", url=db_url)
     assert result.path.stat().st_size > 0 and result.contents is None
-    with pytest.raises(backups.RestoreRefused, match="pg_restore"):
-        backups.restore(result.path, url=db_url)
+    later = hold_tickets("Bala", "9876543211", [8])  # after the backup: the restore takes it away
+    not_a_dump = tmp_path / "notes.dump"
+    not_a_dump.write_text("not a dump")
+    with pytest.raises(backups.RestoreRefused, match="not a PostgreSQL dump"):
+        backups.restore(not_a_dump, url=db_url)
+    web = subprocess.Popen(
+        [sys.executable, "-c", WEB_ON_POSTGRES, db_url],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+    )
+    try:
+        assert web.stdout.readline().strip() == "serving"
+        with pytest.raises(backups.RestoreRefused, match="buyer web is running"):
+            backups.restore(result.path, url=db_url)
+    finally:
+        web.communicate("", timeout=30)
+    assert Order.select().count() == 2, "a refused restore changes nothing"
+    contents, kept = backups.restore(result.path, url=db_url)
+    assert (contents.draw, contents.bookings, contents.payments, contents.problems) == (
+        "#1 Diwali Mela (open)",
+        1,
+        1,
+        (),
+    )
+    assert contents.newest_payment is not None
+    assert [o.reference for o in Order.select()] == [first.reference]
+    assert Order.get_or_none(Order.reference == later.reference) is None
+    assert Payment.get().utr == "412345678901" and not reconcile(Order.get().draw_id).problems
+    listed = subprocess.run(["pg_restore", "--list", str(kept)], capture_output=True, text=True, check=True)
+    assert "TABLE DATA" in listed.stdout and kept.name.startswith("before-restore")
+    hold_tickets("Chitra", "9876543212", [9])  # the restored database takes bookings again
+    assert Order.select().count() == 2
