@@ -23,7 +23,8 @@ import psycopg2
 
 from .db import database
 
-_web_connections: dict[str, tuple[int, object]] = {}
+# (process id, database and schema, connection): a web process serves one database, so one lock.
+_web_connection: dict[str, tuple] = {}
 
 
 def pg_conninfo(url: str) -> tuple[str, str | None]:
@@ -49,14 +50,16 @@ def announce_web() -> None:
     """Called by every buyer web process on PostgreSQL: hold the shared web lock until it exits."""
     db = database.obj
     key = f"{db.database}:{getattr(db, 'luckydraw_schema', None)}"
-    held = _web_connections.get(key)
+    held = _web_connection.get("held")
     if held and held[0] == os.getpid():
-        return
+        if held[1] == key:
+            return
+        held[2].close()  # this process now serves another database: let go of the old one's lock
     connection = _connect(db)
     connection.autocommit = True
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_lock_shared(%s)", (_web_key(db),))
-    _web_connections[key] = (os.getpid(), connection)
+    _web_connection["held"] = (os.getpid(), key, connection)
 
 
 def hold_for_restore():
