@@ -34,6 +34,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from peewee import JOIN, fn
 
+from .dashboard import claimants
 from .db import database, is_sqlite, utcnow
 from .draws import get_draw
 from .errors import ExportFailed
@@ -574,19 +575,7 @@ def _payment_rows(draw: Draw, clock: Clock) -> Iterator[tuple]:
 
 def _claimed_by(draw_id: int, utrs: list[str]) -> dict[str, str]:
     """UTR → "LD-… (name)" of the booking whose buyer handed it in (an open one first)."""
-    found: dict[str, str] = {}
-    if not utrs:
-        return found
-    rows = (
-        Order.select(Order.claimed_utr, Order.reference, Order.name, Order.state)
-        .where((Order.draw == draw_id) & Order.claimed_utr.in_(sorted(set(utrs))))
-        .order_by(Order.id)
-        .tuples()
-    )
-    for utr, reference, name, state in rows:
-        if utr not in found or state in (OrderState.PENDING, OrderState.EXPIRED):
-            found[utr] = f"{reference} ({name})"
-    return found
+    return {utr: f"{reference} ({name})" for utr, (reference, name) in claimants(draw_id, utrs).items()}
 
 
 def _winner_rows(history: list[DrawingResult], clock: Clock) -> list[tuple]:
