@@ -16,6 +16,7 @@ from .db import is_sqlite, utcnow
 from .draws import current_draw
 from .errors import LuckyDrawError
 from .ids import normalise_reference
+from .lifecycle import live_holds, live_pending
 from .models import Draw, Order, Payment, Ticket
 from .money import parse_amount
 from .states import OrderState, PaymentState, TicketState
@@ -187,17 +188,9 @@ def take_snapshot(
         return Snapshot(taken_at=now, draw=None)
     d = draw.id
     sold = Ticket.select().where((Ticket.draw == d) & (Ticket.state == TicketState.SOLD)).count()
-    held = (
-        Ticket.select()
-        .where(
-            (Ticket.draw == d)
-            & (Ticket.state == TicketState.HELD)
-            & (Ticket.held_until.is_null() | (Ticket.held_until > now))
-        )
-        .count()
-    )
+    held = Ticket.select().where((Ticket.draw == d) & live_holds(now)).count()
     paid = Order.select().where((Order.draw == d) & (Order.state == OrderState.PAID)).count()
-    live = (Order.draw == d) & (Order.state == OrderState.PENDING) & (Order.expires_at > now)
+    live = (Order.draw == d) & live_pending(now)
     pending_count = Order.select().where(live).count()
     money = {
         status: (count, total)
@@ -258,7 +251,7 @@ def hold_concentration(draw: Draw, now: datetime) -> tuple[HoldConcentration, ..
     """Clients and mobile prefixes whose live pending holds reach concentration_threshold, most
     tickets first (read from the live pending bookings only)."""
     threshold = concentration_threshold(draw)
-    live = (Order.draw == draw.id) & (Order.state == OrderState.PENDING) & (Order.expires_at > now)
+    live = (Order.draw == draw.id) & live_pending(now)
     prefix = fn.SUBSTR(Order.mobile, 1, MOBILE_PREFIX_DIGITS)
     found = []
     for kind, key_column, where in (
