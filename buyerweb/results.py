@@ -23,7 +23,7 @@ from shared.reports import drawn_draws
 from shared.results import check_entry
 
 from .context import WebContext
-from .holds import RateLimited, check_ip_limit
+from .holds import TOO_MANY_LOOKUPS, RateLimited, check_ip_limit
 from .html import page
 from .http import Route
 from .present import local_iso, terms_values
@@ -140,7 +140,7 @@ def ticket_check(ctx: WebContext, draw, action: str) -> tuple[dict | None, int, 
         return check, 200, {}
     check["typed"] = typed = request.query.getunicode("q", default="")[:60]
     try:
-        check_ip_limit(ctx, ctx.lookup_ip, "look-ups")
+        check_ip_limit(ctx, ctx.lookup_ip, TOO_MANY_LOOKUPS)
         check["answer"] = check_entry(typed, draw.id)
     except RateLimited as exc:
         check["error"] = exc.message

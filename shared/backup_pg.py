@@ -19,8 +19,6 @@ import subprocess
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit, urlunsplit
 
-import psycopg2
-
 from .db import database
 
 # (process id, database and schema, connection): a web process serves one database, so one lock.
@@ -42,6 +40,8 @@ def _web_key(db) -> int:
 
 def _connect(db):
     """A connection of its own to the database `db` is bound to (not peewee's, which comes and goes)."""
+    import psycopg2  # only on PostgreSQL, where the driver is installed (setup says so otherwise)
+
     params = {k: v for k, v in db.connect_params.items() if k != "options"}
     return psycopg2.connect(dbname=db.database, **params)
 

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 import lxml.html
 import pytest
 
+from buyerweb.i18n import catalog
 from shared.db import utcnow
 from shared.draw_zone import set_time_zone
 from shared.draws import set_sales_open
@@ -60,8 +61,12 @@ def test_home_receipt_and_results_show_the_terms_and_when_sales_close(web):
 def test_the_closing_time_is_in_the_buyers_language_and_the_draws_zone(web):
     app, draw = web
     set_draw(app, draw, closes_at=CLOSES)
-    assert shown(app.get("/?lang=hi").text)["closes"] == ["Sales close on 25 दिस॰ 2099, 6:00 pm."]
-    assert shown(app.get("/?lang=ta").text)["closes"] == ["Sales close on 25 டிச. 2099, 6:00 PM."]
+    sentence = "Sales close on %(when)s."
+    hindi = catalog("hi").gettext(sentence) % {"when": "25 दिस॰ 2099, 6:00 pm"}
+    tamil = catalog("ta").gettext(sentence) % {"when": "25 டிச. 2099, 6:00 PM"}
+    assert hindi != sentence % {"when": "25 दिस॰ 2099, 6:00 pm"}  # the sentence too, not only the date
+    assert shown(app.get("/?lang=hi").text)["closes"] == [hindi]
+    assert shown(app.get("/?lang=ta").text)["closes"] == [tamil]
     set_time_zone("Asia/Dubai")
     app.app.luckydraw.draws.clear()
     assert shown(app.get("/?lang=en").text)["closes"] == ["Sales close on 25 Dec 2099, 4:30 pm."]
