@@ -342,6 +342,8 @@ def record_payment(
     booked_before=None,
     note=None,
     attach_utr=True,
+    draw: Draw | None = None,
+    swept: bool = False,
 ) -> MatchResult:
     """Keep a payment and match it. Without a UTR only when `quick` (or a cash/quick source):
     it then gets an internal id, flagged `utr_missing`. A UTR seen before raises DuplicateUTR and
@@ -352,7 +354,10 @@ def record_payment(
     A payment with a UTR whose amount equals a no-UTR payment (quick mark, a Razorpay payment
     without UTR) that settled a booking within the late-payment window is that same money seen
     again: with `attach_utr` the UTR is attached to it (journalled; no second payment) — see
-    `settled_without_utr` to ask first. Several such payments: needs attention, never a guess."""
+    `settled_without_utr` to ask first. Several such payments: needs attention, never a guess.
+
+    A caller that records many in one write transaction (a statement's chunk) may pass the current
+    `draw` it read in that transaction and `swept=True` once it has expired the holds due at `now`."""
     amount_paise = require_paise(amount_paise)
     if source not in SOURCES:
         raise InvalidInput(f"Unknown payment source '{source}'.")
@@ -365,8 +370,9 @@ def record_payment(
         with write_tx():
             if utr_value and Payment.select().where(Payment.utr == utr_value).exists():
                 raise _duplicate(utr_value)
-            draw = current_draw()
-            expire_due(now)
+            draw = draw or current_draw()
+            if not swept:
+                expire_due(now)
             earlier = _seen_before(draw, amount_paise, utr_value, reference, now) if attach_utr else []
             if len(earlier) == 1 and utr_value is not None:
                 return _attach_utr(earlier[0], utr_value, payer, _typed_text(payer_vpa, 260), source, now)

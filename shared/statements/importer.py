@@ -18,9 +18,10 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
 
+from ..booking import expire_due
 from ..db import utcnow, write_tx
 from ..draws import current_draw
-from ..errors import DuplicateUTR
+from ..errors import Conflict, DuplicateUTR
 from ..models import Draw, Order, Payment, record_event
 from ..models_statement import (
     ALREADY_RECORDED,
@@ -174,6 +175,16 @@ class _Run:
             .tuples()
         ):
             self.quick.setdefault(amount, []).append((received, pid, utr))
+
+    def begin_chunk(self) -> None:
+        """In the chunk's write transaction: the draw is still the current one (else the import
+        stops, its earlier chunks kept), and the holds due are expired once for every row."""
+        if current_draw().id != self.draw.id:
+            raise Conflict(
+                "A new draw was started during the import: nothing more was imported. Import the "
+                "statement again; the rows imported so far are skipped."
+            )
+        expire_due(self.now)
 
     def recorded_utrs(self, rows: list) -> dict:
         """UTR -> payment id of the statement's UTRs already on record (one query per 500)."""
@@ -368,6 +379,8 @@ class _Run:
                 quick=row.utr is None,
                 booked_before=self.booked_before(row),
                 note=f"Statement {self.statement.name[:60]} row {row.number}: {row.narration}",
+                draw=self.draw,
+                swept=True,
             )
         except DuplicateUTR:  # recorded a moment ago by another source
             return self._already(row, Payment.get(Payment.utr == row.utr), result)
@@ -451,6 +464,7 @@ def import_statement(
 def _handle_chunk(run, rows, known, report) -> None:
     # Inside the chunk's write transaction: rows another import stored since we looked are known now.
     known |= run.known_checksums(rows)
+    run.begin_chunk()
     for row in rows:
         report.rows.append(run.handle(row, known))
     run.flush()

@@ -256,3 +256,29 @@ def test_audit_pairs_quick_marks_with_credits_of_their_amount(tmp_path, draw):
     txns = [Txn(ist_now(), 1234, utr="412345678901", name="A", vpa="a@okaxis", note="x")]
     audit = audit_statement(read_statement(write(tmp_path / "s.csv", "generic", "csv", txns)))
     assert audit.ok and audit.credits_accounted == 1 and audit.payments_found == 1
+
+
+def test_a_new_draw_started_during_an_import_stops_it_between_chunks(draw, tmp_path, monkeypatch):
+    """The first chunk is in; the organiser starts a new draw; the import stops before the next
+    chunk (its rows are never recorded into the new draw) and says so. Imported again, the rows
+    done before are skipped and the others are left to the organiser."""
+    monkeypatch.setattr(importer, "CHUNK", 3)
+    at = ist_now() + timedelta(seconds=5)
+    txns = [Txn(at, 77700 + n, utr=f"41234567{n:04d}", name="STRANGER", vpa="s@okaxis", note="x") for n in range(7)]
+    path = write(tmp_path / "statement.csv", "hdfc", "csv", txns)
+    started = []
+
+    def new_draw_after_the_first_chunk(done, total):
+        if not started:
+            started.append(new_draw(tmp_path, name="Next Draw"))
+
+    with pytest.raises(importer.Conflict, match="A new draw was started during the import"):
+        import_statement(path, progress=new_draw_after_the_first_chunk)
+    recorded = list(Payment.select().order_by(Payment.id))
+    assert [p.amount_paise for p in recorded] == [77700, 77701, 77702]
+    assert {p.draw_id for p in recorded} == {draw.id}
+    again = import_statement(path)
+    assert [r.action for r in again.rows[:3]] == [importer.ALREADY_IMPORTED] * 3
+    # the rest carry the day the old draw ended and the new one began (HDFC shows no time): by hand
+    assert [r.action for r in again.rows[3:]] == [importer.OTHER_DRAW] * 4
+    assert Payment.select().count() == 3
