@@ -93,7 +93,10 @@ def claimants(utr: str | None, limit: int = 5) -> list[Order]:
     first, newest first within each. At most one is open at a time (shared/claims.py)."""
     if not utr:
         return []
-    found = Order.select().where(Order.claimed_utr == utr).order_by(Order.id.desc()).limit(limit)
+    ids = [i for (i,) in Order.select(Order.id).where(Order.claimed_utr == utr).limit(limit).tuples()]
+    if not ids:  # the usual case: one light query
+        return []
+    found = Order.select().where(Order.id.in_(ids)).order_by(Order.id.desc())
     return sorted(found, key=lambda o: o.state not in (OrderState.PENDING, OrderState.EXPIRED))
 
 
@@ -437,8 +440,9 @@ def _seen_before(draw: Draw, amount: int, utr: str | None, reference, now: datet
     names another booking, or when a buyer who handed in the UTR has another booking."""
     if utr is None:
         return []
-    found = list(
-        Payment.select()
+    ids = [
+        i
+        for (i,) in Payment.select(Payment.id)
         .where(
             (Payment.draw == draw.id)
             & (Payment.amount_paise == amount)
@@ -449,7 +453,11 @@ def _seen_before(draw: Draw, amount: int, utr: str | None, reference, now: datet
         )
         .order_by(Payment.id)
         .limit(5)
-    )
+        .tuples()
+    ]
+    if not ids:  # the usual case: one light query
+        return []
+    found = list(Payment.select().where(Payment.id.in_(ids)).order_by(Payment.id))
     named = normalise_reference(reference) if reference else None
     if named:
         found = [p for p in found if p.order.reference == named]
