@@ -10,7 +10,8 @@ everything else is recorded and matched, with only bookings made before the mone
 candidates. Debits are counted and ignored.
 
 `import_statement(..., dry_run=True)` runs exactly the same steps inside a transaction that is
-rolled back, so its row-by-row preview is what the import would do, and nothing changes.
+rolled back, so its row-by-row preview is what the import would do, and nothing changes; on SQLite
+it runs on a snapshot copy in a process of its own, so the live write lock is never held for it.
 """
 
 import hashlib
@@ -19,7 +20,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
 
 from ..booking import expire_due
-from ..db import utcnow, write_tx
+from ..db import database, is_sqlite, utcnow, write_tx
 from ..draws import current_draw
 from ..errors import Conflict, DuplicateUTR
 from ..models import Draw, Order, Payment, record_event
@@ -35,6 +36,8 @@ from ..models_statement import (
 )
 from ..money import format_rupees
 from ..payments import record_payment
+from . import preview
+from .preview import report_from
 from .rows import CREDIT, DEBIT, Statement, StatementRow, read_statement
 from .values import INDIA
 
@@ -419,11 +422,12 @@ def file_sha256(path) -> str:
 
 
 def import_statement(
-    path, *, bank=None, columns=None, dry_run=False, progress=None, now=None, statement=None
+    path, *, bank=None, columns=None, dry_run=False, progress=None, now=None, statement=None, on_snapshot=True
 ) -> ImportReport:
     """Import (or with `dry_run`, preview) the statement at `path`. A file that cannot be read
     raises StatementUnreadable before anything is touched. `progress(done, total)` is called as
-    rows are handled."""
+    rows are handled. On SQLite a dry run is made on a snapshot of the database in a process of its
+    own (shared.statements.preview), so buyers keep booking while the organiser looks."""
     statement = statement or read_statement(path, bank, columns)
     sha256 = file_sha256(path)
     now = now or utcnow()
@@ -439,6 +443,15 @@ def import_statement(
     )
     rows = statement.rows
     total = len(rows)
+    if dry_run and on_snapshot and is_sqlite() and database.obj.database not in ("", ":memory:"):
+        return preview.on_snapshot(
+            database.obj.database,
+            statement,
+            path,
+            now,
+            progress,
+            lambda data: report_from(data, ImportReport, RowResult),
+        )
     if dry_run:
         try:
             with write_tx():

@@ -282,3 +282,35 @@ def test_a_new_draw_started_during_an_import_stops_it_between_chunks(draw, tmp_p
     # the rest carry the day the old draw ended and the new one began (HDFC shows no time): by hand
     assert [r.action for r in again.rows[3:]] == [importer.OTHER_DRAW] * 4
     assert Payment.select().count() == 3
+
+
+def test_buyers_keep_booking_while_the_organiser_previews_a_statement(sqlite_url, tmp_path):
+    """On SQLite (the laptop), the dry run of a long statement never holds the live database's
+    write lock: it runs on a snapshot in a process of its own. A buyer who books while it runs,
+    from another thread, gets the booking at once, and it stays when the preview ends. (On
+    PostgreSQL the preview is one rolled-back transaction under the write lock, as the import.)"""
+    import threading
+
+    from shared import setup
+
+    setup.connect(sqlite_url)
+    new_draw(tmp_path, ticket_count=50)
+    at = ist_now() + timedelta(seconds=5)
+    txns = [Txn(at, 90000 + n, utr=f"51234567{n:04d}", name="STRANGER", vpa="s@okaxis", note="x") for n in range(600)]
+    path = write(tmp_path / "statement.csv", "hdfc", "csv", txns)
+    booked = []
+
+    def a_buyer_books():
+        booked.append(hold_tickets("Asha Devi", "9876543210", [7]))
+
+    def meanwhile(done, total):
+        if done < total and not booked:
+            buyer = threading.Thread(target=a_buyer_books)
+            buyer.start()
+            buyer.join(timeout=60)
+            assert booked, "the buyer's booking waited for the preview"
+
+    preview = import_statement(path, dry_run=True, progress=meanwhile)
+    assert preview.count(importer.UNMATCHED) == 600 and not preview.changed
+    assert [o.reference for o in Order.select()] == [booked[0].reference]
+    assert not Payment.select().exists()
