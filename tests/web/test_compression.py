@@ -10,6 +10,7 @@ import brotli
 import pytest
 from webob import Request
 
+from buyerweb import static
 from buyerweb.app import STATIC
 from buyerweb.i18n import LANGUAGES
 from shared import winner_draw
@@ -161,3 +162,30 @@ def test_static_files_arrive_compressed_and_cached_for_a_year(web):
         assert stale.headers["Cache-Control"] == "public, max-age=300"
     fetch(app, "/static/app.css.gz", status=404)
     fetch(app, "/static/nothing.css", headers=GZIP, status=404)
+
+
+def test_compressed_copies_are_made_once_for_each_content(tmp_path, monkeypatch):
+    source = tmp_path / "files"
+    source.mkdir()
+    text = "body { color: #2d2118; }\n" * 200
+    (source / "a.css").write_text(text)
+    (source / "b.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 2000)
+    monkeypatch.setattr(static, "_cache_roots", lambda: [tmp_path / "cache"])
+    folder = static.compressed_folder(source)
+    assert folder.parent == tmp_path / "cache"
+    assert (folder / "a.css").read_text() == text
+    assert gzip.decompress((folder / "a.css.gz").read_bytes()).decode() == text
+    assert brotli.decompress((folder / "a.css.br").read_bytes()).decode() == text
+    assert sorted(p.name for p in folder.iterdir()) == ["a.css", "a.css.br", "a.css.gz", "b.png"], "a PNG is left as is"
+    assert static.compressed_folder(source) == folder, "the next worker finds it made"
+    (source / "a.css").write_text(text + "a { color: red; }\n")
+    changed = static.compressed_folder(source)
+    assert changed != folder and gzip.decompress((changed / "a.css.gz").read_bytes()).decode().endswith("red; }\n")
+    assert [p.name for p in (tmp_path / "cache").iterdir() if p.name.startswith(".build-")] == []
+
+
+def test_without_a_writable_cache_the_files_are_served_as_they_are(tmp_path, monkeypatch):
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder")
+    monkeypatch.setattr(static, "_cache_roots", lambda: [blocked / "luckydraw"])
+    assert static.compressed_folder(STATIC) == STATIC
