@@ -3,8 +3,10 @@
 It binds the domain core to the database, builds the context the routes share (settings, rate
 limiters, caches: see `context`), and registers the route table of each route module (pages, the
 JSON API, the public results of the winner draw, static files and the signed payment hooks) with
-the one error handling of `http`. Every response carries the security headers (and HSTS when the
-buyer came over HTTPS); forwarded headers are believed only from the configured proxies. The
+the one error handling of `http`. In front of Bottle: WhiteNoise for the static files (`static`) and
+the compression of every other text answer (`compress`). Every response carries the security
+headers (and HSTS when the buyer came over HTTPS); forwarded headers are believed only from the
+configured proxies. The
 signing secret is LUCKYDRAW_SECRET or the one stored in the database (shared.web_secret); the
 rate limits are shared by every worker through the database (shared.rate_buckets). Database
 connections: by default one per thread, opened on first use after the worker process has started
@@ -26,6 +28,7 @@ from shared.ratelimit import RateLimiter
 from shared.web_secret import web_secret
 
 from . import api, claims, hooks, i18n, pages, results, static
+from .compress import Compressed
 from .config import WebConfig
 from .context import STATIC, VIEWS, WebContext, render, static_versions
 from .http import apply_forwarded, error_handler, guard_plugin, refuse_large_bodies
@@ -42,6 +45,7 @@ class BuyerApp(Bottle):
     and which reads X-Forwarded-* only from its trusted proxies."""
 
     proxies: tuple = ()
+    front = None  # what answers first (create_app: static files, then compressed routes)
 
     def wsgi(self, environ, start_response):
         apply_forwarded(environ, self.proxies)
@@ -54,7 +58,11 @@ class BuyerApp(Bottle):
                 headers.append(HSTS)
             return start_response(status, headers, exc_info)
 
-        return super().wsgi(environ, start)
+        return (self.front or self.routed)(environ, start)
+
+    def routed(self, environ, start_response):
+        """Bottle's own answer: the routes, without what stands in front of them."""
+        return super().wsgi(environ, start_response)
 
 
 def _forget_inherited_connection() -> None:
@@ -114,6 +122,7 @@ def create_app(
 
     app = BuyerApp()
     app.proxies = ctx.proxies
+    app.front = static.StaticFiles(Compressed(app.routed), ctx.static_versions)
     app.config["catchall"] = True
     app.config["autojson"] = False
     app.luckydraw = ctx

@@ -13,7 +13,7 @@
 <section class="card status" aria-labelledby="status-h">
   <h2 id="status-h" class="vh">{{_("Status")}}</h2>
   <p id="status" role="status" aria-live="polite" data-session="{{order.session_id}}" data-seconds="{{seconds}}">
-    <span class="dot" aria-hidden="true"></span> {{_("Waiting for your payment…")}}
+    <span class="dot" aria-hidden="true"></span> <span class="js-only">{{_("Waiting for your payment… (checked just now)")}}</span><span class="nojs-only">{{_("Waiting for your payment…")}}</span>
   </p>
   <p class="countdown">{{!_h("Numbers held for you until <strong>%(time)s</strong>", time=ends)}}<span class="js-only"> · {{!_h('<span id="countdown" aria-live="off">%(left)s</span> left', left='%d:%02d' % divmod(seconds, 60))}}</span></p>
 </section>
