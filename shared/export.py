@@ -48,7 +48,9 @@ from .winner_draw import DrawingResult, drawings
 
 PAGE = 2000  # rows per database read
 PROGRESS_EVERY = 1000  # rows between progress callbacks
-RUPEES = "₹#,##0.00"
+# Rupees in Indian digit grouping (₹1,00,000.00, ₹1,23,45,678.90): Excel's conditional sections
+# put the lakh and crore commas in as literals; below a lakh both groupings agree.
+RUPEES = '[>=10000000]"₹"##\\,##\\,##\\,##0.00;[>=100000]"₹"##\\,##\\,##0.00;"₹"#,##0.00'
 TEXT = "@"
 WHEN = "yyyy-mm-dd hh:mm:ss"
 MIN_WIDTH, MAX_WIDTH, SUMMARY_WIDTH = 8, 60, 80

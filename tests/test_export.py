@@ -3,6 +3,7 @@ formula-safe buyer input, every payment and paid booking present, the winner dra
 once drawn, every drawing's winners), progress, and the file only ever appearing complete. Runs on
 SQLite and PostgreSQL (the `db` fixture)."""
 
+import re
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -16,11 +17,11 @@ from shared import results as published
 from shared import winner_draw
 from shared.booking import expire_due, hold_tickets
 from shared.db import utcnow
-from shared.draws import get_draw, validate_settings
+from shared.draws import current_draw, get_draw, validate_settings
 from shared.errors import NotFound
 from shared.export import ExportFailed, export_draw, safe_text
 from shared.models import Draw
-from shared.money import parse_amount
+from shared.money import format_rupees, parse_amount
 from shared.new_draw import create_draw
 from shared.payments import record_payment, refund_payment, sell_cash
 from shared.winner_algorithm import ticket_list_hash
@@ -28,7 +29,7 @@ from tests.helpers.db import new_draw
 
 MIN = timedelta(minutes=1)
 IST = ZoneInfo("Asia/Kolkata")
-RUPEES = "₹#,##0.00"
+RUPEES = '[>=10000000]"₹"##\\,##\\,##\\,##0.00;[>=100000]"₹"##\\,##\\,##0.00;"₹"#,##0.00'
 EVIL = "=cmd|' /C calc'!A0"
 SHEETS = ["Summary", "Bookings", "Tickets", "Payments", "Winners"]
 
@@ -533,3 +534,50 @@ def test_the_claimed_utr_is_in_bookings_and_payments(db, tmp_path):
     mismatch = payments["412345678902"]
     assert mismatch["Claimed by booking"].value == f"{b.reference} (=B Buyer)"
     assert mismatch["Status"].value != "MATCHED" and "handed in" in mismatch["Attention reason"].value
+
+
+def shown_as(number_format: str, value) -> str:
+    """How a spreadsheet shows `value` in `number_format`, for the formats the export uses: its
+    conditional sections ([>=N]), a quoted prefix, digits with literal commas (\\,) or a thousands
+    separator, and two decimals."""
+    for section in number_format.split(";"):
+        condition = re.match(r"\[>=(\d+)\](.*)", section)
+        if condition is None or value >= int(condition.group(1)):
+            body = condition.group(2) if condition else section
+            break
+    prefix, digits = re.fullmatch(r'"([^"]*)"(.*)', body).groups()
+    whole, decimals = digits.split(".")
+    integer, fraction = f"{value:.{len(decimals)}f}".split(".")
+    if "\\," in whole:  # literal commas: fill the groups from the right, the first takes the rest
+        sizes = [len(group) for group in whole.split("\\,")][1:]
+        groups = []
+        for size in reversed(sizes):
+            groups.insert(0, integer[-size:])
+            integer = integer[:-size]
+        text = ",".join([integer, *groups])
+    else:
+        text = f"{int(integer):,}"
+    return f"{prefix}{text}.{fraction}"
+
+
+def test_rupees_read_back_in_indian_digit_grouping(db, tmp_path):
+    """The workbook's amounts, read back with their number format, show the way the web and the
+    console do: ₹1,00,000.00, never ₹100,000.00."""
+    new_draw(tmp_path, name="Big Mela", ticket_count=10, price="10", max_per_order=5)
+    amounts = [parse_amount(a) for a in ("999.50", "99999.99", "100000", "1234567.8", "9876543.21", "10000000")]
+    for n, amount in enumerate(amounts):
+        record_payment(amount, f"5555000000{n:02d}")
+    path = export_draw(current_draw().id, tmp_path / "big.xlsx", zone=IST)
+    payments = by_header(openpyxl.load_workbook(path)["Payments"])
+    shown = sorted(
+        (row["Amount"].value, shown_as(row["Amount"].number_format, row["Amount"].value)) for row in payments
+    )
+    assert [text for _, text in shown] == [
+        "₹999.50",
+        "₹99,999.99",
+        "₹1,00,000.00",
+        "₹12,34,567.80",
+        "₹98,76,543.21",
+        "₹1,00,00,000.00",
+    ]
+    assert [format_rupees(a) for a in amounts] == [text for _, text in shown]  # as the web and console show them
