@@ -15,6 +15,7 @@ from shared.validation import SESSION_RE
 from .context import WebContext
 from .holds import RateLimited, cancel_own, check_ip_limit, place_hold
 from .http import Route, content_type, error_json, json_body, read_body
+from .poll import poll_body
 from .present import iso_utc, seconds_left
 from .security import remember_booking, remember_last_booking
 
@@ -50,23 +51,13 @@ def healthz(ctx: WebContext):
 
 
 def check_payment(ctx: WebContext, session_id: str):
+    """The poll through Bottle: with a query string or for an unknown booking (poll.PollFastPath
+    answers the plain case in front of Bottle with the same body)."""
     now = utcnow()
     status = booking.order_status(session_id, now)
-    data = {
-        "status": status.state,
-        "expires_at": iso_utc(status.expires_at),
-        "seconds_left": seconds_left(status.expires_at, now) if status.state == "pending" else 0,
-        "tickets": list(status.tickets),
-        "reference": status.reference,
-        "amount": rupees(status.payable_paise),
-        "amount_paise": status.payable_paise,
-    }
-    if status.state == "paid":
-        data["paid_at"] = iso_utc(status.paid_at)
-        data["receipt_url"] = f"/done/{session_id}"
     response.content_type = "application/json"
     response.set_header("Cache-Control", "no-store")
-    return json.dumps(data, separators=(",", ":"))
+    return poll_body(status, session_id, now)
 
 
 def tickets(ctx: WebContext):

@@ -32,6 +32,7 @@ from .compress import Compressed
 from .config import WebConfig
 from .context import STATIC, VIEWS, WebContext, render, static_versions
 from .http import apply_forwarded, error_handler, guard_plugin, refuse_large_bodies
+from .poll import PollFastPath
 from .present import local_zone
 from .security import HSTS, SECURITY_HEADERS
 
@@ -122,7 +123,10 @@ def create_app(
 
     app = BuyerApp()
     app.proxies = ctx.proxies
-    app.front = static.StaticFiles(Compressed(app.routed), ctx.static_versions)
+    app.front = PollFastPath(
+        static.StaticFiles(Compressed(app.routed), ctx.static_versions),
+        connect_per_request=not config.keep_connections,
+    )
     app.config["catchall"] = True
     app.config["autojson"] = False
     app.luckydraw = ctx

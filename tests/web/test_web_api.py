@@ -151,6 +151,57 @@ def test_check_payment_follows_the_order(web):
     assert r.json["status"] == "paid" and r.json["receipt_url"] == f"/done/{made['session_id']}"
 
 
+def test_the_polls_fast_path_answers_as_the_route_does(web):
+    """The plain poll is answered in front of Bottle (buyerweb/poll.py); with a query string it
+    goes through the route. Same status, body and headers, pending and paid, over HTTP and HTTPS."""
+    app, _ = web
+    made = post_json(app, GOOD, status=201).json
+    url = f"/api/check_payment/{made['session_id']}"
+
+    def answer(path, **kw):
+        r = app.get(path, **kw)
+        body = dict(r.json)
+        left = body.pop("seconds_left")  # the two answers may fall either side of a second
+        return r.status, body, sorted((k, v) for k, v in r.headerlist if k != "Content-Length"), left
+
+    for state in ("pending", "paid"):
+        if state == "paid":
+            record_payment(parse_amount("20.00"), "123456789012")
+        for env in ({}, {"wsgi.url_scheme": "https"}):
+            fast, routed = answer(url, extra_environ=env), answer(url + "?via=route", extra_environ=env)
+            assert fast[0] == routed[0] == "200 OK"
+            assert fast[1] == routed[1] and fast[2] == routed[2], (fast, routed)
+            assert abs(fast[3] - routed[3]) <= 1 and fast[1]["status"] == state
+
+
+def test_the_plain_poll_never_reaches_bottle_and_anything_else_does(web):
+    from buyerweb.poll import PollFastPath
+
+    app, _ = web
+    assert isinstance(app.app.front, PollFastPath)  # what the buyer web puts in front of the routes
+    made = post_json(app, GOOD, status=201).json
+    routed = []
+
+    def route(environ, start_response):
+        routed.append(environ["PATH_INFO"] + "?" + environ.get("QUERY_STRING", ""))
+        start_response("204 No Content", [])
+        return [b""]
+
+    fast = PollFastPath(route)
+    base = {"REQUEST_METHOD": "GET", "QUERY_STRING": "", "wsgi.url_scheme": "http"}
+    seen = []
+    body = fast({**base, "PATH_INFO": f"/api/check_payment/{made['session_id']}"}, lambda s, h: seen.append(s))
+    assert seen == ["200 OK"] and json.loads(b"".join(body))["reference"] == made["reference"] and routed == []
+    for path, query in (
+        (f"/api/check_payment/{made['session_id']}", "lang=hi"),  # a query: the route
+        ("/api/check_payment/000000000000", ""),  # no such booking: the route says 404
+        ("/api/check_payment/12345", ""),
+        ("/api/tickets", ""),
+    ):
+        fast({**base, "PATH_INFO": path, "QUERY_STRING": query}, lambda s, h: None)
+    assert len(routed) == 4
+
+
 @pytest.mark.parametrize(
     "session_id",
     ["000000000000", "abc", "12345678901", "1234567890123", "12345678901a", "%2e%2e%2fetc", "1" * 500, "١٢٣٤٥٦٧٨٩٠١٢"],
