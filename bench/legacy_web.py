@@ -74,6 +74,13 @@ class WaitressWorker(Worker):
             clear_untrusted_proxy_headers=True,
             expose_tracebacks=False,
             log_untrusted_proxy_headers=False,
+            # behind a proxy on loopback (the sale opening's buyers name their own addresses), as the
+            # product's own LUCKYDRAW_TRUSTED_PROXIES does
+            **(
+                {"trusted_proxy": "127.0.0.1", "trusted_proxy_headers": {"x-forwarded-for"}, "trusted_proxy_count": 1}
+                if os.environ.get("LUCKYDRAW_TRUSTED_PROXIES")
+                else {}
+            ),
         )
         last_notify = 0.0
         try:

@@ -109,8 +109,15 @@ def verdict(ok: bool) -> str:
     return "PASS" if ok else "MISS"
 
 
-def start(which: str, url: str, workers, legacy) -> WebServer:
-    return WebServer(url, workers=workers, legacy=which == OLD, env=legacy if which == OLD else None)
+# The sale opening's buyers each come from their own address (as they would, on their phones):
+# the load generator names it in X-Forwarded-For and the servers trust loopback as their proxy,
+# so the per-connection hold caps (issue 10) see 2,000 buyers, not one.
+BUYERS_BEHIND_PROXY = {"LUCKYDRAW_TRUSTED_PROXIES": "127.0.0.1,::1"}
+
+
+def start(which: str, url: str, workers, legacy, env: dict | None = None) -> WebServer:
+    base = legacy if which == OLD else {}
+    return WebServer(url, workers=workers, legacy=which == OLD, env={**(base or {}), **(env or {})})
 
 
 COUNT = "counts = {}\nresponse = function(s) counts[s] = (counts[s] or 0) + 1 end"
@@ -194,7 +201,7 @@ def print_memory(outs: dict) -> None:
 
 
 def run_race(which: str, url: str, seconds: float, workers, legacy, tickets=500, buyers=2000) -> dict:
-    server = start(which, url, workers, legacy)
+    server = start(which, url, workers, legacy, BUYERS_BEHIND_PROXY)
     try:
         cpu = server.cpu_seconds()
         result = race("127.0.0.1", server.port, tickets, buyers, CONNECTIONS, timeout=seconds)

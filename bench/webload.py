@@ -385,9 +385,10 @@ def race(
                 body = json.dumps(
                     {"name": f"Buyer {number}", "mobile": str(mobile0 + number), "tickets": pick()}
                 ).encode()
+                address = f"10.{number >> 16 & 255}.{number >> 8 & 255}.{number & 255}"  # the buyer's phone
                 head = (
                     f"POST /api/orders HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\n"
-                    f"Content-Length: {len(body)}\r\n\r\n"
+                    f"X-Forwarded-For: {address}\r\nContent-Length: {len(body)}\r\n\r\n"
                 ).encode()
                 started = time.perf_counter()
                 writer.write(head + body)
