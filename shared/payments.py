@@ -93,7 +93,14 @@ def claimants(utr: str | None, limit: int = 5) -> list[Order]:
     first, newest first within each. At most one is open at a time (shared/claims.py)."""
     if not utr:
         return []
-    ids = [i for (i,) in Order.select(Order.id).where(Order.claimed_utr == utr).limit(limit).tuples()]
+    ids = [
+        i
+        for (i,) in Order.select(Order.id)
+        .where(Order.claimed_utr == utr)
+        .order_by(Order.id.desc())
+        .limit(limit)
+        .tuples()
+    ]
     if not ids:  # the usual case: one light query
         return []
     found = Order.select().where(Order.id.in_(ids)).order_by(Order.id.desc())
@@ -107,7 +114,8 @@ def match_claimed(payment: Payment, now: datetime) -> MatchResult:
 
 
 def _claim_rule(payment: Payment, draw: Draw, named: Order | None, same_amount, now: datetime) -> MatchResult | None:
-    """Rule 0: a payment whose UTR an order of this draw claimed. It settles that order when the
+    """Rule 0: a payment whose UTR a booking claimed (a booking of another draw: needs attention,
+    like a reference to one). It settles that order when the
     amounts agree and no reference names another order (pending; expired within the late window by
     rule 3's re-hold), even when amounts are not unique. Otherwise nothing is confirmed: the
     payment needs attention and the message names both candidates. None: no claim, rules 1–5 decide."""
