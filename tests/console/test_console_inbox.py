@@ -28,10 +28,10 @@ def fresh_limits():
     intake.reset_rate_limits()
 
 
-def post_sms(secret: str, amount: str, utr: str, *, sender: str = "VM-HDFCBK", sign: bool = True):
-    """What the forwarder app on the organiser's phone sends."""
+def post_sms(secret: str, amount: str, utr: str, *, sender: str = "VM-HDFCBK", sign: bool = True, stamp=None):
+    """What the forwarder app on the organiser's phone sends (`stamp`: its X-Timestamp, now by default)."""
     body = json.dumps({"text": CREDIT.format(amount=amount, utr=utr), "sender": sender}).encode()
-    stamp = str(int(time.time()))
+    stamp = stamp or str(int(time.time()))
     headers = {"Content-Type": "application/json", "X-Timestamp": stamp}
     if sign:
         headers["X-Signature"] = intake.sms_signature(secret, body, stamp)
@@ -41,8 +41,10 @@ def post_sms(secret: str, amount: str, utr: str, *, sender: str = "VM-HDFCBK", s
 def test_inbox_shows_what_each_message_became(draw, db_url):
     secret = intake.enable_sms_hook()
     hold = hold_tickets("Ravi Kumar", "9876543210", [7])
-    assert post_sms(secret, "10.00", "526830463424").body["status"] == "recorded"
-    assert post_sms(secret, "10.00", "526830463424").body["status"] == "duplicate"  # the phone sent it twice
+    stamp = str(int(time.time()))
+    assert post_sms(secret, "10.00", "526830463424", stamp=stamp).body["status"] == "recorded"
+    # the phone sent the very same request twice (even when the second falls in the next second)
+    assert post_sms(secret, "10.00", "526830463424", stamp=stamp).body["status"] == "duplicate"
     assert post_sms(secret, "7.77", "526830463425").body["status"] == "recorded"  # nobody owes ₹7.77
     assert post_sms(secret, "10.00", "526830463426", sign=False).status == 401  # not from the phone
 
