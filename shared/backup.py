@@ -32,7 +32,7 @@ except ImportError:  # Windows: no web lock (one process serves there anyway)
 
 from . import backup_pg
 from .backup_pg import pg_conninfo
-from .db import database, is_sqlite, resolve_url, utcnow, write_tx
+from .db import copy_sqlite, database, is_sqlite, resolve_url, utcnow, write_tx
 from .errors import LuckyDrawError
 from .models import Setting
 
@@ -137,15 +137,7 @@ def backup(dest: str | Path | None = None, *, url: str | None = None, name: str 
     dest.parent.mkdir(parents=True, exist_ok=True)
     partial = dest.with_name(dest.name + ".partial")
     try:
-        source = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30)
-        target = sqlite3.connect(partial)
-        try:
-            source.execute("PRAGMA busy_timeout = 30000")
-            source.backup(target)  # one step: a single consistent snapshot
-            target.execute("PRAGMA journal_mode = DELETE")  # one self-contained file
-        finally:
-            target.close()
-            source.close()
+        copy_sqlite(path, partial, self_contained=True)
     except (sqlite3.Error, OSError) as exc:
         partial.unlink(missing_ok=True)
         raise BackupFailed(f"The backup to {dest} failed: {exc}. The database is unchanged.") from None
@@ -298,13 +290,7 @@ def restore(source: str | Path, *, url: str | None = None) -> tuple[Contents, Pa
         database.obj.close()
         with write_tx():
             pass  # wait for any writer of the console or command line to finish
-        copy = sqlite3.connect(f"file:{source.resolve()}?mode=ro", uri=True)
-        target = sqlite3.connect(path, timeout=30)
-        try:
-            copy.backup(target)
-        finally:
-            target.close()
-            copy.close()
+        copy_sqlite(source.resolve(), path)
         return contents, kept.path if isinstance(kept, BackupResult) else kept
     finally:
         if gate >= 0:

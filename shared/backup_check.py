@@ -42,12 +42,7 @@ def summary(path: str) -> dict:
         # Checked on a scratch copy (brought up to this version's schema if it is older), so the
         # file itself is only ever read.
         scratch = f"{folder}/copy.db"
-        source, target = sqlite3.connect(f"file:{path}?mode=ro", uri=True), sqlite3.connect(scratch)
-        try:
-            source.backup(target)
-        finally:
-            target.close()
-            source.close()
+        shared_db.copy_sqlite(path, scratch)
         database = setup.connect(scratch, create=False)
         try:
             version = current_version(database)

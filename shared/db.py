@@ -9,6 +9,7 @@ serialised on both databases; reads never wait for them.
 """
 
 import os
+import sqlite3
 import threading
 import zlib
 from contextlib import contextmanager
@@ -125,6 +126,22 @@ def _write_gate(db) -> int | None:
             return None
         gate = db.luckydraw_gate = (os.getpid(), fd)
     return gate[1]
+
+
+def copy_sqlite(source, dest, *, self_contained: bool = False, wait_seconds: float = 30) -> None:
+    """One consistent snapshot of the SQLite file `source` written into `dest`, by the online
+    backup API (writers of `source` are not stopped; `source` is only read). `self_contained`: the
+    copy in rollback-journal mode, one file to keep or hand over. sqlite3.Error or OSError when it fails."""
+    copy = sqlite3.connect(f"file:{source}?mode=ro", uri=True, timeout=wait_seconds)
+    target = sqlite3.connect(dest, timeout=wait_seconds)
+    try:
+        copy.execute(f"PRAGMA busy_timeout = {int(wait_seconds * 1000)}")
+        copy.backup(target)  # one step: a single consistent snapshot
+        if self_contained:
+            target.execute("PRAGMA journal_mode = DELETE")
+    finally:
+        target.close()
+        copy.close()
 
 
 @contextmanager

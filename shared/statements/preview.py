@@ -12,12 +12,12 @@ the caller into its own private folder."""
 import json
 import os
 import pickle
-import sqlite3
 import subprocess
 import sys
 import tempfile
 from datetime import date, datetime
 
+from ..db import copy_sqlite
 from ..errors import LuckyDrawError
 
 
@@ -31,14 +31,7 @@ def on_snapshot(db_path: str, statement, sha_source: str, now: datetime, progres
     `db_path`: the report `build_report(data)` makes from the child's JSON."""
     with tempfile.TemporaryDirectory(prefix="luckydraw-preview-") as folder:
         snapshot = os.path.join(folder, "snapshot.db")
-        source = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=30)
-        target = sqlite3.connect(snapshot)
-        try:
-            source.execute("PRAGMA busy_timeout = 30000")
-            source.backup(target)
-        finally:
-            target.close()
-            source.close()
+        copy_sqlite(db_path, snapshot)
         handed = os.path.join(folder, "statement.pickle")
         with open(handed, "wb") as f:
             pickle.dump(statement, f)
