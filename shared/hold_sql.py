@@ -37,14 +37,14 @@ def _sql(template: str, param: str, count: int = 0) -> str:
     return template.replace("(@@)", "(" + ", ".join("?" * count) + ")").replace("?", param)
 
 
-def _run(template: str, params=(), count: int = 0):
+def run_sql(template: str, params=(), count: int = 0):
     db = database.obj
     return db.execute_sql(_sql(template, db.param, count), params)
 
 
 def current_draw_row() -> dict | None:
     """The current draw's settings a hold needs, as a dict (None when there is no draw)."""
-    row = _run(
+    row = run_sql(
         "SELECT " + ", ".join(DRAW_COLUMNS) + " FROM draw WHERE state <> 'archived' ORDER BY id DESC LIMIT 1"
     ).fetchone()
     return dict(zip(DRAW_COLUMNS, row)) if row else None
@@ -52,7 +52,7 @@ def current_draw_row() -> dict | None:
 
 def taken_numbers(draw_id: int, numbers, now: datetime) -> tuple[list[int], bool]:
     """(numbers held or sold by a live order, whether some holds among them have lapsed)."""
-    rows = _run(
+    rows = run_sql(
         "SELECT number, CASE WHEN state = 'held' AND held_until IS NOT NULL AND held_until <= ? "
         "THEN 1 ELSE 0 END FROM ticket WHERE draw_id = ? AND number IN (@@) AND state <> 'free'",
         (now, draw_id, *numbers),
@@ -64,7 +64,7 @@ def taken_numbers(draw_id: int, numbers, now: datetime) -> tuple[list[int], bool
 def pending_for_mobile(draw_id: int, mobile: str, now: datetime) -> int:
     """Unexpired pending bookings of one mobile. Only draw and mobile are in the WHERE clause, so
     the (draw, mobile, …) index is the one used: a few rows, however many bookings are pending."""
-    return _run(
+    return run_sql(
         "SELECT COUNT(CASE WHEN state = 'pending' AND expires_at > ? THEN 1 END) FROM booking "
         "WHERE draw_id = ? AND mobile = ?",
         (now, draw_id, mobile),
@@ -74,7 +74,7 @@ def pending_for_mobile(draw_id: int, mobile: str, now: datetime) -> int:
 def client_usage(draw_id: int, client_key: str, now: datetime, since: datetime) -> tuple[int, int]:
     """(tickets one web client holds in unexpired pending bookings, bookings it made after `since`),
     read through the (draw, client_key, created_at) index: that client's rows only."""
-    row = _run(
+    row = run_sql(
         "SELECT COALESCE(SUM(CASE WHEN state = 'pending' AND expires_at > ? THEN ticket_count ELSE 0 END), 0), "
         "COUNT(CASE WHEN created_at > ? THEN 1 END) FROM booking WHERE draw_id = ? AND client_key = ?",
         (now, since, draw_id, client_key),
@@ -87,7 +87,7 @@ def reserved_amounts(draw_id: int, low: int, high: int, now: datetime) -> tuple[
     late-payment window is over but that are still marked reserved)."""
     used: set[int] = set()
     lapsed: set[int] = set()
-    for amount, over in _run(
+    for amount, over in run_sql(
         "SELECT amount_lock, CASE WHEN state <> 'pending' AND amount_lock_until IS NOT NULL "
         "AND amount_lock_until <= ? THEN 1 ELSE 0 END FROM booking "
         "WHERE draw_id = ? AND amount_lock >= ? AND amount_lock <= ?",
@@ -98,7 +98,7 @@ def reserved_amounts(draw_id: int, low: int, high: int, now: datetime) -> tuple[
 
 
 def release_amount(draw_id: int, amount: int, now: datetime) -> None:
-    _run(
+    run_sql(
         "UPDATE booking SET amount_lock = NULL WHERE draw_id = ? AND amount_lock = ? AND state <> 'pending' "
         "AND amount_lock_until <= ?",
         (draw_id, amount, now),
@@ -107,7 +107,7 @@ def release_amount(draw_id: int, amount: int, now: datetime) -> None:
 
 def insert_order(values: dict) -> int:
     columns = list(values)
-    cursor = _run(
+    cursor = run_sql(
         f"INSERT INTO booking ({', '.join(columns)}) VALUES (@@) RETURNING id", tuple(values.values()), len(columns)
     )
     return cursor.fetchone()[0]
@@ -116,7 +116,7 @@ def insert_order(values: dict) -> int:
 def claim_free(draw_id: int, numbers, order_id: int, held_until: datetime) -> int:
     """Mark these tickets held by the order if they are free; returns how many were claimed.
     (Rows are found by id through the (draw, number) index, never by scanning free tickets.)"""
-    cursor = _run(
+    cursor = run_sql(
         "UPDATE ticket SET state = 'held', order_id = ?, held_until = ? WHERE id IN "
         "(SELECT id FROM ticket WHERE draw_id = ? AND number IN (@@)) AND state = 'free'",
         (order_id, held_until, draw_id, *numbers),
@@ -126,15 +126,16 @@ def claim_free(draw_id: int, numbers, order_id: int, held_until: datetime) -> in
 
 
 def insert_event(kind: str, draw_id: int, order_id: int, at: datetime, **detail) -> None:
-    _run(
+    run_sql(
         "INSERT INTO event (at, draw_id, kind, order_id, detail) VALUES (?, ?, ?, ?, ?)",
         (at, draw_id, kind, order_id, json.dumps(detail, default=str, sort_keys=True)),
     )
 
 
 STATUS_COLUMNS = ("session_id", "reference", "state", "tickets", "payable_paise", "expires_at", "paid_at", "draw_id")
+STATUS_SQL = "SELECT " + ", ".join(STATUS_COLUMNS) + " FROM booking WHERE session_id = ?"
 
 
 def status_row(session_id: str) -> tuple | None:
     """One booking's status columns by session id (a unique index: one row at most), unconverted."""
-    return _run("SELECT " + ", ".join(STATUS_COLUMNS) + " FROM booking WHERE session_id = ?", (session_id,)).fetchone()
+    return run_sql(STATUS_SQL, (session_id,)).fetchone()

@@ -218,9 +218,7 @@ def _match(payment: Payment, draw: Draw, now: datetime, booked_before: datetime 
     # 1. A reference that names a pending order with the same payable amount.
     if named is not None and named.state == OrderState.PENDING and named.payable_paise == amount:
         mark_order_paid(named, payment, now)
-        return _result(
-            payment, MATCHED, 1, named, message=f"{shown} confirmed booking {named.reference} by its reference."
-        )
+        return _result(payment, MATCHED, 1, named, message=confirmed_text(amount, named.reference, 1))
     # Rules 2–4 go by the amount alone, so only when exactly one booking that could still receive
     # this amount has it: pending, or ended within the late-payment window (cash sales never do).
     # Two share an amount only when all 100 offsets were in use; then the reference or the
@@ -254,7 +252,7 @@ def _match(payment: Payment, draw: Draw, now: datetime, booked_before: datetime 
     # 2. The one pending order with exactly that payable amount.
     if order is not None and order.state == OrderState.PENDING:
         mark_order_paid(order, payment, now)
-        return _result(payment, MATCHED, 2, order, message=f"{shown} confirmed booking {order.reference}.")
+        return _result(payment, MATCHED, 2, order, message=confirmed_text(amount, order.reference, 2))
     # 3. The one order that expired within the late-payment window.
     if order is not None and order.state == OrderState.EXPIRED:
         return _late(payment, draw, order, now, 3)
@@ -289,7 +287,7 @@ def _match(payment: Payment, draw: Draw, now: datetime, booked_before: datetime 
             f"({format_rupees(named.payable_paise)}, {named.state}): assign or refund it by hand.",
         )
     # 5. Nothing: unmatched, for the organiser.
-    return _leave(payment, UNMATCHED, None, [], now, f"{shown} matches no booking; it is kept as UNMATCHED.")
+    return _leave(payment, UNMATCHED, None, [], now, no_booking_text(amount))
 
 
 def _late(payment: Payment, draw: Draw, order: Order, now: datetime, rule: int) -> MatchResult:
@@ -339,6 +337,29 @@ def _leave(payment, outcome, rule, candidates, now, message) -> MatchResult:
     return _result(payment, outcome, rule, candidates=[o.reference for o in candidates], message=message)
 
 
+def checked_values(amount_paise, utr, payer, source: str, quick: bool) -> tuple[int, str | None, str | None]:
+    """What record_payment checks before it touches anything: (paise, UTR or None, payer or None).
+    InvalidInput for a bad amount, source, UTR or payer name."""
+    amount_paise = require_paise(amount_paise)
+    if source not in SOURCES:
+        raise InvalidInput(f"Unknown payment source '{source}'.")
+    if utr in (None, "") and not quick:
+        raise InvalidInput("A UTR (12 digits) is needed; use quick mark if you only saw the amount.")
+    utr_value = parse_utr(utr) if utr not in (None, "") else None
+    return amount_paise, utr_value, clean_name(payer, "Payer") if payer else None
+
+
+def confirmed_text(amount_paise: int, reference: str, rule: int) -> str:
+    """What rules 1 and 2 say when they confirm a booking."""
+    how = " by its reference" if rule == 1 else ""
+    return f"{format_rupees(amount_paise)} confirmed booking {reference}{how}."
+
+
+def no_booking_text(amount_paise: int) -> str:
+    """What rule 5 says: no booking fits."""
+    return f"{format_rupees(amount_paise)} matches no booking; it is kept as UNMATCHED."
+
+
 def record_payment(
     amount_paise: int,
     utr=None,
@@ -369,37 +390,31 @@ def record_payment(
 
     A caller that records many in one write transaction (a statement's chunk) may pass the current
     `draw` it read in that transaction and `swept=True` once it has expired the holds due at `now`."""
-    amount_paise = require_paise(amount_paise)
-    if source not in SOURCES:
-        raise InvalidInput(f"Unknown payment source '{source}'.")
-    if utr in (None, "") and not quick:
-        raise InvalidInput("A UTR (12 digits) is needed; use quick mark if you only saw the amount.")
-    utr_value = parse_utr(utr) if utr not in (None, "") else None
-    payer = clean_name(payer, "Payer") if payer else None
+    amount_paise, utr_value, payer = checked_values(amount_paise, utr, payer, source, quick)
     now = now or utcnow()
     try:
         with write_tx():
             if utr_value and Payment.select().where(Payment.utr == utr_value).exists():
-                raise _duplicate(utr_value)
+                raise duplicate_utr(utr_value)
             draw = draw or current_draw()
             if not swept:
                 expire_due(now)
             earlier = _seen_before(draw, amount_paise, utr_value, reference, now) if attach_utr else []
             if len(earlier) == 1 and utr_value is not None:
-                return _attach_utr(earlier[0], utr_value, payer, _typed_text(payer_vpa, 260), source, now)
+                return _attach_utr(earlier[0], utr_value, payer, typed_text(payer_vpa, 260), source, now)
             payment = Payment.create(
                 draw=draw.id,
                 amount_paise=amount_paise,
                 utr=utr_value or new_internal_payment_id(),
                 utr_missing=utr_value is None,
-                reference=_typed_text(reference, 40),
+                reference=typed_text(reference, 40),
                 payer=payer,
-                payer_vpa=_typed_text(payer_vpa, 260),
+                payer_vpa=typed_text(payer_vpa, 260),
                 source=source if not (quick and source == "manual") else "quick",
                 received_at=received_at or now,
                 recorded_at=now,
                 status=PaymentState.UNMATCHED,
-                note=_typed_text(note, 1000),
+                note=typed_text(note, 1000),
             )
             record_event(
                 "payment_recorded",
@@ -415,7 +430,7 @@ def record_payment(
             return _match(payment, draw, now, booked_before)
     except IntegrityError:
         if utr_value:
-            raise _duplicate(utr_value) from None
+            raise duplicate_utr(utr_value) from None
         raise
 
 
@@ -533,7 +548,7 @@ def _several_seen_before(payment: Payment, earlier: list[Payment], now: datetime
     )
 
 
-def _typed_text(value, limit: int) -> str | None:
+def typed_text(value, limit: int) -> str | None:
     """A reference or VPA as typed or forwarded: printable characters only, trimmed, bounded."""
     if value is None:
         return None
@@ -541,7 +556,7 @@ def _typed_text(value, limit: int) -> str | None:
     return text or None
 
 
-def _duplicate(utr: str) -> DuplicateUTR:
+def duplicate_utr(utr: str) -> DuplicateUTR:
     existing = Payment.get_or_none(Payment.utr == utr)
     where = ""
     if existing is not None:

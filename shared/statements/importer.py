@@ -35,8 +35,8 @@ from ..models_statement import (
     StatementLine,
 )
 from ..money import format_rupees
-from ..payments import record_payment
 from . import preview
+from .batch import ChunkRecorder
 from .preview import report_from
 from .rows import CREDIT, DEBIT, Statement, StatementRow, read_statement
 from .values import INDIA
@@ -157,6 +157,7 @@ class _Run:
         self.draw = current_draw()
         self.earlier = list(Draw.select().where(Draw.id != self.draw.id).order_by(Draw.id))
         self.import_id = None
+        self.recorder: ChunkRecorder | None = None
         self.on_record = self.recorded_utrs(statement.rows)
         self.lines: list[dict] = []  # statement lines not yet written
         self.recorded = self.confirmed = self.new_lines = 0
@@ -179,15 +180,17 @@ class _Run:
         ):
             self.quick.setdefault(amount, []).append((received, pid, utr))
 
-    def begin_chunk(self) -> None:
+    def begin_chunk(self, rows) -> None:
         """In the chunk's write transaction: the draw is still the current one (else the import
-        stops, its earlier chunks kept), and the holds due are expired once for every row."""
+        stops, its earlier chunks kept), the holds due are expired once for every row, and what
+        matching these rows looks at is read once (shared.statements.batch)."""
         if current_draw().id != self.draw.id:
             raise Conflict(
                 "A new draw was started during the import: nothing more was imported. Import the "
                 "statement again; the rows imported so far are skipped."
             )
         expire_due(self.now)
+        self.recorder = ChunkRecorder(self.draw, self.now, rows)
 
     def recorded_utrs(self, rows: list) -> dict:
         """UTR -> payment id of the statement's UTRs already on record (one query per 500)."""
@@ -370,20 +373,10 @@ class _Run:
 
     def _record(self, row, result) -> RowResult:
         try:
-            match = record_payment(
-                row.amount_paise,
-                row.utr,
-                reference=row.order_reference,
-                payer=row.payer,
-                payer_vpa=row.payer_vpa,
-                source="statement",
-                received_at=row.dated.at,
-                now=self.now,
-                quick=row.utr is None,
+            match = self.recorder.record(
+                row,
                 booked_before=self.booked_before(row),
                 note=f"Statement {self.statement.name[:60]} row {row.number}: {row.narration}",
-                draw=self.draw,
-                swept=True,
             )
         except DuplicateUTR:  # recorded a moment ago by another source
             return self._already(row, Payment.get(Payment.utr == row.utr), result)
@@ -477,7 +470,7 @@ def import_statement(
 def _handle_chunk(run, rows, known, report) -> None:
     # Inside the chunk's write transaction: rows another import stored since we looked are known now.
     known |= run.known_checksums(rows)
-    run.begin_chunk()
+    run.begin_chunk(rows)
     for row in rows:
         report.rows.append(run.handle(row, known))
     run.flush()
