@@ -217,7 +217,7 @@ class ChunkRecorder:
         hand_over = None, None
         if utr is not None and (amount in self.seen_without_utr or utr in self.claimed):
             return hand_over
-        named_id = self.named.get(normalise_reference(reference)) if reference else None
+        named_id = self.named.get(normalise_reference(reference) or "")
         named = self.bookings[named_id] if named_id is not None else None
         if named is not None and named.created_at > latest:
             named = None

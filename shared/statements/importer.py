@@ -372,6 +372,7 @@ class _Run:
         return result(ALREADY_RECORDED, f"already recorded ({existing.source}{where}{settled})", reference)
 
     def _record(self, row, result) -> RowResult:
+        assert self.recorder is not None, "begin_chunk reads the chunk first"
         try:
             match = self.recorder.record(
                 row,
