@@ -25,6 +25,7 @@ import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from ..db import is_sqlite
 from ..errors import DuplicateUTR
 from ..hold_sql import run_sql
 from ..ids import new_internal_payment_id, normalise_reference
@@ -163,12 +164,18 @@ class ChunkRecorder:
         target, rule = self._decide(amount, utr, reference, min(self.now, booked_before))
         if rule is None:
             return self._hand_over(row, amount, booked_before, note)
-        payment_id, payment_utr = self._insert_payment(row, amount, utr, payer, reference, note, target)
+        payment_utr = utr or new_internal_payment_id()
+        after = [self._event("payment_recorded", None, amount_paise=amount, utr=payment_utr, source="statement")]
+        if target is None:
+            after.append(self._event("payment_unmatched", None, outcome=UNMATCHED, candidates=[]))
+        else:
+            after += self._mark_paid(target, payment_utr)
+        payment_id = self._write(
+            self._payment(row, amount, payment_utr, utr is None, payer, reference, note, target), after
+        )
         self.on_record.add(payment_utr)
         if target is None:
-            self._event("payment_unmatched", payment_id, None, outcome=UNMATCHED, candidates=[])
             return MatchResult(payment_id, payment_utr, amount, UNMATCHED, None, message=no_booking_text(amount))
-        self._mark_paid(target, payment_id, payment_utr)
         if utr is None:  # money settled without a UTR: a later credit with one may be its sighting
             self.seen_without_utr.add(amount)
         return MatchResult(
@@ -251,13 +258,12 @@ class ChunkRecorder:
 
     # Writing -------------------------------------------------------------------------------------
 
-    def _insert_payment(self, row, amount, utr, payer, reference, note, target) -> tuple[int, str]:
-        payment_utr = utr or new_internal_payment_id()
+    def _payment(self, row, amount, payment_utr, utr_missing, payer, reference, note, target) -> tuple[str, tuple]:
         values = (
             self.draw.id,
             amount,
             payment_utr,
-            utr is None,
+            utr_missing,
             reference,
             payer,
             typed_text(row.payer_vpa, 260),
@@ -268,30 +274,43 @@ class ChunkRecorder:
             target.id if target is not None else None,
             typed_text(note, 1000),
         )
-        payment_id = run_sql(
+        return (
             "INSERT INTO payment (draw_id, amount_paise, utr, utr_missing, reference, payer, payer_vpa, source, "
-            "received_at, recorded_at, status, order_id, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-            "RETURNING id",
+            "received_at, recorded_at, status, order_id, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             values,
-        ).fetchone()[0]
-        self._event("payment_recorded", payment_id, None, amount_paise=amount, utr=payment_utr, source="statement")
-        return payment_id, payment_utr
+        )
 
-    def _mark_paid(self, booking: _Booking, payment_id: int, payment_utr: str) -> None:
+    def _mark_paid(self, booking: _Booking, payment_utr: str) -> list[tuple[str, tuple]]:
         """mark_order_paid for a booking that holds its amount: the booking paid, its tickets sold."""
         lock_until = self.now + timedelta(minutes=self.draw.late_window_minutes)
-        run_sql(
-            "UPDATE booking SET state = ?, paid_at = ?, ended_at = ?, amount_lock = ?, amount_lock_until = ? "
-            "WHERE id = ?",
-            (OrderState.PAID, self.now, self.now, booking.amount_lock, lock_until, booking.id),
-        )
-        run_sql("UPDATE ticket SET state = 'sold', held_until = NULL WHERE order_id = ?", (booking.id,))
-        self._event("order_paid", payment_id, booking.id, late=False, utr=payment_utr)
         booking.state = OrderState.PAID
         booking.ended_at = self.now
+        return [
+            (
+                "UPDATE booking SET state = ?, paid_at = ?, ended_at = ?, amount_lock = ?, amount_lock_until = ? "
+                "WHERE id = ?",
+                (OrderState.PAID, self.now, self.now, booking.amount_lock, lock_until, booking.id),
+            ),
+            ("UPDATE ticket SET state = 'sold', held_until = NULL WHERE order_id = ?", (booking.id,)),
+            self._event("order_paid", booking.id, late=False, utr=payment_utr),
+        ]
 
-    def _event(self, kind: str, payment_id: int, order_id: int | None, **detail) -> None:
-        run_sql(
-            "INSERT INTO event (at, draw_id, kind, order_id, payment_id, detail) VALUES (?, ?, ?, ?, ?, ?)",
-            (self.now, self.draw.id, kind, order_id, payment_id, json.dumps(detail, default=str, sort_keys=True)),
+    def _event(self, kind: str, order_id: int | None, **detail) -> tuple[str, tuple]:
+        """The journal entry of the payment being written (PAYMENT_ID in the statement)."""
+        return (
+            "INSERT INTO event (at, draw_id, kind, order_id, payment_id, detail) VALUES (?, ?, ?, ?, PAYMENT_ID, ?)",
+            (self.now, self.draw.id, kind, order_id, json.dumps(detail, default=str, sort_keys=True)),
         )
+
+    def _write(self, payment: tuple[str, tuple], after: list[tuple[str, tuple]]) -> int:
+        """Insert the payment, then the statements that name it (PAYMENT_ID); its id. On PostgreSQL
+        they go as one script, one round trip for the row; SQLite is in this process."""
+        if is_sqlite():
+            payment_id = run_sql(payment[0] + " RETURNING id", payment[1]).fetchone()[0]
+            for sql, params in after:
+                run_sql(sql.replace("PAYMENT_ID", str(int(payment_id))), params)
+            return payment_id
+        current = "currval(pg_get_serial_sequence('payment', 'id'))"
+        script = [payment[0], *(sql.replace("PAYMENT_ID", current) for sql, _ in after), f"SELECT {current}"]
+        params = payment[1] + tuple(p for _, values in after for p in values)
+        return run_sql("; ".join(script), params).fetchone()[0]
