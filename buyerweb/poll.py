@@ -62,7 +62,7 @@ class PollFastPath:
             if self.connect_per_request:
                 database.connect(reuse_if_open=True)
             try:
-                status = booking.order_status(session_id, now)
+                status = booking.order_status(session_id, now, cached=True)
             finally:
                 if self.connect_per_request and not database.is_closed():
                     database.close()

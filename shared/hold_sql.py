@@ -138,3 +138,10 @@ STATUS_COLUMNS = ("session_id", "reference", "state", "tickets", "payable_paise"
 def status_row(session_id: str) -> tuple | None:
     """One booking's status columns by session id (a unique index: one row at most), unconverted."""
     return _run("SELECT " + ", ".join(STATUS_COLUMNS) + " FROM booking WHERE session_id = ?", (session_id,)).fetchone()
+
+
+def status_row_and_id(session_id: str) -> tuple | None:
+    """(the booking's id, *its status columns): the row `shared.status_cache` keeps."""
+    return _run(
+        "SELECT id, " + ", ".join(STATUS_COLUMNS) + " FROM booking WHERE session_id = ?", (session_id,)
+    ).fetchone()

@@ -119,21 +119,25 @@ class Order(BaseModel):
                 db.execute_sql(statement)
 
 
-# PostgreSQL announces every change to a booking row on this channel, the booking's session id as
-# the payload ('' when the table was truncated): the web processes' caches of polled bookings
-# (shared.status_cache) listen. Migration step 12 creates the same function and triggers.
-BOOKING_CHANGES_CHANNEL = "luckydraw_booking"
+# PostgreSQL announces every change to a booking row on a channel of the install's own (the SQL
+# expression below, of the schema's name: installs sharing a server never hear each other), the
+# booking's session id as the payload ('' when the table was truncated): the web processes' caches
+# of polled bookings (shared.status_cache) listen. Migration step 12 creates the same function and
+# triggers.
+BOOKING_CHANGES_CHANNEL_SQL = "'luckydraw_booking_' || md5(current_schema())"
 BOOKING_CHANGES_SQL = (
-    f"""CREATE OR REPLACE FUNCTION "booking_changed"() RETURNS trigger LANGUAGE plpgsql AS $$
+    """CREATE OR REPLACE FUNCTION "booking_changed"() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    channel text := 'luckydraw_booking_' || md5(TG_TABLE_SCHEMA);
 BEGIN
     IF TG_OP = 'TRUNCATE' THEN
-        PERFORM pg_notify('{BOOKING_CHANGES_CHANNEL}', '');
+        PERFORM pg_notify(channel, '');
     ELSIF TG_OP = 'DELETE' THEN
-        PERFORM pg_notify('{BOOKING_CHANGES_CHANNEL}', OLD.session_id);
+        PERFORM pg_notify(channel, OLD.session_id);
     ELSE
-        PERFORM pg_notify('{BOOKING_CHANGES_CHANNEL}', NEW.session_id);
+        PERFORM pg_notify(channel, NEW.session_id);
         IF TG_OP = 'UPDATE' AND OLD.session_id IS DISTINCT FROM NEW.session_id THEN
-            PERFORM pg_notify('{BOOKING_CHANGES_CHANNEL}', OLD.session_id);
+            PERFORM pg_notify(channel, OLD.session_id);
         END IF;
     END IF;
     RETURN NULL;

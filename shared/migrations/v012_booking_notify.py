@@ -1,6 +1,7 @@
 """Version 12 (PostgreSQL only; nothing on SQLite): every change to a booking row is announced on
-the channel `luckydraw_booking`, the booking's session id as the payload (a truncated table as an
-empty payload). Whoever writes (a web worker, the console, another machine, psql), each web
+the channel `luckydraw_booking_<md5 of the schema's name>` (one channel per install, so installs
+sharing a server never hear each other), the booking's session id as the payload (a truncated
+table as an empty payload). Whoever writes (a web worker, the console, another machine, psql), each web
 process that keeps recently polled bookings in memory hears exactly which one changed.
 Plain DDL as of this step. Frozen once released: never edit this step."""
 
@@ -9,15 +10,17 @@ from . import ddl
 VERSION = 12
 
 FUNCTION = """CREATE OR REPLACE FUNCTION "booking_changed"() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    channel text := 'luckydraw_booking_' || md5(TG_TABLE_SCHEMA);
 BEGIN
     IF TG_OP = 'TRUNCATE' THEN
-        PERFORM pg_notify('luckydraw_booking', '');
+        PERFORM pg_notify(channel, '');
     ELSIF TG_OP = 'DELETE' THEN
-        PERFORM pg_notify('luckydraw_booking', OLD.session_id);
+        PERFORM pg_notify(channel, OLD.session_id);
     ELSE
-        PERFORM pg_notify('luckydraw_booking', NEW.session_id);
+        PERFORM pg_notify(channel, NEW.session_id);
         IF TG_OP = 'UPDATE' AND OLD.session_id IS DISTINCT FROM NEW.session_id THEN
-            PERFORM pg_notify('luckydraw_booking', OLD.session_id);
+            PERFORM pg_notify(channel, OLD.session_id);
         END IF;
     END IF;
     RETURN NULL;
