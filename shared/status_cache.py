@@ -85,6 +85,7 @@ class StatusCache:
         self._trusted_until = 0.0  # monotonic time up to which the last answered heartbeat vouches
         self.hits = self.misses = 0
         self.connections = 0  # how many times LISTEN was put in place
+        self.caught_up_at = 0.0  # monotonic: every change committed before it has been handled
         self.backend_pid: int | None = None  # the listening connection's server process
         self._stop = threading.Event()
         self._wake_r, self._wake_w = socket.socketpair()
@@ -229,6 +230,7 @@ class StatusCache:
         self.clear()
         self._handle(conn)
         self.connections += 1
+        self.caught_up_at = sent
         self._trusted_until = sent + self.heartbeat + self.answer_timeout
         self._live = True
         return conn
@@ -262,6 +264,7 @@ class StatusCache:
             self._wait(conn, self.answer_timeout)
             cur.fetchall()
             self._handle(conn)  # every change committed before `sent` is in hand now
+            self.caught_up_at = sent
             self._trusted_until = sent + self.heartbeat + self.answer_timeout
             next_beat = sent + self.heartbeat
 
