@@ -111,7 +111,7 @@ def as_filed(app):
     from shared import status_cache
 
     if isinstance(app.front, PollFastPath):
-        app.front = app.front.app
+        app.__dict__["front"] = app.front.app  # Bottle refuses to set an attribute twice
     status_cache.disable()
     return app
 
