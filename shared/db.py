@@ -188,7 +188,8 @@ def write_tx():
 def after_write(callback) -> None:
     """Call `callback()` once this thread's PostgreSQL write transaction has ended (committed or
     rolled back), or at once outside one. For what must not happen before the change is visible to
-    other connections, such as forgetting a cached copy of a row it changed."""
+    other connections, such as forgetting a cached copy of a row it changed. (Inside a transaction
+    a caller opened itself, without write_tx, it runs when the outermost write_tx block ends.)"""
     pending = getattr(_after_write, "callbacks", None)
     if pending is None:
         callback()
