@@ -4,8 +4,13 @@ waitress inside each pre-forked worker, the GIL switch interval lowered to 1 ms,
 The product no longer ships it; gunicorn and waitress are installed into a folder of their own for
 the benchmark run (`legacy_deps()`), never into the project's environment.
 
-Run by the benchmark as `python bench/legacy_web.py --db URL --host H --port P --workers N` with that
-folder on PYTHONPATH; it prints the same one-line banner as `python -m buyerweb`."""
+Run by the benchmark as `python bench/legacy_web.py --db URL --host H --port P --workers N [--app A]`
+with that folder on PYTHONPATH; it prints the same one-line banner as `python -m buyerweb`.
+
+`--app as-filed` (the default) serves the app as it was when the server was replaced (issue 14's
+baseline): every poll through its Bottle route, no poll fast path (`buyerweb.poll.PollFastPath`) in
+front and no cache of the polled rows (`shared.status_cache`). `--app today` serves today's app
+unchanged, for the stricter comparison of the servers alone."""
 
 import argparse
 import logging
@@ -96,7 +101,22 @@ class WaitressWorker(Worker):
             server.task_dispatcher.shutdown(timeout=5)
 
 
-def serve(db_url: str, host: str, port: int, workers: int, threads: int = 4) -> None:
+AS_FILED, TODAY = "as-filed", "today"
+
+
+def as_filed(app):
+    """The app as issue 14 measured it: the poll answered by its Bottle route (the fast path in
+    front taken away: `app.front` is the layer it wraps) and read from the database each time."""
+    from buyerweb.poll import PollFastPath
+    from shared import status_cache
+
+    if isinstance(app.front, PollFastPath):
+        app.__dict__["front"] = app.front.app  # Bottle refuses to set an attribute twice
+    status_cache.disable()
+    return app
+
+
+def serve(db_url: str, host: str, port: int, workers: int, threads: int = 4, app_as: str = AS_FILED) -> None:
     from gunicorn.app.base import BaseApplication
 
     from buyerweb.server import address_line
@@ -105,7 +125,10 @@ def serve(db_url: str, host: str, port: int, workers: int, threads: int = 4) -> 
     database = setup.connect(db_url)
     database.close()
     secret = secrets.token_hex(32)
-    line = address_line("gunicorn + waitress workers", host, port, f"{workers} workers × {threads} threads", db_url)
+    what = "app as filed: poll through the route" if app_as == AS_FILED else "today's app"
+    line = address_line(
+        f"gunicorn + waitress workers ({what})", host, port, f"{workers} workers × {threads} threads", db_url
+    )
 
     class Launcher(BaseApplication):
         def load_config(self):
@@ -132,7 +155,8 @@ def serve(db_url: str, host: str, port: int, workers: int, threads: int = 4) -> 
         def load(self):
             from buyerweb.app import create_app
 
-            return create_app(db_url, migrate=False, secret=secret)
+            app = create_app(db_url, migrate=False, secret=secret)
+            return as_filed(app) if app_as == AS_FILED else app
 
     Launcher().run()
 
@@ -143,8 +167,9 @@ def main() -> int:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--app", choices=[AS_FILED, TODAY], default=AS_FILED)
     args = parser.parse_args()
-    serve(args.db, args.host, args.port, args.workers)
+    serve(args.db, args.host, args.port, args.workers, app_as=args.app)
     return 0
 
 

@@ -54,7 +54,7 @@ def check_payment(ctx: WebContext, session_id: str):
     """The poll through Bottle: with a query string or for an unknown booking (poll.PollFastPath
     answers the plain case in front of Bottle with the same body)."""
     now = utcnow()
-    status = booking.order_status(session_id, now)
+    status = booking.order_status(session_id, now, cached=True)
     response.content_type = "application/json"
     response.set_header("Cache-Control", "no-store")
     return poll_body(status, session_id, now)

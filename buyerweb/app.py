@@ -7,6 +7,7 @@ the one error handling of `http`. In front of Bottle: WhiteNoise for the static 
 the compression of every other text answer (`compress`). Every response carries the security
 headers (and HSTS when the buyer came over HTTPS); forwarded headers are believed only from the
 configured proxies. The
+status poll's rows are kept in each process's memory on PostgreSQL (shared.status_cache). The
 signing secret is LUCKYDRAW_SECRET or the one stored in the database (shared.web_secret); the
 rate limits are shared by every worker through the database (shared.rate_buckets). Database
 connections: by default one per thread, opened on first use after the worker process has started
@@ -21,7 +22,7 @@ from functools import partial, update_wrapper
 from bottle import Bottle
 
 from shared import db as shared_db
-from shared import intake, setup
+from shared import intake, setup, status_cache
 from shared.backup import announce_web
 from shared.rate_buckets import SharedRateLimiter
 from shared.ratelimit import RateLimiter
@@ -105,6 +106,7 @@ def create_app(
     if config.secret is None:
         config = replace(config, secret=web_secret())
     database.close()  # connections are opened lazily, per thread, in the process that serves
+    status_cache.enable(database)  # PostgreSQL: polled rows kept in memory, started where it serves
 
     checker = STATIC / results.SCRIPT
     ctx = WebContext(

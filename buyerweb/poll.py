@@ -6,7 +6,8 @@ It answers only the plain case: a booking that exists, read without trouble. Any
 query string, an unknown booking, a database error, any failure) goes on to the full route, which answers it
 the usual way (its error in the buyer's language, a 503 when the database is busy). Both build
 the same body with `poll_body`, and tests/web/test_web_api.py compares their answers header for
-header."""
+header. Both read the booking's row through `shared.status_cache` (on PostgreSQL, this process's
+memory of polled rows, kept right by the database's announcements of every change)."""
 
 import json
 from datetime import datetime
@@ -62,7 +63,7 @@ class PollFastPath:
             if self.connect_per_request:
                 database.connect(reuse_if_open=True)
             try:
-                status = booking.order_status(session_id, now)
+                status = booking.order_status(session_id, now, cached=True)
             finally:
                 if self.connect_per_request and not database.is_closed():
                     database.close()

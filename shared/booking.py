@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 from peewee import IntegrityError
 
-from . import hold_sql
+from . import hold_sql, status_cache
 from .db import utcnow, write_tx
 from .draws import NO_DRAW_YET, current_draw
 from .errors import Conflict, InvalidInput, LimitReached, NotFound, SalesClosed, TicketsTaken
@@ -237,12 +237,14 @@ def find_order(key: str) -> Order:
     return order
 
 
-def order_status(session_id: str, now: datetime | None = None) -> OrderStatus:
+def order_status(session_id: str, now: datetime | None = None, *, cached: bool = False) -> OrderStatus:
     """What the buyer's page polls: one indexed read, no writes. A pending order whose hold has
-    ended reads as expired even before the sweep has run."""
+    ended reads as expired even before the sweep has run. `cached`: the row may come from this
+    process's memory of polled bookings (shared.status_cache, PostgreSQL only); what it reads as is
+    worked out here, at `now`, either way."""
     if not SESSION_RE.match(str(session_id or "")):
         raise NotFound("No booking with that id.")
-    row = hold_sql.status_row(session_id)
+    row = status_cache.status_row(session_id) if cached else hold_sql.status_row(session_id)
     if row is None:
         raise NotFound("No booking with that id.")
     sid, reference, state, tickets, payable, expires_at, paid_at, draw_id = row

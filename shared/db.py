@@ -32,6 +32,7 @@ DEFAULT_URL = "luckydraw.db"
 ADVISORY_LOCK_KEY = 0x4C75636B79  # "Lucky"
 _sqlite_write_lock = threading.RLock()
 _pg_locked = threading.local()  # depth > 0: this thread's PostgreSQL write transaction holds the lock
+_after_write = threading.local()  # callbacks: what to do once this thread's PostgreSQL write transaction ends
 
 
 class BaseModel(Model):
@@ -167,13 +168,33 @@ def write_tx():
         with db.atomic():
             yield
     else:
-        with db.atomic():
-            db.execute_sql("SELECT pg_advisory_xact_lock(%s)", (getattr(db, "luckydraw_lock_key", ADVISORY_LOCK_KEY),))
-            _pg_locked.depth = 1
-            try:
-                yield
-            finally:
-                _pg_locked.depth = 0
+        callbacks = _after_write.callbacks = []
+        try:
+            with db.atomic():
+                db.execute_sql(
+                    "SELECT pg_advisory_xact_lock(%s)", (getattr(db, "luckydraw_lock_key", ADVISORY_LOCK_KEY),)
+                )
+                _pg_locked.depth = 1
+                try:
+                    yield
+                finally:
+                    _pg_locked.depth = 0
+        finally:
+            _after_write.callbacks = None
+            for callback in callbacks:
+                callback()
+
+
+def after_write(callback) -> None:
+    """Call `callback()` once this thread's PostgreSQL write transaction has ended (committed or
+    rolled back), or at once outside one. For what must not happen before the change is visible to
+    other connections, such as forgetting a cached copy of a row it changed. (Inside a transaction
+    a caller opened itself, without write_tx, it runs when the outermost write_tx block ends.)"""
+    pending = getattr(_after_write, "callbacks", None)
+    if pending is None:
+        callback()
+    else:
+        pending.append(callback)
 
 
 def drop_connection() -> None:

@@ -134,8 +134,14 @@ def insert_event(kind: str, draw_id: int, order_id: int, at: datetime, **detail)
 
 STATUS_COLUMNS = ("session_id", "reference", "state", "tickets", "payable_paise", "expires_at", "paid_at", "draw_id")
 STATUS_SQL = "SELECT " + ", ".join(STATUS_COLUMNS) + " FROM booking WHERE session_id = ?"
+STATUS_AND_ID_SQL = "SELECT id, " + ", ".join(STATUS_COLUMNS) + " FROM booking WHERE session_id = ?"
 
 
 def status_row(session_id: str) -> tuple | None:
     """One booking's status columns by session id (a unique index: one row at most), unconverted."""
     return run_sql(STATUS_SQL, (session_id,)).fetchone()
+
+
+def status_row_and_id(session_id: str) -> tuple | None:
+    """(the booking's id, *its status columns): the row `shared.status_cache` keeps."""
+    return run_sql(STATUS_AND_ID_SQL, (session_id,)).fetchone()

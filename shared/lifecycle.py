@@ -13,6 +13,7 @@ amount stays reserved for the draw's late-payment window from then on
 
 from datetime import datetime, timedelta
 
+from . import status_cache
 from .db import write_tx
 from .fields import ticket_list_numbers
 from .models import Draw, Order, Payment, Ticket, record_event
@@ -95,6 +96,7 @@ def _end_pending(order_id: int, draw_id: int, to: OrderState, now: datetime, kin
     )
     if not changed:
         return False
+    status_cache.changed_order(order_id)
     release_hold(order_id)
     record_event(kind, draw=draw_id, order=order_id, at=now, **detail)
     return True
@@ -174,6 +176,7 @@ def mark_order_paid(order: Order, payment: Payment, now: datetime, late: bool = 
             amount_lock=lock,
             amount_lock_until=now + timedelta(minutes=window),
         ).where(Order.id == order.id).execute()
+        status_cache.changed_order(order.id)
         Ticket.update(state=TicketState.SOLD, held_until=None).where(Ticket.order == order.id).execute()
         Payment.update(status=PaymentState.MATCHED, order=order.id, candidate=None, attention_reason=None).where(
             Payment.id == payment.id

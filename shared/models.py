@@ -10,6 +10,7 @@ from peewee import (
     DateTimeField,
     ForeignKeyField,
     IntegerField,
+    PostgresqlDatabase,
     TextField,
 )
 
@@ -107,6 +108,48 @@ class Order(BaseModel):
     @property
     def numbers(self) -> list[int]:
         return list(self.tickets)
+
+    @classmethod
+    def create_table(cls, safe=True, **options):
+        """The table, and on PostgreSQL the trigger that announces each change (migration step 12)."""
+        super().create_table(safe, **options)
+        db = getattr(cls._meta.database, "obj", cls._meta.database)
+        if isinstance(db, PostgresqlDatabase):
+            for statement in BOOKING_CHANGES_SQL:
+                db.execute_sql(statement)
+
+
+# PostgreSQL announces every change to a booking row on a channel of the install's own (the SQL
+# expression below, of the schema's name: installs sharing a server never hear each other), the
+# booking's session id as the payload ('' when the table was truncated): the web processes' caches
+# of polled bookings (shared.status_cache) listen. Migration step 12 creates the same function and
+# triggers.
+BOOKING_CHANGES_CHANNEL_SQL = "'luckydraw_booking_' || md5(current_schema())"
+BOOKING_CHANGES_SQL = (
+    """CREATE OR REPLACE FUNCTION "booking_changed"() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    channel text := 'luckydraw_booking_' || md5(TG_TABLE_SCHEMA);
+BEGIN
+    IF TG_OP = 'TRUNCATE' THEN
+        PERFORM pg_notify(channel, '');
+    ELSIF TG_OP = 'DELETE' THEN
+        PERFORM pg_notify(channel, OLD.session_id);
+    ELSE
+        PERFORM pg_notify(channel, NEW.session_id);
+        IF TG_OP = 'UPDATE' AND OLD.session_id IS DISTINCT FROM NEW.session_id THEN
+            PERFORM pg_notify(channel, OLD.session_id);
+        END IF;
+    END IF;
+    RETURN NULL;
+END
+$$""",
+    'DROP TRIGGER IF EXISTS "booking_changed" ON "booking"',
+    'CREATE TRIGGER "booking_changed" AFTER INSERT OR UPDATE OR DELETE ON "booking" '
+    'FOR EACH ROW EXECUTE FUNCTION "booking_changed"()',
+    'DROP TRIGGER IF EXISTS "booking_truncated" ON "booking"',
+    'CREATE TRIGGER "booking_truncated" AFTER TRUNCATE ON "booking" '
+    'FOR EACH STATEMENT EXECUTE FUNCTION "booking_changed"()',
+)
 
 
 # A UTR is claimed by one open booking at a time (SPEC §2); the claim transaction checks it too.

@@ -52,6 +52,7 @@ from . import (
     v009_one_current_draw,
     v010_draw_terms,
     v011_claimed_utr_index,
+    v012_booking_notify,
 )
 from .runner import SchemaTooNew, check_steps, current_version, upgrade
 
@@ -68,6 +69,7 @@ STEPS = (
     v009_one_current_draw,
     v010_draw_terms,
     v011_claimed_utr_index,
+    v012_booking_notify,
 )
 
 check_steps(STEPS)

@@ -6,7 +6,8 @@ or between a schema and the model classes, named one by one.
     {"tables": {table: {"columns": {column: {"type", "not null", "default", "primary key"}},
                         "indexes": {name: {"unique", "columns", "where", ...}},
                         "constraints": {key: {...}}}},   # foreign keys, checks (and PostgreSQL's unique/pk)
-     "views": {name: sql}, "triggers": {name: sql}, "sequences": {name: {...}}}
+     "views": {name: sql}, "triggers": {name: sql}, "sequences": {name: {...}},
+     "functions": {name(arguments): {"returns", "language", "body"}}}   # PostgreSQL's; none on SQLite
 
 It reads SQLite through sqlite_master and its PRAGMAs, PostgreSQL through pg_catalog (the schema
 in the search path). `differences(a, b)` lists what differs as `path: a has …, b has …` lines;
@@ -89,7 +90,7 @@ def _sqlite_table(db, name: str, sql: str) -> dict:
 
 def _describe_sqlite(db) -> dict:
     rows = db.execute_sql("SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY name")
-    schema: dict[str, dict] = {"tables": {}, "views": {}, "triggers": {}, "sequences": {}}
+    schema: dict[str, dict] = {"tables": {}, "views": {}, "triggers": {}, "sequences": {}, "functions": {}}
     for kind, name, sql in rows.fetchall():
         if kind == "table":
             schema["tables"][name] = _sqlite_table(db, name, sql)
@@ -140,6 +141,12 @@ _PG_TRIGGERS = """
 SELECT t.tgname, pg_get_triggerdef(t.oid, true) FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = current_schema() AND NOT t.tgisinternal"""
 
+# The functions of the schema (a trigger's, say), without the schema's name in them.
+_PG_FUNCTIONS = """
+SELECT p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')', pg_get_function_result(p.oid),
+l.lanname, p.prosrc FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+JOIN pg_language l ON l.oid = p.prolang WHERE n.nspname = current_schema()"""
+
 
 def _pg_table(db, oid: int) -> dict:
     primary = dict(db.execute_sql(_PG_PRIMARY, (oid,)).fetchall())
@@ -183,7 +190,7 @@ def _pg_table(db, oid: int) -> dict:
 
 
 def _describe_postgres(db) -> dict:
-    schema: dict[str, dict] = {"tables": {}, "views": {}, "triggers": {}, "sequences": {}}
+    schema: dict[str, dict] = {"tables": {}, "views": {}, "triggers": {}, "sequences": {}, "functions": {}}
     for oid, name in db.execute_sql(_PG_TABLES).fetchall():
         schema["tables"][name] = _pg_table(db, oid)
     for name, kind, increment, start, owner_table, owner_column in db.execute_sql(_PG_SEQUENCES):
@@ -191,6 +198,10 @@ def _describe_postgres(db) -> dict:
         schema["sequences"][name] = {"type": kind, "increment": increment, "start": start, "owned by": owner}
     schema["views"] = {name: _squash(sql) for name, sql in db.execute_sql(_PG_VIEWS)}
     schema["triggers"] = {name: _squash(sql) for name, sql in db.execute_sql(_PG_TRIGGERS)}
+    schema["functions"] = {
+        name: {"returns": returns, "language": language, "body": _squash(body)}
+        for name, returns, language, body in db.execute_sql(_PG_FUNCTIONS)
+    }
     return schema
 
 

@@ -336,7 +336,7 @@ def test_database_trouble_is_a_503_with_retry(web, monkeypatch):
 
     app, _ = web
 
-    def locked(session_id, now):
+    def locked(session_id, now, *, cached=False):
         raise OperationalError("database is locked")
 
     monkeypatch.setattr(booking, "order_status", locked)
