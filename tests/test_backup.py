@@ -167,10 +167,11 @@ sys.stdin.read()
 """
 
 
-def test_postgresql_backup_and_restore(db_url, tmp_path):
+def test_postgresql_backup_and_restore(db_url, tmp_path, monkeypatch):
     """On PostgreSQL: a pg_dump file read back by pg_restore; restore refuses a file that is no dump
     and refuses while a buyer web (another process) serves the database; then it keeps the current
     data aside as a dump, puts the backup back in one transaction and says what it restored."""
+    monkeypatch.chdir(tmp_path)  # on PostgreSQL backups go beside where the command runs
     if not db_url.startswith("postgresql://"):
         pytest.skip("a PostgreSQL-only test")
     if shutil.which("pg_dump") is None or shutil.which("psql") is None:
