@@ -9,9 +9,9 @@ the same body with `poll_body`, and tests/web/test_web_api.py compares their ans
 header. Both read the booking's row through `shared.status_cache` (on PostgreSQL, this process's
 memory of polled rows, kept right by the database's announcements of every change)."""
 
-import json
 from datetime import datetime
 
+import orjson
 from shared import booking
 from shared.db import database, utcnow
 from shared.money import rupees
@@ -23,8 +23,9 @@ PREFIX = "/api/check_payment/"
 HEADERS = [("Content-Type", "application/json"), ("Cache-Control", "no-store"), ("Vary", "Accept-Encoding")]
 
 
-def poll_body(status: booking.OrderStatus, session_id: str, now: datetime) -> str:
-    """The poll's JSON (SPEC §3): state, time left, numbers, reference, amount; the receipt once paid."""
+def poll_body(status: booking.OrderStatus, session_id: str, now: datetime) -> bytes:
+    """The poll's JSON (SPEC §3): state, time left, numbers, reference, amount; the receipt once paid.
+    (orjson: compact, in this order, a tenth of the standard encoder's time.)"""
     data = {
         "status": status.state,
         "expires_at": iso_utc(status.expires_at),
@@ -37,7 +38,7 @@ def poll_body(status: booking.OrderStatus, session_id: str, now: datetime) -> st
     if status.state == "paid":
         data["paid_at"] = iso_utc(status.paid_at)
         data["receipt_url"] = f"/done/{session_id}"
-    return json.dumps(data, separators=(",", ":"))
+    return orjson.dumps(data)
 
 
 class PollFastPath:
@@ -69,6 +70,6 @@ class PollFastPath:
                     database.close()
         except Exception:  # noqa: BLE001 - the full route says what is wrong (404, 503, a 500 without a trace)
             return self.app(environ, start_response)
-        body = poll_body(status, session_id, now).encode()
+        body = poll_body(status, session_id, now)
         start_response("200 OK", [*HEADERS, ("Content-Length", str(len(body)))])
         return [body]

@@ -261,7 +261,15 @@ def order_status(session_id: str, now: datetime | None = None, *, cached: bool =
     )
 
 
-_as_datetime = Order.expires_at.python_value  # SQLite gives text, PostgreSQL a datetime: both → datetime
+def _as_datetime(value) -> datetime | None:
+    """SQLite gives text, PostgreSQL a datetime: both → datetime. (The poll's hot path: the ISO text
+    SQLite holds is read directly, anything else the way the model field reads it.)"""
+    if isinstance(value, str):
+        try:
+            return datetime.fromisoformat(value)
+        except ValueError:
+            pass
+    return Order.expires_at.python_value(value)
 
 
 def cancel_order(key: str, *, now=None, reason: str = "cancelled") -> Order:

@@ -11,6 +11,8 @@ import json
 from datetime import datetime
 from functools import lru_cache
 
+from peewee import __exception_wrapper__ as _driver_errors  # the driver's errors as peewee's
+
 from .db import database
 
 DRAW_COLUMNS = (
@@ -139,9 +141,19 @@ STATUS_AND_ID_SQL = "SELECT id, " + ", ".join(STATUS_COLUMNS) + " FROM booking W
 
 def status_row(session_id: str) -> tuple | None:
     """One booking's status columns by session id (a unique index: one row at most), unconverted."""
-    return run_sql(STATUS_SQL, (session_id,)).fetchone()
+    return _one(STATUS_SQL, session_id)
 
 
 def status_row_and_id(session_id: str) -> tuple | None:
     """(the booking's id, *its status columns): the row `shared.status_cache` keeps."""
-    return run_sql(STATUS_AND_ID_SQL, (session_id,)).fetchone()
+    return _one(STATUS_AND_ID_SQL, session_id)
+
+
+def _one(template: str, session_id: str) -> tuple | None:
+    """The poll's read on the driver's cursor, without the query layer around `execute_sql` (a
+    third of the read's time); the driver's errors still reach callers as peewee's."""
+    db = database.obj
+    with _driver_errors:
+        cursor = db.cursor()
+        cursor.execute(_sql(template, db.param), (session_id,))
+        return cursor.fetchone()
