@@ -12,6 +12,7 @@ memory of polled rows, kept right by the database's announcements of every chang
 from datetime import datetime
 
 import orjson
+
 from shared import booking
 from shared.db import database, utcnow
 from shared.money import rupees
