@@ -5,6 +5,7 @@ buyer's status and availability questions."""
 import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from peewee import IntegrityError
 
@@ -261,7 +262,7 @@ def order_status(session_id: str, now: datetime | None = None, *, cached: bool =
     )
 
 
-def _as_datetime(value) -> datetime | None:
+def _as_datetime(value) -> Any:  # a datetime, or None for None
     """SQLite gives text, PostgreSQL a datetime: both → datetime. (The poll's hot path: the ISO text
     SQLite holds is read directly, anything else the way the model field reads it.)"""
     if isinstance(value, str):
