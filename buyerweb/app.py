@@ -6,10 +6,10 @@ JSON API, the public results of the winner draw, static files and the signed pay
 the one error handling of `http`. In front of Bottle: WhiteNoise for the static files (`static`) and
 the compression of every other text answer (`compress`). Every response carries the security
 headers (and HSTS when the buyer came over HTTPS); forwarded headers are believed only from the
-configured proxies. The
-status poll's rows are kept in each process's memory on PostgreSQL (shared.status_cache). The
-signing secret is LUCKYDRAW_SECRET or the one stored in the database (shared.web_secret); the
-rate limits are shared by every worker through the database (shared.rate_buckets). Database
+configured proxies. On PostgreSQL the status poll's rows are kept in each process's memory
+(shared.status_cache). The signing secret is LUCKYDRAW_SECRET or the one stored in the database
+(shared.web_secret); the rate limits are shared by every worker through the database
+(shared.rate_buckets). Database
 connections: by default one per thread, opened on first use after the worker process has started
 and then kept (peewee's thread-local connection state); with `keep_connections=False`, peewee's
 per-request connect/close for Bottle.
