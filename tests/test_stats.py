@@ -29,7 +29,6 @@ def busy_draw(draw):
     paid2 = hold_tickets("Paid Two", next(mob), [3], now=at(0))  # ₹10.00
     hold_tickets("Lapsed", next(mob), [4, 5], now=at(1))  # ₹20.01, ends at 11
     cancelled = hold_tickets("Cancelled", next(mob), [6], now=at(2))  # ₹10.01
-    hold_tickets("Waiting", next(mob), [7, 8, 9], now=at(15))  # ₹30.00, pending
     record_payment(2000, next(utr), now=at(3))  # → paid1
     record_payment(1000, next(utr), reference=paid2.reference, now=at(4))  # → paid2
     record_payment(1000, next(utr), now=at(5))  # double payment of paid2
@@ -38,6 +37,8 @@ def busy_draw(draw):
     refund_payment(Payment.get(Payment.amount_paise == 999).utr, now=at(7))
     cancel_order(cancelled.session_id, now=at(8))
     sell_cash("Cash Buyer", next(mob), [10, 11, 12], now=at(9))  # ₹30.00 cash
+    # in time order: a call at a later minute may sweep (maybe_expire runs once a wall-clock second)
+    hold_tickets("Waiting", next(mob), [7, 8, 9], now=at(15))  # ₹30.00, pending
     draw.t_now = at(20)
     draw.paid = (paid1, paid2)
     return draw
