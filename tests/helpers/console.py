@@ -3,6 +3,8 @@ for the database workers, and keep every toast the app shows."""
 
 import asyncio
 
+from textual.worker import WorkerCancelled
+
 from console.app import LuckyDrawApp
 
 KEY_NAMES = {" ": "space"}
@@ -36,7 +38,11 @@ async def type_text(pilot, text: str) -> None:
 async def settle(pilot, rounds: int = 3) -> None:
     """Let every worker finish and every message it posted be handled."""
     for _ in range(rounds):
-        await pilot.app.workers.wait_for_complete()
+        for worker in list(pilot.app.workers):
+            try:
+                await worker.wait()
+            except WorkerCancelled:  # an exclusive worker replaced by the next of its group: done
+                pass
         await pilot.pause()
 
 
