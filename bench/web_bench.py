@@ -17,7 +17,9 @@ Phases, for each server:
   4. memory of the whole web (every process): RSS and PSS at idle and at the peak of phase 2
   5. sale opening on SQLite: 2,000 buyers race for 500 tickets (target: every ticket held once,
      zero 5xx, ≥ 1.5× the old server's attempts/s, p99 ≤ 150 ms); the poll plays no part, so the
-     old server runs once
+     old server runs once a round, as filed. One opening lasts a second or two, so there are
+     `--race-rounds` of them (default 3), the servers taking turns to go first, and the median
+     round of each is compared; every round is printed
   6. polling on PostgreSQL with 4 workers (target: ≥ 3× the old server's req/s), when a PostgreSQL
      URL is given or LUCKYDRAW_TEST_POSTGRES_URL is set; then polling while another client writes
      bookings at a steady rate (cancels polled bookings, holds new ones: every write invalidates
@@ -30,7 +32,7 @@ The old server's gunicorn and waitress are pip-installed into a folder of their 
 (.venv/bench-legacy-server), never into the project's environment.
 
 Usage: .venv/bin/python bench/web_bench.py [--seconds 8] [--pg URL] [--pg-write-rate 20]
-       [--only poll|race|pg]
+       [--only poll|race|pg] [--race-rounds 3]
 """
 
 import argparse
@@ -316,15 +318,29 @@ def run_race(which: str, url: str, seconds: float, workers, legacy, tickets=500,
     }
 
 
-def compare_race(outs: dict) -> bool:
-    old, new = outs[OLD], outs[NEW]
-    line, ok = ratio_line("attempts/s", old["rate"], new["rate"], 1.5, "attempts/s")
+def median_round(results: list[dict]) -> dict:
+    """The round whose attempts/s is the median (a sale opening lasts one or two seconds, so one
+    round is at the mercy of whatever else the machine did in them)."""
+    ordered = sorted(results, key=lambda r: r["rate"])
+    return ordered[(len(ordered) - 1) // 2]
+
+
+def compare_race(rounds: dict) -> bool:
+    old, new = median_round(rounds[OLD]), median_round(rounds[NEW])
+    line, ok = ratio_line("attempts/s (median round)", old["rate"], new["rate"], 1.5, "attempts/s")
     p99_ok = new["p99_ms"] <= 150
     print(f"\nSale opening on SQLite, 2,000 buyers, 500 tickets\n{line}")
-    print(f"  p99: new {new['p99_ms']:.1f} ms (old {old['p99_ms']:.1f} ms)   {verdict(p99_ok)} (≤ 150 ms)")
+    for which in (OLD, NEW):
+        each = ", ".join(f"{r['rate']:,.0f}" for r in rounds[which])
+        print(f"  {which}: attempts/s of each round {each}")
+    print(
+        f"  p99 of the median round: new {new['p99_ms']:.1f} ms (old {old['p99_ms']:.1f} ms)   "
+        f"{verdict(p99_ok)} (≤ 150 ms)"
+    )
     print(f"  server CPU an attempt: new {new['cpu_us']:.0f} µs vs old {old['cpu_us']:.0f} µs")
-    print(f"  every ticket held once, zero 5xx: new {verdict(new['ok'])}, old {verdict(old['ok'])}")
-    return ok and p99_ok and new["ok"]
+    every = {which: all(r["ok"] for r in rounds[which]) for which in (OLD, NEW)}
+    print(f"  every ticket held once, zero 5xx, in every round: new {verdict(every[NEW])}, old {verdict(every[OLD])}")
+    return ok and p99_ok and every[NEW]
 
 
 def pg_database(base: str) -> tuple[str, str, callable]:
@@ -529,6 +545,7 @@ def main() -> int:
         "--pg-write-rate", type=float, default=20, help="cancels (and as many new holds) a second in the write phase"
     )
     parser.add_argument("--only", choices=["poll", "race", "pg"], default=None)
+    parser.add_argument("--race-rounds", type=int, default=3, help="sale openings a server (median judged)")
     args = parser.parse_args()
     legacy = legacy_env(legacy_deps())
     ok = True
@@ -550,14 +567,18 @@ def main() -> int:
             ok &= compare_polling("Polling on SQLite, 2 workers, 64 connections", outs)
             print_memory(outs)
         if args.only in (None, "race"):
-            print("\nSale opening on SQLite, 2 workers (old server: the app as filed)")
-            outs = {}
-            for which in (OLD, NEW):
-                url = str(tmp / f"race-{which}.db")
-                make_draw(url, tmp, tickets=500, max_pending=2)
-                shared_db.close()
-                outs[which] = run_race(which, url, args.seconds + 7, 2, legacy)
-            ok &= compare_race(outs)
+            print(
+                f"\nSale opening on SQLite, 2 workers (old server: the app as filed), {args.race_rounds} rounds, "
+                "the servers taking turns to go first"
+            )
+            rounds: dict[str, list[dict]] = {OLD: [], NEW: []}
+            for number in range(args.race_rounds):
+                for which in (OLD, NEW) if number % 2 == 0 else (NEW, OLD):
+                    url = str(tmp / f"race-{which}-{number}.db")
+                    make_draw(url, tmp, tickets=500, max_pending=2)
+                    shared_db.close()
+                    rounds[which].append(run_race(which, url, args.seconds + 7, 2, legacy))
+            ok &= compare_race(rounds)
         if args.only in (None, "pg"):
             if not args.pg:
                 print("\n[PostgreSQL] skipped: pass --pg postgresql://... or set LUCKYDRAW_TEST_POSTGRES_URL")

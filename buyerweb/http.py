@@ -9,6 +9,7 @@ import json
 import logging
 import traceback
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Callable
 from urllib.parse import parse_qs
 
@@ -124,10 +125,18 @@ def content_type() -> str:
 # ---------------------------------------------------------------------------- client and proxy
 
 
+ADDRESS_TEXT_MAX = 64  # "[" + the longest IPv6 text + "]:65535" is 55 characters
+
+
 def _address(text: str) -> str | None:
     """An IP address as a proxy may write it (`203.0.113.7`, `203.0.113.7:5123`, `[2001:db8::1]:443`),
     normalised; None for anything else (it is never shown or stored as a client's address)."""
     text = text.strip()
+    return None if len(text) > ADDRESS_TEXT_MAX else _parsed_address(text)
+
+
+@lru_cache(maxsize=4096)  # every request behind a proxy reads two or three: parse each text once
+def _parsed_address(text: str) -> str | None:
     for candidate in (text, text.rsplit(":", 1)[0] if text.count(":") == 1 else text):
         try:
             return str(ipaddress.ip_address(candidate.strip("[]")))
@@ -143,7 +152,12 @@ def _address(text: str) -> str | None:
 
 def _trusted(address: str, proxies) -> bool:
     ip = _address(address)
-    return ip is not None and any(ipaddress.ip_address(ip) in network for network in proxies)
+    return ip is not None and _in_networks(ip, proxies)
+
+
+@lru_cache(maxsize=4096)
+def _in_networks(ip: str, proxies) -> bool:
+    return any(ipaddress.ip_address(ip) in network for network in proxies)
 
 
 def apply_forwarded(environ: dict, proxies) -> None:

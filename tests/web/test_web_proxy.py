@@ -77,6 +77,7 @@ def test_the_last_untrusted_hop_is_the_client(web_behind_proxy):
         ("2001:DB8:0::8", "2001:db8::8"),
         ('<b>x</b>\x1b[31m"', "127.0.0.1"),  # not an address: the proxy's own is what is known
         ("203.0.113.5, unknown", "127.0.0.1"),
+        ("203.0.113.5:" + "0" * 60 + "80", "127.0.0.1"),  # longer than any address with its port
     ],
 )
 def test_a_forwarded_hop_is_kept_only_as_an_address(web_behind_proxy, forwarded, client):
