@@ -106,7 +106,7 @@ def range_of(draw, number: int) -> int:
     return 0 if draw.ticket_count < BIG_DRAW else (number - 1) // RANGE_SIZE
 
 
-GRID_BLOCK = 60  # tickets a block: the browser lays out only the blocks on (or near) the screen
+GRID_BLOCK = 30  # tickets a block: the browser lays out only the blocks on (or near) the screen
 
 
 def grid_cells(draw, states: str, lo: int, hi: int, selected: set[int]) -> str:

@@ -233,6 +233,23 @@
       }
     }
     refreshTotal();
+
+    /* The blocks of tickets away from the screen are not laid out at first (app.css), which also
+       keeps them from screen readers until they near the screen. At the buyer's first move
+       (a scroll, which a screen reader's moving on also makes, a key, a touch) lay out the rest,
+       a block a frame, so that every ticket can be found. */
+    var blocks = $all(".blk", form), moves = ["scroll", "keydown", "focusin", "pointerdown", "touchstart", "wheel"];
+    function showNext() {
+      var block = blocks.shift();
+      if (!block) return;
+      block.classList.add("shown");
+      requestAnimationFrame(function () { setTimeout(showNext, 16); });
+    }
+    function firstMove() {
+      moves.forEach(function (type) { window.removeEventListener(type, firstMove, true); });
+      showNext();
+    }
+    moves.forEach(function (type) { window.addEventListener(type, firstMove, { capture: true, passive: true }); });
   }
 
   /* ------------------------------------------------------------------ payment page */
