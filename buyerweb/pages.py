@@ -4,6 +4,7 @@ Every page works without JavaScript (forms post and redirect; the payment page r
 the script in static/app.js only makes them quicker and livelier. Forms carry a CSRF token."""
 
 import secrets
+from html import escape
 from urllib.parse import quote, urlencode
 
 from bottle import HTTPResponse, request
@@ -105,26 +106,38 @@ def range_of(draw, number: int) -> int:
     return 0 if draw.ticket_count < BIG_DRAW else (number - 1) // RANGE_SIZE
 
 
+GRID_BLOCK = 30  # tickets a block: the browser lays out only the blocks on (or near) the screen
+
+
 def grid_cells(draw, states: str, lo: int, hi: int, selected: set[int]) -> str:
-    """The visible tickets as checkboxes in labels (built here, not in the template: 1,000 cells)."""
+    """The visible tickets as checkboxes in labels (built here, not in the template: 1,000 cells),
+    in blocks of GRID_BLOCK. A taken ticket's checkbox is disabled and described by the word for
+    its state, which the grid holds once, hidden (#w-sold, #w-held)."""
     width = draw.width
-    out = []
-    words = {"2": ("sold", _("sold")), "1": ("held", _("on hold"))}
+    words = "".join(
+        f'<span id="w-{kind}">{escape(word)}</span>' for kind, word in (("sold", _("sold")), ("held", _("on hold")))
+    )
+    out = [f"<p hidden>{words}</p>"]
+    kinds = {"2": "sold", "1": "held"}
     for number in range(lo, hi + 1):
+        if (number - lo) % GRID_BLOCK == 0:
+            out.append('</div><div class="blk">' if number > lo else '<div class="blk">')
         text = str(number).zfill(width)
         state = states[number - 1] if number - 1 < len(states) else "0"
         if state == "0":
             checked = " checked" if number in selected else ""
             out.append(
                 f'<label class="t" id="t{number}"><input type="checkbox" name="t" value="{number}"{checked}>'
-                f"<span>{text}</span></label>"
+                f"{text}</label>"
             )
         else:
-            kind, word = words.get(state, words["1"])
+            kind = kinds.get(state, "held")
             out.append(
                 f'<label class="t {kind}" id="t{number}"><input type="checkbox" name="t" value="{number}" '
-                f'disabled><span>{text}<i class="vh"> {word}</i></span></label>'
+                f'aria-describedby="w-{kind}" disabled>{text}</label>'
             )
+    if hi >= lo:
+        out.append("</div>")
     return "".join(out)
 
 

@@ -78,16 +78,14 @@
       box.checked = false; box.disabled = true;
       cell.classList.remove("held", "sold");
       cell.classList.add(state === "2" ? "sold" : "held", "gone");
-      var span = $("span", cell);
-      if (!$("i", span)) { var i = document.createElement("i"); i.className = "vh"; span.appendChild(i); }
-      $("i", span).textContent = " " + (state === "2" ? t("sold") : t("on hold"));
+      box.setAttribute("aria-describedby", state === "2" ? "w-sold" : "w-held");  // the word, held once in the grid
     }
     function markFree(n) {
       var cell = document.getElementById("t" + n);
       if (!cell) return;
       cell.classList.remove("held", "sold", "gone");
-      $("input", cell).disabled = false;
-      var i = $("i", cell); if (i) i.remove();
+      var box = $("input", cell);
+      box.disabled = false; box.removeAttribute("aria-describedby");
     }
     function takenText(list) {
       var shown = list.map(function (n) { return pad(n, width); }).join(", ");
@@ -118,6 +116,7 @@
           markTaken(n, st);
         } else if (st !== "0") {
           cell.classList.toggle("sold", st === "2"); cell.classList.toggle("held", st === "1");
+          $("input", cell).setAttribute("aria-describedby", st === "2" ? "w-sold" : "w-held");
         } else if (!isFree) {
           markFree(n);
         }
@@ -234,6 +233,23 @@
       }
     }
     refreshTotal();
+
+    /* The blocks of tickets away from the screen are not laid out at first (app.css), which also
+       keeps them from screen readers until they near the screen. At the buyer's first move
+       (a scroll, which a screen reader's moving on also makes, a key, a touch) lay out the rest,
+       a block a frame, so that every ticket can be found. */
+    var blocks = $all(".blk", form), moves = ["scroll", "keydown", "focusin", "pointerdown", "touchstart", "wheel"];
+    function showNext() {
+      var block = blocks.shift();
+      if (!block) return;
+      block.classList.add("shown");
+      requestAnimationFrame(function () { setTimeout(showNext, 16); });
+    }
+    function firstMove() {
+      moves.forEach(function (type) { window.removeEventListener(type, firstMove, true); });
+      showNext();
+    }
+    moves.forEach(function (type) { window.addEventListener(type, firstMove, { capture: true, passive: true }); });
   }
 
   /* ------------------------------------------------------------------ payment page */

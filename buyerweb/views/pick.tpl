@@ -57,10 +57,7 @@
     <button class="btn ghost small" type="submit" name="action" value="next" {{'disabled' if range_index >= len(ranges) - 1 else ''}} aria-label="{{_('Next numbers')}}">{{_("Next")}} ›</button>
   </nav>
 % end
-  <fieldset class="gridbox">
-    <legend class="vh">{{_("Ticket numbers %(first)s to %(last)s", first=label(lo), last=label(hi))}}</legend>
-    <div class="grid" id="grid">{{!cells_html}}</div>
-  </fieldset>
+  <div class="grid" id="grid" role="group" aria-label="{{_("Ticket numbers %(first)s to %(last)s", first=label(lo), last=label(hi))}}">{{!cells_html}}</div>
   <div id="hidden-picks">
 % for n in hidden:
     <input type="hidden" name="t" value="{{n}}">
