@@ -10,7 +10,7 @@ import urllib.request
 import pytest
 
 from buyerweb.__main__ import parse_args
-from buyerweb.server import default_workers
+from buyerweb.server import default_threads, default_workers
 from tests.helpers.web import ROOT, ProcessServer
 
 
@@ -18,7 +18,7 @@ def test_prints_the_address_and_serves(sqlite_url):
     server = ProcessServer(sqlite_url, workers=2)
     try:
         assert server.banner.startswith("Lucky Draw buyer web on http://")
-        assert f":{server.port}/" in server.banner and "granian, 2 workers × 4 threads" in server.banner
+        assert f":{server.port}/" in server.banner and "granian, 2 workers × 2 threads" in server.banner
         with urllib.request.urlopen(server.url + "/healthz", timeout=5) as r:
             assert r.status == 200
         with urllib.request.urlopen(server.url + "/", timeout=5) as r:
@@ -88,6 +88,15 @@ def test_arguments_and_defaults():
         parse_args(["--port", "0"])
     assert default_workers("luckydraw.db") >= 2
     assert default_workers("postgresql://u@h/db") >= default_workers("luckydraw.db")
+
+
+def test_threads_a_worker_suit_the_database(monkeypatch):
+    """SQLite has one writer at a time: two threads a worker; PostgreSQL waits on round trips: four.
+    LUCKYDRAW_WEB_THREADS overrides both."""
+    monkeypatch.delenv("LUCKYDRAW_WEB_THREADS", raising=False)
+    assert (default_threads("luckydraw.db"), default_threads("postgresql://u@h/db")) == (2, 4)
+    monkeypatch.setenv("LUCKYDRAW_WEB_THREADS", "6")
+    assert (default_threads("luckydraw.db"), default_threads("postgres://u@h/db")) == (6, 6)
 
 
 def test_address_line_hides_the_database_password():
