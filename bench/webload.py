@@ -206,24 +206,14 @@ def free_port() -> int:
 
 
 class WebServer:
-    """`python -m buyerweb` (the same command `luckydraw web` runs) as a subprocess, or another
-    server command taking the same arguments (`legacy=True`: bench/legacy_web.py, the previous one)."""
+    """`python -m buyerweb` (the same command `luckydraw web` runs) as a subprocess."""
 
-    def __init__(
-        self,
-        db_url: str,
-        workers: int | None = None,
-        env: dict | None = None,
-        legacy: bool = False,
-        extra_args: tuple[str, ...] = (),
-    ):
+    def __init__(self, db_url: str, workers: int | None = None, env: dict | None = None):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        program = [str(ROOT / "bench" / "legacy_web.py")] if legacy else ["-m", "buyerweb"]
-        args = [sys.executable, *program, "--db", db_url, "--host", "127.0.0.1", "--port", str(self.port)]
+        args = [sys.executable, "-m", "buyerweb", "--db", db_url, "--host", "127.0.0.1", "--port", str(self.port)]
         if workers:
             args += ["--workers", str(workers)]
-        args += list(extra_args)
         full_env = {**os.environ, "LUCKYDRAW_HOLD_LIMIT_IP": "off", "LUCKYDRAW_HOLD_LIMIT_MOBILE": "off", **(env or {})}
         self.log = tempfile.TemporaryFile("w+")
         self.proc = subprocess.Popen(args, cwd=ROOT, env=full_env, stdout=subprocess.PIPE, stderr=self.log, text=True)
