@@ -59,7 +59,7 @@ def default_workers(db_url: str) -> int:
     if sys.platform == "win32":
         return 1
     cores = os.cpu_count() or 2
-    if db_url.startswith(("postgres://", "postgresql://")):
+    if shared_db.is_postgres_url(db_url):
         return max(2, min(cores, 16))
     return max(2, min(cores, 4))  # SQLite has one writer at a time whatever the worker count
 
@@ -67,7 +67,7 @@ def default_workers(db_url: str) -> int:
 def default_threads(db_url: str) -> int:
     if os.environ.get("LUCKYDRAW_WEB_THREADS"):
         return int(os.environ["LUCKYDRAW_WEB_THREADS"])
-    return DEFAULT_THREADS if db_url.startswith(("postgres://", "postgresql://")) else SQLITE_THREADS
+    return DEFAULT_THREADS if shared_db.is_postgres_url(db_url) else SQLITE_THREADS
 
 
 class PortTaken(Exception):

@@ -50,9 +50,13 @@ def resolve_url(url: str | None = None) -> str:
     return url or os.environ.get("LUCKYDRAW_DATABASE_URL") or DEFAULT_URL
 
 
+def is_postgres_url(url: str) -> bool:
+    return url.startswith(("postgres://", "postgresql://"))
+
+
 def make_database(url: str | None = None):
     url = resolve_url(url)
-    if url.startswith(("postgres://", "postgresql://")):
+    if is_postgres_url(url):
         _require_postgres_driver()
         parts = urlparse(url)
         params: dict[str, str | int] = {}
